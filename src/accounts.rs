@@ -1,0 +1,210 @@
+//! Accounts: registration (which may found an organisation or join one by invitation), sign-in,
+//! password changes and programme administrators.
+
+use crate::api::error::ApiError;
+use crate::db::accounts::{self as q, AccountRow};
+use crate::db::organisations::{self as orgs, OrganisationRow};
+use crate::db::{self, DbConn};
+use crate::domain::organisation::Profile;
+use crate::domain::{Email, OrgKind, Orgnr, Password, Role};
+
+/// A new organisation, validated.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    /// Its orgnr.
+    pub orgnr: Orgnr,
+    /// Its kind.
+    pub kind: OrgKind,
+    /// Its profile, already checked against the kind.
+    pub profile: Profile,
+}
+
+/// A registration, validated.
+#[derive(Debug)]
+pub struct Registration {
+    /// Sign-in email.
+    pub email: Email,
+    /// Password, not yet hashed.
+    pub password: Password,
+    /// Display name.
+    pub name: String,
+    /// The organisation to found or join; may be left out by someone with an invitation.
+    pub organisation: Option<NewOrganisation>,
+}
+
+/// Builds an organisation row from validated parts.
+pub fn organisation_row(new: &NewOrganisation) -> OrganisationRow {
+    let now = db::now();
+    let p = &new.profile;
+    OrganisationRow {
+        id: db::new_id(),
+        kind: new.kind.as_str().to_owned(),
+        orgnr: new.orgnr.as_str().to_owned(),
+        search_key: orgs::search_key(&p.name, new.orgnr.as_str()),
+        name: p.name.clone(),
+        website: p.website.as_ref().map(|w| w.as_str().to_owned()),
+        contact_email: p.contact_email.as_ref().map(|e| e.as_str().to_owned()),
+        sector: p.sector.map(|s| s.as_str().to_owned()),
+        county: p.county.as_ref().map(|c| c.as_str().to_owned()),
+        size: p.size.map(|s| s.as_str().to_owned()),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn account_row(
+    email: &Email,
+    name: &str,
+    hash: String,
+    role: Role,
+    organisation_id: Option<String>,
+) -> AccountRow {
+    let now = db::now();
+    AccountRow {
+        id: db::new_id(),
+        email: email.as_str().to_owned(),
+        name: name.to_owned(),
+        password_hash: hash,
+        role: role.as_str().to_owned(),
+        organisation_id,
+        security_stamp: db::new_id(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn email_taken() -> ApiError {
+    ApiError::conflict(
+        Some("email"),
+        "an account with this email already exists; sign in instead",
+    )
+}
+
+/// Registers an account. A new orgnr founds the organisation with the account as owner; an
+/// existing one is joined as member only with an invitation from its owner.
+pub fn register(
+    conn: &mut DbConn,
+    reg: Registration,
+) -> Result<(AccountRow, OrganisationRow), ApiError> {
+    // Hash outside the transaction: it is slow and needs no lock.
+    let hash = reg.password.hash();
+    let result = db::write_tx(conn, |conn| {
+        if q::find_by_email(conn, reg.email.as_str())?.is_some() {
+            return Err(email_taken());
+        }
+        let invite = q::invite_for_email(conn, reg.email.as_str())?;
+        let existing = match &reg.organisation {
+            Some(new) => orgs::find_by_orgnr(conn, new.orgnr.as_str())?,
+            None => None,
+        };
+        let (organisation, role) = match (&reg.organisation, existing, invite) {
+            (Some(_), Some(org), Some(inv)) if inv.organisation_id == org.id => (org, Role::Member),
+            (Some(_), Some(org), _) => {
+                return Err(ApiError::conflict(
+                    Some("orgnr"),
+                    format!(
+                        "{} ({}) is already registered; ask its owner to add you as a user, then register with that email",
+                        org.name, org.orgnr
+                    ),
+                ))
+            }
+            (Some(new), None, _) => {
+                let row = organisation_row(new);
+                orgs::insert(conn, &row)?;
+                (row, Role::Owner)
+            }
+            (None, _, Some(inv)) => {
+                let org = orgs::find(conn, &inv.organisation_id)?
+                    .ok_or_else(|| ApiError::internal("invitation points to a missing organisation"))?;
+                (org, Role::Member)
+            }
+            (None, _, None) => {
+                return Err(ApiError::validation(
+                    "organisation",
+                    "organisation is required: give your organisation's orgnr, name and kind",
+                ))
+            }
+        };
+        let account = account_row(
+            &reg.email,
+            &reg.name,
+            hash,
+            role,
+            Some(organisation.id.clone()),
+        );
+        q::insert(conn, &account)?;
+        q::delete_invites_for(conn, reg.email.as_str())?;
+        Ok((account, organisation))
+    });
+    result.map_err(|e| match e {
+        // Two registrations racing for the same email or orgnr: the loser gets the same answer
+        // it would have got a moment later.
+        ApiError::Internal(inner) => match inner.downcast_ref::<diesel::result::Error>() {
+            Some(d) if db::is_unique_violation(d) => ApiError::conflict(
+                None,
+                "this email or organisation was registered just now; sign in or ask the owner",
+            ),
+            _ => ApiError::Internal(inner),
+        },
+        other => other,
+    })
+}
+
+/// Checks a sign-in. `None` when the email is unknown or the password wrong; both take as long.
+pub fn check_login(
+    conn: &mut DbConn,
+    email: &Email,
+    password: &str,
+) -> Result<Option<AccountRow>, ApiError> {
+    let account = q::find_by_email(conn, email.as_str())?;
+    let hash = account
+        .as_ref()
+        .map_or(crate::domain::password::dummy_hash(), |a| {
+            a.password_hash.as_str()
+        });
+    let ok = crate::domain::password::verify(password, hash);
+    Ok(account.filter(|_| ok))
+}
+
+/// Changes the password after checking the current one, and replaces the security stamp so that
+/// every token issued before stops working.
+pub fn change_password(
+    conn: &mut DbConn,
+    account_id: &str,
+    current: &str,
+    new: Password,
+) -> Result<AccountRow, ApiError> {
+    let account = q::find(conn, account_id)?
+        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
+    if !crate::domain::password::verify(current, &account.password_hash) {
+        return Err(ApiError::validation(
+            "current_password",
+            "current_password is wrong",
+        ));
+    }
+    let hash = new.hash();
+    let stamp = db::new_id();
+    db::write_tx(conn, |conn| {
+        q::set_password(conn, account_id, &hash, &stamp)
+    })?;
+    q::find(conn, account_id)?
+        .ok_or_else(|| ApiError::internal("account vanished after password change"))
+}
+
+/// Creates a programme administrator, or fails if the email is taken.
+pub fn create_admin(
+    conn: &mut DbConn,
+    email: &Email,
+    name: &str,
+    password: Password,
+) -> Result<AccountRow, ApiError> {
+    let hash = password.hash();
+    db::write_tx(conn, |conn| {
+        if q::find_by_email(conn, email.as_str())?.is_some() {
+            return Err(email_taken());
+        }
+        let row = account_row(email, name, hash, Role::Admin, None);
+        q::insert(conn, &row)?;
+        Ok(row)
+    })
+}

@@ -1,0 +1,217 @@
+//! `/api/v1/auth` and `/api/v1/me`: registration, sign-in and the caller's own account.
+
+use std::time::Instant;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::{ApiError, ErrorBody};
+use super::json::ApiJson;
+use super::organisations::{OrganisationInput, OrganisationView, UserView};
+use crate::accounts::{self, Registration};
+use crate::auth::Caller;
+use crate::domain::{self, Email, Password};
+use crate::startup::AppState;
+
+/// A new account, and the organisation it founds or joins.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// Sign-in email; compared without regard to case.
+    pub email: String,
+    /// At least 12 characters.
+    pub password: String,
+    /// Display name.
+    pub name: String,
+    /// The organisation. May be left out by someone its owner has added by email.
+    pub organisation: Option<OrganisationInput>,
+}
+
+/// The registered account, its organisation and a token.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RegisterResponse {
+    /// The new account.
+    pub user: UserView,
+    /// Its organisation.
+    pub organisation: OrganisationView,
+    /// A bearer token.
+    pub token: String,
+    /// When the token expires (UTC).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Sign-in email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A bearer token.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    /// The JWT, for `Authorization: Bearer …`.
+    pub token: String,
+    /// When it expires (UTC).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The caller and their organisation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MeResponse {
+    /// The account.
+    pub user: UserView,
+    /// The organisation; none for administrators.
+    pub organisation: Option<OrganisationView>,
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password in use.
+    pub current_password: String,
+    /// The new password, at least 12 characters.
+    pub new_password: String,
+}
+
+/// Register an account (and found an organisation, when its orgnr is new).
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = RegisterResponse), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
+pub async fn register(
+    state: web::Data<AppState>,
+    body: ApiJson<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let registration = Registration {
+        email: Email::parse(&body.email)?,
+        password: Password::parse(&body.password)?,
+        name: domain::text("name", &body.name, 200)?,
+        organisation: body
+            .organisation
+            .as_ref()
+            .map(OrganisationInput::parse)
+            .transpose()?,
+    };
+    let keys = state.tokens.clone();
+    let response = state
+        .db
+        .run(move |conn| {
+            let (account, organisation) = accounts::register(conn, registration)?;
+            let (token, expires_at) = keys.issue(&account)?;
+            Ok::<_, ApiError>(RegisterResponse {
+                user: UserView::from(&account),
+                organisation: OrganisationView::load(conn, &organisation)?,
+                token,
+                expires_at,
+            })
+        })
+        .await?;
+    tracing::info!(user = %response.user.id, organisation = %response.organisation.id, role = %response.user.role, "registered");
+    Ok(HttpResponse::Created().json(response))
+}
+
+/// The client address used for rate limiting: the TCP peer. A proxy in front should be trusted
+/// explicitly before honouring `X-Forwarded-For`, which anyone can set.
+fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Sign in and get a token.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody)))]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let email = Email::parse(&body.email)?;
+    let address = client_address(&req);
+    if let Some(wait) = state
+        .limiter
+        .blocked(email.as_str(), &address, Instant::now())
+    {
+        let retry_after = wait.as_secs().max(1);
+        return Err(ApiError::TooManyRequests {
+            retry_after,
+            message: format!("too many failed sign-ins; try again in {retry_after} seconds or reset your password"),
+        });
+    }
+    let checked_email = email.clone();
+    let password = body.password;
+    let account = state
+        .db
+        .run(move |conn| accounts::check_login(conn, &checked_email, &password))
+        .await?;
+    let Some(account) = account else {
+        state
+            .limiter
+            .record_failure(email.as_str(), &address, Instant::now());
+        tracing::warn!(%address, "failed sign-in");
+        return Err(ApiError::unauthorized("wrong email or password"));
+    };
+    state.limiter.record_success(email.as_str());
+    let (token, expires_at) = state.tokens.issue(&account)?;
+    Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
+}
+
+/// The signed-in user and their organisation.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let response = state
+        .db
+        .run(move |conn| {
+            let organisation = match caller.organisation_id() {
+                Some(id) => {
+                    let row = crate::organisations::get(conn, id)?;
+                    Some(OrganisationView::load(conn, &row)?)
+                }
+                None => None,
+            };
+            Ok::<_, ApiError>(MeResponse {
+                user: UserView::from(&caller.account),
+                organisation,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// Change the password. Every token issued before stops working; a new one is returned.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])), request_body = ChangePasswordRequest,
+    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let new = Password::parse_for("new_password", &body.new_password)?;
+    let id = caller.account.id.clone();
+    let account = state
+        .db
+        .run(move |conn| accounts::change_password(conn, &id, &body.current_password, new))
+        .await?;
+    let (token, expires_at) = state.tokens.issue(&account)?;
+    tracing::info!(user = %account.id, "password changed");
+    Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/me", web::get().to(me))
+        .route("/me/password", web::post().to(change_password));
+}

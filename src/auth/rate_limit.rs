@@ -1,0 +1,131 @@
+//! Limits failed sign-ins per account and per client address, in a sliding window.
+//!
+//! The counts live in memory, per process: with several nodes each node allows the limit, which
+//! still bounds password guessing to a small multiple of it.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Sliding-window counters of failures, keyed by account email or client address.
+pub struct LoginLimiter {
+    window: Duration,
+    per_account: u32,
+    per_address: u32,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl LoginLimiter {
+    /// A limiter allowing `per_account` and `per_address` failures per `window`.
+    pub fn new(window: Duration, per_account: u32, per_address: u32) -> LoginLimiter {
+        LoginLimiter {
+            window,
+            per_account,
+            per_address,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn keys(email: &str, address: &str) -> [(String, u32); 2] {
+        [
+            (format!("account:{email}"), 0),
+            (format!("address:{address}"), 1),
+        ]
+    }
+
+    /// `Some(wait)` when either limit is reached: how long until one more attempt is allowed.
+    pub fn blocked(&self, email: &str, address: &str, now: Instant) -> Option<Duration> {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let mut wait: Option<Duration> = None;
+        for (key, which) in Self::keys(email, address) {
+            let limit = (if which == 0 {
+                self.per_account
+            } else {
+                self.per_address
+            })
+            .max(1) as usize;
+            if let Some(times) = map.get_mut(&key) {
+                while times
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= self.window)
+                {
+                    times.pop_front();
+                }
+                if times.len() >= limit {
+                    // The oldest failure in the window must age out before the count drops.
+                    let oldest = times[times.len() - limit];
+                    let until = self.window.saturating_sub(now.duration_since(oldest));
+                    wait = Some(wait.map_or(until, |w| w.max(until)));
+                }
+            }
+        }
+        wait
+    }
+
+    /// Records a failed attempt.
+    pub fn record_failure(&self, email: &str, address: &str, now: Instant) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 100_000 {
+            let window = self.window;
+            map.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < window)
+            });
+        }
+        for (key, _) in Self::keys(email, address) {
+            map.entry(key).or_default().push_back(now);
+        }
+    }
+
+    /// Forgets the account's failures after a successful sign-in.
+    pub fn record_success(&self, email: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        map.remove(&format!("account:{email}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_is_blocked_after_its_limit_until_the_window_passes() {
+        let limiter = LoginLimiter::new(Duration::from_secs(60), 3, 100);
+        let t0 = Instant::now();
+        for i in 0..3 {
+            assert!(
+                limiter.blocked("a@b.no", "1.1.1.1", t0).is_none(),
+                "attempt {i}"
+            );
+            limiter.record_failure("a@b.no", "1.1.1.1", t0);
+        }
+        let wait = limiter
+            .blocked("a@b.no", "2.2.2.2", t0 + Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(wait, Duration::from_secs(50));
+        assert!(limiter
+            .blocked("a@b.no", "1.1.1.1", t0 + Duration::from_secs(60))
+            .is_none());
+        assert!(limiter.blocked("c@d.no", "1.1.1.1", t0).is_none());
+    }
+
+    #[test]
+    fn the_address_is_blocked_across_accounts() {
+        let limiter = LoginLimiter::new(Duration::from_secs(60), 100, 2);
+        let t0 = Instant::now();
+        limiter.record_failure("a@b.no", "1.1.1.1", t0);
+        limiter.record_failure("c@d.no", "1.1.1.1", t0);
+        assert!(limiter.blocked("e@f.no", "1.1.1.1", t0).is_some());
+        assert!(limiter.blocked("e@f.no", "9.9.9.9", t0).is_none());
+    }
+
+    #[test]
+    fn success_clears_the_account_count() {
+        let limiter = LoginLimiter::new(Duration::from_secs(60), 1, 100);
+        let t0 = Instant::now();
+        limiter.record_failure("a@b.no", "1.1.1.1", t0);
+        limiter.record_success("a@b.no");
+        assert!(limiter.blocked("a@b.no", "1.1.1.1", t0).is_none());
+    }
+}

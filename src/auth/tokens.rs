@@ -1,0 +1,237 @@
+//! HS256 JSON Web Tokens.
+//!
+//! Each account's tokens are signed with the server secret joined with the account's security
+//! stamp. Changing the password replaces the stamp, so every older token stops verifying,
+//! without a revocation list and without claims beyond `sub, role, org, iat, exp, iss`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::ApiError;
+use crate::db::accounts::AccountRow;
+
+/// The issuer claim of every token.
+pub const ISSUER: &str = "innolift";
+
+/// The claims of an innolift token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Account id.
+    pub sub: String,
+    /// `owner`, `member` or `admin`.
+    pub role: String,
+    /// Organisation id; absent for admins.
+    pub org: Option<String>,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch).
+    pub exp: i64,
+    /// Always [`ISSUER`].
+    pub iss: String,
+}
+
+/// Signs and verifies tokens. Cheap to clone.
+#[derive(Clone)]
+pub struct TokenKeys {
+    secret: Arc<Vec<u8>>,
+    ttl: Duration,
+}
+
+impl TokenKeys {
+    /// Keys from a secret of at least 32 bytes.
+    pub fn new(secret: Vec<u8>, ttl: Duration) -> anyhow::Result<TokenKeys> {
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "the token secret must be at least 32 bytes"
+        );
+        Ok(TokenKeys {
+            secret: Arc::new(secret),
+            ttl,
+        })
+    }
+
+    /// Uses the configured secret, or reads `<data_dir>/token-secret`, creating it (mode 0600)
+    /// with 32 random bytes on first start.
+    pub fn load(
+        configured: Option<&str>,
+        data_dir: &Path,
+        ttl: Duration,
+    ) -> anyhow::Result<TokenKeys> {
+        if let Some(secret) = configured {
+            return TokenKeys::new(secret.as_bytes().to_vec(), ttl);
+        }
+        let path = data_dir.join("token-secret");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let secret = hex::decode(text.trim()).with_context(|| {
+                    format!(
+                        "{} is not hex; delete it to generate a new one",
+                        path.display()
+                    )
+                })?;
+                TokenKeys::new(secret, ttl)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(data_dir).with_context(|| {
+                    format!("cannot create data directory {}", data_dir.display())
+                })?;
+                let secret: [u8; 32] = rand::random();
+                write_private(&path, hex::encode(secret).as_bytes())?;
+                tracing::info!(path = %path.display(), "generated a new token secret");
+                TokenKeys::new(secret.to_vec(), ttl)
+            }
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    fn key_for(&self, stamp: &str) -> Vec<u8> {
+        [self.secret.as_slice(), b":", stamp.as_bytes()].concat()
+    }
+
+    /// Issues a token for `account`, returning it with its expiry.
+    pub fn issue(&self, account: &AccountRow) -> anyhow::Result<(String, DateTime<Utc>)> {
+        let now = Utc::now();
+        let expires = now + chrono::Duration::from_std(self.ttl)?;
+        let claims = Claims {
+            sub: account.id.clone(),
+            role: account.role.clone(),
+            org: account.organisation_id.clone(),
+            iat: now.timestamp(),
+            exp: expires.timestamp(),
+            iss: ISSUER.to_owned(),
+        };
+        let token = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(&self.key_for(&account.security_stamp)),
+        )?;
+        let expires = DateTime::from_timestamp(claims.exp, 0).unwrap_or(expires);
+        Ok((token, expires))
+    }
+
+    /// Verifies `token` and returns its account, looked up with `find`.
+    ///
+    /// The subject is read before the signature is checked only to find the account whose key
+    /// signs it; nothing from the token is trusted until `decode` with that key succeeds.
+    pub fn verify(
+        &self,
+        token: &str,
+        find: impl FnOnce(&str) -> anyhow::Result<Option<AccountRow>>,
+    ) -> Result<AccountRow, ApiError> {
+        let invalid =
+            || ApiError::unauthorized("the token is invalid or has expired; sign in again");
+        let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
+        if header.alg != Algorithm::HS256 {
+            return Err(invalid());
+        }
+        let unverified =
+            jsonwebtoken::dangerous::insecure_decode::<Claims>(token).map_err(|_| invalid())?;
+        let account = find(&unverified.claims.sub)
+            .map_err(ApiError::Internal)?
+            .ok_or_else(invalid)?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss"]);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 5;
+        let data = jsonwebtoken::decode::<Claims>(
+            token,
+            &DecodingKey::from_secret(&self.key_for(&account.security_stamp)),
+            &validation,
+        )
+        .map_err(|_| invalid())?;
+        if data.claims.sub != account.id {
+            return Err(invalid());
+        }
+        Ok(account)
+    }
+}
+
+/// Writes a file readable only by its owner.
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(stamp: &str) -> AccountRow {
+        let now = crate::db::now();
+        AccountRow {
+            id: "a1".into(),
+            email: "kari@kommune.no".into(),
+            name: "Kari".into(),
+            password_hash: String::new(),
+            role: "owner".into(),
+            organisation_id: Some("o1".into()),
+            security_stamp: stamp.into(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn keys() -> TokenKeys {
+        TokenKeys::new(vec![7; 32], Duration::from_secs(60)).unwrap()
+    }
+
+    #[test]
+    fn a_token_verifies_for_its_account() {
+        let (token, _) = keys().issue(&account("s1")).unwrap();
+        let found = keys().verify(&token, |_| Ok(Some(account("s1")))).unwrap();
+        assert_eq!(found.id, "a1");
+    }
+
+    #[test]
+    fn a_new_security_stamp_invalidates_old_tokens() {
+        let (token, _) = keys().issue(&account("s1")).unwrap();
+        assert!(keys().verify(&token, |_| Ok(Some(account("s2")))).is_err());
+    }
+
+    #[test]
+    fn a_token_signed_with_another_secret_is_refused() {
+        let other = TokenKeys::new(vec![8; 32], Duration::from_secs(60)).unwrap();
+        let (token, _) = other.issue(&account("s1")).unwrap();
+        assert!(keys().verify(&token, |_| Ok(Some(account("s1")))).is_err());
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        assert!(TokenKeys::new(vec![1; 31], Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn the_generated_secret_file_is_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = TokenKeys::load(None, dir.path(), Duration::from_secs(60)).unwrap();
+        let b = TokenKeys::load(None, dir.path(), Duration::from_secs(60)).unwrap();
+        assert_eq!(a.secret, b.secret);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("token-secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

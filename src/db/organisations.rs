@@ -1,0 +1,157 @@
+//! Queries on organisations and cluster membership.
+
+use diesel::prelude::*;
+
+use super::schema::{cluster_members, organisations};
+use super::DbConn;
+
+/// An organisation as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organisations, treat_none_as_null = true)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub kind: String,
+    pub orgnr: String,
+    pub name: String,
+    /// Lowercased name and orgnr, for case-insensitive search that treats æ, ø and å right on
+    /// both backends (SQLite's `lower()` only folds ASCII).
+    pub search_key: String,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+    pub sector: Option<String>,
+    pub county: Option<String>,
+    pub size: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// The value of [`OrganisationRow::search_key`] for a name and orgnr.
+pub fn search_key(name: &str, orgnr: &str) -> String {
+    format!("{} {}", name.to_lowercase(), orgnr)
+}
+
+/// Inserts a new organisation.
+pub fn insert(conn: &mut DbConn, row: &OrganisationRow) -> QueryResult<()> {
+    diesel::insert_into(organisations::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Writes every column of `row` back.
+pub fn update(conn: &mut DbConn, row: &OrganisationRow) -> QueryResult<()> {
+    diesel::update(organisations::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The organisation with this id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrganisationRow>> {
+    organisations::table
+        .find(id)
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The organisation with this (normalised) orgnr.
+pub fn find_by_orgnr(conn: &mut DbConn, orgnr: &str) -> QueryResult<Option<OrganisationRow>> {
+    organisations::table
+        .filter(organisations::orgnr.eq(orgnr))
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as escape character.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A page of organisations ordered by name, filtered by kind and by text in name or orgnr,
+/// with the total count of matches.
+pub fn list(
+    conn: &mut DbConn,
+    kind: Option<&str>,
+    q: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<OrganisationRow>, i64)> {
+    let filtered = || {
+        let mut query = organisations::table.into_boxed();
+        if let Some(kind) = kind {
+            query = query.filter(organisations::kind.eq(kind.to_owned()));
+        }
+        if let Some(q) = q {
+            // Spaces are dropped so "974 760" finds the orgnr too.
+            for word in q.split_whitespace() {
+                let pattern = format!("%{}%", like_escape(&word.to_lowercase()));
+                query = query.filter(organisations::search_key.like(pattern).escape('\\'));
+            }
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((organisations::name.asc(), organisations::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(OrganisationRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Adds `member_id` to the cluster. Returns false when it was already a member.
+pub fn add_member(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> QueryResult<bool> {
+    let exists = cluster_members::table
+        .find((cluster_id, member_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(cluster_members::table)
+        .values((
+            cluster_members::cluster_id.eq(cluster_id),
+            cluster_members::member_id.eq(member_id),
+            cluster_members::added_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Removes a member. Returns false when it was not one.
+pub fn remove_member(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> QueryResult<bool> {
+    diesel::delete(cluster_members::table.find((cluster_id, member_id)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// The cluster's members, by name.
+pub fn members(conn: &mut DbConn, cluster_id: &str) -> QueryResult<Vec<OrganisationRow>> {
+    cluster_members::table
+        .inner_join(organisations::table.on(organisations::id.eq(cluster_members::member_id)))
+        .filter(cluster_members::cluster_id.eq(cluster_id))
+        .order(organisations::name.asc())
+        .select(OrganisationRow::as_select())
+        .load(conn)
+}
+
+/// The clusters this supplier is a member of, by name.
+pub fn clusters_of(conn: &mut DbConn, member_id: &str) -> QueryResult<Vec<OrganisationRow>> {
+    cluster_members::table
+        .inner_join(organisations::table.on(organisations::id.eq(cluster_members::cluster_id)))
+        .filter(cluster_members::member_id.eq(member_id))
+        .order(organisations::name.asc())
+        .select(OrganisationRow::as_select())
+        .load(conn)
+}

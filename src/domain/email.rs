@@ -1,0 +1,76 @@
+//! Email addresses.
+
+use super::Invalid;
+
+/// An email address, trimmed and lowercased so that comparisons ignore case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    /// Parses an address for `field`. The check is deliberately simple: one `@`, a non-empty
+    /// local part, a domain with a dot, no spaces. Delivery is the real test.
+    pub fn parse_for(field: &'static str, input: &str) -> Result<Email, Invalid> {
+        let value = input.trim().to_lowercase();
+        let bad = || {
+            Invalid::new(
+                field,
+                format!("{field} must be an email address like navn@eksempel.no"),
+            )
+        };
+        if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad());
+        }
+        let (local, domain) = value.split_once('@').ok_or_else(bad)?;
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+        {
+            return Err(bad());
+        }
+        Ok(Email(value))
+    }
+
+    /// Parses the `email` field.
+    pub fn parse(input: &str) -> Result<Email, Invalid> {
+        Email::parse_for("email", input)
+    }
+
+    /// The normalised address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_lowercased_and_trimmed() {
+        assert_eq!(
+            Email::parse("  Kari.Nordmann@Kommune.NO ")
+                .unwrap()
+                .as_str(),
+            "kari.nordmann@kommune.no"
+        );
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for bad in [
+            "",
+            "kari",
+            "kari@",
+            "@kommune.no",
+            "kari@kommune",
+            "ka ri@kommune.no",
+            "a@b@c.no",
+            "a@.no",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} was accepted");
+        }
+    }
+}

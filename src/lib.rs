@@ -1,0 +1,15 @@
+//! innolift: a working tool for innovation in public procurement.
+//!
+//! Buyers register needs, suppliers and clusters register capabilities, and buyers with the same
+//! need go to the market together. See README.md.
+
+pub mod accounts;
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod domain;
+pub mod organisations;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,5 @@
+//! The `innolift` binary.
+
+fn main() -> std::process::ExitCode {
+    innolift::cli::main()
+}

@@ -1,0 +1,192 @@
+//! Layered settings: command-line flags, then the environment, then an optional TOML file, then
+//! defaults. The same names work in all three places (`--token-ttl-minutes`,
+//! `INNOLIFT_TOKEN_TTL_MINUTES`, `token_ttl_minutes = …`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// Settings as given, before defaults. Used as clap flags (with their environment variables) and
+/// as the schema of the TOML file.
+#[derive(clap::Args, Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsArgs {
+    /// Address to serve HTTP on [default: 127.0.0.1:8080]
+    #[arg(long, env = "INNOLIFT_BIND", global = true)]
+    pub bind: Option<String>,
+    /// Directory for the SQLite database, the search index and the generated token secret
+    /// [default: ./var]
+    #[arg(long, env = "INNOLIFT_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database: postgres://user@host/db for PostgreSQL, otherwise a SQLite file path
+    /// [default: <data-dir>/innolift.db]
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Secret for signing tokens, at least 32 bytes. Set the same value on every node; when
+    /// unset, one is generated into <data-dir>/token-secret
+    #[arg(
+        long,
+        env = "INNOLIFT_TOKEN_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub token_secret: Option<String>,
+    /// How long a sign-in token lasts, in minutes [default: 720]
+    #[arg(long, env = "INNOLIFT_TOKEN_TTL_MINUTES", global = true)]
+    pub token_ttl_minutes: Option<u64>,
+    /// Database connections per process [default: 10]
+    #[arg(long, env = "INNOLIFT_DB_POOL_SIZE", global = true)]
+    pub db_pool_size: Option<u32>,
+    /// Largest accepted request body, in bytes [default: 262144]
+    #[arg(long, env = "INNOLIFT_MAX_BODY_BYTES", global = true)]
+    pub max_body_bytes: Option<usize>,
+    /// Failed sign-ins allowed per account in 15 minutes [default: 5]
+    #[arg(long, env = "INNOLIFT_LOGIN_MAX_FAILURES_PER_ACCOUNT", global = true)]
+    pub login_max_failures_per_account: Option<u32>,
+    /// Failed sign-ins allowed per client address in 15 minutes [default: 20]
+    #[arg(long, env = "INNOLIFT_LOGIN_MAX_FAILURES_PER_ADDRESS", global = true)]
+    pub login_max_failures_per_address: Option<u32>,
+    /// Log filter, e.g. "info" or "innolift=debug,actix_web=info" [default: info]
+    #[arg(long, env = "INNOLIFT_LOG", global = true)]
+    pub log: Option<String>,
+}
+
+impl SettingsArgs {
+    /// Fills what `self` leaves unset from `lower`.
+    pub fn or(self, lower: SettingsArgs) -> SettingsArgs {
+        SettingsArgs {
+            bind: self.bind.or(lower.bind),
+            data_dir: self.data_dir.or(lower.data_dir),
+            database_url: self.database_url.or(lower.database_url),
+            token_secret: self.token_secret.or(lower.token_secret),
+            token_ttl_minutes: self.token_ttl_minutes.or(lower.token_ttl_minutes),
+            db_pool_size: self.db_pool_size.or(lower.db_pool_size),
+            max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
+            login_max_failures_per_account: self
+                .login_max_failures_per_account
+                .or(lower.login_max_failures_per_account),
+            login_max_failures_per_address: self
+                .login_max_failures_per_address
+                .or(lower.login_max_failures_per_address),
+            log: self.log.or(lower.log),
+        }
+    }
+
+    /// Reads a TOML settings file.
+    pub fn from_file(path: &Path) -> anyhow::Result<SettingsArgs> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read settings file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("settings file {} is not valid", path.display()))
+    }
+
+    /// Applies defaults and checks values.
+    pub fn resolve(self) -> anyhow::Result<Settings> {
+        let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("./var"));
+        let database_url = self
+            .database_url
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| data_dir.join("innolift.db").to_string_lossy().into_owned());
+        if let Some(secret) = &self.token_secret {
+            anyhow::ensure!(
+                secret.len() >= 32,
+                "token_secret must be at least 32 bytes (256 bits); generate one with: openssl rand -hex 32"
+            );
+        }
+        let ttl = self.token_ttl_minutes.unwrap_or(720);
+        anyhow::ensure!(ttl >= 1, "token_ttl_minutes must be at least 1");
+        Ok(Settings {
+            bind: self.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            data_dir,
+            database_url,
+            token_secret: self.token_secret,
+            token_ttl: Duration::from_secs(ttl * 60),
+            db_pool_size: self.db_pool_size.unwrap_or(10).max(1),
+            max_body_bytes: self.max_body_bytes.unwrap_or(256 * 1024),
+            login_max_failures_per_account: self.login_max_failures_per_account.unwrap_or(5),
+            login_max_failures_per_address: self.login_max_failures_per_address.unwrap_or(20),
+            login_window: Duration::from_secs(15 * 60),
+            log: self.log.unwrap_or_else(|| "info".to_owned()),
+        })
+    }
+}
+
+/// Settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to serve on.
+    pub bind: String,
+    /// Where the SQLite file, the index and generated secrets live.
+    pub data_dir: PathBuf,
+    /// The database URL (PostgreSQL) or path (SQLite).
+    pub database_url: String,
+    /// The token secret, when configured.
+    pub token_secret: Option<String>,
+    /// Token lifetime.
+    pub token_ttl: Duration,
+    /// Pool size.
+    pub db_pool_size: u32,
+    /// Body size limit.
+    pub max_body_bytes: usize,
+    /// Failed sign-ins per account per window.
+    pub login_max_failures_per_account: u32,
+    /// Failed sign-ins per client address per window.
+    pub login_max_failures_per_address: u32,
+    /// The window for the two limits above.
+    pub login_window: Duration,
+    /// Log filter.
+    pub log: String,
+}
+
+impl Settings {
+    /// Defaults for a data directory, as used by tests and embedders.
+    pub fn for_data_dir(data_dir: &Path) -> Settings {
+        SettingsArgs {
+            data_dir: Some(data_dir.to_owned()),
+            ..Default::default()
+        }
+        .resolve()
+        .expect("defaults are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let flags = SettingsArgs {
+            bind: Some("0.0.0.0:9000".into()),
+            ..Default::default()
+        };
+        let file: SettingsArgs =
+            toml::from_str("bind = \"127.0.0.1:1\"\ntoken_ttl_minutes = 5\n").unwrap();
+        let s = flags.or(file).resolve().unwrap();
+        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert_eq!(s.token_ttl, Duration::from_secs(300));
+        assert_eq!(s.db_pool_size, 10);
+    }
+
+    #[test]
+    fn the_default_database_is_sqlite_in_the_data_dir() {
+        let s = Settings::for_data_dir(Path::new("/tmp/x"));
+        assert_eq!(s.database_url, "/tmp/x/innolift.db");
+    }
+
+    #[test]
+    fn unknown_file_keys_and_short_secrets_are_refused() {
+        assert!(toml::from_str::<SettingsArgs>("bnid = \"x\"").is_err());
+        let short = SettingsArgs {
+            token_secret: Some("short".into()),
+            ..Default::default()
+        };
+        assert!(short
+            .resolve()
+            .unwrap_err()
+            .to_string()
+            .contains("32 bytes"));
+    }
+}

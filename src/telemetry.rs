@@ -1,0 +1,13 @@
+//! Structured logs. Request lines carry the request id from `tracing-actix-web`'s root span.
+
+use tracing_subscriber::{fmt, EnvFilter};
+
+/// Installs the global subscriber, writing to standard error. Safe to call twice.
+pub fn init(filter: &str) {
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
