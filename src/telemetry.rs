@@ -1,5 +1,7 @@
 //! Structured logs. Request lines carry the request id from `tracing-actix-web`'s root span.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::{fmt, EnvFilter};
 
 /// Installs the global subscriber, writing to standard error. Safe to call twice.
@@ -9,5 +11,6 @@ pub fn init(filter: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

@@ -207,3 +207,51 @@ pub fn path_error(
 ) -> actix_web::Error {
     ApiError::not_found(format!("not found: {err}")).into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::body::MessageBody;
+
+    fn body_of(e: &ApiError) -> serde_json::Value {
+        let bytes = e.error_response().into_body().try_into_bytes().unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn a_500_never_shows_internals() {
+        let e = ApiError::Internal(anyhow::anyhow!(
+            "connection to 10.0.0.5 refused; password=hunter2"
+        ));
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_of(&e).to_string();
+        assert!(
+            !body.contains("10.0.0.5") && !body.contains("hunter2"),
+            "{body}"
+        );
+        assert!(body.contains("internal_error"));
+    }
+
+    #[test]
+    fn validation_errors_name_their_field() {
+        let body = body_of(&ApiError::validation("orgnr", "wrong check digit"));
+        assert_eq!(body["error"]["code"], "validation_failed");
+        assert_eq!(body["error"]["field"], "orgnr");
+        assert_eq!(body["error"]["message"], "wrong check digit");
+    }
+
+    #[test]
+    fn too_many_requests_carries_retry_after() {
+        let e = ApiError::TooManyRequests {
+            retry_after: 42,
+            message: "wait".into(),
+        };
+        assert_eq!(
+            e.error_response()
+                .headers()
+                .get(header::RETRY_AFTER)
+                .unwrap(),
+            "42"
+        );
+    }
+}

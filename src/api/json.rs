@@ -78,24 +78,24 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.inner().to_string();
         let mut path = e.path().to_string();
-        if path == "." {
+        if path == "." || path == "?" {
             path.clear();
         }
-        // Unknown-field errors point at the object holding the field; name the field itself.
-        if let Some(rest) = inner.strip_prefix("unknown field `") {
-            let name = rest.split('`').next().unwrap_or_default();
-            path = if path.is_empty() || path.ends_with(name) {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            };
-        } else if let Some(rest) = inner.strip_prefix("missing field `") {
-            let name = rest.split('`').next().unwrap_or_default();
-            path = if path.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            };
+        let named = |prefix: &str| {
+            inner
+                .strip_prefix(prefix)
+                .and_then(|r| r.split('`').next())
+                .map(str::to_owned)
+        };
+        // Unknown-field errors may or may not include the field in the path; missing-field
+        // errors point at the object that lacks it. Either way, name the field itself.
+        if let Some(name) = named("unknown field `").or_else(|| named("missing field `")) {
+            let last = path.rsplit('.').next().unwrap_or_default();
+            if path.is_empty() {
+                path = name;
+            } else if last != name {
+                path = format!("{path}.{name}");
+            }
         }
         let message = strip_position(&inner);
         if path.is_empty() {

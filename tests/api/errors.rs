@@ -1,0 +1,54 @@
+use serde_json::json;
+
+use crate::helpers::{error_of, orgnr, registration};
+use crate::on_both_databases;
+
+on_both_databases! {
+    async fn unknown_fields_give_400_naming_the_field(app: TestApp) {
+        let mut body = registration("a@b.no", &orgnr(30), "supplier");
+        body["admin"] = json!(true);
+        let (code, field) = error_of(app.post("/api/v1/auth/register", &body, None).await, 400).await;
+        assert_eq!(code, "validation_failed");
+        assert_eq!(field.as_deref(), Some("admin"));
+
+        let mut body = registration("a@b.no", &orgnr(30), "supplier");
+        body["organisation"]["verified"] = json!(true);
+        let (_, field) = error_of(app.post("/api/v1/auth/register", &body, None).await, 400).await;
+        assert_eq!(field.as_deref(), Some("organisation.verified"));
+    }
+
+    async fn an_oversized_body_gives_413(app: TestApp) {
+        let mut body = registration("a@b.no", &orgnr(31), "supplier");
+        body["name"] = json!("x".repeat(app.settings.max_body_bytes + 1));
+        let (code, _) = error_of(app.post("/api/v1/auth/register", &body, None).await, 413).await;
+        assert_eq!(code, "payload_too_large");
+    }
+
+    async fn a_wrong_content_type_gives_415(app: TestApp) {
+        let body = registration("a@b.no", &orgnr(32), "supplier").to_string();
+        let res = app.client.post(app.url("/api/v1/auth/register")).header("content-type", "text/plain").body(body).send().await.unwrap();
+        let (code, _) = error_of(res, 415).await;
+        assert_eq!(code, "unsupported_media_type");
+    }
+
+    async fn malformed_json_gives_400(app: TestApp) {
+        let res = app.client.post(app.url("/api/v1/auth/register")).header("content-type", "application/json").body("{\"email\":").send().await.unwrap();
+        let (code, _) = error_of(res, 400).await;
+        assert_eq!(code, "validation_failed");
+    }
+
+    async fn an_unknown_path_gives_404_in_the_error_shape(app: TestApp) {
+        let (code, _) = error_of(app.get("/api/v1/nothing-here", None).await, 404).await;
+        assert_eq!(code, "not_found");
+    }
+
+    async fn bad_query_parameters_give_400_naming_them(app: TestApp) {
+        let user = app.register("q@b.no", 33, "buyer").await;
+        let (_, field) = error_of(app.get("/api/v1/organisations?per_page=1000", Some(&user.token)).await, 400).await;
+        assert_eq!(field.as_deref(), Some("per_page"));
+        let (_, field) = error_of(app.get("/api/v1/organisations?kind=agency", Some(&user.token)).await, 400).await;
+        assert_eq!(field.as_deref(), Some("kind"));
+        let (code, _) = error_of(app.get("/api/v1/organisations?page=abc", Some(&user.token)).await, 400).await;
+        assert_eq!(code, "validation_failed");
+    }
+}

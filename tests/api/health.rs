@@ -1,0 +1,55 @@
+use serde_json::Value;
+
+use crate::on_both_databases;
+
+on_both_databases! {
+    async fn healthz_answers_while_the_process_is_alive(app: TestApp) {
+        let res = app.get("/healthz", None).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers().contains_key("x-request-id"), "every answer carries its request id");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "ok");
+    }
+
+    async fn readyz_reports_the_database_and_current_migrations(app: TestApp) {
+        let res = app.get("/readyz", None).await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "ready");
+        let expected = match app.backend {
+            crate::helpers::Backend::Sqlite => "sqlite",
+            crate::helpers::Backend::Postgres => "postgresql",
+        };
+        assert_eq!(body["database"], expected);
+    }
+
+    async fn the_openapi_document_describes_every_endpoint(app: TestApp) {
+        let res = app.get("/api/v1/openapi.json", None).await;
+        assert_eq!(res.status(), 200);
+        let doc: Value = res.json().await.unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        let expected = [
+            ("get", "/healthz"),
+            ("get", "/readyz"),
+            ("post", "/api/v1/auth/register"),
+            ("post", "/api/v1/auth/login"),
+            ("get", "/api/v1/me"),
+            ("post", "/api/v1/me/password"),
+            ("get", "/api/v1/organisations"),
+            ("get", "/api/v1/organisations/{id}"),
+            ("patch", "/api/v1/organisations/{id}"),
+            ("post", "/api/v1/organisations/{id}/members"),
+            ("delete", "/api/v1/organisations/{id}/members/{member_id}"),
+            ("post", "/api/v1/organisations/{id}/users"),
+            ("get", "/api/v1/organisations/{id}/users"),
+        ];
+        for (method, path) in expected {
+            assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");
+        }
+        let documented: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(documented, expected.len(), "the document lists endpoints this test does not know");
+        let page = app.get("/api/docs/", None).await;
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("swagger"), "the human-readable page is Swagger UI");
+    }
+}

@@ -1,0 +1,287 @@
+//! The test harness: every test gets a fresh database (a SQLite file in a temporary directory,
+//! or a PostgreSQL database created for it and dropped afterwards) and a server on a free port.
+
+use std::path::PathBuf;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use innolift::settings::Settings;
+use innolift::startup::Application;
+use serde_json::{json, Value};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The server for the administrative connection that creates and drops test databases.
+pub fn pg_admin_url() -> String {
+    std::env::var("INNOLIFT_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn pg_url_for(database: &str) -> String {
+    let admin = pg_admin_url();
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    format!("{base}/{database}")
+}
+
+/// A PostgreSQL database that exists for one test.
+pub struct PgDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// Creates a database, or returns `None` when the server is unreachable outside CI. With
+    /// `CI=true` an unreachable server fails the test instead of skipping it.
+    pub fn create() -> Option<PgDatabase> {
+        let mut admin = match PgConnection::establish(&pg_admin_url()) {
+            Ok(c) => c,
+            Err(e) => {
+                if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+                    panic!(
+                        "PostgreSQL at {} is unreachable and CI=true: {e}",
+                        pg_admin_url()
+                    );
+                }
+                eprintln!(
+                    "skipping PostgreSQL test: {} unreachable ({e}); set CI=true to fail instead",
+                    pg_admin_url()
+                );
+                return None;
+            }
+        };
+        let name = format!("innolift_test_{}", uuid::Uuid::new_v4().simple());
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create test database");
+        Some(PgDatabase {
+            url: pg_url_for(&name),
+            name,
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = PgConnection::establish(&pg_admin_url()) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub backend: Backend,
+    pub settings: Settings,
+    pub client: reqwest::Client,
+    pub data_dir: PathBuf,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+/// A signed-in user, as the tests see one.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub email: String,
+    pub password: String,
+    pub token: String,
+    pub id: String,
+    pub organisation_id: String,
+}
+
+/// Starts the server on `backend`, or `None` when that backend is unavailable (see
+/// [`PgDatabase::create`]).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// As [`spawn_app`], with changed settings.
+pub async fn spawn_app_with(
+    backend: Backend,
+    change: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let pg = match backend {
+        Backend::Postgres => Some(PgDatabase::create()?),
+        Backend::Sqlite => None,
+    };
+    let mut settings = Settings::for_data_dir(dir.path());
+    if let Some(pg) = &pg {
+        settings.database_url = pg.url.clone();
+    }
+    settings.bind = "127.0.0.1:0".to_owned();
+    settings.db_pool_size = 4;
+    change(&mut settings);
+    let app = Application::build_with_workers(settings.clone(), 1)
+        .await
+        .expect("build application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    Some(TestApp {
+        address,
+        backend,
+        settings,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        data_dir: dir.path().to_owned(),
+        _dir: dir,
+        _pg: pg,
+    })
+}
+
+/// Valid organisation numbers for test organisations: the first eight digits count up from
+/// `seed`, and the ninth is the MOD11 check digit (prefixes whose remainder gives 10 are skipped).
+pub fn orgnr(seed: u32) -> String {
+    let weights = [3, 2, 7, 6, 5, 4, 3, 2];
+    let mut n = 91_000_000 + seed * 7;
+    loop {
+        let digits: Vec<u32> = format!("{n:08}")
+            .bytes()
+            .map(|b| u32::from(b - b'0'))
+            .collect();
+        let sum: u32 = digits.iter().zip(weights).map(|(d, w)| d * w).sum();
+        let check = match 11 - sum % 11 {
+            11 => Some(0),
+            10 => None,
+            d => Some(d),
+        };
+        if let Some(c) = check {
+            return format!("{n:08}{c}");
+        }
+        n += 1;
+    }
+}
+
+/// A body for registering a new organisation of `kind` with its owner.
+pub fn registration(email: &str, orgnr: &str, kind: &str) -> Value {
+    let mut organisation =
+        json!({"orgnr": orgnr, "name": format!("Org {orgnr}"), "kind": kind, "county": "46"});
+    match kind {
+        "buyer" => organisation["sector"] = json!("municipality"),
+        "supplier" => organisation["size"] = json!("small"),
+        _ => {}
+    }
+    json!({"email": email, "password": "et langt passord", "name": "Test Person", "organisation": organisation})
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value, token: &str) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .json(body)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Registers an organisation of `kind` with an owner, and returns the owner.
+    pub async fn register(&self, email: &str, seed: u32, kind: &str) -> TestUser {
+        let body = registration(email, &orgnr(seed), kind);
+        let res = self.post("/api/v1/auth/register", &body, None).await;
+        let status = res.status();
+        let json: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "registration failed: {json}");
+        TestUser {
+            email: email.to_owned(),
+            password: "et langt passord".to_owned(),
+            token: json["token"].as_str().unwrap().to_owned(),
+            id: json["user"]["id"].as_str().unwrap().to_owned(),
+            organisation_id: json["organisation"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Signs in and returns the response.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+}
+
+/// Reads an error answer and checks its shape, returning (code, field).
+pub async fn error_of(res: reqwest::Response, status: u16) -> (String, Option<String>) {
+    let actual = res.status().as_u16();
+    let body: Value = res.json().await.expect("error body is JSON");
+    assert_eq!(actual, status, "unexpected status; body: {body}");
+    let error = &body["error"];
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "error without message: {body}"
+    );
+    (
+        error["code"].as_str().expect("error.code").to_owned(),
+        error["field"].as_str().map(str::to_owned),
+    )
+}
+
+/// Defines each test twice, as `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($app: $crate::helpers::TestApp) $body
+
+                #[actix_web::test]
+                async fn sqlite() {
+                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await {
+                        run(app).await
+                    }
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                        run(app).await
+                    }
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the HTTP API and the command line, on SQLite and PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod errors;
+mod health;
+mod organisations;
+mod schema;
+mod tokens;
