@@ -1,0 +1,1 @@
+//! Deterministic generated organisations, needs and capabilities (being written).
