@@ -6,7 +6,7 @@ use crate::db::accounts::{self as q, AccountRow};
 use crate::db::organisations::{self as orgs, OrganisationRow};
 use crate::db::{self, DbConn};
 use crate::domain::organisation::Profile;
-use crate::domain::{Email, OrgKind, Orgnr, Password, Role};
+use crate::domain::{Email, OrgKind, Orgnr, Role};
 
 /// A new organisation, validated.
 #[derive(Debug, Clone)]
@@ -24,8 +24,8 @@ pub struct NewOrganisation {
 pub struct Registration {
     /// Sign-in email.
     pub email: Email,
-    /// Password, not yet hashed.
-    pub password: Password,
+    /// The password's argon2id hash.
+    pub password_hash: String,
     /// Display name.
     pub name: String,
     /// The organisation to found or join; may be left out by someone with an invitation.
@@ -86,20 +86,23 @@ pub fn register(
     conn: &mut DbConn,
     reg: Registration,
 ) -> Result<(AccountRow, OrganisationRow), ApiError> {
-    // Hash outside the transaction: it is slow and needs no lock.
-    let hash = reg.password.hash();
+    let hash = reg.password_hash.clone();
     let result = db::write_tx(conn, |conn| {
         if q::find_by_email(conn, reg.email.as_str())?.is_some() {
             return Err(email_taken());
         }
-        let invite = q::invite_for_email(conn, reg.email.as_str())?;
         let existing = match &reg.organisation {
             Some(new) => orgs::find_by_orgnr(conn, new.orgnr.as_str())?,
             None => None,
         };
+        // With an organisation named, only that organisation's invitation counts.
+        let invite = match &existing {
+            Some(org) => q::invite(conn, &org.id, reg.email.as_str())?,
+            None => q::invite_for_email(conn, reg.email.as_str())?,
+        };
         let (organisation, role) = match (&reg.organisation, existing, invite) {
-            (Some(_), Some(org), Some(inv)) if inv.organisation_id == org.id => (org, Role::Member),
-            (Some(_), Some(org), _) => {
+            (Some(_), Some(org), Some(_)) => (org, Role::Member),
+            (Some(_), Some(org), None) => {
                 return Err(ApiError::conflict(
                     Some("orgnr"),
                     format!(
@@ -136,59 +139,32 @@ pub fn register(
         q::delete_invites_for(conn, reg.email.as_str())?;
         Ok((account, organisation))
     });
-    result.map_err(|e| match e {
-        // Two registrations racing for the same email or orgnr: the loser gets the same answer
-        // it would have got a moment later.
-        ApiError::Internal(inner) => match inner.downcast_ref::<diesel::result::Error>() {
-            Some(d) if db::is_unique_violation(d) => ApiError::conflict(
+    // Two registrations racing for the same email or orgnr: the loser gets the answer it would
+    // have got a moment later.
+    result.map_err(|e| {
+        if e.is_unique_violation() {
+            ApiError::conflict(
                 None,
                 "this email or organisation was registered just now; sign in or ask the owner",
-            ),
-            _ => ApiError::Internal(inner),
-        },
-        other => other,
+            )
+        } else {
+            e
+        }
     })
 }
 
-/// Checks a sign-in. `None` when the email is unknown or the password wrong; both take as long.
-pub fn check_login(
-    conn: &mut DbConn,
-    email: &Email,
-    password: &str,
-) -> Result<Option<AccountRow>, ApiError> {
-    let account = q::find_by_email(conn, email.as_str())?;
-    let hash = account
-        .as_ref()
-        .map_or(crate::domain::password::dummy_hash(), |a| {
-            a.password_hash.as_str()
-        });
-    let ok = crate::domain::password::verify(password, hash);
-    Ok(account.filter(|_| ok))
-}
-
-/// Changes the password after checking the current one, and replaces the security stamp so that
-/// every token issued before stops working.
-pub fn change_password(
+/// Replaces the password hash and the security stamp, so that every token issued before stops
+/// working. The caller has checked the current password.
+pub fn set_password(
     conn: &mut DbConn,
     account_id: &str,
-    current: &str,
-    new: Password,
+    new_hash: &str,
 ) -> Result<AccountRow, ApiError> {
-    let account = q::find(conn, account_id)?
-        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
-    if !crate::domain::password::verify(current, &account.password_hash) {
-        return Err(ApiError::validation(
-            "current_password",
-            "current_password is wrong",
-        ));
-    }
-    let hash = new.hash();
     let stamp = db::new_id();
     db::write_tx(conn, |conn| {
-        q::set_password(conn, account_id, &hash, &stamp)
+        q::set_password(conn, account_id, new_hash, &stamp)
     })?;
-    q::find(conn, account_id)?
-        .ok_or_else(|| ApiError::internal("account vanished after password change"))
+    q::find(conn, account_id)?.ok_or_else(|| ApiError::unauthorized("the account no longer exists"))
 }
 
 /// Creates a programme administrator, or fails if the email is taken.
@@ -196,14 +172,13 @@ pub fn create_admin(
     conn: &mut DbConn,
     email: &Email,
     name: &str,
-    password: Password,
+    password_hash: String,
 ) -> Result<AccountRow, ApiError> {
-    let hash = password.hash();
     db::write_tx(conn, |conn| {
         if q::find_by_email(conn, email.as_str())?.is_some() {
             return Err(email_taken());
         }
-        let row = account_row(email, name, hash, Role::Admin, None);
+        let row = account_row(email, name, password_hash, Role::Admin, None);
         q::insert(conn, &row)?;
         Ok(row)
     })

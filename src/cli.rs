@@ -144,7 +144,7 @@ fn create_admin(
         .map_err(|e| anyhow::anyhow!(e.message))?;
     let db = crate::startup::open_database(settings)?;
     let mut conn = db.get()?;
-    let account = crate::accounts::create_admin(&mut conn, &email, &name, password)
+    let account = crate::accounts::create_admin(&mut conn, &email, &name, password.hash())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("created administrator {} ({})", account.email, account.id);
     Ok(())

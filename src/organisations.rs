@@ -58,6 +58,15 @@ pub fn update_profile(
     })
 }
 
+/// Runs `f` again once if it lost a race to insert the same row (PostgreSQL lets two
+/// transactions both see "absent"); the second run sees the row and answers as for a repeat.
+fn retry_on_conflict<T>(mut f: impl FnMut() -> Result<T, ApiError>) -> Result<T, ApiError> {
+    match f() {
+        Err(e) if e.is_unique_violation() => f(),
+        other => other,
+    }
+}
+
 fn require_cluster(row: &OrganisationRow) -> Result<(), ApiError> {
     if kind_of(row)? == OrgKind::Cluster {
         Ok(())
@@ -80,27 +89,29 @@ pub fn add_member(
     cluster_id: &str,
     orgnr: &Orgnr,
 ) -> Result<(OrganisationRow, bool), ApiError> {
-    db::write_tx(conn, |conn| {
-        let cluster = get(conn, cluster_id)?;
-        require_owner(caller, cluster_id)?;
-        require_cluster(&cluster)?;
-        let member = q::find_by_orgnr(conn, orgnr.as_str())?.ok_or_else(|| {
+    retry_on_conflict(|| {
+        db::write_tx(conn, |conn| {
+            let cluster = get(conn, cluster_id)?;
+            require_owner(caller, cluster_id)?;
+            require_cluster(&cluster)?;
+            let member = q::find_by_orgnr(conn, orgnr.as_str())?.ok_or_else(|| {
             ApiError::validation(
                 "orgnr",
                 format!("no organisation with orgnr {orgnr} is registered in innolift; ask the company to register first"),
             )
         })?;
-        if kind_of(&member)? != OrgKind::Supplier {
-            return Err(ApiError::validation(
-                "orgnr",
-                format!(
-                    "{} is a {}; only suppliers can be cluster members",
-                    member.name, member.kind
-                ),
-            ));
-        }
-        let added = q::add_member(conn, cluster_id, &member.id)?;
-        Ok((member, added))
+            if kind_of(&member)? != OrgKind::Supplier {
+                return Err(ApiError::validation(
+                    "orgnr",
+                    format!(
+                        "{} is a {}; only suppliers can be cluster members",
+                        member.name, member.kind
+                    ),
+                ));
+            }
+            let added = q::add_member(conn, cluster_id, &member.id)?;
+            Ok((member, added))
+        })
     })
 }
 
@@ -132,25 +143,27 @@ pub fn invite_user(
     organisation_id: &str,
     email: &Email,
 ) -> Result<(InviteRow, bool), ApiError> {
-    db::write_tx(conn, |conn| {
-        get(conn, organisation_id)?;
-        require_owner(caller, organisation_id)?;
-        if let Some(existing) = accounts_q::find_by_email(conn, email.as_str())? {
-            let message = if existing.organisation_id.as_deref() == Some(organisation_id) {
-                "this person already has an account in your organisation"
-            } else {
-                "this email already has an account in another organisation"
+    retry_on_conflict(|| {
+        db::write_tx(conn, |conn| {
+            get(conn, organisation_id)?;
+            require_owner(caller, organisation_id)?;
+            if let Some(existing) = accounts_q::find_by_email(conn, email.as_str())? {
+                let message = if existing.organisation_id.as_deref() == Some(organisation_id) {
+                    "this person already has an account in your organisation"
+                } else {
+                    "this email already has an account in another organisation"
+                };
+                return Err(ApiError::conflict(Some("email"), message));
+            }
+            let row = InviteRow {
+                organisation_id: organisation_id.to_owned(),
+                email: email.as_str().to_owned(),
+                invited_by: caller.account.id.clone(),
+                created_at: db::now(),
             };
-            return Err(ApiError::conflict(Some("email"), message));
-        }
-        let row = InviteRow {
-            organisation_id: organisation_id.to_owned(),
-            email: email.as_str().to_owned(),
-            invited_by: caller.account.id.clone(),
-            created_at: db::now(),
-        };
-        let created = accounts_q::insert_invite(conn, &row)?;
-        Ok((row, created))
+            let created = accounts_q::insert_invite(conn, &row)?;
+            Ok((row, created))
+        })
     })
 }
 

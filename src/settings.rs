@@ -96,7 +96,10 @@ impl SettingsArgs {
             );
         }
         let ttl = self.token_ttl_minutes.unwrap_or(720);
-        anyhow::ensure!(ttl >= 1, "token_ttl_minutes must be at least 1");
+        anyhow::ensure!(
+            (1..=525_600).contains(&ttl),
+            "token_ttl_minutes must be between 1 and 525600 (a year)"
+        );
         Ok(Settings {
             bind: self.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,

@@ -12,6 +12,7 @@ use super::json::ApiJson;
 use super::organisations::{OrganisationInput, OrganisationView, UserView};
 use crate::accounts::{self, Registration};
 use crate::auth::Caller;
+use crate::domain::password::{dummy_hash, hash_blocking, verify_blocking};
 use crate::domain::{self, Email, Password};
 use crate::startup::AppState;
 
@@ -89,15 +90,19 @@ pub async fn register(
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
+    let email = Email::parse(&body.email)?;
+    let password = Password::parse(&body.password)?;
+    let name = domain::text("name", &body.name, 200)?;
+    let organisation = body
+        .organisation
+        .as_ref()
+        .map(OrganisationInput::parse)
+        .transpose()?;
     let registration = Registration {
-        email: Email::parse(&body.email)?,
-        password: Password::parse(&body.password)?,
-        name: domain::text("name", &body.name, 200)?,
-        organisation: body
-            .organisation
-            .as_ref()
-            .map(OrganisationInput::parse)
-            .transpose()?,
+        email,
+        password_hash: hash_blocking(password).await?,
+        name,
+        organisation,
     };
     let keys = state.tokens.clone();
     let response = state
@@ -125,6 +130,22 @@ fn client_address(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// Counts a password attempt, or refuses with 429 when the limit is reached.
+fn begin_attempt(state: &AppState, email: &str, address: &str) -> Result<(), ApiError> {
+    state
+        .limiter
+        .begin(email, address, Instant::now())
+        .map_err(|wait| {
+            let retry_after = wait.as_secs().max(1);
+            ApiError::TooManyRequests {
+                retry_after,
+                message: format!(
+                    "too many failed attempts; wait {retry_after} seconds and try again"
+                ),
+            }
+        })
+}
+
 /// Sign in and get a token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -137,30 +158,24 @@ pub async fn login(
     let body = body.0;
     let email = Email::parse(&body.email)?;
     let address = client_address(&req);
-    if let Some(wait) = state
-        .limiter
-        .blocked(email.as_str(), &address, Instant::now())
-    {
-        let retry_after = wait.as_secs().max(1);
-        return Err(ApiError::TooManyRequests {
-            retry_after,
-            message: format!("too many failed sign-ins; try again in {retry_after} seconds or reset your password"),
-        });
-    }
-    let checked_email = email.clone();
-    let password = body.password;
+    begin_attempt(&state, email.as_str(), &address)?;
+    let lookup = email.clone();
     let account = state
         .db
-        .run(move |conn| accounts::check_login(conn, &checked_email, &password))
+        .run(move |conn| {
+            crate::db::accounts::find_by_email(conn, lookup.as_str()).map_err(ApiError::from)
+        })
         .await?;
-    let Some(account) = account else {
-        state
-            .limiter
-            .record_failure(email.as_str(), &address, Instant::now());
+    // An unknown email is checked against a dummy hash, so it takes as long as a wrong password.
+    let hash = account
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |a| a.password_hash.clone());
+    let valid = verify_blocking(body.password, hash).await?;
+    let Some(account) = account.filter(|_| valid) else {
         tracing::warn!(%address, "failed sign-in");
         return Err(ApiError::unauthorized("wrong email or password"));
     };
-    state.limiter.record_success(email.as_str());
+    state.limiter.succeeded(email.as_str(), &address);
     let (token, expires_at) = state.tokens.issue(&account)?;
     Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
 }
@@ -190,18 +205,30 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 
 /// Change the password. Every token issued before stops working; a new one is returned.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])), request_body = ChangePasswordRequest,
-    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn change_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     body: ApiJson<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let new = Password::parse_for("new_password", &body.new_password)?;
+    let address = client_address(&req);
+    // A stolen token must not become a way to guess the password.
+    begin_attempt(&state, &caller.account.email, &address)?;
+    if !verify_blocking(body.current_password, caller.account.password_hash.clone()).await? {
+        return Err(ApiError::validation(
+            "current_password",
+            "current_password is wrong",
+        ));
+    }
+    state.limiter.succeeded(&caller.account.email, &address);
+    let new_hash = hash_blocking(new).await?;
     let id = caller.account.id.clone();
     let account = state
         .db
-        .run(move |conn| accounts::change_password(conn, &id, &body.current_password, new))
+        .run(move |conn| accounts::set_password(conn, &id, &new_hash))
         .await?;
     let (token, expires_at) = state.tokens.issue(&account)?;
     tracing::info!(user = %account.id, "password changed");

@@ -79,6 +79,16 @@ impl ApiError {
         ApiError::Internal(anyhow::anyhow!(message.into()))
     }
 
+    /// True when this wraps a unique-constraint violation from the database.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            ApiError::Internal(inner) => inner
+                .downcast_ref::<diesel::result::Error>()
+                .is_some_and(crate::db::is_unique_violation),
+            _ => false,
+        }
+    }
+
     /// The machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {

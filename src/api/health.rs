@@ -41,10 +41,13 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let reason = match check {
         Ok(true) => None,
         Ok(false) => Some("database migrations are pending; run `innolift migrate`".to_owned()),
-        Err(e) => Some(match e.downcast_ref::<DbError>() {
-            Some(_) => "database unreachable".to_owned(),
-            None => format!("database check failed: {e}"),
-        }),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            Some(match e.downcast_ref::<DbError>() {
+                Some(_) => "database unreachable".to_owned(),
+                None => "database check failed; see the server log".to_owned(),
+            })
+        }
     };
     match reason {
         None => HttpResponse::Ok().json(Health {

@@ -74,6 +74,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 
 /// Deserialises `body`, naming the failing field by its path (e.g. `organisation.kind`).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // No stored text may hold NUL (PostgreSQL refuses it), so refuse it at the door.
+    if body.contains(&0) || body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return Err(ApiError::Validation {
+            field: None,
+            message: "the body contains a NUL character; remove it".into(),
+        });
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.inner().to_string();

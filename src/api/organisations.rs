@@ -352,7 +352,12 @@ pub async fn list(
         per_page: query.per_page,
     }
     .resolve()?;
-    let q = query.q.filter(|q| !q.trim().is_empty());
+    let q = query
+        .q
+        .as_deref()
+        .map(|q| domain::query_text("q", q))
+        .transpose()?
+        .filter(|q| !q.is_empty());
     let result = state
         .db
         .run(move |conn| {
@@ -375,9 +380,9 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     _caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    let id = id.into_inner().to_string();
     let view = state
         .db
         .run(move |conn| {
@@ -395,10 +400,10 @@ pub async fn get(
 pub async fn patch(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<uuid::Uuid>,
     body: ApiJson<OrganisationPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    let id = id.into_inner().to_string();
     let patch = body.0;
     let view = state
         .db
@@ -418,11 +423,11 @@ pub async fn patch(
 pub async fn add_member(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<uuid::Uuid>,
     body: ApiJson<AddMember>,
 ) -> Result<HttpResponse, ApiError> {
     let orgnr = Orgnr::parse(&body.0.orgnr)?;
-    let id = id.into_inner();
+    let id = id.into_inner().to_string();
     let (member, added) = state
         .db
         .run(move |conn| service::add_member(conn, &caller, &id, &orgnr))
@@ -441,9 +446,10 @@ pub async fn add_member(
 pub async fn remove_member(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, member_id) = path.into_inner();
+    let (id, member_id) = (id.to_string(), member_id.to_string());
     state
         .db
         .run(move |conn| service::remove_member(conn, &caller, &id, &member_id))
@@ -459,11 +465,11 @@ pub async fn remove_member(
 pub async fn add_user(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<uuid::Uuid>,
     body: ApiJson<AddUser>,
 ) -> Result<HttpResponse, ApiError> {
     let email = Email::parse(&body.0.email)?;
-    let id = id.into_inner();
+    let id = id.into_inner().to_string();
     let (invite, created) = state
         .db
         .run(move |conn| service::invite_user(conn, &caller, &id, &email))
@@ -482,9 +488,9 @@ pub async fn add_user(
 pub async fn users(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    let id = id.into_inner().to_string();
     let (users, invites) = state
         .db
         .run(move |conn| service::users(conn, &caller, &id))

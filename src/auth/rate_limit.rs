@@ -33,8 +33,11 @@ impl LoginLimiter {
         ]
     }
 
-    /// `Some(wait)` when either limit is reached: how long until one more attempt is allowed.
-    pub fn blocked(&self, email: &str, address: &str, now: Instant) -> Option<Duration> {
+    /// Starts an attempt: `Err(wait)` when either limit is reached, with how long until one
+    /// more attempt is allowed. Otherwise the attempt is counted at once, as a failure until
+    /// [`LoginLimiter::succeeded`] says otherwise, so that parallel attempts cannot all slip in
+    /// before the first one is counted.
+    pub fn begin(&self, email: &str, address: &str, now: Instant) -> Result<(), Duration> {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let mut wait: Option<Duration> = None;
         for (key, which) in Self::keys(email, address) {
@@ -52,19 +55,16 @@ impl LoginLimiter {
                     times.pop_front();
                 }
                 if times.len() >= limit {
-                    // The oldest failure in the window must age out before the count drops.
+                    // The count drops below the limit when this failure ages out.
                     let oldest = times[times.len() - limit];
                     let until = self.window.saturating_sub(now.duration_since(oldest));
                     wait = Some(wait.map_or(until, |w| w.max(until)));
                 }
             }
         }
-        wait
-    }
-
-    /// Records a failed attempt.
-    pub fn record_failure(&self, email: &str, address: &str, now: Instant) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
         if map.len() > 100_000 {
             let window = self.window;
             map.retain(|_, times| {
@@ -76,12 +76,17 @@ impl LoginLimiter {
         for (key, _) in Self::keys(email, address) {
             map.entry(key).or_default().push_back(now);
         }
+        Ok(())
     }
 
-    /// Forgets the account's failures after a successful sign-in.
-    pub fn record_success(&self, email: &str) {
+    /// Uncounts a successful attempt: the account starts afresh, and the address loses the
+    /// attempt just counted.
+    pub fn succeeded(&self, email: &str, address: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         map.remove(&format!("account:{email}"));
+        if let Some(times) = map.get_mut(&format!("address:{address}")) {
+            times.pop_back();
+        }
     }
 }
 
@@ -95,37 +100,36 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..3 {
             assert!(
-                limiter.blocked("a@b.no", "1.1.1.1", t0).is_none(),
+                limiter.begin("a@b.no", "1.1.1.1", t0).is_ok(),
                 "attempt {i}"
             );
-            limiter.record_failure("a@b.no", "1.1.1.1", t0);
         }
         let wait = limiter
-            .blocked("a@b.no", "2.2.2.2", t0 + Duration::from_secs(10))
-            .unwrap();
+            .begin("a@b.no", "2.2.2.2", t0 + Duration::from_secs(10))
+            .unwrap_err();
         assert_eq!(wait, Duration::from_secs(50));
         assert!(limiter
-            .blocked("a@b.no", "1.1.1.1", t0 + Duration::from_secs(60))
-            .is_none());
-        assert!(limiter.blocked("c@d.no", "1.1.1.1", t0).is_none());
+            .begin("a@b.no", "1.1.1.1", t0 + Duration::from_secs(60))
+            .is_ok());
+        assert!(limiter.begin("c@d.no", "1.1.1.1", t0).is_ok());
     }
 
     #[test]
     fn the_address_is_blocked_across_accounts() {
         let limiter = LoginLimiter::new(Duration::from_secs(60), 100, 2);
         let t0 = Instant::now();
-        limiter.record_failure("a@b.no", "1.1.1.1", t0);
-        limiter.record_failure("c@d.no", "1.1.1.1", t0);
-        assert!(limiter.blocked("e@f.no", "1.1.1.1", t0).is_some());
-        assert!(limiter.blocked("e@f.no", "9.9.9.9", t0).is_none());
+        limiter.begin("a@b.no", "1.1.1.1", t0).unwrap();
+        limiter.begin("c@d.no", "1.1.1.1", t0).unwrap();
+        assert!(limiter.begin("e@f.no", "1.1.1.1", t0).is_err());
+        assert!(limiter.begin("e@f.no", "9.9.9.9", t0).is_ok());
     }
 
     #[test]
-    fn success_clears_the_account_count() {
-        let limiter = LoginLimiter::new(Duration::from_secs(60), 1, 100);
+    fn success_uncounts_the_attempt() {
+        let limiter = LoginLimiter::new(Duration::from_secs(60), 1, 1);
         let t0 = Instant::now();
-        limiter.record_failure("a@b.no", "1.1.1.1", t0);
-        limiter.record_success("a@b.no");
-        assert!(limiter.blocked("a@b.no", "1.1.1.1", t0).is_none());
+        limiter.begin("a@b.no", "1.1.1.1", t0).unwrap();
+        limiter.succeeded("a@b.no", "1.1.1.1");
+        assert!(limiter.begin("a@b.no", "1.1.1.1", t0).is_ok());
     }
 }

@@ -67,27 +67,29 @@ impl TokenKeys {
             return TokenKeys::new(secret.as_bytes().to_vec(), ttl);
         }
         let path = data_dir.join("token-secret");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let secret = hex::decode(text.trim()).with_context(|| {
-                    format!(
-                        "{} is not hex; delete it to generate a new one",
-                        path.display()
-                    )
-                })?;
-                TokenKeys::new(secret, ttl)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(data_dir).with_context(|| {
-                    format!("cannot create data directory {}", data_dir.display())
-                })?;
-                let secret: [u8; 32] = rand::random();
-                write_private(&path, hex::encode(secret).as_bytes())?;
+        if !path.exists() {
+            std::fs::create_dir_all(data_dir)
+                .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+            let secret: [u8; 32] = rand::random();
+            if create_private(&path, hex::encode(secret).as_bytes())? {
                 tracing::info!(path = %path.display(), "generated a new token secret");
-                TokenKeys::new(secret.to_vec(), ttl)
             }
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
+        warn_if_readable_by_others(&path);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let secret = hex::decode(text.trim()).with_context(|| {
+            format!(
+                "{} is not hex; delete it to generate a new one",
+                path.display()
+            )
+        })?;
+        TokenKeys::new(secret, ttl).with_context(|| {
+            format!(
+                "{} is too short; delete it to generate a new one",
+                path.display()
+            )
+        })
     }
 
     fn key_for(&self, stamp: &str) -> Vec<u8> {
@@ -132,6 +134,10 @@ impl TokenKeys {
         }
         let unverified =
             jsonwebtoken::dangerous::insecure_decode::<Claims>(token).map_err(|_| invalid())?;
+        // Only a well-formed id reaches the database.
+        if uuid::Uuid::parse_str(&unverified.claims.sub).is_err() {
+            return Err(invalid());
+        }
         let account = find(&unverified.claims.sub)
             .map_err(ApiError::Internal)?
             .ok_or_else(invalid)?;
@@ -152,9 +158,12 @@ impl TokenKeys {
     }
 }
 
-/// Writes a file readable only by its owner.
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Creates `path` with `bytes`, readable only by its owner, complete or not at all: the bytes go
+/// to a temporary file that is then linked into place. Returns false when another process
+/// created `path` first (its secret is then the one to use).
+fn create_private(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
     use std::io::Write;
+    let tmp = path.with_extension(format!("tmp-{}", uuid::Uuid::new_v4().simple()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -162,12 +171,32 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    Ok(())
+    let result = (|| {
+        let mut file = options
+            .open(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                tracing::warn!(path = %path.display(), "the token secret is readable by others; run chmod 600 on it");
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -177,7 +206,7 @@ mod tests {
     fn account(stamp: &str) -> AccountRow {
         let now = crate::db::now();
         AccountRow {
-            id: "a1".into(),
+            id: "6f1c2a4e-8d5b-4c0e-9a51-3b7e2f1d9c80".into(),
             email: "kari@kommune.no".into(),
             name: "Kari".into(),
             password_hash: String::new(),
@@ -197,7 +226,7 @@ mod tests {
     fn a_token_verifies_for_its_account() {
         let (token, _) = keys().issue(&account("s1")).unwrap();
         let found = keys().verify(&token, |_| Ok(Some(account("s1")))).unwrap();
-        assert_eq!(found.id, "a1");
+        assert_eq!(found.id, "6f1c2a4e-8d5b-4c0e-9a51-3b7e2f1d9c80");
     }
 
     #[test]

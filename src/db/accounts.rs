@@ -95,6 +95,19 @@ pub fn insert_invite(conn: &mut DbConn, row: &InviteRow) -> QueryResult<bool> {
     Ok(true)
 }
 
+/// The invitation of this organisation for this email, if any.
+pub fn invite(
+    conn: &mut DbConn,
+    organisation_id: &str,
+    email: &str,
+) -> QueryResult<Option<InviteRow>> {
+    organisation_invites::table
+        .find((organisation_id, email))
+        .select(InviteRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// The newest invitation for this email, if any.
 pub fn invite_for_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<InviteRow>> {
     organisation_invites::table

@@ -229,7 +229,10 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        // Keep the request's span, so log lines from database code carry its request id.
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
             let mut conn = pool.get().map_err(DbError::from)?;
             f(&mut conn)
         })

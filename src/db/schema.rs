@@ -51,7 +51,84 @@ diesel::table! {
 diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(organisation_invites -> organisations (organisation_id));
 
+diesel::table! {
+    needs (id) {
+        id -> Text,
+        organisation_id -> Text,
+        created_by -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        themes -> Text,
+        cpv_codes -> Text,
+        counties -> Text,
+        national -> Bool,
+        estimated_value_nok -> Nullable<BigInt>,
+        planned_tender_date -> Nullable<Date>,
+        status -> Text,
+        language -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    need_participants (need_id, organisation_id) {
+        need_id -> Text,
+        organisation_id -> Text,
+        account_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    capabilities (id) {
+        id -> Text,
+        organisation_id -> Text,
+        created_by -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        themes -> Text,
+        cpv_codes -> Text,
+        counties -> Text,
+        national -> Bool,
+        maturity -> Nullable<Text>,
+        keywords -> Text,
+        reference_list -> Text,
+        language -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cpv_vocabulary (code) {
+        code -> Text,
+        check_digit -> Text,
+        label_en -> Text,
+        label_nb -> Text,
+    }
+}
+
+diesel::table! {
+    index_queue (seq) {
+        seq -> BigInt,
+        entity -> Text,
+        entity_id -> Text,
+        enqueued_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(needs -> organisations (organisation_id));
+diesel::joinable!(capabilities -> organisations (organisation_id));
+diesel::joinable!(need_participants -> needs (need_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    needs,
+    need_participants,
+    capabilities,
+    cpv_vocabulary,
+    index_queue,
     organisations,
     accounts,
     organisation_invites,

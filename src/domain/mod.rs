@@ -1,11 +1,13 @@
 //! Domain types that validate on construction. A value of one of these types is always valid.
 
 pub mod email;
+pub mod matching;
 pub mod organisation;
 pub mod orgnr;
 pub mod password;
 
 pub use email::Email;
+pub use matching::{CpvCode, CpvLevel, Language, Maturity, NeedStatus, Theme};
 pub use organisation::{County, OrgKind, Role, Sector, Size, Website};
 pub use orgnr::Orgnr;
 pub use password::Password;
@@ -36,6 +38,15 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, Inva
     if value.is_empty() {
         return Err(Invalid::new(field, format!("{field} must not be empty")));
     }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Invalid::new(
+            field,
+            format!("{field} contains control characters; remove them"),
+        ));
+    }
     if value.chars().count() > max {
         return Err(Invalid::new(
             field,
@@ -43,6 +54,23 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, Inva
         ));
     }
     Ok(value.to_owned())
+}
+
+/// Checks free search text: at most 500 characters and no control characters.
+pub fn query_text(field: &'static str, value: &str) -> Result<String, Invalid> {
+    if value.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            field,
+            format!("{field} contains control characters; remove them"),
+        ));
+    }
+    if value.chars().count() > 500 {
+        return Err(Invalid::new(
+            field,
+            format!("{field} must be at most 500 characters"),
+        ));
+    }
+    Ok(value.trim().to_owned())
 }
 
 /// Generates `parse`/`as_str` for a closed set of string values.

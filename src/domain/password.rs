@@ -65,6 +65,17 @@ pub fn verify(candidate: &str, phc: &str) -> bool {
     }
 }
 
+/// Hashes on the blocking pool: argon2 is slow on purpose and must hold neither the executor
+/// nor a database connection.
+pub async fn hash_blocking(password: Password) -> anyhow::Result<String> {
+    Ok(tokio::task::spawn_blocking(move || password.hash()).await?)
+}
+
+/// Verifies on the blocking pool; see [`hash_blocking`].
+pub async fn verify_blocking(candidate: String, phc: String) -> anyhow::Result<bool> {
+    Ok(tokio::task::spawn_blocking(move || verify(&candidate, &phc)).await?)
+}
+
 /// A hash of a random password, verified against when an email is unknown so that a login for a
 /// missing account takes as long as one for a real account.
 pub fn dummy_hash() -> &'static str {

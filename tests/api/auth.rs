@@ -37,8 +37,8 @@ on_both_databases! {
             assert_eq!(code, "validation_failed", "orgnr {bad:?}");
             assert_eq!(field.as_deref(), Some("orgnr"), "orgnr {bad:?}");
         }
-        let count = app.get("/readyz", None).await;
-        assert_eq!(count.status(), 200);
+                // Nothing was written: the right orgnr still registers.
+        app.register("a@b.no", 2, "supplier").await;
     }
 
     async fn a_duplicate_organisation_gives_409_saying_to_ask_the_owner(app: TestApp) {
@@ -157,6 +157,26 @@ on_both_databases! {
         assert_eq!(code, "rate_limited");
     }
 
+        async fn a_burst_of_parallel_wrong_passwords_is_still_limited(app: TestApp) {
+        let user = app.register("burst@inn.no", 14, "supplier").await;
+        let app = std::sync::Arc::new(app);
+        let mut tasks = Vec::new();
+        for _ in 0..12 {
+            let app = app.clone();
+            let email = user.email.clone();
+            tasks.push(actix_web::rt::spawn(async move { app.login(&email, "feil passord her").await.status().as_u16() }));
+        }
+        let mut refused = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                401 => {}
+                429 => refused += 1,
+                other => panic!("unexpected status {other}"),
+            }
+        }
+        assert!(refused >= 7, "at most 5 attempts may be checked, {refused} of 12 were refused");
+    }
+
     async fn changing_the_password_invalidates_older_tokens(app: TestApp) {
         let user = app.register("bytt@inn.no", 12, "supplier").await;
         let res = app
@@ -236,7 +256,10 @@ on_both_databases! {
         for task in tasks {
             statuses.push(task.await.unwrap());
         }
-        statuses.sort();
+                statuses.sort();
         assert_eq!(statuses, vec![201, 409, 409, 409, 409, 409]);
+        let user = app.register("teller@x.no", 301, "buyer").await;
+        let page: Value = app.get(&format!("/api/v1/organisations?q={}", orgnr(300)), Some(&user.token)).await.json().await.unwrap();
+        assert_eq!(page["total"], 1, "exactly one organisation was created");
     }
 }

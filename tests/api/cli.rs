@@ -65,6 +65,7 @@ fn admin_create_refuses_a_short_password() {
 #[test]
 fn help_lists_every_setting_with_its_environment_variable() {
     let out = innolift().args(["serve", "--help"]).output().unwrap();
+    assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
     for name in [
         "--bind",
@@ -78,6 +79,10 @@ fn help_lists_every_setting_with_its_environment_variable() {
         "INNOLIFT_TOKEN_TTL_MINUTES",
         "INNOLIFT_CONFIG",
         "INNOLIFT_MAX_BODY_BYTES",
+        "INNOLIFT_DB_POOL_SIZE",
+        "INNOLIFT_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        "INNOLIFT_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "INNOLIFT_LOG",
     ] {
         assert!(
             help.contains(name),
@@ -93,6 +98,7 @@ fn migrate_applies_the_migrations_to_a_fresh_sqlite_database() {
         .arg("migrate")
         .arg("--data-dir")
         .arg(dir.path())
+        .env_remove("DATABASE_URL")
         .output()
         .unwrap();
     assert!(
@@ -105,6 +111,7 @@ fn migrate_applies_the_migrations_to_a_fresh_sqlite_database() {
         .arg("migrate")
         .arg("--data-dir")
         .arg(dir.path())
+        .env_remove("DATABASE_URL")
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("0 migration"));

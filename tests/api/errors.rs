@@ -24,6 +24,28 @@ on_both_databases! {
         assert_eq!(code, "payload_too_large");
     }
 
+        async fn an_oversized_body_without_content_length_gives_413(app: TestApp) {
+        let chunk = vec![b' '; 64 * 1024];
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = (0..(app.settings.max_body_bytes / chunk.len() + 2)).map(|_| Ok(chunk.clone())).collect();
+        let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+        let res = app.client.post(app.url("/api/v1/auth/register")).header("content-type", "application/json").body(body).send().await.unwrap();
+        let (code, _) = error_of(res, 413).await;
+        assert_eq!(code, "payload_too_large");
+    }
+
+    async fn nul_characters_and_non_ids_never_reach_the_database(app: TestApp) {
+        let mut body = registration("a@b.no", &orgnr(34), "supplier");
+        body["name"] = json!("Kari\u{0}Nordmann");
+        let (code, _) = error_of(app.post("/api/v1/auth/register", &body, None).await, 400).await;
+        assert_eq!(code, "validation_failed");
+        let user = app.register("nul@b.no", 35, "buyer").await;
+        let (_, field) = error_of(app.get("/api/v1/organisations?q=%00", Some(&user.token)).await, 400).await;
+        assert_eq!(field.as_deref(), Some("q"));
+        error_of(app.get("/api/v1/organisations/%00", Some(&user.token)).await, 404).await;
+        error_of(app.get("/api/v1/organisations/not-an-id", Some(&user.token)).await, 404).await;
+        error_of(app.patch("/api/v1/organisations/%00", &json!({"name": "x"}), &user.token).await, 404).await;
+    }
+
     async fn a_wrong_content_type_gives_415(app: TestApp) {
         let body = registration("a@b.no", &orgnr(32), "supplier").to_string();
         let res = app.client.post(app.url("/api/v1/auth/register")).header("content-type", "text/plain").body(body).send().await.unwrap();

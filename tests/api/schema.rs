@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use innolift::db::{self, DbConn};
 
-use crate::helpers::{Backend, PgDatabase};
+use crate::helpers::PgDatabase;
 
 #[derive(QueryableByName)]
 struct Column {
@@ -77,7 +77,6 @@ fn both_migration_sets_give_the_same_tables_and_columns() {
         "{sqlite:?}"
     );
     assert_eq!(sqlite, postgres);
-    let _ = Backend::Postgres;
 }
 
 #[test]

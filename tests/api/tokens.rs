@@ -118,6 +118,20 @@ on_both_databases! {
         assert_eq!(status_with(&app, &hs512).await, 401, "the algorithm is pinned to HS256");
     }
 
+        async fn a_token_without_exp_gives_401(app: TestApp) {
+        let user = app.register("evig@t.no", 25, "supplier").await;
+        let claims = serde_json::json!({"sub": user.id, "role": "owner", "org": user.organisation_id, "iat": chrono::Utc::now().timestamp(), "iss": "innolift"});
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(&key_for(&app, &user.id))).unwrap();
+        assert_eq!(status_with(&app, &token).await, 401);
+    }
+
+    async fn a_token_whose_subject_is_not_an_id_gives_401(app: TestApp) {
+        let user = app.register("nul@t.no", 26, "supplier").await;
+        let mut bad = claims(&user, 600);
+        bad.sub = "\u{0}".into();
+        assert_eq!(status_with(&app, &sign(&bad, &[1u8; 40])).await, 401);
+    }
+
     async fn a_missing_or_malformed_authorization_header_gives_401(app: TestApp) {
         let res = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
         assert_eq!(res.status(), 401);

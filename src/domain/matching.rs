@@ -1,0 +1,270 @@
+//! Values shared by needs and capabilities: themes, CPV codes, languages and the like.
+
+use super::{string_enum, Invalid};
+
+string_enum!(
+    /// The programme's themes.
+    Theme, "themes", {
+        /// Klima og miljø.
+        ClimateEnvironment => "climate_environment",
+        /// Helse og velferd.
+        HealthWelfare => "health_welfare",
+        /// Digitalisering.
+        Digitalisation => "digitalisation",
+        /// Mobilitet og transport.
+        MobilityTransport => "mobility_transport",
+        /// Bygg og infrastruktur.
+        BuildingsInfrastructure => "buildings_infrastructure",
+        /// Annet.
+        Other => "other",
+    }
+);
+
+string_enum!(
+    /// Where a need is in its life.
+    NeedStatus, "status", {
+        /// Visible only to the owning organisation.
+        Draft => "draft",
+        /// Visible to everyone signed in, and matched.
+        Open => "open",
+        /// Visible, no longer matched.
+        Closed => "closed",
+    }
+);
+
+string_enum!(
+    /// How far a capability has come.
+    Maturity, "maturity", {
+        /// An idea.
+        Idea => "idea",
+        /// A working prototype.
+        Prototype => "prototype",
+        /// Tried out with a customer.
+        Piloted => "piloted",
+        /// Sold today.
+        OnMarket => "on_market",
+    }
+);
+
+string_enum!(
+    /// The language of a text.
+    Language, "language", {
+        /// Bokmål.
+        Nb => "nb",
+        /// Nynorsk.
+        Nn => "nn",
+        /// English.
+        En => "en",
+    }
+);
+
+/// A CPV code: eight digits, as stored. The check digit is checked against the vocabulary when
+/// one is loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CpvCode(String);
+
+/// How much two CPV codes share, from the top of the hierarchy down.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CpvLevel {
+    /// The same two first digits.
+    Division,
+    /// The same three.
+    Group,
+    /// The same four.
+    Class,
+    /// The same five.
+    Category,
+    /// The same code.
+    Exact,
+}
+
+impl CpvLevel {
+    /// The share of full credit a match at this level earns.
+    pub fn weight(self) -> f32 {
+        match self {
+            CpvLevel::Exact => 1.0,
+            CpvLevel::Category => 0.8,
+            CpvLevel::Class => 0.6,
+            CpvLevel::Group => 0.4,
+            CpvLevel::Division => 0.2,
+        }
+    }
+}
+
+impl CpvCode {
+    /// Parses `34512000` or `34512000-9`, returning the code and the check digit if given.
+    pub fn parse(input: &str) -> Result<(CpvCode, Option<char>), Invalid> {
+        let value = input.trim();
+        let (code, check) = match value.split_once('-') {
+            Some((code, check)) => (code, Some(check)),
+            None => (value, None),
+        };
+        let bad = || {
+            Invalid::new(
+                "cpv_codes",
+                format!("{value} is not a CPV code; write eight digits, optionally with the check digit: 34512000 or 34512000-9"),
+            )
+        };
+        if code.len() != 8 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let check = match check {
+            None => None,
+            Some(c) if c.len() == 1 && c.as_bytes()[0].is_ascii_digit() => c.chars().next(),
+            Some(_) => return Err(bad()),
+        };
+        Ok((CpvCode(code.to_owned()), check))
+    }
+
+    /// Wraps a stored code.
+    pub fn from_stored(code: &str) -> CpvCode {
+        CpvCode(code.to_owned())
+    }
+
+    /// The eight digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The significant digits: the code without its padding zeros, at least two.
+    pub fn significant(&self) -> &str {
+        let trimmed = self.0.trim_end_matches('0');
+        &self.0[..trimmed.len().max(2)]
+    }
+
+    /// The tokens that place this code in the hierarchy: division, group, class, category and
+    /// the exact code, each as far as the code goes.
+    pub fn hierarchy_tokens(&self) -> Vec<String> {
+        let sig = self.significant().len();
+        let mut out = vec![format!("d{}", &self.0[..2])];
+        for (len, tag) in [(3, 'g'), (4, 'c'), (5, 'k')] {
+            if sig >= len {
+                out.push(format!("{tag}{}", &self.0[..len]));
+            }
+        }
+        out.push(format!("x{}", self.0));
+        out
+    }
+
+    /// The deepest level two codes share, if any.
+    pub fn shared_level(&self, other: &CpvCode) -> Option<CpvLevel> {
+        if self.0 == other.0 {
+            return Some(CpvLevel::Exact);
+        }
+        let a = self.significant();
+        let b = other.significant();
+        let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        match common {
+            0 | 1 => None,
+            2 => Some(CpvLevel::Division),
+            3 => Some(CpvLevel::Group),
+            4 => Some(CpvLevel::Class),
+            _ => Some(CpvLevel::Category),
+        }
+    }
+}
+
+/// The query token for a CPV prefix filter such as `345` or `34512000-9`.
+pub fn cpv_filter_token(input: &str) -> Result<String, Invalid> {
+    let value = input.trim().split('-').next().unwrap_or("");
+    if value.len() >= 8 {
+        // A code with padding zeros stands for its whole branch, down to category level.
+        return CpvCode::parse(value).map(|(c, _)| match c.significant().len() {
+            len @ 2..=5 => format!("{}{}", ['d', 'g', 'c', 'k'][len - 2], c.significant()),
+            _ => format!("x{}", c.as_str()),
+        });
+    }
+    if !(2..=5).contains(&value.len()) || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Invalid::new(
+            "cpv",
+            "cpv must be a CPV code or its first 2 to 5 digits, e.g. 345 or 34512000",
+        ));
+    }
+    let tag = match value.len() {
+        2 => 'd',
+        3 => 'g',
+        4 => 'c',
+        _ => 'k',
+    };
+    Ok(format!("{tag}{value}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> CpvCode {
+        CpvCode::parse(s).unwrap().0
+    }
+
+    #[test]
+    fn codes_parse_with_or_without_check_digit() {
+        assert_eq!(
+            CpvCode::parse("34512000-9").unwrap(),
+            (code("34512000"), Some('9'))
+        );
+        assert_eq!(CpvCode::parse(" 34512000 ").unwrap().1, None);
+        for bad in [
+            "3451200",
+            "345120000",
+            "3451200a",
+            "34512000-",
+            "34512000-99",
+            "34512000-x",
+            "",
+        ] {
+            assert_eq!(CpvCode::parse(bad).unwrap_err().field, "cpv_codes", "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_hierarchy_follows_the_significant_digits() {
+        assert_eq!(
+            code("34512000").hierarchy_tokens(),
+            ["d34", "g345", "c3451", "k34512", "x34512000"]
+        );
+        assert_eq!(
+            code("34500000").hierarchy_tokens(),
+            ["d34", "g345", "x34500000"]
+        );
+        assert_eq!(code("34000000").hierarchy_tokens(), ["d34", "x34000000"]);
+    }
+
+    #[test]
+    fn shared_levels() {
+        assert_eq!(
+            code("34512000").shared_level(&code("34512000")),
+            Some(CpvLevel::Exact)
+        );
+        assert_eq!(
+            code("34512000").shared_level(&code("34512100")),
+            Some(CpvLevel::Category)
+        );
+        assert_eq!(
+            code("34512000").shared_level(&code("34513000")),
+            Some(CpvLevel::Class)
+        );
+        assert_eq!(
+            code("34512000").shared_level(&code("34520000")),
+            Some(CpvLevel::Group)
+        );
+        assert_eq!(
+            code("34512000").shared_level(&code("34100000")),
+            Some(CpvLevel::Division)
+        );
+        assert_eq!(code("34512000").shared_level(&code("35100000")), None);
+    }
+
+    #[test]
+    fn filter_tokens() {
+        assert_eq!(cpv_filter_token("345").unwrap(), "g345");
+        assert_eq!(cpv_filter_token("34512000-9").unwrap(), "k34512");
+        assert_eq!(cpv_filter_token("34512100").unwrap(), "x34512100");
+        assert_eq!(cpv_filter_token("34500000").unwrap(), "g345");
+        assert!(cpv_filter_token("3").is_err());
+        assert!(cpv_filter_token("abc").is_err());
+    }
+}
