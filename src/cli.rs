@@ -30,12 +30,30 @@ pub struct Cli {
 pub enum Command {
     /// Migrate the database, then serve HTTP
     Serve,
-    /// Apply database migrations and exit
+        /// Apply database migrations and exit
     Migrate,
+    /// Rebuild the search index from the database (stop the server first)
+    Reindex,
+    /// The CPV vocabulary
+    Cpv {
+        #[command(subcommand)]
+        command: CpvCommand,
+    },
     /// Programme administration
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+}
+
+/// CPV commands.
+#[derive(Debug, Subcommand)]
+pub enum CpvCommand {
+    /// Load the vocabulary from a CSV file with the columns code,check_digit,label_en,label_nb,
+    /// replacing what is loaded
+    Import {
+        /// The CSV file, e.g. ../shared/data/cpv-2008.csv
+        file: PathBuf,
     },
 }
 
@@ -81,7 +99,9 @@ pub fn main() -> ExitCode {
     crate::telemetry::init(&settings.log);
     let result = match cli.command {
         Command::Serve => serve(settings),
-        Command::Migrate => migrate(&settings),
+                Command::Migrate => migrate(&settings),
+        Command::Reindex => reindex(&settings),
+        Command::Cpv { command: CpvCommand::Import { file } } => cpv_import(&settings, &file),
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -116,6 +136,54 @@ fn migrate(settings: &Settings) -> anyhow::Result<()> {
         "{applied} migration(s) applied to the {} database; the schema is current",
         db.backend().name()
     );
+    Ok(())
+}
+
+/// A progress bar on standard error, hidden when it is not a terminal.
+pub fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let db = crate::startup::open_database(settings)?;
+    let index = crate::search::SearchIndex::new(&settings.data_dir);
+    let (tantivy_index, _) = index.open_dir()?;
+    let mut writer = crate::search::indexer::writer(&tantivy_index)?;
+    let bar = progress_bar("indexing");
+    let started = std::time::Instant::now();
+    let (_, documents) = crate::search::indexer::rebuild(&index, &db, &mut writer, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    writer.wait_merging_threads()?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {documents} needs and capabilities in {seconds:.1} s ({:.0} documents/s) into {}",
+        documents as f64 / seconds.max(1e-9),
+        index.dir().display()
+    );
+    Ok(())
+}
+
+fn cpv_import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let (rows, problems) = crate::cpv::read_csv(file)?;
+    for problem in &problems {
+        eprintln!("skipped {}: {problem}", file.display());
+    }
+    let db = crate::startup::open_database(settings)?;
+    let mut conn = db.get()?;
+    let bar = progress_bar("loading CPV codes");
+    bar.set_length(rows.len() as u64);
+    crate::db::cpv::replace_all(&mut conn, &rows, |n| bar.inc(n as u64))?;
+    bar.finish_and_clear();
+    println!("loaded {} CPV codes ({} lines skipped)", rows.len(), problems.len());
     Ok(())
 }
 

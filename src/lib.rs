@@ -5,12 +5,16 @@
 
 pub mod accounts;
 pub mod api;
+pub mod capabilities;
+pub mod cpv;
 pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod needs;
 pub mod organisations;
+pub mod search;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

@@ -11,7 +11,11 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use std::sync::Arc;
+
 use crate::api;
+use crate::cpv::CatalogCache;
+use crate::search::{indexer, SearchIndex};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::db::{self, Db};
@@ -25,8 +29,12 @@ pub struct AppState {
     pub settings: Settings,
     /// Token signing keys.
     pub tokens: TokenKeys,
-    /// Failed sign-in counters.
+        /// Failed sign-in counters.
     pub limiter: LoginLimiter,
+    /// The search index.
+    pub index: Arc<SearchIndex>,
+    /// The CPV vocabulary in memory.
+    pub cpv: CatalogCache,
 }
 
 /// Connects to the database and brings its schema up to date.
@@ -77,12 +85,9 @@ impl Application {
             settings.login_max_failures_per_account,
             settings.login_max_failures_per_address,
         );
-        let state = web::Data::new(AppState {
-            db,
-            settings,
-            tokens,
-            limiter,
-        });
+        let index = SearchIndex::new(&settings.data_dir);
+        indexer::start(&index, db.clone());
+        let state = web::Data::new(AppState { db, settings, tokens, limiter, index, cpv: CatalogCache::default() });
         let server = serve(listener, state, workers)?;
         Ok(Application { port, server })
     }

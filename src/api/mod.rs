@@ -1,9 +1,14 @@
 //! The JSON API under `/api/v1`. Handlers parse and authorise; the capability modules decide.
 
+pub mod admin;
 pub mod auth;
+pub mod capabilities;
+pub mod cpv;
 pub mod error;
 pub mod health;
 pub mod json;
+pub mod matching;
+pub mod needs;
 pub mod openapi;
 pub mod organisations;
 
@@ -84,7 +89,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(auth::routes)
-            .configure(organisations::routes)
+                        .configure(organisations::routes)
+            .configure(matching::routes)
+            .configure(needs::routes)
+            .configure(capabilities::routes)
+            .configure(cpv::routes)
+            .configure(admin::routes)
             .default_service(web::to(not_found)),
     );
 }

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, health, organisations};
+use super::{admin, auth, capabilities, cpv, health, matching, needs, organisations};
 
 /// The API description. Every handler is listed here; a test checks none is missing.
 #[derive(OpenApi)]
@@ -22,10 +22,29 @@ use super::{auth, health, organisations};
         organisations::add_member,
         organisations::remove_member,
         organisations::add_user,
-        organisations::users,
+                organisations::users,
+        needs::create,
+        needs::list,
+        needs::get,
+        needs::patch,
+        needs::delete,
+        needs::join,
+        needs::leave,
+        capabilities::create,
+        capabilities::list,
+        capabilities::get,
+        capabilities::patch,
+        capabilities::delete,
+        matching::need_matches,
+        matching::capability_matches,
+        matching::similar,
+        matching::search,
+        cpv::complete,
+        cpv::suggest,
+        admin::index,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "health"))
+    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
 

@@ -4,6 +4,10 @@
 //! with the concrete backend type so that connection errors keep their real message.
 
 pub mod accounts;
+pub mod capabilities;
+pub mod cpv;
+pub mod index_queue;
+pub mod needs;
 pub mod organisations;
 pub mod schema;
 

@@ -285,3 +285,78 @@ macro_rules! on_both_databases {
         )*
     };
 }
+
+/// The CPV vocabulary file in the shared data folder.
+pub fn cpv_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/cpv-2008.csv")
+}
+
+impl TestApp {
+    /// Creates a need and returns it; panics unless 201.
+    pub async fn need(&self, token: &str, body: Value) -> Value {
+        let res = self.post("/api/v1/needs", &body, Some(token)).await;
+        let status = res.status();
+        let json: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "creating the need failed: {json}");
+        json
+    }
+
+    /// Creates a capability and returns it; panics unless 201.
+    pub async fn capability(&self, token: &str, body: Value) -> Value {
+        let res = self.post("/api/v1/capabilities", &body, Some(token)).await;
+        let status = res.status();
+        let json: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "creating the capability failed: {json}");
+        json
+    }
+
+    /// GETs `path` until `done` holds for the JSON answer, for at most `within`; returns the
+    /// last answer and how long it took.
+    pub async fn poll(
+        &self,
+        path: &str,
+        token: &str,
+        within: std::time::Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> (Value, std::time::Duration) {
+        let started = std::time::Instant::now();
+        loop {
+            let res = self.get(path, Some(token)).await;
+            let json: Value = res.json().await.unwrap_or(Value::Null);
+            if done(&json) || started.elapsed() > within {
+                return (json, started.elapsed());
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until a search finds the document with this id.
+    pub async fn wait_indexed(&self, token: &str, id: &str) {
+        let path = "/api/v1/search?limit=500";
+        let (json, _) = self.poll(path, token, std::time::Duration::from_secs(5), |j| ids(j).contains(&id.to_owned())).await;
+        assert!(ids(&json).contains(&id.to_owned()), "{id} never reached the index: {json}");
+    }
+
+    /// Loads the CPV vocabulary into this app's database with the command line.
+    pub fn import_cpv(&self) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_innolift"))
+            .args(["cpv", "import"])
+            .arg(cpv_file())
+            .args(["--database-url", &self.settings.database_url])
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "cpv import failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// The ids in a list answer (`items[].id`).
+pub fn ids(json: &Value) -> Vec<String> {
+    json["items"].as_array().map(|a| a.iter().filter_map(|i| i["id"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+/// A need body.
+pub fn need_body(title: &str, description: &str) -> Value {
+    serde_json::json!({"title": title, "description": description, "themes": ["climate_environment"], "counties": ["46"]})
+}

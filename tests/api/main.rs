@@ -6,6 +6,8 @@ mod auth;
 mod cli;
 mod errors;
 mod health;
+mod matching;
+mod needs;
 mod organisations;
 mod schema;
 mod tokens;

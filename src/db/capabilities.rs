@@ -1,0 +1,114 @@
+//! Queries on capabilities.
+
+use diesel::prelude::*;
+
+use super::schema::capabilities;
+use super::DbConn;
+
+/// A capability as stored. List fields are JSON arrays.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = capabilities, treat_none_as_null = true)]
+pub struct CapabilityRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub created_by: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub themes: String,
+    pub cpv_codes: String,
+    pub counties: String,
+    pub national: bool,
+    pub maturity: Option<String>,
+    pub keywords: String,
+    /// Earlier deliveries (`references` in the API; a reserved word in SQL).
+    pub reference_list: String,
+    pub language: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// Filters for listing capabilities.
+#[derive(Debug, Default, Clone)]
+pub struct CapabilityFilter {
+    /// Only with this theme.
+    pub theme: Option<String>,
+    /// Only covering this county (or national).
+    pub county: Option<String>,
+    /// Only with a CPV code starting with these digits.
+    pub cpv_prefix: Option<String>,
+    /// Only of this organisation.
+    pub organisation_id: Option<String>,
+    /// Only at this maturity.
+    pub maturity: Option<String>,
+}
+
+/// Inserts a capability.
+pub fn insert(conn: &mut DbConn, row: &CapabilityRow) -> QueryResult<()> {
+    diesel::insert_into(capabilities::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Writes every column back.
+pub fn update(conn: &mut DbConn, row: &CapabilityRow) -> QueryResult<()> {
+    diesel::update(capabilities::table.find(&row.id)).set(row).execute(conn).map(|_| ())
+}
+
+/// Deletes a capability.
+pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::delete(capabilities::table.find(id)).execute(conn).map(|n| n > 0)
+}
+
+/// The capability with this id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CapabilityRow>> {
+    capabilities::table.find(id).select(CapabilityRow::as_select()).first(conn).optional()
+}
+
+/// Capabilities with these ids.
+pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CapabilityRow>> {
+    capabilities::table.filter(capabilities::id.eq_any(ids)).select(CapabilityRow::as_select()).load(conn)
+}
+
+/// A page in id order after `after`, for rebuilding the index.
+pub fn page_after(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<CapabilityRow>> {
+    capabilities::table
+        .filter(capabilities::id.gt(after))
+        .order(capabilities::id.asc())
+        .limit(limit)
+        .select(CapabilityRow::as_select())
+        .load(conn)
+}
+
+/// The number of capabilities.
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    capabilities::table.count().get_result(conn)
+}
+
+/// A page of capabilities, newest first, with the total.
+pub fn list(conn: &mut DbConn, filter: &CapabilityFilter, offset: i64, limit: i64) -> QueryResult<(Vec<CapabilityRow>, i64)> {
+    let query = || {
+        let mut q = capabilities::table.into_boxed();
+        if let Some(theme) = &filter.theme {
+            q = q.filter(capabilities::themes.like(format!("%\"{theme}\"%")));
+        }
+        if let Some(county) = &filter.county {
+            q = q.filter(capabilities::counties.like(format!("%\"{county}\"%")).or(capabilities::national.eq(true)));
+        }
+        if let Some(prefix) = &filter.cpv_prefix {
+            q = q.filter(capabilities::cpv_codes.like(format!("%\"{prefix}%")));
+        }
+        if let Some(org) = &filter.organisation_id {
+            q = q.filter(capabilities::organisation_id.eq(org.clone()));
+        }
+        if let Some(maturity) = &filter.maturity {
+            q = q.filter(capabilities::maturity.eq(maturity.clone()));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order((capabilities::updated_at.desc(), capabilities::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(CapabilityRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,172 @@
+//! Queries on needs and their participants.
+
+use diesel::prelude::*;
+
+use super::schema::{need_participants, needs, organisations};
+use super::DbConn;
+
+/// A need as stored. List fields are JSON arrays.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = needs, treat_none_as_null = true)]
+pub struct NeedRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub created_by: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub themes: String,
+    pub cpv_codes: String,
+    pub counties: String,
+    pub national: bool,
+    pub estimated_value_nok: Option<i64>,
+    pub planned_tender_date: Option<chrono::NaiveDate>,
+    pub status: String,
+    pub language: String,
+    /// `registered` here; later `notice` for needs read from public notices.
+    pub source: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// A buyer that has declared the same need.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = need_participants)]
+pub struct ParticipantRow {
+    pub need_id: String,
+    pub organisation_id: String,
+    pub account_id: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Filters for listing needs. Text filters match JSON array members exactly.
+#[derive(Debug, Default, Clone)]
+pub struct NeedFilter {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only with this theme.
+    pub theme: Option<String>,
+    /// Only covering this county (or national).
+    pub county: Option<String>,
+    /// Only with a CPV code starting with these digits.
+    pub cpv_prefix: Option<String>,
+    /// Only of this organisation.
+    pub organisation_id: Option<String>,
+    /// Only from this source.
+    pub source: Option<String>,
+    /// The caller's organisation: its drafts are visible to it, others' are not.
+    pub viewer_organisation: Option<String>,
+}
+
+/// Inserts a need.
+pub fn insert(conn: &mut DbConn, row: &NeedRow) -> QueryResult<()> {
+    diesel::insert_into(needs::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Writes every column back.
+pub fn update(conn: &mut DbConn, row: &NeedRow) -> QueryResult<()> {
+    diesel::update(needs::table.find(&row.id)).set(row).execute(conn).map(|_| ())
+}
+
+/// Deletes a need.
+pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::delete(needs::table.find(id)).execute(conn).map(|n| n > 0)
+}
+
+/// The need with this id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<NeedRow>> {
+    needs::table.find(id).select(NeedRow::as_select()).first(conn).optional()
+}
+
+/// Needs with these ids, with their organisation's kind.
+pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<NeedRow>> {
+    needs::table.filter(needs::id.eq_any(ids)).select(NeedRow::as_select()).load(conn)
+}
+
+/// A page of needs in id order after `after`, for rebuilding the index.
+pub fn page_after(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<NeedRow>> {
+    needs::table
+        .filter(needs::id.gt(after))
+        .order(needs::id.asc())
+        .limit(limit)
+        .select(NeedRow::as_select())
+        .load(conn)
+}
+
+/// The number of needs.
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    needs::table.count().get_result(conn)
+}
+
+fn json_member(value: &str) -> String {
+    format!("%\"{value}\"%")
+}
+
+/// A page of needs, newest first, with the total.
+pub fn list(conn: &mut DbConn, filter: &NeedFilter, offset: i64, limit: i64) -> QueryResult<(Vec<NeedRow>, i64)> {
+    let query = || {
+        let mut q = needs::table.into_boxed();
+        // Drafts are the owner's alone.
+        q = match &filter.viewer_organisation {
+            Some(org) => q.filter(needs::status.ne("draft").or(needs::organisation_id.eq(org.clone()))),
+            None => q.filter(needs::status.ne("draft")),
+        };
+        if let Some(status) = &filter.status {
+            q = q.filter(needs::status.eq(status.clone()));
+        }
+        if let Some(theme) = &filter.theme {
+            q = q.filter(needs::themes.like(json_member(theme)));
+        }
+        if let Some(county) = &filter.county {
+            q = q.filter(needs::counties.like(json_member(county)).or(needs::national.eq(true)));
+        }
+        if let Some(prefix) = &filter.cpv_prefix {
+            q = q.filter(needs::cpv_codes.like(format!("%\"{prefix}%")));
+        }
+        if let Some(org) = &filter.organisation_id {
+            q = q.filter(needs::organisation_id.eq(org.clone()));
+        }
+        if let Some(source) = &filter.source {
+            q = q.filter(needs::source.eq(source.clone()));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order((needs::updated_at.desc(), needs::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(NeedRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Adds a participant. Returns false when it already took part.
+pub fn add_participant(conn: &mut DbConn, row: &ParticipantRow) -> QueryResult<bool> {
+    let exists = need_participants::table
+        .find((&row.need_id, &row.organisation_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(need_participants::table).values(row).execute(conn)?;
+    Ok(true)
+}
+
+/// Removes a participant.
+pub fn remove_participant(conn: &mut DbConn, need_id: &str, organisation_id: &str) -> QueryResult<bool> {
+    diesel::delete(need_participants::table.find((need_id, organisation_id)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// The participants of a need with their organisations' names, oldest first.
+pub fn participants(conn: &mut DbConn, need_id: &str) -> QueryResult<Vec<(ParticipantRow, String)>> {
+    need_participants::table
+        .inner_join(organisations::table.on(organisations::id.eq(need_participants::organisation_id)))
+        .filter(need_participants::need_id.eq(need_id))
+        .order(need_participants::created_at.asc())
+        .select((ParticipantRow::as_select(), organisations::name))
+        .load(conn)
+}

@@ -1,0 +1,171 @@
+//! What the index holds for a need or a capability, built from database rows.
+
+use std::collections::BTreeMap;
+
+use crate::db::capabilities::CapabilityRow;
+use crate::db::needs::NeedRow;
+use crate::domain::{CpvCode, Language};
+
+use super::analysis::{Analyzer, Flavour};
+
+/// Whether a document is a need or a capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocType {
+    /// A buyer's need.
+    Need,
+    /// A supplier's or cluster's capability.
+    Capability,
+}
+
+impl DocType {
+    /// The stored form, also the queue's entity name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Need => "need",
+            DocType::Capability => "capability",
+        }
+    }
+}
+
+/// The indexable content of a need or a capability.
+#[derive(Debug, Clone)]
+pub struct Indexable {
+    /// Its id.
+    pub id: String,
+    /// Need or capability.
+    pub doc_type: DocType,
+    /// Owning organisation.
+    pub organisation_id: String,
+    /// Owning organisation's kind: `buyer`, `supplier` or `cluster`.
+    pub org_kind: String,
+    /// `draft`, `open` or `closed` for needs; capabilities are always `open`.
+    pub status: String,
+    /// Title.
+    pub title: String,
+    /// All the text to match on: title, description, keywords.
+    pub text: String,
+    /// The title counts twice: it says what the thing is.
+    pub language: Language,
+    /// Theme codes.
+    pub themes: Vec<String>,
+    /// CPV codes, eight digits.
+    pub cpv_codes: Vec<String>,
+    /// County numbers.
+    pub counties: Vec<String>,
+    /// Serves or concerns the whole country.
+    pub national: bool,
+}
+
+/// Parses a stored JSON list; a damaged value reads as empty rather than failing a whole batch.
+pub fn json_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Indexable {
+    /// From a need row.
+    pub fn need(row: &NeedRow, org_kind: &str) -> Indexable {
+        Indexable {
+            id: row.id.clone(),
+            doc_type: DocType::Need,
+            organisation_id: row.organisation_id.clone(),
+            org_kind: org_kind.to_owned(),
+            status: row.status.clone(),
+            title: row.title.clone(),
+            text: format!("{}\n{}\n{}", row.title, row.title, row.description),
+            language: Language::parse(&row.language).unwrap_or(Language::Nb),
+            themes: json_list(&row.themes),
+            cpv_codes: json_list(&row.cpv_codes),
+            counties: json_list(&row.counties),
+            national: row.national,
+        }
+    }
+
+    /// From a capability row.
+    pub fn capability(row: &CapabilityRow, org_kind: &str) -> Indexable {
+        let keywords = json_list(&row.keywords).join(", ");
+        Indexable {
+            id: row.id.clone(),
+            doc_type: DocType::Capability,
+            organisation_id: row.organisation_id.clone(),
+            org_kind: org_kind.to_owned(),
+            status: "open".to_owned(),
+            title: row.title.clone(),
+            text: format!("{}\n{}\n{}\n{}", row.title, row.title, row.description, keywords),
+            language: Language::parse(&row.language).unwrap_or(Language::Nb),
+            themes: json_list(&row.themes),
+            cpv_codes: json_list(&row.cpv_codes),
+            counties: json_list(&row.counties),
+            national: row.national,
+        }
+    }
+
+    /// The CPV hierarchy tokens of all its codes.
+    pub fn cpv_tokens(&self) -> Vec<String> {
+        let mut tokens: Vec<String> = self
+            .cpv_codes
+            .iter()
+            .flat_map(|c| CpvCode::from_stored(c).hierarchy_tokens())
+            .collect();
+        tokens.sort();
+        tokens.dedup();
+        tokens
+    }
+}
+
+/// Term counts of a text under both analyses, keyed by flavour-prefixed term (`n:båt`, `e:boat`),
+/// with the first word each term came from.
+#[derive(Debug, Clone, Default)]
+pub struct TermBag {
+    /// Term → count.
+    pub counts: BTreeMap<String, u32>,
+    /// Term → a word of the text it came from.
+    pub words: BTreeMap<String, String>,
+}
+
+impl TermBag {
+    /// Analyses `text` with both analyzers.
+    pub fn of(text: &str, analyzers: &[Analyzer; 2]) -> TermBag {
+        let mut bag = TermBag::default();
+        for analyzer in analyzers {
+            let prefix = analyzer.flavour().prefix();
+            for term in analyzer.analyze(text) {
+                let key = format!("{prefix}:{}", term.term);
+                *bag.counts.entry(key.clone()).or_insert(0) += 1;
+                bag.words.entry(key).or_insert(term.word);
+            }
+        }
+        bag
+    }
+
+    /// The compact stored form: `term count` lines.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = String::new();
+        for (term, count) in &self.counts {
+            out.push_str(term);
+            out.push(' ');
+            out.push_str(&count.to_string());
+            out.push('\n');
+        }
+        out.into_bytes()
+    }
+
+    /// Reads the stored form.
+    pub fn decode(bytes: &[u8]) -> TermBag {
+        let mut bag = TermBag::default();
+        for line in String::from_utf8_lossy(bytes).lines() {
+            if let Some((term, count)) = line.rsplit_once(' ') {
+                bag.counts.insert(term.to_owned(), count.parse().unwrap_or(1));
+            }
+        }
+        bag
+    }
+
+    /// The flavour of a prefixed term, and the term without its prefix.
+    pub fn split(key: &str) -> (Flavour, &str) {
+        match key.split_once(':') {
+            Some(("e", term)) => (Flavour::English, term),
+            Some((_, term)) => (Flavour::Norwegian, term),
+            None => (Flavour::Norwegian, key),
+        }
+    }
+}

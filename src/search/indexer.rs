@@ -1,0 +1,248 @@
+//! The indexer: one thread per process that owns the index writer, applies the queue of
+//! committed changes in batches, and rebuilds the index when it must.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{mpsc, Arc, Weak};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tantivy::{Index, IndexWriter, TantivyError};
+
+use super::document::{DocType, Indexable};
+use super::{commit, CommitPayload, SearchIndex};
+use crate::db::{self, capabilities, index_queue, needs, organisations, Db, DbConn};
+
+/// How long the indexer sleeps when nobody wakes it: the longest a change made on another node
+/// waits before this node's index shows it.
+const POLL: Duration = Duration::from_millis(400);
+/// How long after a wake-up it waits for more changes, to commit them together.
+const BATCH_WINDOW: Duration = Duration::from_millis(25);
+/// Queue entries read per batch.
+const BATCH: i64 = 2000;
+/// How far back to look for entries that committed after entries with higher sequence numbers
+/// (PostgreSQL hands out sequence numbers before commit).
+const LATE_WINDOW: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
+/// Queue entries older than this are dropped.
+const QUEUE_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(2);
+
+/// Opens a writer, or explains that another process holds it.
+pub fn writer(index: &Index) -> anyhow::Result<IndexWriter> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 2);
+    index.writer_with_num_threads(threads, 96_000_000).map_err(|e| match e {
+        TantivyError::LockFailure(..) => anyhow::anyhow!(
+            "another innolift process is writing this index; stop the server before reindexing, or use another --data-dir"
+        ),
+        other => anyhow::Error::from(other),
+    })
+}
+
+/// Starts the indexer thread for `index`. It stops when the index handle is dropped.
+pub fn start(index: &Arc<SearchIndex>, db: Db) -> std::thread::JoinHandle<()> {
+    let (tx, rx) = mpsc::channel();
+    *index.kick.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+    let weak = Arc::downgrade(index);
+    std::thread::Builder::new()
+        .name("indexer".into())
+        .spawn(move || run(weak, db, rx))
+        .expect("spawn indexer thread")
+}
+
+fn run(weak: Weak<SearchIndex>, db: Db, rx: mpsc::Receiver<()>) {
+    let (mut writer, mut cursor) = loop {
+        let Some(index) = weak.upgrade() else { return };
+        match prepare(&index, &db) {
+            Ok(ready) => break ready,
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "cannot open the search index; retrying");
+                index.update_status(|s| s.last_error = Some(format!("{e:#}")));
+                drop(index);
+                std::thread::sleep(Duration::from_secs(2));
+            }
+        }
+    };
+    let mut recent: HashMap<i64, Instant> = HashMap::new();
+    let mut last_prune = Instant::now() - Duration::from_secs(3600);
+    loop {
+        match rx.recv_timeout(POLL) {
+            Ok(()) => {
+                std::thread::sleep(BATCH_WINDOW);
+                while rx.try_recv().is_ok() {}
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        let Some(index) = weak.upgrade() else { return };
+        match apply_pending(&index, &db, &mut writer, &mut cursor, &mut recent) {
+            Ok(_) => index.update_status(|s| s.last_error = None),
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "indexing failed; retrying");
+                index.update_status(|s| s.last_error = Some(format!("{e:#}")));
+                // A failed batch leaves uncommitted changes in the writer; drop them so the
+                // retry starts from the last commit.
+                let _ = writer.rollback();
+            }
+        }
+        if last_prune.elapsed() > Duration::from_secs(600) {
+            last_prune = Instant::now();
+            let before = db::now() - QUEUE_RETENTION;
+            if let Ok(mut conn) = db.get() {
+                match index_queue::prune(&mut conn, before) {
+                    Ok(n) if n > 0 => tracing::info!(removed = n, "pruned the index queue"),
+                    Err(e) => tracing::warn!(error = %e, "cannot prune the index queue"),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Opens the index, rebuilds it if needed, and starts serving it. Returns the writer and the
+/// queue cursor.
+fn prepare(index: &SearchIndex, db: &Db) -> anyhow::Result<(IndexWriter, i64)> {
+    let (tantivy_index, payload) = index.open_dir()?;
+    let mut writer = writer(&tantivy_index)?;
+    let cursor = match payload {
+        Some(p) => p.cursor,
+        None => {
+            tracing::info!(path = %index.dir().display(), "building the search index from the database");
+            let started = Instant::now();
+            let (cursor, documents) = rebuild(index, db, &mut writer, |done, total| {
+                index.update_status(|s| {
+                    s.rebuild_done = done;
+                    s.rebuild_total = total;
+                })
+            })?;
+            tracing::info!(documents, seconds = started.elapsed().as_secs_f32(), "search index built");
+            cursor
+        }
+    };
+    index.go_live(tantivy_index)?;
+    index.update_status(|s| s.applied_seq = cursor);
+    Ok((writer, cursor))
+}
+
+/// Loads the organisations' kinds for a batch of rows.
+fn kinds_of(conn: &mut DbConn, org_ids: impl Iterator<Item = String>) -> anyhow::Result<HashMap<String, String>> {
+    let mut ids: Vec<String> = org_ids.collect();
+    ids.sort();
+    ids.dedup();
+    Ok(organisations::kinds(conn, &ids)?)
+}
+
+/// Rebuilds the whole index from the database, reporting (done, total) as it goes. Returns the
+/// queue cursor it is current to, and the number of documents.
+pub fn rebuild(
+    index: &SearchIndex,
+    db: &Db,
+    writer: &mut IndexWriter,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<(i64, u64)> {
+    let mut conn = db.get().context("cannot take a database connection")?;
+    // Entries after this cursor are applied again afterwards, so changes made while the
+    // rebuild reads are not lost.
+    let cursor = index_queue::last_seq(&mut conn)?;
+    let total = (needs::count(&mut conn)? + capabilities::count(&mut conn)?) as u64;
+    writer.delete_all_documents()?;
+    let mut done = 0u64;
+    progress(done, total);
+    let mut after = String::new();
+    loop {
+        let rows = needs::page_after(&mut conn, &after, 1000)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id.clone();
+        let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
+        for row in &rows {
+            let kind = kinds.get(&row.organisation_id).map_or("buyer", String::as_str);
+            writer.add_document(index.document(&Indexable::need(row, kind)))?;
+        }
+        done += rows.len() as u64;
+        progress(done, total);
+    }
+    after.clear();
+    loop {
+        let rows = capabilities::page_after(&mut conn, &after, 1000)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id.clone();
+        let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
+        for row in &rows {
+            let kind = kinds.get(&row.organisation_id).map_or("supplier", String::as_str);
+            writer.add_document(index.document(&Indexable::capability(row, kind)))?;
+        }
+        done += rows.len() as u64;
+        progress(done, total);
+    }
+    commit(writer, CommitPayload { cursor, complete: true })?;
+    index.update_status(|s| {
+        s.applied_seq = cursor;
+        s.last_commit_at = Some(chrono::Utc::now());
+    });
+    Ok((cursor, done))
+}
+
+/// Applies queued changes after `cursor`, and late entries, committing once per batch.
+/// Returns the number of entries applied.
+fn apply_pending(
+    index: &SearchIndex,
+    db: &Db,
+    writer: &mut IndexWriter,
+    cursor: &mut i64,
+    recent: &mut HashMap<i64, Instant>,
+) -> anyhow::Result<usize> {
+    let mut conn = db.get().context("cannot take a database connection")?;
+    let mut applied = 0;
+    loop {
+        let mut changes = index_queue::after(&mut conn, *cursor, BATCH)?;
+        let full = changes.len() as i64 == BATCH;
+        if db.backend() == db::Backend::Postgres {
+            let late = index_queue::since(&mut conn, db::now() - LATE_WINDOW, BATCH)?;
+            changes.extend(late.into_iter().filter(|c| c.seq <= *cursor && !recent.contains_key(&c.seq)));
+        }
+        if changes.is_empty() {
+            return Ok(applied);
+        }
+        // The newest state of each entity is what counts; apply each once.
+        let mut entities: BTreeMap<(String, String), ()> = BTreeMap::new();
+        for change in &changes {
+            entities.insert((change.entity.clone(), change.entity_id.clone()), ());
+        }
+        let need_ids: Vec<String> = entities.keys().filter(|(e, _)| e == DocType::Need.as_str()).map(|(_, id)| id.clone()).collect();
+        let cap_ids: Vec<String> = entities.keys().filter(|(e, _)| e == DocType::Capability.as_str()).map(|(_, id)| id.clone()).collect();
+        let need_rows = needs::find_many(&mut conn, &need_ids)?;
+        let cap_rows = capabilities::find_many(&mut conn, &cap_ids)?;
+        let kinds = kinds_of(
+            &mut conn,
+            need_rows.iter().map(|r| r.organisation_id.clone()).chain(cap_rows.iter().map(|r| r.organisation_id.clone())),
+        )?;
+        let found_needs: HashMap<&str, Indexable> = need_rows
+            .iter()
+            .map(|r| (r.id.as_str(), Indexable::need(r, kinds.get(&r.organisation_id).map_or("buyer", String::as_str))))
+            .collect();
+        let found_caps: HashMap<&str, Indexable> = cap_rows
+            .iter()
+            .map(|r| (r.id.as_str(), Indexable::capability(r, kinds.get(&r.organisation_id).map_or("supplier", String::as_str))))
+            .collect();
+        for id in &need_ids {
+            index.put(writer, id, found_needs.get(id.as_str()))?;
+        }
+        for id in &cap_ids {
+            index.put(writer, id, found_caps.get(id.as_str()))?;
+        }
+        let now = Instant::now();
+        for change in &changes {
+            *cursor = (*cursor).max(change.seq);
+            recent.insert(change.seq, now);
+        }
+        recent.retain(|_, at| now.duration_since(*at) < Duration::from_secs(LATE_WINDOW.num_seconds() as u64 + 5));
+        commit(writer, CommitPayload { cursor: *cursor, complete: true })?;
+        index.reload()?;
+        let seq = *cursor;
+        index.update_status(|s| {
+            s.applied_seq = seq;
+            s.last_commit_at = Some(chrono::Utc::now());
+        });
+        applied += changes.len();
+        if !full {
+            return Ok(applied);
+        }
+    }
+}

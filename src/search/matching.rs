@@ -1,0 +1,496 @@
+//! Matching needs to capabilities, needs to similar needs, and full-text search, with the reasons
+//! for every match.
+//!
+//! Candidates come from the index by BM25 over the analysed terms and the CPV hierarchy. Each is
+//! then scored in [0, 1] from four parts, each also in [0, 1]:
+//!
+//! - **text**: the cosine of the two texts' tf-idf vectors (1 for the same text, 0 for texts
+//!   sharing no term), over both analyses, so compounds, synonyms and inflections count;
+//! - **cpv**: the deepest level two CPV codes share (exact 1, category 0.8, class 0.6, group
+//!   0.4, division 0.2);
+//! - **region**: 1 when the two share a county or either is national;
+//! - **theme**: 1 when they share a theme.
+//!
+//! `score = 0.6 text + 0.2 cpv + 0.1 region + 0.1 theme`, and when the need has no CPV codes the
+//! CPV part is left out and the rest scaled up to fill [0, 1].
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Searcher, TantivyDocument, Term};
+use utoipa::ToSchema;
+
+
+use super::document::{DocType, Indexable, TermBag};
+use super::{NotReady, SearchIndex};
+use crate::domain::{CpvCode, CpvLevel};
+
+const W_TEXT: f32 = 0.6;
+const W_CPV: f32 = 0.2;
+const W_REGION: f32 = 0.1;
+const W_THEME: f32 = 0.1;
+/// Query terms used to find candidates: the heaviest by tf-idf.
+const QUERY_TERMS: usize = 48;
+
+/// A shared CPV code and how deep the match goes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CpvMatch {
+    /// The code on this side.
+    pub code: String,
+    /// The code on the other side.
+    pub matched_code: String,
+    /// `division`, `group`, `class`, `category` or `exact`.
+    pub level: CpvLevel,
+}
+
+/// Why a match was made.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Why {
+    /// The words both texts use, most telling first.
+    pub terms: Vec<String>,
+    /// The best shared CPV code, if any.
+    pub cpv: Option<CpvMatch>,
+    /// Counties both cover.
+    pub counties: Vec<String>,
+    /// Whether either side is national.
+    pub national: bool,
+    /// Themes both have.
+    pub themes: Vec<String>,
+    /// The parts of the score, each in [0, 1].
+    pub parts: ScoreParts,
+}
+
+/// The parts of a score.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct ScoreParts {
+    /// Text similarity (cosine of tf-idf vectors).
+    pub text: f32,
+    /// CPV overlap by level.
+    pub cpv: f32,
+    /// Shared region.
+    pub region: f32,
+    /// Shared theme.
+    pub theme: f32,
+}
+
+/// A matching document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Match {
+    /// Its id.
+    pub id: String,
+    /// `need` or `capability`.
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    /// Title.
+    pub title: String,
+    /// Owning organisation.
+    pub organisation_id: String,
+    /// Its name (filled in from the database).
+    pub organisation_name: Option<String>,
+    /// Its kind: `buyer`, `supplier` or `cluster`.
+    pub organisation_kind: String,
+    /// Need status (capabilities are always `open`).
+    pub status: String,
+    /// In [0, 1], best first.
+    pub score: f32,
+    /// Why.
+    pub why: Why,
+}
+
+/// Restrictions on candidates.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only needs or only capabilities.
+    pub doc_type: Option<DocType>,
+    /// Only of organisations of this kind.
+    pub org_kind: Option<String>,
+    /// Only covering this county (national ones always do).
+    pub county: Option<String>,
+    /// Only with this theme.
+    pub theme: Option<String>,
+    /// Only under this CPV hierarchy token.
+    pub cpv_token: Option<String>,
+    /// Only open needs (matching); otherwise open and closed ones (search).
+    pub open_only: bool,
+    /// Drafts and closed needs of this organisation are visible too.
+    pub viewer_org: Option<String>,
+    /// Leave out this organisation's documents.
+    pub exclude_org: Option<String>,
+    /// Leave out this document.
+    pub exclude_id: Option<String>,
+}
+
+struct Candidate {
+    id: String,
+    doc_type: String,
+    title: String,
+    org_id: String,
+    org_kind: String,
+    status: String,
+    cpv_codes: Vec<String>,
+    counties: Vec<String>,
+    themes: Vec<String>,
+    bag: TermBag,
+    bm25: f32,
+}
+
+fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+/// A filter clause that does not change scores.
+fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
+}
+
+/// A tf-idf vector: prefixed term → weight, and its length.
+struct Vector {
+    weights: HashMap<String, f32>,
+    norm: f32,
+}
+
+impl SearchIndex {
+    fn vector(&self, searcher: &Searcher, bag: &TermBag) -> Vector {
+        let mut weights = HashMap::with_capacity(bag.counts.len());
+        let mut sum = 0.0;
+        let mut cache = self.idf.lock().unwrap_or_else(|e| e.into_inner());
+        let n = searcher.num_docs() as f32;
+        for (key, count) in &bag.counts {
+            let idf = match cache.values.get(key) {
+                Some(v) => *v,
+                None => {
+                    let (flavour, term) = TermBag::split(key);
+                    let df = searcher
+                        .doc_freq(&Term::from_field_text(self.fields.text(flavour), term))
+                        .unwrap_or(0) as f32;
+                    let v = ((n + 1.0) / (df + 1.0)).ln() + 1.0;
+                    if cache.values.len() > 500_000 {
+                        cache.values.clear();
+                    }
+                    cache.values.insert(key.clone(), v);
+                    v
+                }
+            };
+            let w = (1.0 + (*count as f32).ln()) * idf;
+            sum += w * w;
+            weights.insert(key.clone(), w);
+        }
+        Vector { weights, norm: sum.sqrt() }
+    }
+
+    /// The query's heaviest terms as should-clauses on their fields.
+    fn text_clauses(&self, vector: &Vector) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut terms: Vec<(&String, &f32)> = vector.weights.iter().collect();
+        terms.sort_by(|a, b| b.1.total_cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        terms
+            .into_iter()
+            .take(QUERY_TERMS)
+            .map(|(key, weight)| {
+                let (flavour, term) = TermBag::split(key);
+                let q = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.text(flavour), term),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, Box::new(BoostQuery::new(q, *weight)) as Box<dyn Query>)
+            })
+            .collect()
+    }
+
+    fn filter_clauses(&self, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut clauses = Vec::new();
+        if let Some(doc_type) = filters.doc_type {
+            clauses.push(filter(term_query(f.doc_type, doc_type.as_str())));
+        }
+        if let Some(kind) = &filters.org_kind {
+            clauses.push(filter(term_query(f.org_kind, kind)));
+        }
+        if let Some(county) = &filters.county {
+            let either = BooleanQuery::new(vec![
+                (Occur::Should, term_query(f.county, county)),
+                (Occur::Should, term_query(f.county, "national")),
+            ]);
+            clauses.push(filter(Box::new(either)));
+        }
+        if let Some(theme) = &filters.theme {
+            clauses.push(filter(term_query(f.theme, theme)));
+        }
+        if let Some(token) = &filters.cpv_token {
+            clauses.push(filter(term_query(f.cpv, token)));
+        }
+        // Drafts are seen only by their own organisation; matching sees only open needs.
+        let mut visible = vec![(Occur::Should, term_query(f.status, "open"))];
+        if !filters.open_only {
+            visible.push((Occur::Should, term_query(f.status, "closed")));
+            if let Some(org) = &filters.viewer_org {
+                visible.push((Occur::Should, term_query(f.org_id, org)));
+            }
+        }
+        clauses.push(filter(Box::new(BooleanQuery::new(visible))));
+        if let Some(org) = &filters.exclude_org {
+            clauses.push((Occur::MustNot, term_query(f.org_id, org)));
+        }
+        if let Some(id) = &filters.exclude_id {
+            clauses.push((Occur::MustNot, term_query(f.id, id)));
+        }
+        clauses
+    }
+
+    fn candidates(
+        &self,
+        searcher: &Searcher,
+        scoring: Vec<(Occur, Box<dyn Query>)>,
+        filters: &Filters,
+        k: usize,
+    ) -> anyhow::Result<Vec<Candidate>> {
+        let mut clauses = self.filter_clauses(filters);
+        if !scoring.is_empty() {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(scoring))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = searcher.search(&query, &TopDocs::with_limit(k.max(1)))?;
+        let f = &self.fields;
+        let mut out = Vec::with_capacity(top.len());
+        for (bm25, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
+            out.push(Candidate {
+                id: text(f.id),
+                doc_type: text(f.doc_type),
+                title: text(f.title),
+                org_id: text(f.org_id),
+                org_kind: text(f.org_kind),
+                status: text(f.status),
+                cpv_codes: all(f.cpv_codes),
+                counties: all(f.county),
+                themes: all(f.theme),
+                bag: TermBag::decode(doc.get_first(f.bag).and_then(|v| v.as_bytes()).unwrap_or_default()),
+                bm25,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The cosine of two vectors and the shared terms, heaviest first.
+fn cosine(a: &Vector, b: &Vector) -> (f32, Vec<(String, f32)>) {
+    if a.norm == 0.0 || b.norm == 0.0 {
+        return (0.0, Vec::new());
+    }
+    let (small, large) = if a.weights.len() <= b.weights.len() { (a, b) } else { (b, a) };
+    let mut dot = 0.0;
+    let mut shared = Vec::new();
+    for (term, w) in &small.weights {
+        if let Some(v) = large.weights.get(term) {
+            dot += w * v;
+            shared.push((term.clone(), w * v));
+        }
+    }
+    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    ((dot / (a.norm * b.norm)).clamp(0.0, 1.0), shared)
+}
+
+/// Words for the shared terms, from the query's text, without repeats.
+fn shared_words(shared: &[(String, f32)], words: &BTreeMap<String, String>, max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (term, _) in shared {
+        let word = words.get(term).cloned().unwrap_or_else(|| TermBag::split(term).1.trim_start_matches('~').to_owned());
+        if !out.contains(&word) {
+            out.push(word);
+        }
+        if out.len() == max {
+            break;
+        }
+    }
+    out
+}
+
+fn best_cpv(source: &[String], other: &[String]) -> Option<CpvMatch> {
+    let mut best: Option<CpvMatch> = None;
+    for a in source {
+        for b in other {
+            if let Some(level) = CpvCode::from_stored(a).shared_level(&CpvCode::from_stored(b)) {
+                if best.as_ref().is_none_or(|m| level > m.level) {
+                    best = Some(CpvMatch { code: a.clone(), matched_code: b.clone(), level });
+                }
+            }
+        }
+    }
+    best
+}
+
+/// A source document prepared for matching: its text vector and words.
+pub struct Source<'a> {
+    item: &'a Indexable,
+    bag: TermBag,
+}
+
+impl<'a> Source<'a> {
+    /// Analyses the source.
+    pub fn new(index: &SearchIndex, item: &'a Indexable) -> Source<'a> {
+        Source { item, bag: TermBag::of(&item.text, index.analyzers()) }
+    }
+}
+
+fn why_and_score(source: &Source, query: &Vector, c: &Candidate, doc: &Vector) -> (f32, Why) {
+    let (text, shared) = cosine(query, doc);
+    let cpv = best_cpv(&source.item.cpv_codes, &c.cpv_codes);
+    let cpv_part = cpv.as_ref().map_or(0.0, |m| m.level.weight());
+    let doc_national = c.counties.iter().any(|x| x == "national");
+    let counties: Vec<String> = source.item.counties.iter().filter(|x| c.counties.contains(x)).cloned().collect();
+    let national = source.item.national || doc_national;
+    let region = if national || !counties.is_empty() { 1.0 } else { 0.0 };
+    let themes: Vec<String> = source.item.themes.iter().filter(|t| c.themes.contains(t)).cloned().collect();
+    let theme = if themes.is_empty() { 0.0 } else { 1.0 };
+    let score = if source.item.cpv_codes.is_empty() {
+        (W_TEXT * text + W_REGION * region + W_THEME * theme) / (1.0 - W_CPV)
+    } else {
+        W_TEXT * text + W_CPV * cpv_part + W_REGION * region + W_THEME * theme
+    };
+    let why = Why {
+        terms: shared_words(&shared, &source.bag.words, 8),
+        cpv,
+        counties,
+        national,
+        themes,
+        parts: ScoreParts { text, cpv: cpv_part, region, theme },
+    };
+    (score.clamp(0.0, 1.0), why)
+}
+
+/// The documents that match `source` best: capabilities for a need, open needs for a
+/// capability, as set by `filters.doc_type`.
+pub fn matches(index: &SearchIndex, source: &Indexable, filters: &Filters, limit: usize) -> Result<Vec<Match>, MatchError> {
+    let searcher = index.searcher()?;
+    let source = Source::new(index, source);
+    let query = index.vector(&searcher, &source.bag);
+    let mut scoring = index.text_clauses(&query);
+    for code in &source.item.cpv_codes {
+        for token in CpvCode::from_stored(code).hierarchy_tokens() {
+            let boost = match token.as_bytes()[0] {
+                b'x' => 2.0,
+                b'k' => 1.5,
+                b'c' => 1.2,
+                b'g' => 0.8,
+                _ => 0.4,
+            };
+            scoring.push((Occur::Should, Box::new(BoostQuery::new(term_query(index.fields.cpv, &token), boost))));
+        }
+    }
+    if scoring.is_empty() {
+        return Ok(Vec::new());
+    }
+    let k = (limit * 3).clamp(100, 1500);
+    let candidates = index.candidates(&searcher, scoring, filters, k)?;
+    let mut out: Vec<Match> = candidates
+        .into_iter()
+        .map(|c| {
+            let doc = index.vector(&searcher, &c.bag);
+            let (score, why) = why_and_score(&source, &query, &c, &doc);
+            to_match(c, score, why)
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Other organisations' open needs most like `need`, by text similarity (comparable across
+/// queries: near 1 for the same text, near 0 for unrelated text).
+pub fn similar_needs(index: &SearchIndex, need: &Indexable, limit: usize) -> Result<Vec<Match>, MatchError> {
+    let searcher = index.searcher()?;
+    let source = Source::new(index, need);
+    let query = index.vector(&searcher, &source.bag);
+    let scoring = index.text_clauses(&query);
+    if scoring.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filters = Filters {
+        doc_type: Some(DocType::Need),
+        open_only: true,
+        exclude_org: Some(need.organisation_id.clone()),
+        exclude_id: Some(need.id.clone()),
+        ..Filters::default()
+    };
+    let k = (limit * 3).clamp(100, 1500);
+    let candidates = index.candidates(&searcher, scoring, &filters, k)?;
+    let mut out: Vec<Match> = candidates
+        .into_iter()
+        .map(|c| {
+            let doc = index.vector(&searcher, &c.bag);
+            let (_, why) = why_and_score(&source, &query, &c, &doc);
+            let similarity = why.parts.text;
+            to_match(c, similarity, why)
+        })
+        .filter(|m| m.score > 0.0)
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    out.truncate(limit);
+    Ok(out)
+}
+
+fn to_match(c: Candidate, score: f32, why: Why) -> Match {
+    Match {
+        id: c.id,
+        doc_type: c.doc_type,
+        title: c.title,
+        organisation_id: c.org_id,
+        organisation_name: None,
+        organisation_kind: c.org_kind,
+        status: c.status,
+        score: (score * 10_000.0).round() / 10_000.0,
+        why,
+    }
+}
+
+/// Full-text search: `text` is analysed as words (never parsed as query syntax). With no words,
+/// the filters alone select, newest first is not known to the index, so by id.
+pub fn search(index: &SearchIndex, text: &str, filters: &Filters, limit: usize) -> Result<Vec<Match>, MatchError> {
+    let searcher = index.searcher()?;
+    let bag = TermBag::of(text, index.analyzers());
+    let query = index.vector(&searcher, &bag);
+    let scoring = index.text_clauses(&query);
+    let candidates = index.candidates(&searcher, scoring, filters, limit)?;
+    let max = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max);
+    Ok(candidates
+        .into_iter()
+        .map(|c| {
+            let doc = index.vector(&searcher, &c.bag);
+            let (text_sim, shared) = cosine(&query, &doc);
+            let why = Why {
+                terms: shared_words(&shared, &bag.words, 8),
+                cpv: None,
+                counties: Vec::new(),
+                national: false,
+                themes: Vec::new(),
+                parts: ScoreParts { text: text_sim, cpv: 0.0, region: 0.0, theme: 0.0 },
+            };
+            // BM25 is not comparable across queries; relative to the best hit it reads as a
+            // share in [0, 1].
+            let score = if max > 0.0 { c.bm25 / max } else { 0.0 };
+            to_match(c, score, why)
+        })
+        .collect())
+}
+
+/// Why matching could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    /// The index is being built.
+    #[error(transparent)]
+    NotReady(#[from] NotReady),
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] anyhow::Error),
+}
+
+impl From<tantivy::TantivyError> for MatchError {
+    fn from(e: tantivy::TantivyError) -> MatchError {
+        MatchError::Index(e.into())
+    }
+}
+
