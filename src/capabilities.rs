@@ -28,9 +28,17 @@ fn json(values: &[String]) -> String {
     serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn short_list(field: &'static str, values: &[String], max_items: usize, max_len: usize) -> Result<Vec<String>, Invalid> {
+fn short_list(
+    field: &'static str,
+    values: &[String],
+    max_items: usize,
+    max_len: usize,
+) -> Result<Vec<String>, Invalid> {
     if values.len() > max_items {
-        return Err(Invalid::new(field, format!("give at most {max_items} {field}")));
+        return Err(Invalid::new(
+            field,
+            format!("give at most {max_items} {field}"),
+        ));
     }
     let mut out = Vec::new();
     for v in values {
@@ -42,11 +50,29 @@ fn short_list(field: &'static str, values: &[String], max_items: usize, max_len:
     Ok(out)
 }
 
-fn row_from(conn: &mut DbConn, fields: &CapabilityFields, base: CapabilityRow) -> Result<CapabilityRow, ApiError> {
-    let (title, description, language) =
-        text_and_language(&fields.title, &fields.description, fields.language.as_deref())?;
-    let cover = coverage(conn, &fields.themes, &fields.cpv_codes, &fields.counties, fields.national)?;
-    let maturity = match fields.maturity.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+fn row_from(
+    conn: &mut DbConn,
+    fields: &CapabilityFields,
+    base: CapabilityRow,
+) -> Result<CapabilityRow, ApiError> {
+    let (title, description, language) = text_and_language(
+        &fields.title,
+        &fields.description,
+        fields.language.as_deref(),
+    )?;
+    let cover = coverage(
+        conn,
+        &fields.themes,
+        &fields.cpv_codes,
+        &fields.counties,
+        fields.national,
+    )?;
+    let maturity = match fields
+        .maturity
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         Some(m) => Some(Maturity::parse(m)?.as_str().to_owned()),
         None => None,
     };
@@ -83,14 +109,20 @@ pub fn fields_of(row: &CapabilityRow) -> CapabilityFields {
 }
 
 /// Registers a capability for the caller's organisation, a supplier or a cluster.
-pub fn create(conn: &mut DbConn, caller: &Caller, fields: CapabilityFields) -> Result<CapabilityRow, ApiError> {
+pub fn create(
+    conn: &mut DbConn,
+    caller: &Caller,
+    fields: CapabilityFields,
+) -> Result<CapabilityRow, ApiError> {
     let org_id = caller
         .organisation_id()
         .ok_or_else(|| ApiError::forbidden("only suppliers and clusters register capabilities"))?
         .to_owned();
     let org = crate::organisations::get(conn, &org_id)?;
     if crate::organisations::kind_of(&org)? == OrgKind::Buyer {
-        return Err(ApiError::forbidden("only suppliers and clusters register capabilities; buyers register needs"));
+        return Err(ApiError::forbidden(
+            "only suppliers and clusters register capabilities; buyers register needs",
+        ));
     }
     let now = db::now();
     let base = CapabilityRow {
@@ -128,7 +160,9 @@ fn require_own(row: &CapabilityRow, caller: &Caller) -> Result<(), ApiError> {
     if caller.belongs_to(&row.organisation_id) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("only the organisation that registered the capability can change it"))
+        Err(ApiError::forbidden(
+            "only the organisation that registered the capability can change it",
+        ))
     }
 }
 
@@ -144,7 +178,9 @@ pub fn update(
     let mut fields = fields_of(&current);
     let old_text = (fields.title.clone(), fields.description.clone());
     change(&mut fields);
-    if (fields.title.clone(), fields.description.clone()) != old_text && fields.language.as_deref() == Some(current.language.as_str()) {
+    if (fields.title.clone(), fields.description.clone()) != old_text
+        && fields.language.as_deref() == Some(current.language.as_str())
+    {
         fields.language = None;
     }
     let row = row_from(conn, &fields, current)?;
@@ -168,6 +204,11 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), ApiErr
 }
 
 /// Lists capabilities.
-pub fn list(conn: &mut DbConn, filter: &CapabilityFilter, offset: i64, limit: i64) -> Result<(Vec<CapabilityRow>, i64), ApiError> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &CapabilityFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<CapabilityRow>, i64), ApiError> {
     Ok(q::list(conn, filter, offset, limit)?)
 }

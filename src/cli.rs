@@ -29,8 +29,21 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database, then serve HTTP
-    Serve,
-        /// Apply database migrations and exit
+    Serve {
+        /// Load the demo registry first (if it is not loaded)
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load a demo registry: buyers, suppliers, clusters, needs and capabilities, with three
+    /// demo accounts
+    Demo,
+    /// Measure the matcher against the labelled evaluation set, beside a plain BM25 baseline
+    Eval {
+        /// The evaluation set
+        #[arg(long, default_value = "eval/matching.json")]
+        file: PathBuf,
+    },
+    /// Apply database migrations and exit
     Migrate,
     /// Rebuild the search index from the database (stop the server first)
     Reindex,
@@ -98,10 +111,22 @@ pub fn main() -> ExitCode {
     };
     crate::telemetry::init(&settings.log);
     let result = match cli.command {
-        Command::Serve => serve(settings),
-                Command::Migrate => migrate(&settings),
+        Command::Serve { demo: with_demo } => {
+            if with_demo {
+                if let Err(e) = demo(&settings) {
+                    eprintln!("error: {e:#}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            serve(settings)
+        }
+        Command::Demo => demo(&settings),
+        Command::Eval { file } => crate::eval::run(&file),
+        Command::Migrate => migrate(&settings),
         Command::Reindex => reindex(&settings),
-        Command::Cpv { command: CpvCommand::Import { file } } => cpv_import(&settings, &file),
+        Command::Cpv {
+            command: CpvCommand::Import { file },
+        } => cpv_import(&settings, &file),
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -143,11 +168,44 @@ fn migrate(settings: &Settings) -> anyhow::Result<()> {
 pub fn progress_bar(what: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, {eta} left)")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{msg} {bar:40} {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message(what.to_owned());
     bar
+}
+
+fn demo(settings: &Settings) -> anyhow::Result<()> {
+    let db = crate::startup::open_database(settings)?;
+    let mut conn = db.get()?;
+    let bar = progress_bar("loading demo data");
+    bar.set_length(580);
+    let loaded =
+        crate::demo::load(&mut conn, |n| bar.inc(n as u64)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    let Some(loaded) = loaded else {
+        println!("the demo registry is already loaded");
+        return Ok(());
+    };
+    println!(
+        "loaded {} organisations, {} needs and {} capabilities; the search index picks them up when the server runs",
+        loaded.organisations, loaded.needs, loaded.capabilities
+    );
+    println!("demo accounts (password {}):", crate::demo::DEMO_PASSWORD);
+    for (email, kind, org) in &loaded.accounts {
+        println!("  {email:32} {kind:9} {org}");
+    }
+    if let Some((id, title)) = loaded.sample_need {
+        println!("\ntry, with the server running:");
+        println!(
+            "  TOKEN=$(curl -s localhost:8080/api/v1/auth/login -H 'content-type: application/json' \\\n     -d '{{\"email\":\"kjoper@demo.innolift.no\",\"password\":\"{}\"}}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')",
+            crate::demo::DEMO_PASSWORD
+        );
+        println!("  curl -s -H \"Authorization: Bearer $TOKEN\" localhost:8080/api/v1/needs/{id}/matches?limit=5   # {title}");
+    }
+    Ok(())
 }
 
 fn reindex(settings: &Settings) -> anyhow::Result<()> {
@@ -157,10 +215,11 @@ fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let mut writer = crate::search::indexer::writer(&tantivy_index)?;
     let bar = progress_bar("indexing");
     let started = std::time::Instant::now();
-    let (_, documents) = crate::search::indexer::rebuild(&index, &db, &mut writer, |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    })?;
+    let (_, documents) =
+        crate::search::indexer::rebuild(&index, &db, &mut writer, |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })?;
     writer.wait_merging_threads()?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
@@ -183,7 +242,11 @@ fn cpv_import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()>
     bar.set_length(rows.len() as u64);
     crate::db::cpv::replace_all(&mut conn, &rows, |n| bar.inc(n as u64))?;
     bar.finish_and_clear();
-    println!("loaded {} CPV codes ({} lines skipped)", rows.len(), problems.len());
+    println!(
+        "loaded {} CPV codes ({} lines skipped)",
+        rows.len(),
+        problems.len()
+    );
     Ok(())
 }
 

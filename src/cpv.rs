@@ -26,10 +26,16 @@ pub fn validate_codes(conn: &mut DbConn, inputs: &[String]) -> Result<Vec<String
         }
     }
     if parsed.is_empty() || q::count(conn)? == 0 {
-        return Ok(parsed.into_iter().map(|(c, _)| c.as_str().to_owned()).collect());
+        return Ok(parsed
+            .into_iter()
+            .map(|(c, _)| c.as_str().to_owned())
+            .collect());
     }
     let codes: Vec<String> = parsed.iter().map(|(c, _)| c.as_str().to_owned()).collect();
-    let known: HashMap<String, CpvRow> = q::find_many(conn, &codes)?.into_iter().map(|r| (r.code.clone(), r)).collect();
+    let known: HashMap<String, CpvRow> = q::find_many(conn, &codes)?
+        .into_iter()
+        .map(|r| (r.code.clone(), r))
+        .collect();
     for (code, check) in &parsed {
         let Some(row) = known.get(code.as_str()) else {
             return Err(Invalid::new(
@@ -42,7 +48,12 @@ pub fn validate_codes(conn: &mut DbConn, inputs: &[String]) -> Result<Vec<String
             if row.check_digit != check.to_string() {
                 return Err(Invalid::new(
                     "cpv_codes",
-                    format!("{}-{check} has the wrong check digit; it is {}-{}", code.as_str(), code.as_str(), row.check_digit),
+                    format!(
+                        "{}-{check} has the wrong check digit; it is {}-{}",
+                        code.as_str(),
+                        code.as_str(),
+                        row.check_digit
+                    ),
                 )
                 .into());
             }
@@ -54,7 +65,8 @@ pub fn validate_codes(conn: &mut DbConn, inputs: &[String]) -> Result<Vec<String
 /// Reads a vocabulary CSV (`code,check_digit,label_en,label_nb`). Bad lines are reported with
 /// their line number and skipped; a file with no good line is an error.
 pub fn read_csv(path: &Path) -> anyhow::Result<(Vec<CpvRow>, Vec<String>)> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
     let headers = reader.headers()?.clone();
     let expected = ["code", "check_digit", "label_en", "label_nb"];
     anyhow::ensure!(
@@ -75,11 +87,21 @@ pub fn read_csv(path: &Path) -> anyhow::Result<(Vec<CpvRow>, Vec<String>)> {
         };
         let field = |n: usize| record.get(n).unwrap_or("").trim().to_owned();
         let (code, check) = (field(0), field(1));
-        if CpvCode::parse(&code).is_err() || check.len() != 1 || !check.as_bytes()[0].is_ascii_digit() {
-            problems.push(format!("line {line}: {code}-{check} is not a CPV code with a check digit"));
+        if CpvCode::parse(&code).is_err()
+            || check.len() != 1
+            || !check.as_bytes()[0].is_ascii_digit()
+        {
+            problems.push(format!(
+                "line {line}: {code}-{check} is not a CPV code with a check digit"
+            ));
             continue;
         }
-        rows.push(CpvRow { code, check_digit: check, label_en: field(2), label_nb: field(3) });
+        rows.push(CpvRow {
+            code,
+            check_digit: check,
+            label_en: field(2),
+            label_nb: field(3),
+        });
     }
     anyhow::ensure!(!rows.is_empty(), "{} holds no CPV codes", path.display());
     Ok((rows, problems))
@@ -133,7 +155,10 @@ fn entry(row: &CpvRow) -> CpvEntry {
 impl Catalog {
     /// Builds the catalogue: label words for completion and analysed terms for suggestions.
     pub fn new(rows: Vec<CpvRow>) -> Catalog {
-        let analyzers = [Analyzer::new(Flavour::Norwegian), Analyzer::new(Flavour::English)];
+        let analyzers = [
+            Analyzer::new(Flavour::Norwegian),
+            Analyzer::new(Flavour::English),
+        ];
         let mut label_words = Vec::with_capacity(rows.len());
         let mut terms = Vec::with_capacity(rows.len());
         let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
@@ -157,7 +182,12 @@ impl Catalog {
             }
             terms.push(list);
         }
-        Catalog { rows, label_words, terms, postings }
+        Catalog {
+            rows,
+            label_words,
+            terms,
+            postings,
+        }
     }
 
     /// Codes starting with the digits of `q`, or whose labels have words starting with each
@@ -166,27 +196,48 @@ impl Catalog {
         let q = q.trim();
         let digits: String = q.chars().take_while(|c| c.is_ascii_digit()).collect();
         if !digits.is_empty() && digits.len() == q.split('-').next().unwrap_or("").len() {
-            return self.rows.iter().filter(|r| r.code.starts_with(&digits)).take(limit).map(entry).collect();
+            return self
+                .rows
+                .iter()
+                .filter(|r| r.code.starts_with(&digits))
+                .take(limit)
+                .map(entry)
+                .collect();
         }
-        let wanted: Vec<String> = q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        let wanted: Vec<String> = q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
         if wanted.is_empty() {
             return Vec::new();
         }
-                let mut hits: Vec<(usize, usize)> = self
+        let mut hits: Vec<(usize, usize)> = self
             .label_words
             .iter()
             .enumerate()
-            .filter(|(_, words)| wanted.iter().all(|w| words.iter().any(|lw| lw.starts_with(w.as_str()))))
+            .filter(|(_, words)| {
+                wanted
+                    .iter()
+                    .all(|w| words.iter().any(|lw| lw.starts_with(w.as_str())))
+            })
             .map(|(i, words)| (i, words.len()))
             .collect();
         if hits.len() < limit {
             // Whole words also match through stems and synonyms ("ferje" finds "Ferger").
-            let analyzers = [Analyzer::new(Flavour::Norwegian), Analyzer::new(Flavour::English)];
+            let analyzers = [
+                Analyzer::new(Flavour::Norwegian),
+                Analyzer::new(Flavour::English),
+            ];
             let mut groups: Vec<Vec<String>> = Vec::new();
             for w in &wanted {
                 let forms: Vec<String> = analyzers
                     .iter()
-                    .flat_map(|a| a.analyze(w).into_iter().map(move |t| format!("{}:{}", a.flavour().prefix(), t.term)))
+                    .flat_map(|a| {
+                        a.analyze(w)
+                            .into_iter()
+                            .map(move |t| format!("{}:{}", a.flavour().prefix(), t.term))
+                    })
                     .collect();
                 if !forms.is_empty() {
                     groups.push(forms);
@@ -194,29 +245,51 @@ impl Catalog {
             }
             if !groups.is_empty() {
                 for (i, terms) in self.terms.iter().enumerate() {
-                    if !hits.iter().any(|(h, _)| *h == i) && groups.iter().all(|forms| forms.iter().any(|f| terms.binary_search(f).is_ok())) {
+                    if !hits.iter().any(|(h, _)| *h == i)
+                        && groups
+                            .iter()
+                            .all(|forms| forms.iter().any(|f| terms.binary_search(f).is_ok()))
+                    {
                         hits.push((i, self.label_words[i].len()));
                     }
                 }
             }
         }
-        hits.sort_by_key(|(i, len)| (CpvCode::from_stored(&self.rows[*i].code).significant().len(), *len, *i));
-        hits.into_iter().take(limit).map(|(i, _)| entry(&self.rows[i])).collect()
+        hits.sort_by_key(|(i, len)| {
+            (
+                CpvCode::from_stored(&self.rows[*i].code)
+                    .significant()
+                    .len(),
+                *len,
+                *i,
+            )
+        });
+        hits.into_iter()
+            .take(limit)
+            .map(|(i, _)| entry(&self.rows[i]))
+            .collect()
     }
 
     /// Codes whose labels share the most telling words with `text`.
     pub fn suggest(&self, text: &str, limit: usize) -> Vec<CpvSuggestion> {
-        let analyzers = [Analyzer::new(Flavour::Norwegian), Analyzer::new(Flavour::English)];
+        let analyzers = [
+            Analyzer::new(Flavour::Norwegian),
+            Analyzer::new(Flavour::English),
+        ];
         let mut words_of: HashMap<String, String> = HashMap::new();
         for analyzer in &analyzers {
             for t in analyzer.analyze(text) {
-                words_of.entry(format!("{}:{}", analyzer.flavour().prefix(), t.term)).or_insert(t.word);
+                words_of
+                    .entry(format!("{}:{}", analyzer.flavour().prefix(), t.term))
+                    .or_insert(t.word);
             }
         }
         let n = self.rows.len() as f32;
         let mut scores: HashMap<u32, (f32, Vec<String>)> = HashMap::new();
         for (term, word) in &words_of {
-            let Some(list) = self.postings.get(term) else { continue };
+            let Some(list) = self.postings.get(term) else {
+                continue;
+            };
             let idf = ((n + 1.0) / (list.len() as f32 + 1.0)).ln();
             for &i in list {
                 let e = scores.entry(i).or_default();
@@ -228,7 +301,13 @@ impl Catalog {
         }
         let mut ranked: Vec<(u32, f32, Vec<String>)> = scores
             .into_iter()
-            .map(|(i, (s, words))| (i, s / (self.terms[i as usize].len() as f32).sqrt().max(1.0), words))
+            .map(|(i, (s, words))| {
+                (
+                    i,
+                    s / (self.terms[i as usize].len() as f32).sqrt().max(1.0),
+                    words,
+                )
+            })
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let best = ranked.first().map_or(1.0, |r| r.1).max(f32::EPSILON);
@@ -237,7 +316,11 @@ impl Catalog {
             .take(limit)
             .map(|(i, s, mut words)| {
                 words.sort();
-                CpvSuggestion { entry: entry(&self.rows[i as usize]), score: ((s / best) * 1000.0).round() / 1000.0, matched_words: words }
+                CpvSuggestion {
+                    entry: entry(&self.rows[i as usize]),
+                    score: ((s / best) * 1000.0).round() / 1000.0,
+                    matched_words: words,
+                }
             })
             .collect()
     }

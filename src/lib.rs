@@ -5,13 +5,14 @@
 
 pub mod accounts;
 pub mod api;
-pub mod capabilities;
-pub mod cpv;
 pub mod auth;
+pub mod capabilities;
 pub mod cli;
+pub mod cpv;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod eval;
 pub mod needs;
 pub mod organisations;
 pub mod search;

@@ -76,9 +76,18 @@ pub fn coverage(
         }
     }
     if county_codes.is_empty() && !national {
-        return Err(Invalid::new("counties", "give the counties concerned, or national: true for the whole country").into());
+        return Err(Invalid::new(
+            "counties",
+            "give the counties concerned, or national: true for the whole country",
+        )
+        .into());
     }
-    Ok(Coverage { themes: theme_codes, cpv_codes: codes, counties: county_codes, national })
+    Ok(Coverage {
+        themes: theme_codes,
+        cpv_codes: codes,
+        counties: county_codes,
+        national,
+    })
 }
 
 /// Text and language, validated; the language is detected when not given.
@@ -102,10 +111,24 @@ fn json(values: &[String]) -> String {
 
 /// Builds the stored row from validated fields, keeping id, owner and creation time of `base`.
 fn row_from(conn: &mut DbConn, fields: &NeedFields, base: NeedRow) -> Result<NeedRow, ApiError> {
-    let (title, description, language) = text_and_language(&fields.title, &fields.description, fields.language.as_deref())?;
-    let cover = coverage(conn, &fields.themes, &fields.cpv_codes, &fields.counties, fields.national)?;
+    let (title, description, language) = text_and_language(
+        &fields.title,
+        &fields.description,
+        fields.language.as_deref(),
+    )?;
+    let cover = coverage(
+        conn,
+        &fields.themes,
+        &fields.cpv_codes,
+        &fields.counties,
+        fields.national,
+    )?;
     if fields.estimated_value_nok.is_some_and(|v| v < 0) {
-        return Err(Invalid::new("estimated_value_nok", "estimated_value_nok must be 0 or more").into());
+        return Err(Invalid::new(
+            "estimated_value_nok",
+            "estimated_value_nok must be 0 or more",
+        )
+        .into());
     }
     let status = match &fields.status {
         Some(s) => NeedStatus::parse(s.trim())?,
@@ -145,12 +168,17 @@ pub fn fields_of(row: &NeedRow) -> NeedFields {
 
 /// The caller's organisation, which must be a buyer.
 fn buyer_org(conn: &mut DbConn, caller: &Caller, action: &str) -> Result<String, ApiError> {
-    let org_id = caller
-        .organisation_id()
-        .ok_or_else(|| ApiError::forbidden(format!("only buyers {action}; programme administrators have no organisation")))?;
+    let org_id = caller.organisation_id().ok_or_else(|| {
+        ApiError::forbidden(format!(
+            "only buyers {action}; programme administrators have no organisation"
+        ))
+    })?;
     let org = crate::organisations::get(conn, org_id)?;
     if crate::organisations::kind_of(&org)? != OrgKind::Buyer {
-        return Err(ApiError::forbidden(format!("only buyers {action}; your organisation is a {}", org.kind)));
+        return Err(ApiError::forbidden(format!(
+            "only buyers {action}; your organisation is a {}",
+            org.kind
+        )));
     }
     Ok(org_id.to_owned())
 }
@@ -202,19 +230,28 @@ fn require_own(row: &NeedRow, caller: &Caller) -> Result<(), ApiError> {
     if caller.belongs_to(&row.organisation_id) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("only the organisation that registered the need can change it"))
+        Err(ApiError::forbidden(
+            "only the organisation that registered the need can change it",
+        ))
     }
 }
 
 /// Changes a need of the caller's organisation.
-pub fn update(conn: &mut DbConn, caller: &Caller, id: &str, change: impl FnOnce(&mut NeedFields)) -> Result<NeedRow, ApiError> {
+pub fn update(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    change: impl FnOnce(&mut NeedFields),
+) -> Result<NeedRow, ApiError> {
     let current = get(conn, caller, id)?;
     require_own(&current, caller)?;
     let mut fields = fields_of(&current);
     let old_text = (fields.title.clone(), fields.description.clone());
     change(&mut fields);
     // New text without a language given: detect it again.
-    if (fields.title.clone(), fields.description.clone()) != old_text && fields.language.as_deref() == Some(current.language.as_str()) {
+    if (fields.title.clone(), fields.description.clone()) != old_text
+        && fields.language.as_deref() == Some(current.language.as_str())
+    {
         fields.language = None;
     }
     let row = row_from(conn, &fields, current)?;
@@ -238,7 +275,13 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), ApiErr
 }
 
 /// Lists the needs the caller may see.
-pub fn list(conn: &mut DbConn, caller: &Caller, mut filter: NeedFilter, offset: i64, limit: i64) -> Result<(Vec<NeedRow>, i64), ApiError> {
+pub fn list(
+    conn: &mut DbConn,
+    caller: &Caller,
+    mut filter: NeedFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<NeedRow>, i64), ApiError> {
     filter.viewer_organisation = caller.organisation_id().map(str::to_owned);
     Ok(q::list(conn, &filter, offset, limit)?)
 }
@@ -248,10 +291,16 @@ pub fn join(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<bool, ApiErr
     let need = get(conn, caller, id)?;
     let org_id = buyer_org(conn, caller, "declare a shared need")?;
     if need.organisation_id == org_id {
-        return Err(ApiError::conflict(None, "your organisation registered this need; it already takes part"));
+        return Err(ApiError::conflict(
+            None,
+            "your organisation registered this need; it already takes part",
+        ));
     }
     if need.status != NeedStatus::Open.as_str() {
-        return Err(ApiError::conflict(Some("status"), "this need is closed; only open needs can be joined"));
+        return Err(ApiError::conflict(
+            Some("status"),
+            "this need is closed; only open needs can be joined",
+        ));
     }
     let row = ParticipantRow {
         need_id: need.id,
@@ -267,24 +316,40 @@ pub fn join(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<bool, ApiErr
 }
 
 /// Withdraws an organisation from a need: by that organisation or by the need's owner.
-pub fn leave(conn: &mut DbConn, caller: &Caller, id: &str, organisation_id: &str) -> Result<(), ApiError> {
+pub fn leave(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    organisation_id: &str,
+) -> Result<(), ApiError> {
     let need = get(conn, caller, id)?;
     if !caller.belongs_to(organisation_id) && !caller.belongs_to(&need.organisation_id) {
-        return Err(ApiError::forbidden("only the participant itself or the need's owner can remove a participant"));
+        return Err(ApiError::forbidden(
+            "only the participant itself or the need's owner can remove a participant",
+        ));
     }
-    if db::write_tx(conn, |conn| q::remove_participant(conn, id, organisation_id))? {
+    if db::write_tx(conn, |conn| {
+        q::remove_participant(conn, id, organisation_id)
+    })? {
         Ok(())
     } else {
-        Err(ApiError::not_found("this organisation does not take part in the need"))
+        Err(ApiError::not_found(
+            "this organisation does not take part in the need",
+        ))
     }
 }
 
 /// The participants of a need, with names.
-pub fn participants(conn: &mut DbConn, id: &str) -> Result<Vec<(ParticipantRow, String)>, ApiError> {
+pub fn participants(
+    conn: &mut DbConn,
+    id: &str,
+) -> Result<Vec<(ParticipantRow, String)>, ApiError> {
     Ok(q::participants(conn, id)?)
 }
 
 /// The name of the need's organisation.
 pub fn organisation_name(conn: &mut DbConn, row: &NeedRow) -> Result<String, ApiError> {
-    Ok(organisations::find(conn, &row.organisation_id)?.map(|o| o.name).unwrap_or_default())
+    Ok(organisations::find(conn, &row.organisation_id)?
+        .map(|o| o.name)
+        .unwrap_or_default())
 }

@@ -14,11 +14,11 @@ use utoipa_swagger_ui::SwaggerUi;
 use std::sync::Arc;
 
 use crate::api;
-use crate::cpv::CatalogCache;
-use crate::search::{indexer, SearchIndex};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
+use crate::cpv::CatalogCache;
 use crate::db::{self, Db};
+use crate::search::{indexer, SearchIndex};
 use crate::settings::Settings;
 
 /// What every handler can reach.
@@ -29,7 +29,7 @@ pub struct AppState {
     pub settings: Settings,
     /// Token signing keys.
     pub tokens: TokenKeys,
-        /// Failed sign-in counters.
+    /// Failed sign-in counters.
     pub limiter: LoginLimiter,
     /// The search index.
     pub index: Arc<SearchIndex>,
@@ -87,7 +87,14 @@ impl Application {
         );
         let index = SearchIndex::new(&settings.data_dir);
         indexer::start(&index, db.clone());
-        let state = web::Data::new(AppState { db, settings, tokens, limiter, index, cpv: CatalogCache::default() });
+        let state = web::Data::new(AppState {
+            db,
+            settings,
+            tokens,
+            limiter,
+            index,
+            cpv: CatalogCache::default(),
+        });
         let server = serve(listener, state, workers)?;
         Ok(Application { port, server })
     }

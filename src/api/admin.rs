@@ -24,7 +24,9 @@ pub struct IndexReport {
     responses((status = 200, body = IndexReport), (status = 403, body = ErrorBody)))]
 pub async fn index(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     if !caller.is_admin() {
-        return Err(ApiError::forbidden("only programme administrators can see this"));
+        return Err(ApiError::forbidden(
+            "only programme administrators can see this",
+        ));
     }
     let status = state.index.status();
     let applied = status.applied_seq;
@@ -32,7 +34,10 @@ pub async fn index(state: web::Data<AppState>, caller: Caller) -> Result<HttpRes
         .db
         .run(move |conn| crate::db::index_queue::depth_after(conn, applied).map_err(ApiError::from))
         .await?;
-    Ok(HttpResponse::Ok().json(IndexReport { status, queue_depth }))
+    Ok(HttpResponse::Ok().json(IndexReport {
+        status,
+        queue_depth,
+    }))
 }
 
 /// Routes of this module.

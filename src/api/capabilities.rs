@@ -108,9 +108,13 @@ impl CapabilityView {
         }
     }
 
-    fn named(conn: &mut crate::db::DbConn, row: &CapabilityRow) -> Result<CapabilityView, ApiError> {
+    fn named(
+        conn: &mut crate::db::DbConn,
+        row: &CapabilityRow,
+    ) -> Result<CapabilityView, ApiError> {
         let mut view = CapabilityView::of(row);
-        view.organisation_name = crate::db::organisations::find(conn, &row.organisation_id)?.map(|o| o.name);
+        view.organisation_name =
+            crate::db::organisations::find(conn, &row.organisation_id)?.map(|o| o.name);
         Ok(view)
     }
 }
@@ -138,7 +142,11 @@ pub struct CapabilityListQuery {
 /// Register a capability (suppliers and clusters).
 #[utoipa::path(post, path = "/api/v1/capabilities", tag = "capabilities", security(("bearer" = [])), request_body = CapabilityCreate,
     responses((status = 201, body = CapabilityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ApiJson<CapabilityCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<CapabilityCreate>,
+) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let fields = CapabilityFields {
         title: b.title,
@@ -166,7 +174,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ApiJson<Ca
 /// Get a capability.
 #[utoipa::path(get, path = "/api/v1/capabilities/{id}", tag = "capabilities", security(("bearer" = [])),
     responses((status = 200, body = CapabilityView), (status = 404, body = ErrorBody)))]
-pub async fn get(state: web::Data<AppState>, _caller: Caller, id: web::Path<uuid::Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let view = state
         .db
@@ -234,9 +246,16 @@ pub async fn patch(
 /// Delete a capability (its organisation).
 #[utoipa::path(delete, path = "/api/v1/capabilities/{id}", tag = "capabilities", security(("bearer" = [])),
     responses((status = 204, description = "deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(state: web::Data<AppState>, caller: Caller, id: web::Path<uuid::Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    state.db.run(move |conn| service::delete(conn, &caller, &id)).await?;
+    state
+        .db
+        .run(move |conn| service::delete(conn, &caller, &id))
+        .await?;
     state.index.notify();
     Ok(HttpResponse::NoContent().finish())
 }
@@ -244,12 +263,22 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, id: web::Path<uu
 /// List capabilities.
 #[utoipa::path(get, path = "/api/v1/capabilities", tag = "capabilities", security(("bearer" = [])), params(CapabilityListQuery),
     responses((status = 200, body = Page<CapabilityView>), (status = 400, body = ErrorBody)))]
-pub async fn list(state: web::Data<AppState>, _caller: Caller, query: web::Query<CapabilityListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<CapabilityListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let page = PageQuery { page: q.page, per_page: q.per_page }.resolve()?;
+    let page = PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
     let filter = CapabilityFilter {
-        theme: optional(q.theme.as_deref(), |t| Theme::parse(t).map_err(|e| domain::Invalid::new("theme", e.message)))?
-            .map(|t| t.as_str().to_owned()),
+        theme: optional(q.theme.as_deref(), |t| {
+            Theme::parse(t).map_err(|e| domain::Invalid::new("theme", e.message))
+        })?
+        .map(|t| t.as_str().to_owned()),
         county: optional(q.county.as_deref(), County::parse)?.map(|c| c.as_str().to_owned()),
         cpv_prefix: cpv_prefix(q.cpv.as_deref())?,
         organisation_id: q.organisation_id.map(|u| u.to_string()),

@@ -47,7 +47,10 @@ pub struct CpvSuggestions {
 fn limit(value: Option<usize>, default: usize) -> Result<usize, ApiError> {
     match value.unwrap_or(default) {
         n @ 1..=100 => Ok(n),
-        _ => Err(ApiError::validation("limit", "limit must be between 1 and 100")),
+        _ => Err(ApiError::validation(
+            "limit",
+            "limit must be between 1 and 100",
+        )),
     }
 }
 
@@ -61,7 +64,11 @@ fn not_loaded() -> ApiError {
 /// Complete a CPV code prefix or label text.
 #[utoipa::path(get, path = "/api/v1/cpv", tag = "cpv", security(("bearer" = [])), params(CompleteQuery),
     responses((status = 200, body = CpvCompletions), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
-pub async fn complete(state: web::Data<AppState>, _caller: Caller, query: web::Query<CompleteQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn complete(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<CompleteQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = limit(q.limit, 20)?;
     let text = domain::query_text("q", &q.q)?;
@@ -79,14 +86,27 @@ pub async fn complete(state: web::Data<AppState>, _caller: Caller, query: web::Q
 /// Suggest CPV codes for a need's text.
 #[utoipa::path(get, path = "/api/v1/cpv/suggest", tag = "cpv", security(("bearer" = [])), params(SuggestQuery),
     responses((status = 200, body = CpvSuggestions), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
-pub async fn suggest(state: web::Data<AppState>, _caller: Caller, query: web::Query<SuggestQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn suggest(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    query: web::Query<SuggestQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = limit(q.limit, 10)?;
     if q.text.chars().count() > crate::needs::DESCRIPTION_MAX {
-        return Err(ApiError::validation("text", "text must be at most 20000 characters"));
+        return Err(ApiError::validation(
+            "text",
+            "text must be at most 20000 characters",
+        ));
     }
-    if q.text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(ApiError::validation("text", "text contains control characters; remove them"));
+    if q.text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ApiError::validation(
+            "text",
+            "text contains control characters; remove them",
+        ));
     }
     let st = state.clone();
     let items = state
@@ -101,5 +121,6 @@ pub async fn suggest(state: web::Data<AppState>, _caller: Caller, query: web::Qu
 
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/cpv", web::get().to(complete)).route("/cpv/suggest", web::get().to(suggest));
+    cfg.route("/cpv", web::get().to(complete))
+        .route("/cpv/suggest", web::get().to(suggest));
 }

@@ -42,7 +42,7 @@ pub enum ApiError {
     /// 429: too many attempts; retry after this many seconds.
     #[error("{message}")]
     TooManyRequests { retry_after: u64, message: String },
-        /// 503: a part of the service is not ready yet; retry after this many seconds.
+    /// 503: a part of the service is not ready yet; retry after this many seconds.
     #[error("{message}")]
     Unavailable { retry_after: u64, message: String },
     /// 500: logged in full, answered without detail.
@@ -102,7 +102,7 @@ impl ApiError {
             ApiError::Conflict { .. } => "conflict",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-                        ApiError::TooManyRequests { .. } => "rate_limited",
+            ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::Unavailable { .. } => "unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -139,7 +139,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -161,7 +161,9 @@ impl ResponseError for ApiError {
             other => (other.to_string(), None),
         };
         let mut response = HttpResponse::build(self.status_code());
-                if let ApiError::TooManyRequests { retry_after, .. } | ApiError::Unavailable { retry_after, .. } = self {
+        if let ApiError::TooManyRequests { retry_after, .. }
+        | ApiError::Unavailable { retry_after, .. } = self
+        {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         if let ApiError::Unauthorized(_) = self {
@@ -198,9 +200,10 @@ impl From<diesel::result::Error> for ApiError {
 impl From<crate::search::matching::MatchError> for ApiError {
     fn from(e: crate::search::matching::MatchError) -> ApiError {
         match e {
-            crate::search::matching::MatchError::NotReady(not_ready) => {
-                ApiError::Unavailable { retry_after: 5, message: not_ready.to_string() }
-            }
+            crate::search::matching::MatchError::NotReady(not_ready) => ApiError::Unavailable {
+                retry_after: 5,
+                message: not_ready.to_string(),
+            },
             crate::search::matching::MatchError::Index(inner) => ApiError::Internal(inner),
         }
     }

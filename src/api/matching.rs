@@ -75,7 +75,10 @@ pub struct SearchQuery {
 fn limit(value: Option<usize>) -> Result<usize, ApiError> {
     match value.unwrap_or(20) {
         n @ 1..=MAX_LIMIT => Ok(n),
-        _ => Err(ApiError::validation("limit", format!("limit must be between 1 and {MAX_LIMIT}"))),
+        _ => Err(ApiError::validation(
+            "limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 
@@ -92,7 +95,10 @@ async fn run_and_name(
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("search task failed: {e}")))??;
     let ids: Vec<String> = items.iter().map(|m| m.organisation_id.clone()).collect();
-    let names = state.db.run(move |conn| crate::db::organisations::names(conn, &ids).map_err(ApiError::from)).await?;
+    let names = state
+        .db
+        .run(move |conn| crate::db::organisations::names(conn, &ids).map_err(ApiError::from))
+        .await?;
     for m in &mut items {
         m.organisation_name = names.get(&m.organisation_id).cloned();
     }
@@ -124,12 +130,26 @@ pub async fn need_matches(
     let kind = match q.kind.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(k @ ("supplier" | "cluster")) => Some(k.to_owned()),
-        Some(_) => return Err(ApiError::validation("kind", "kind must be supplier or cluster")),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "kind",
+                "kind must be supplier or cluster",
+            ))
+        }
     };
-    let filters = Filters { doc_type: Some(DocType::Capability), org_kind: kind, county: county(q.county.as_deref())?, open_only: true, ..Filters::default() };
+    let filters = Filters {
+        doc_type: Some(DocType::Capability),
+        org_kind: kind,
+        county: county(q.county.as_deref())?,
+        open_only: true,
+        ..Filters::default()
+    };
     let need = load_need(&state, caller, id.into_inner().to_string()).await?;
     let index = state.index.clone();
-    let result = run_and_name(&state, move || matching::matches(&index, &need, &filters, limit)).await?;
+    let result = run_and_name(&state, move || {
+        matching::matches(&index, &need, &filters, limit)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -144,7 +164,12 @@ pub async fn capability_matches(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = limit(q.limit)?;
-    let filters = Filters { doc_type: Some(DocType::Need), county: county(q.county.as_deref())?, open_only: true, ..Filters::default() };
+    let filters = Filters {
+        doc_type: Some(DocType::Need),
+        county: county(q.county.as_deref())?,
+        open_only: true,
+        ..Filters::default()
+    };
     let id = id.into_inner().to_string();
     let capability = state
         .db
@@ -155,7 +180,10 @@ pub async fn capability_matches(
         })
         .await?;
     let index = state.index.clone();
-    let result = run_and_name(&state, move || matching::matches(&index, &capability, &filters, limit)).await?;
+    let result = run_and_name(&state, move || {
+        matching::matches(&index, &capability, &filters, limit)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -171,14 +199,21 @@ pub async fn similar(
     let limit = limit(query.limit)?;
     let need = load_need(&state, caller, id.into_inner().to_string()).await?;
     let index = state.index.clone();
-    let result = run_and_name(&state, move || matching::similar_needs(&index, &need, limit)).await?;
+    let result = run_and_name(&state, move || {
+        matching::similar_needs(&index, &need, limit)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
 /// Full-text search over needs and capabilities, in Norwegian and English.
 #[utoipa::path(get, path = "/api/v1/search", tag = "matching", security(("bearer" = [])), params(SearchQuery),
     responses((status = 200, body = Matches), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
-pub async fn search(state: web::Data<AppState>, caller: Caller, query: web::Query<SearchQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn search(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let limit = limit(q.limit)?;
     let text = domain::query_text("q", q.q.as_deref().unwrap_or(""))?;
@@ -186,10 +221,17 @@ pub async fn search(state: web::Data<AppState>, caller: Caller, query: web::Quer
         None | Some("") => None,
         Some("need") => Some(DocType::Need),
         Some("capability") => Some(DocType::Capability),
-        Some(_) => return Err(ApiError::validation("type", "type must be need or capability")),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "type",
+                "type must be need or capability",
+            ))
+        }
     };
     let cpv_token = optional(q.cpv.as_deref(), domain::matching::cpv_filter_token)?;
-    let theme = optional(q.theme.as_deref(), |t| Theme::parse(t).map_err(|e| Invalid::new("theme", e.message)))?;
+    let theme = optional(q.theme.as_deref(), |t| {
+        Theme::parse(t).map_err(|e| Invalid::new("theme", e.message))
+    })?;
     let filters = Filters {
         doc_type,
         county: county(q.county.as_deref())?,
@@ -200,7 +242,10 @@ pub async fn search(state: web::Data<AppState>, caller: Caller, query: web::Quer
         ..Filters::default()
     };
     let index = state.index.clone();
-    let result = run_and_name(&state, move || matching::search(&index, &text, &filters, limit)).await?;
+    let result = run_and_name(&state, move || {
+        matching::search(&index, &text, &filters, limit)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -208,6 +253,9 @@ pub async fn search(state: web::Data<AppState>, caller: Caller, query: web::Quer
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/needs/{id}/matches", web::get().to(need_matches))
         .route("/needs/{id}/similar", web::get().to(similar))
-        .route("/capabilities/{id}/matches", web::get().to(capability_matches))
+        .route(
+            "/capabilities/{id}/matches",
+            web::get().to(capability_matches),
+        )
         .route("/search", web::get().to(search));
 }

@@ -89,7 +89,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(auth::routes)
-                        .configure(organisations::routes)
+            .configure(organisations::routes)
             .configure(matching::routes)
             .configure(needs::routes)
             .configure(capabilities::routes)

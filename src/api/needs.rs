@@ -78,7 +78,11 @@ pub struct ParticipantView {
 
 impl From<&(ParticipantRow, String)> for ParticipantView {
     fn from((p, name): &(ParticipantRow, String)) -> Self {
-        ParticipantView { organisation_id: p.organisation_id.clone(), organisation_name: name.clone(), joined_at: p.created_at.and_utc() }
+        ParticipantView {
+            organisation_id: p.organisation_id.clone(),
+            organisation_name: name.clone(),
+            joined_at: p.created_at.and_utc(),
+        }
     }
 }
 
@@ -136,7 +140,12 @@ impl NeedView {
     fn full(conn: &mut crate::db::DbConn, row: &NeedRow) -> Result<NeedView, ApiError> {
         let mut view = NeedView::of(row);
         view.organisation_name = Some(service::organisation_name(conn, row)?);
-        view.participants = Some(service::participants(conn, &row.id)?.iter().map(Into::into).collect());
+        view.participants = Some(
+            service::participants(conn, &row.id)?
+                .iter()
+                .map(Into::into)
+                .collect(),
+        );
         Ok(view)
     }
 }
@@ -166,7 +175,11 @@ pub struct NeedListQuery {
 /// Register a need (buyers).
 #[utoipa::path(post, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), request_body = NeedCreate,
     responses((status = 201, body = NeedView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: ApiJson<NeedCreate>) -> Result<HttpResponse, ApiError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<NeedCreate>,
+) -> Result<HttpResponse, ApiError> {
     let b = body.0;
     let fields = NeedFields {
         title: b.title,
@@ -194,7 +207,11 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: ApiJson<Ne
 /// Get a need. Drafts are visible only to their own organisation.
 #[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", security(("bearer" = [])),
     responses((status = 200, body = NeedView), (status = 404, body = ErrorBody)))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<uuid::Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let view = state
         .db
@@ -262,9 +279,16 @@ pub async fn patch(
 /// Delete a need (its organisation).
 #[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "needs", security(("bearer" = [])),
     responses((status = 204, description = "deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(state: web::Data<AppState>, caller: Caller, id: web::Path<uuid::Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
-    state.db.run(move |conn| service::delete(conn, &caller, &id)).await?;
+    state
+        .db
+        .run(move |conn| service::delete(conn, &caller, &id))
+        .await?;
     state.index.notify();
     Ok(HttpResponse::NoContent().finish())
 }
@@ -272,20 +296,37 @@ pub async fn delete(state: web::Data<AppState>, caller: Caller, id: web::Path<uu
 /// List needs: open and closed ones, and your organisation's drafts.
 #[utoipa::path(get, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), params(NeedListQuery),
     responses((status = 200, body = Page<NeedView>), (status = 400, body = ErrorBody)))]
-pub async fn list(state: web::Data<AppState>, caller: Caller, query: web::Query<NeedListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<NeedListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
-    let page = PageQuery { page: q.page, per_page: q.per_page }.resolve()?;
+    let page = PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
     let filter = NeedFilter {
-        status: domain::organisation::optional(q.status.as_deref(), NeedStatus::parse)?.map(|s| s.as_str().to_owned()),
-        theme: domain::organisation::optional(q.theme.as_deref(), |t| Theme::parse(t).map_err(|e| domain::Invalid::new("theme", e.message)))?
-            .map(|t| t.as_str().to_owned()),
-        county: domain::organisation::optional(q.county.as_deref(), County::parse)?.map(|c| c.as_str().to_owned()),
+        status: domain::organisation::optional(q.status.as_deref(), NeedStatus::parse)?
+            .map(|s| s.as_str().to_owned()),
+        theme: domain::organisation::optional(q.theme.as_deref(), |t| {
+            Theme::parse(t).map_err(|e| domain::Invalid::new("theme", e.message))
+        })?
+        .map(|t| t.as_str().to_owned()),
+        county: domain::organisation::optional(q.county.as_deref(), County::parse)?
+            .map(|c| c.as_str().to_owned()),
         cpv_prefix: cpv_prefix(q.cpv.as_deref())?,
         organisation_id: q.organisation_id.map(|u| u.to_string()),
         source: match q.source.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s @ ("registered" | "notice")) => Some(s.to_owned()),
-            Some(_) => return Err(ApiError::validation("source", "source must be registered or notice")),
+            Some(_) => {
+                return Err(ApiError::validation(
+                    "source",
+                    "source must be registered or notice",
+                ))
+            }
         },
         viewer_organisation: None,
     };
@@ -311,20 +352,35 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, query: web::Query<
 
 /// The digits of a CPV filter: a code (with or without check digit) or its first 2 to 8 digits.
 pub fn cpv_prefix(value: Option<&str>) -> Result<Option<String>, ApiError> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
     let digits = value.split('-').next().unwrap_or("");
     if !(2..=8).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::validation("cpv", "cpv must be a CPV code or its first digits, e.g. 345 or 34512000"));
+        return Err(ApiError::validation(
+            "cpv",
+            "cpv must be a CPV code or its first digits, e.g. 345 or 34512000",
+        ));
     }
-    let significant = crate::domain::CpvCode::from_stored(&format!("{digits:0<8}")).significant().to_owned();
-    Ok(Some(if digits.len() == 8 { significant } else { digits.to_owned() }))
+    let significant = crate::domain::CpvCode::from_stored(&format!("{digits:0<8}"))
+        .significant()
+        .to_owned();
+    Ok(Some(if digits.len() == 8 {
+        significant
+    } else {
+        digits.to_owned()
+    }))
 }
 
 /// Declare that your organisation has the same need (buyers).
 #[utoipa::path(post, path = "/api/v1/needs/{id}/participants", tag = "needs", security(("bearer" = [])),
     responses((status = 201, description = "joined", body = NeedView), (status = 200, description = "already taking part", body = NeedView),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn join(state: web::Data<AppState>, caller: Caller, id: web::Path<uuid::Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn join(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner().to_string();
     let (joined, view) = state
         .db
@@ -334,7 +390,11 @@ pub async fn join(state: web::Data<AppState>, caller: Caller, id: web::Path<uuid
             Ok::<_, ApiError>((joined, NeedView::full(conn, &row)?))
         })
         .await?;
-    Ok(if joined { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
+    Ok(if joined {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
 }
 
 /// Withdraw a participant (the participant itself or the need's owner).
@@ -347,7 +407,10 @@ pub async fn leave(
 ) -> Result<HttpResponse, ApiError> {
     let (id, org) = path.into_inner();
     let (id, org) = (id.to_string(), org.to_string());
-    state.db.run(move |conn| service::leave(conn, &caller, &id, &org)).await?;
+    state
+        .db
+        .run(move |conn| service::leave(conn, &caller, &id, &org))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -359,5 +422,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/needs/{id}", web::patch().to(patch))
         .route("/needs/{id}", web::delete().to(delete))
         .route("/needs/{id}/participants", web::post().to(join))
-        .route("/needs/{id}/participants/{organisation_id}", web::delete().to(leave));
+        .route(
+            "/needs/{id}/participants/{organisation_id}",
+            web::delete().to(leave),
+        );
 }

@@ -44,27 +44,42 @@ pub struct CapabilityFilter {
 
 /// Inserts a capability.
 pub fn insert(conn: &mut DbConn, row: &CapabilityRow) -> QueryResult<()> {
-    diesel::insert_into(capabilities::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(capabilities::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Writes every column back.
 pub fn update(conn: &mut DbConn, row: &CapabilityRow) -> QueryResult<()> {
-    diesel::update(capabilities::table.find(&row.id)).set(row).execute(conn).map(|_| ())
+    diesel::update(capabilities::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Deletes a capability.
 pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
-    diesel::delete(capabilities::table.find(id)).execute(conn).map(|n| n > 0)
+    diesel::delete(capabilities::table.find(id))
+        .execute(conn)
+        .map(|n| n > 0)
 }
 
 /// The capability with this id.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<CapabilityRow>> {
-    capabilities::table.find(id).select(CapabilityRow::as_select()).first(conn).optional()
+    capabilities::table
+        .find(id)
+        .select(CapabilityRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Capabilities with these ids.
 pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<CapabilityRow>> {
-    capabilities::table.filter(capabilities::id.eq_any(ids)).select(CapabilityRow::as_select()).load(conn)
+    capabilities::table
+        .filter(capabilities::id.eq_any(ids))
+        .select(CapabilityRow::as_select())
+        .load(conn)
 }
 
 /// A page in id order after `after`, for rebuilding the index.
@@ -83,14 +98,23 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
 }
 
 /// A page of capabilities, newest first, with the total.
-pub fn list(conn: &mut DbConn, filter: &CapabilityFilter, offset: i64, limit: i64) -> QueryResult<(Vec<CapabilityRow>, i64)> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &CapabilityFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<CapabilityRow>, i64)> {
     let query = || {
         let mut q = capabilities::table.into_boxed();
         if let Some(theme) = &filter.theme {
             q = q.filter(capabilities::themes.like(format!("%\"{theme}\"%")));
         }
         if let Some(county) = &filter.county {
-            q = q.filter(capabilities::counties.like(format!("%\"{county}\"%")).or(capabilities::national.eq(true)));
+            q = q.filter(
+                capabilities::counties
+                    .like(format!("%\"{county}\"%"))
+                    .or(capabilities::national.eq(true)),
+            );
         }
         if let Some(prefix) = &filter.cpv_prefix {
             q = q.filter(capabilities::cpv_codes.like(format!("%\"{prefix}%")));

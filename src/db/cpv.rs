@@ -16,12 +16,18 @@ pub struct CpvRow {
 }
 
 /// Replaces the whole vocabulary, in batches, reporting progress after each.
-pub fn replace_all(conn: &mut DbConn, rows: &[CpvRow], mut progress: impl FnMut(usize)) -> QueryResult<()> {
+pub fn replace_all(
+    conn: &mut DbConn,
+    rows: &[CpvRow],
+    mut progress: impl FnMut(usize),
+) -> QueryResult<()> {
     super::write_tx(conn, |conn| {
         diesel::delete(cpv_vocabulary::table).execute(conn)?;
         for chunk in rows.chunks(500) {
             for row in chunk {
-                diesel::insert_into(cpv_vocabulary::table).values(row).execute(conn)?;
+                diesel::insert_into(cpv_vocabulary::table)
+                    .values(row)
+                    .execute(conn)?;
             }
             progress(chunk.len());
         }
@@ -36,10 +42,16 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
 
 /// These codes, as found.
 pub fn find_many(conn: &mut DbConn, codes: &[String]) -> QueryResult<Vec<CpvRow>> {
-    cpv_vocabulary::table.filter(cpv_vocabulary::code.eq_any(codes)).select(CpvRow::as_select()).load(conn)
+    cpv_vocabulary::table
+        .filter(cpv_vocabulary::code.eq_any(codes))
+        .select(CpvRow::as_select())
+        .load(conn)
 }
 
 /// Every code, for matching labels in memory (the vocabulary is small and fixed).
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<CpvRow>> {
-    cpv_vocabulary::table.order(cpv_vocabulary::code.asc()).select(CpvRow::as_select()).load(conn)
+    cpv_vocabulary::table
+        .order(cpv_vocabulary::code.asc())
+        .select(CpvRow::as_select())
+        .load(conn)
 }

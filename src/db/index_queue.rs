@@ -39,7 +39,11 @@ pub fn after(conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<QueuedC
 }
 
 /// Changes queued since `since`, for catching entries that committed out of sequence order.
-pub fn since(conn: &mut DbConn, since: chrono::NaiveDateTime, limit: i64) -> QueryResult<Vec<QueuedChange>> {
+pub fn since(
+    conn: &mut DbConn,
+    since: chrono::NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<QueuedChange>> {
     index_queue::table
         .filter(index_queue::enqueued_at.ge(since))
         .order(index_queue::seq.asc())
@@ -58,7 +62,10 @@ pub fn last_seq(conn: &mut DbConn) -> QueryResult<i64> {
 
 /// Entries after `seq`: the indexer's backlog.
 pub fn depth_after(conn: &mut DbConn, seq: i64) -> QueryResult<i64> {
-    index_queue::table.filter(index_queue::seq.gt(seq)).count().get_result(conn)
+    index_queue::table
+        .filter(index_queue::seq.gt(seq))
+        .count()
+        .get_result(conn)
 }
 
 /// Drops entries older than `before`. Every node has applied them by then.

@@ -59,27 +59,42 @@ pub struct NeedFilter {
 
 /// Inserts a need.
 pub fn insert(conn: &mut DbConn, row: &NeedRow) -> QueryResult<()> {
-    diesel::insert_into(needs::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(needs::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Writes every column back.
 pub fn update(conn: &mut DbConn, row: &NeedRow) -> QueryResult<()> {
-    diesel::update(needs::table.find(&row.id)).set(row).execute(conn).map(|_| ())
+    diesel::update(needs::table.find(&row.id))
+        .set(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Deletes a need.
 pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
-    diesel::delete(needs::table.find(id)).execute(conn).map(|n| n > 0)
+    diesel::delete(needs::table.find(id))
+        .execute(conn)
+        .map(|n| n > 0)
 }
 
 /// The need with this id.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<NeedRow>> {
-    needs::table.find(id).select(NeedRow::as_select()).first(conn).optional()
+    needs::table
+        .find(id)
+        .select(NeedRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Needs with these ids, with their organisation's kind.
 pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<NeedRow>> {
-    needs::table.filter(needs::id.eq_any(ids)).select(NeedRow::as_select()).load(conn)
+    needs::table
+        .filter(needs::id.eq_any(ids))
+        .select(NeedRow::as_select())
+        .load(conn)
 }
 
 /// A page of needs in id order after `after`, for rebuilding the index.
@@ -102,12 +117,21 @@ fn json_member(value: &str) -> String {
 }
 
 /// A page of needs, newest first, with the total.
-pub fn list(conn: &mut DbConn, filter: &NeedFilter, offset: i64, limit: i64) -> QueryResult<(Vec<NeedRow>, i64)> {
+pub fn list(
+    conn: &mut DbConn,
+    filter: &NeedFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<NeedRow>, i64)> {
     let query = || {
         let mut q = needs::table.into_boxed();
         // Drafts are the owner's alone.
         q = match &filter.viewer_organisation {
-            Some(org) => q.filter(needs::status.ne("draft").or(needs::organisation_id.eq(org.clone()))),
+            Some(org) => q.filter(
+                needs::status
+                    .ne("draft")
+                    .or(needs::organisation_id.eq(org.clone())),
+            ),
             None => q.filter(needs::status.ne("draft")),
         };
         if let Some(status) = &filter.status {
@@ -117,7 +141,11 @@ pub fn list(conn: &mut DbConn, filter: &NeedFilter, offset: i64, limit: i64) -> 
             q = q.filter(needs::themes.like(json_member(theme)));
         }
         if let Some(county) = &filter.county {
-            q = q.filter(needs::counties.like(json_member(county)).or(needs::national.eq(true)));
+            q = q.filter(
+                needs::counties
+                    .like(json_member(county))
+                    .or(needs::national.eq(true)),
+            );
         }
         if let Some(prefix) = &filter.cpv_prefix {
             q = q.filter(needs::cpv_codes.like(format!("%\"{prefix}%")));
@@ -150,21 +178,32 @@ pub fn add_participant(conn: &mut DbConn, row: &ParticipantRow) -> QueryResult<b
     if exists {
         return Ok(false);
     }
-    diesel::insert_into(need_participants::table).values(row).execute(conn)?;
+    diesel::insert_into(need_participants::table)
+        .values(row)
+        .execute(conn)?;
     Ok(true)
 }
 
 /// Removes a participant.
-pub fn remove_participant(conn: &mut DbConn, need_id: &str, organisation_id: &str) -> QueryResult<bool> {
+pub fn remove_participant(
+    conn: &mut DbConn,
+    need_id: &str,
+    organisation_id: &str,
+) -> QueryResult<bool> {
     diesel::delete(need_participants::table.find((need_id, organisation_id)))
         .execute(conn)
         .map(|n| n > 0)
 }
 
 /// The participants of a need with their organisations' names, oldest first.
-pub fn participants(conn: &mut DbConn, need_id: &str) -> QueryResult<Vec<(ParticipantRow, String)>> {
+pub fn participants(
+    conn: &mut DbConn,
+    need_id: &str,
+) -> QueryResult<Vec<(ParticipantRow, String)>> {
     need_participants::table
-        .inner_join(organisations::table.on(organisations::id.eq(need_participants::organisation_id)))
+        .inner_join(
+            organisations::table.on(organisations::id.eq(need_participants::organisation_id)),
+        )
         .filter(need_participants::need_id.eq(need_id))
         .order(need_participants::created_at.asc())
         .select((ParticipantRow::as_select(), organisations::name))

@@ -157,7 +157,10 @@ pub fn clusters_of(conn: &mut DbConn, member_id: &str) -> QueryResult<Vec<Organi
 }
 
 /// The kinds of these organisations, by id.
-pub fn kinds(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
+pub fn kinds(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
     organisations::table
         .filter(organisations::id.eq_any(ids))
         .select((organisations::id, organisations::kind))
@@ -166,7 +169,10 @@ pub fn kinds(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections:
 }
 
 /// The names of these organisations, by id.
-pub fn names(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
+pub fn names(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
     organisations::table
         .filter(organisations::id.eq_any(ids))
         .select((organisations::id, organisations::name))

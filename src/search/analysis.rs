@@ -17,7 +17,9 @@ const STOPWORDS: &str = include_str!("../../index/stopwords.txt");
 const COMPOUND_PARTS: &str = include_str!("../../index/compound-parts.txt");
 
 /// Inflection endings allowed on the last part of a compound ("hurtigbåt-ene").
-const INFLECTIONS: &[&str] = &["", "e", "en", "er", "ene", "et", "a", "ar", "ane", "as", "s", "ens", "ets", "ers", "ene"];
+const INFLECTIONS: &[&str] = &[
+    "", "e", "en", "er", "ene", "et", "a", "ar", "ane", "as", "s", "ens", "ets", "ers", "ene",
+];
 
 /// Which analysis a field uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,7 +89,9 @@ struct Lists {
 }
 
 fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 fn lists() -> Arc<Lists> {
@@ -96,23 +100,45 @@ fn lists() -> Arc<Lists> {
         .get_or_init(|| {
             let norwegian = Stemmer::create(Algorithm::Norwegian);
             let english = Stemmer::create(Algorithm::English);
-            let stopwords = lines(STOPWORDS).flat_map(str::split_whitespace).map(str::to_lowercase).collect();
+            let stopwords = lines(STOPWORDS)
+                .flat_map(str::split_whitespace)
+                .map(str::to_lowercase)
+                .collect();
             let mut parts: HashSet<String> = lines(COMPOUND_PARTS).map(str::to_lowercase).collect();
             let mut synonyms_by_word = HashMap::new();
             let mut synonyms_by_stem = HashMap::new();
             for line in lines(SYNONYMS) {
-                let words: Vec<String> = line.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect();
-                let Some(group) = words.first().cloned() else { continue };
+                let words: Vec<String> = line
+                    .split(',')
+                    .map(|w| w.trim().to_lowercase())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let Some(group) = words.first().cloned() else {
+                    continue;
+                };
                 for word in &words {
                     synonyms_by_word.insert(word.clone(), group.clone());
-                    synonyms_by_stem.insert((Flavour::Norwegian, norwegian.stem(word).into_owned()), group.clone());
-                    synonyms_by_stem.insert((Flavour::English, english.stem(word).into_owned()), group.clone());
+                    synonyms_by_stem.insert(
+                        (Flavour::Norwegian, norwegian.stem(word).into_owned()),
+                        group.clone(),
+                    );
+                    synonyms_by_stem.insert(
+                        (Flavour::English, english.stem(word).into_owned()),
+                        group.clone(),
+                    );
                     if word.chars().count() >= 3 && word.chars().all(char::is_alphabetic) {
                         parts.insert(word.clone());
                     }
                 }
             }
-            Arc::new(Lists { stopwords, parts, synonyms_by_word, synonyms_by_stem, norwegian, english })
+            Arc::new(Lists {
+                stopwords,
+                parts,
+                synonyms_by_word,
+                synonyms_by_stem,
+                norwegian,
+                english,
+            })
         })
         .clone()
 }
@@ -123,7 +149,11 @@ pub fn fingerprint() -> String {
     // Bump when the analysis code changes what it emits.
     const VERSION: u32 = 1;
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in [SYNONYMS, STOPWORDS, COMPOUND_PARTS].concat().bytes().chain(VERSION.to_le_bytes()) {
+    for byte in [SYNONYMS, STOPWORDS, COMPOUND_PARTS]
+        .concat()
+        .bytes()
+        .chain(VERSION.to_le_bytes())
+    {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -133,7 +163,10 @@ pub fn fingerprint() -> String {
 impl Analyzer {
     /// The analyzer for `flavour`.
     pub fn new(flavour: Flavour) -> Analyzer {
-        Analyzer { flavour, lists: lists() }
+        Analyzer {
+            flavour,
+            lists: lists(),
+        }
     }
 
     /// Its flavour.
@@ -155,7 +188,11 @@ impl Analyzer {
             return format!("~{group}");
         }
         let stem = self.stem(word);
-        match self.lists.synonyms_by_stem.get(&(self.flavour, stem.clone())) {
+        match self
+            .lists
+            .synonyms_by_stem
+            .get(&(self.flavour, stem.clone()))
+        {
             Some(group) => format!("~{group}"),
             None => stem,
         }
@@ -181,12 +218,19 @@ impl Analyzer {
                 let piece = sub(start, end);
                 let (word_end, known) = if parts.contains(&piece) {
                     (end, true)
-                } else if end - start > 3 && matches!(chars[end - 1], 's' | 'e') && parts.contains(&sub(start, end - 1)) {
+                } else if end - start > 3
+                    && matches!(chars[end - 1], 's' | 'e')
+                    && parts.contains(&sub(start, end - 1))
+                {
                     (end - 1, true)
                 } else {
                     (end, false)
                 };
-                if known && best[end].as_ref().is_none_or(|b| b.len() > prefix.len() + 1) {
+                if known
+                    && best[end]
+                        .as_ref()
+                        .is_none_or(|b| b.len() > prefix.len() + 1)
+                {
                     let mut path = prefix.clone();
                     path.push((start, word_end));
                     best[end] = Some(path);
@@ -203,7 +247,9 @@ impl Analyzer {
             // The last part is a known word followed by the ending.
             for start in 1..stem_end.saturating_sub(1) {
                 if let Some(prefix) = &best[start] {
-                    if parts.contains(&sub(start, stem_end)) && found.as_ref().is_none_or(|f| f.len() > prefix.len() + 1) {
+                    if parts.contains(&sub(start, stem_end))
+                        && found.as_ref().is_none_or(|f| f.len() > prefix.len() + 1)
+                    {
                         let mut path = prefix.clone();
                         path.push((start, stem_end));
                         found = Some(path);
@@ -228,11 +274,23 @@ impl Analyzer {
                 position += 1;
                 continue;
             }
-            out.push(Term { term: self.term_of(&lower), word: lower.clone(), from, to, position });
+            out.push(Term {
+                term: self.term_of(&lower),
+                word: lower.clone(),
+                from,
+                to,
+                position,
+            });
             if self.flavour == Flavour::Norwegian {
                 for part in self.decompound(&lower) {
                     if !self.lists.stopwords.contains(&part) {
-                        out.push(Term { term: self.term_of(&part), word: part, from, to, position });
+                        out.push(Term {
+                            term: self.term_of(&part),
+                            word: part,
+                            from,
+                            to,
+                            position,
+                        });
                     }
                 }
             }
@@ -280,9 +338,18 @@ impl Tokenizer for TantivyAnalyzer {
             .0
             .analyze(text)
             .into_iter()
-            .map(|t| Token { offset_from: t.from, offset_to: t.to, position: t.position, text: t.term, position_length: 1 })
+            .map(|t| Token {
+                offset_from: t.from,
+                offset_to: t.to,
+                position: t.position,
+                text: t.term,
+                position_length: 1,
+            })
             .collect();
-        Tokens { tokens, index: usize::MAX }
+        Tokens {
+            tokens,
+            index: usize::MAX,
+        }
     }
 }
 
@@ -303,9 +370,50 @@ impl TokenStream for Tokens {
 
 /// Guesses the language of a text from its most common words: Nynorsk, Bokmål or English.
 pub fn detect_language(text: &str) -> Language {
-    const NN: &[&str] = &["ikkje", "eg", "kva", "dei", "vere", "frå", "korleis", "berre", "mykje", "noko", "ein", "eit", "som", "og", "vert", "hjå", "sjukehus", "kommunen", "me", "vore", "desse", "kvar", "utan", "heile", "tenester", "behov"];
-    const NB: &[&str] = &["ikke", "jeg", "hva", "de", "være", "fra", "hvordan", "bare", "mye", "noe", "en", "et", "som", "og", "blir", "hos", "sykehus", "kommunen", "vi", "disse", "hver", "uten", "hele", "tjenester", "behov", "med", "til", "på", "det", "er", "for", "av", "å"];
-    const EN: &[&str] = &["the", "and", "of", "to", "in", "is", "for", "with", "that", "we", "our", "are", "on", "this", "by", "as", "be", "need", "from", "an", "or", "which", "will", "can"];
+    const NN: &[&str] = &[
+        "ikkje", "eg", "kva", "dei", "vere", "frå", "korleis", "berre", "mykje", "noko", "ein",
+        "eit", "som", "og", "vert", "hjå", "sjukehus", "kommunen", "me", "vore", "desse", "kvar",
+        "utan", "heile", "tenester", "behov",
+    ];
+    const NB: &[&str] = &[
+        "ikke",
+        "jeg",
+        "hva",
+        "de",
+        "være",
+        "fra",
+        "hvordan",
+        "bare",
+        "mye",
+        "noe",
+        "en",
+        "et",
+        "som",
+        "og",
+        "blir",
+        "hos",
+        "sykehus",
+        "kommunen",
+        "vi",
+        "disse",
+        "hver",
+        "uten",
+        "hele",
+        "tjenester",
+        "behov",
+        "med",
+        "til",
+        "på",
+        "det",
+        "er",
+        "for",
+        "av",
+        "å",
+    ];
+    const EN: &[&str] = &[
+        "the", "and", "of", "to", "in", "is", "for", "with", "that", "we", "our", "are", "on",
+        "this", "by", "as", "be", "need", "from", "an", "or", "which", "will", "can",
+    ];
     let (mut nn, mut nb, mut en) = (0u32, 0u32, 0u32);
     for (_, word) in words(text) {
         let w = word.to_lowercase();
@@ -320,10 +428,48 @@ pub fn detect_language(text: &str) -> Language {
             nn += 2;
         }
         // Words only one of the two Norwegian written forms uses.
-        if matches!(w, "ikkje" | "eg" | "kva" | "frå" | "korleis" | "berre" | "mykje" | "noko" | "vert" | "hjå" | "sjukehus" | "kvar" | "utan" | "heile" | "tenester" | "ein" | "eit") {
+        if matches!(
+            w,
+            "ikkje"
+                | "eg"
+                | "kva"
+                | "frå"
+                | "korleis"
+                | "berre"
+                | "mykje"
+                | "noko"
+                | "vert"
+                | "hjå"
+                | "sjukehus"
+                | "kvar"
+                | "utan"
+                | "heile"
+                | "tenester"
+                | "ein"
+                | "eit"
+        ) {
             nn += 3;
         }
-        if matches!(w, "ikke" | "jeg" | "hva" | "fra" | "hvordan" | "bare" | "mye" | "noe" | "blir" | "hos" | "sykehus" | "hver" | "uten" | "hele" | "tjenester" | "en" | "et") {
+        if matches!(
+            w,
+            "ikke"
+                | "jeg"
+                | "hva"
+                | "fra"
+                | "hvordan"
+                | "bare"
+                | "mye"
+                | "noe"
+                | "blir"
+                | "hos"
+                | "sykehus"
+                | "hver"
+                | "uten"
+                | "hele"
+                | "tjenester"
+                | "en"
+                | "et"
+        ) {
             nb += 3;
         }
         if w.contains(['æ', 'ø', 'å']) {
@@ -345,7 +491,11 @@ mod tests {
     use super::*;
 
     fn terms(flavour: Flavour, text: &str) -> Vec<String> {
-        Analyzer::new(flavour).analyze(text).into_iter().map(|t| t.term).collect()
+        Analyzer::new(flavour)
+            .analyze(text)
+            .into_iter()
+            .map(|t| t.term)
+            .collect()
     }
 
     #[test]
@@ -355,7 +505,10 @@ mod tests {
         assert_eq!(no.decompound("hurtigbåt"), ["hurtig", "båt"]);
         assert_eq!(no.decompound("hurtigbåtene"), ["hurtig", "båt"]);
         assert_eq!(no.decompound("ladestasjon"), ["lade", "stasjon"]);
-        assert!(no.decompound("kommune").is_empty(), "a plain word is not split");
+        assert!(
+            no.decompound("kommune").is_empty(),
+            "a plain word is not split"
+        );
         let båt = terms(Flavour::Norwegian, "båt")[0].clone();
         assert!(terms(Flavour::Norwegian, "Nye hurtigbåter").contains(&båt));
         let teknologi = terms(Flavour::Norwegian, "teknologi")[0].clone();
@@ -367,13 +520,20 @@ mod tests {
         let ferje = terms(Flavour::Norwegian, "ferje");
         assert_eq!(ferje, ["~ferje"]);
         assert_eq!(terms(Flavour::Norwegian, "ferge"), ferje);
-        assert_eq!(terms(Flavour::Norwegian, "fergene"), ferje, "inflections follow the group");
+        assert_eq!(
+            terms(Flavour::Norwegian, "fergene"),
+            ferje,
+            "inflections follow the group"
+        );
         assert_eq!(terms(Flavour::English, "ferries"), ferje);
     }
 
     #[test]
     fn stop_words_go_and_stems_stay() {
-        assert_eq!(terms(Flavour::English, "the charging of electric buses"), ["~lading", "~elektrisk", "~buss"]);
+        assert_eq!(
+            terms(Flavour::English, "the charging of electric buses"),
+            ["~lading", "~elektrisk", "~buss"]
+        );
         let a = terms(Flavour::Norwegian, "sensorer");
         assert_eq!(a, terms(Flavour::Norwegian, "sensor"));
     }
@@ -381,7 +541,7 @@ mod tests {
     #[test]
     fn offsets_point_at_the_words() {
         let text = "Ny ferje på Os";
-                let analyzed = Analyzer::new(Flavour::Norwegian).analyze(text);
+        let analyzed = Analyzer::new(Flavour::Norwegian).analyze(text);
         assert_eq!(analyzed.len(), 3, "\"på\" is a stop word");
         for t in analyzed {
             assert_eq!(text[t.from..t.to].to_lowercase(), t.word);
@@ -390,8 +550,14 @@ mod tests {
 
     #[test]
     fn languages_are_detected() {
-        assert_eq!(detect_language("Vi trenger en løsning for lading av elektriske ferjer i kommunen"), Language::Nb);
+        assert_eq!(
+            detect_language("Vi trenger en løsning for lading av elektriske ferjer i kommunen"),
+            Language::Nb
+        );
         assert_eq!(detect_language("Kommunen treng ei løysing som ikkje krev mykje vedlikehald, og eg veit kva det kostar"), Language::Nn);
-        assert_eq!(detect_language("We need a solution for charging electric ferries in the county"), Language::En);
+        assert_eq!(
+            detect_language("We need a solution for charging electric ferries in the county"),
+            Language::En
+        );
     }
 }

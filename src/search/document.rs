@@ -90,7 +90,10 @@ impl Indexable {
             org_kind: org_kind.to_owned(),
             status: "open".to_owned(),
             title: row.title.clone(),
-            text: format!("{}\n{}\n{}\n{}", row.title, row.title, row.description, keywords),
+            text: format!(
+                "{}\n{}\n{}\n{}",
+                row.title, row.title, row.description, keywords
+            ),
             language: Language::parse(&row.language).unwrap_or(Language::Nb),
             themes: json_list(&row.themes),
             cpv_codes: json_list(&row.cpv_codes),
@@ -154,7 +157,8 @@ impl TermBag {
         let mut bag = TermBag::default();
         for line in String::from_utf8_lossy(bytes).lines() {
             if let Some((term, count)) = line.rsplit_once(' ') {
-                bag.counts.insert(term.to_owned(), count.parse().unwrap_or(1));
+                bag.counts
+                    .insert(term.to_owned(), count.parse().unwrap_or(1));
             }
         }
         bag

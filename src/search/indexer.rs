@@ -27,7 +27,10 @@ const QUEUE_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(2);
 
 /// Opens a writer, or explains that another process holds it.
 pub fn writer(index: &Index) -> anyhow::Result<IndexWriter> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 2);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 2);
     index.writer_with_num_threads(threads, 96_000_000).map_err(|e| match e {
         TantivyError::LockFailure(..) => anyhow::anyhow!(
             "another innolift process is writing this index; stop the server before reindexing, or use another --data-dir"
@@ -53,7 +56,10 @@ fn run(weak: Weak<SearchIndex>, db: Db, rx: mpsc::Receiver<()>) {
         match prepare(&index, &db) {
             Ok(ready) => break ready,
             Err(e) => {
-                tracing::error!(error = format!("{e:#}"), "cannot open the search index; retrying");
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "cannot open the search index; retrying"
+                );
                 index.update_status(|s| s.last_error = Some(format!("{e:#}")));
                 drop(index);
                 std::thread::sleep(Duration::from_secs(2));
@@ -98,7 +104,7 @@ fn run(weak: Weak<SearchIndex>, db: Db, rx: mpsc::Receiver<()>) {
 
 /// Opens the index, rebuilds it if needed, and starts serving it. Returns the writer and the
 /// queue cursor.
-fn prepare(index: &SearchIndex, db: &Db) -> anyhow::Result<(IndexWriter, i64)> {
+pub fn prepare(index: &SearchIndex, db: &Db) -> anyhow::Result<(IndexWriter, i64)> {
     let (tantivy_index, payload) = index.open_dir()?;
     let mut writer = writer(&tantivy_index)?;
     let cursor = match payload {
@@ -112,7 +118,11 @@ fn prepare(index: &SearchIndex, db: &Db) -> anyhow::Result<(IndexWriter, i64)> {
                     s.rebuild_total = total;
                 })
             })?;
-            tracing::info!(documents, seconds = started.elapsed().as_secs_f32(), "search index built");
+            tracing::info!(
+                documents,
+                seconds = started.elapsed().as_secs_f32(),
+                "search index built"
+            );
             cursor
         }
     };
@@ -122,7 +132,10 @@ fn prepare(index: &SearchIndex, db: &Db) -> anyhow::Result<(IndexWriter, i64)> {
 }
 
 /// Loads the organisations' kinds for a batch of rows.
-fn kinds_of(conn: &mut DbConn, org_ids: impl Iterator<Item = String>) -> anyhow::Result<HashMap<String, String>> {
+fn kinds_of(
+    conn: &mut DbConn,
+    org_ids: impl Iterator<Item = String>,
+) -> anyhow::Result<HashMap<String, String>> {
     let mut ids: Vec<String> = org_ids.collect();
     ids.sort();
     ids.dedup();
@@ -152,7 +165,9 @@ pub fn rebuild(
         after = last.id.clone();
         let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
         for row in &rows {
-            let kind = kinds.get(&row.organisation_id).map_or("buyer", String::as_str);
+            let kind = kinds
+                .get(&row.organisation_id)
+                .map_or("buyer", String::as_str);
             writer.add_document(index.document(&Indexable::need(row, kind)))?;
         }
         done += rows.len() as u64;
@@ -165,13 +180,21 @@ pub fn rebuild(
         after = last.id.clone();
         let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
         for row in &rows {
-            let kind = kinds.get(&row.organisation_id).map_or("supplier", String::as_str);
+            let kind = kinds
+                .get(&row.organisation_id)
+                .map_or("supplier", String::as_str);
             writer.add_document(index.document(&Indexable::capability(row, kind)))?;
         }
         done += rows.len() as u64;
         progress(done, total);
     }
-    commit(writer, CommitPayload { cursor, complete: true })?;
+    commit(
+        writer,
+        CommitPayload {
+            cursor,
+            complete: true,
+        },
+    )?;
     index.update_status(|s| {
         s.applied_seq = cursor;
         s.last_commit_at = Some(chrono::Utc::now());
@@ -195,7 +218,10 @@ fn apply_pending(
         let full = changes.len() as i64 == BATCH;
         if db.backend() == db::Backend::Postgres {
             let late = index_queue::since(&mut conn, db::now() - LATE_WINDOW, BATCH)?;
-            changes.extend(late.into_iter().filter(|c| c.seq <= *cursor && !recent.contains_key(&c.seq)));
+            changes.extend(
+                late.into_iter()
+                    .filter(|c| c.seq <= *cursor && !recent.contains_key(&c.seq)),
+            );
         }
         if changes.is_empty() {
             return Ok(applied);
@@ -205,21 +231,52 @@ fn apply_pending(
         for change in &changes {
             entities.insert((change.entity.clone(), change.entity_id.clone()), ());
         }
-        let need_ids: Vec<String> = entities.keys().filter(|(e, _)| e == DocType::Need.as_str()).map(|(_, id)| id.clone()).collect();
-        let cap_ids: Vec<String> = entities.keys().filter(|(e, _)| e == DocType::Capability.as_str()).map(|(_, id)| id.clone()).collect();
+        let need_ids: Vec<String> = entities
+            .keys()
+            .filter(|(e, _)| e == DocType::Need.as_str())
+            .map(|(_, id)| id.clone())
+            .collect();
+        let cap_ids: Vec<String> = entities
+            .keys()
+            .filter(|(e, _)| e == DocType::Capability.as_str())
+            .map(|(_, id)| id.clone())
+            .collect();
         let need_rows = needs::find_many(&mut conn, &need_ids)?;
         let cap_rows = capabilities::find_many(&mut conn, &cap_ids)?;
         let kinds = kinds_of(
             &mut conn,
-            need_rows.iter().map(|r| r.organisation_id.clone()).chain(cap_rows.iter().map(|r| r.organisation_id.clone())),
+            need_rows
+                .iter()
+                .map(|r| r.organisation_id.clone())
+                .chain(cap_rows.iter().map(|r| r.organisation_id.clone())),
         )?;
         let found_needs: HashMap<&str, Indexable> = need_rows
             .iter()
-            .map(|r| (r.id.as_str(), Indexable::need(r, kinds.get(&r.organisation_id).map_or("buyer", String::as_str))))
+            .map(|r| {
+                (
+                    r.id.as_str(),
+                    Indexable::need(
+                        r,
+                        kinds
+                            .get(&r.organisation_id)
+                            .map_or("buyer", String::as_str),
+                    ),
+                )
+            })
             .collect();
         let found_caps: HashMap<&str, Indexable> = cap_rows
             .iter()
-            .map(|r| (r.id.as_str(), Indexable::capability(r, kinds.get(&r.organisation_id).map_or("supplier", String::as_str))))
+            .map(|r| {
+                (
+                    r.id.as_str(),
+                    Indexable::capability(
+                        r,
+                        kinds
+                            .get(&r.organisation_id)
+                            .map_or("supplier", String::as_str),
+                    ),
+                )
+            })
             .collect();
         for id in &need_ids {
             index.put(writer, id, found_needs.get(id.as_str()))?;
@@ -232,8 +289,16 @@ fn apply_pending(
             *cursor = (*cursor).max(change.seq);
             recent.insert(change.seq, now);
         }
-        recent.retain(|_, at| now.duration_since(*at) < Duration::from_secs(LATE_WINDOW.num_seconds() as u64 + 5));
-        commit(writer, CommitPayload { cursor: *cursor, complete: true })?;
+        recent.retain(|_, at| {
+            now.duration_since(*at) < Duration::from_secs(LATE_WINDOW.num_seconds() as u64 + 5)
+        });
+        commit(
+            writer,
+            CommitPayload {
+                cursor: *cursor,
+                complete: true,
+            },
+        )?;
         index.reload()?;
         let seq = *cursor;
         index.update_status(|s| {

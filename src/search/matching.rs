@@ -23,7 +23,6 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
-
 use super::document::{DocType, Indexable, TermBag};
 use super::{NotReady, SearchIndex};
 use crate::domain::{CpvCode, CpvLevel};
@@ -138,7 +137,10 @@ struct Candidate {
 }
 
 fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
 }
 
 /// A filter clause that does not change scores.
@@ -178,7 +180,10 @@ impl SearchIndex {
             sum += w * w;
             weights.insert(key.clone(), w);
         }
-        Vector { weights, norm: sum.sqrt() }
+        Vector {
+            weights,
+            norm: sum.sqrt(),
+        }
     }
 
     /// The query's heaviest terms as should-clauses on their fields.
@@ -194,7 +199,10 @@ impl SearchIndex {
                     Term::from_field_text(self.fields.text(flavour), term),
                     IndexRecordOption::WithFreqs,
                 ));
-                (Occur::Should, Box::new(BoostQuery::new(q, *weight)) as Box<dyn Query>)
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(q, *weight)) as Box<dyn Query>,
+                )
             })
             .collect()
     }
@@ -256,8 +264,17 @@ impl SearchIndex {
         let mut out = Vec::with_capacity(top.len());
         for (bm25, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let all = |field| doc.get_all(field).filter_map(|v| v.as_str().map(str::to_owned)).collect::<Vec<_>>();
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let all = |field| {
+                doc.get_all(field)
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            };
             out.push(Candidate {
                 id: text(f.id),
                 doc_type: text(f.doc_type),
@@ -268,7 +285,11 @@ impl SearchIndex {
                 cpv_codes: all(f.cpv_codes),
                 counties: all(f.county),
                 themes: all(f.theme),
-                bag: TermBag::decode(doc.get_first(f.bag).and_then(|v| v.as_bytes()).unwrap_or_default()),
+                bag: TermBag::decode(
+                    doc.get_first(f.bag)
+                        .and_then(|v| v.as_bytes())
+                        .unwrap_or_default(),
+                ),
                 bm25,
             });
         }
@@ -281,7 +302,11 @@ fn cosine(a: &Vector, b: &Vector) -> (f32, Vec<(String, f32)>) {
     if a.norm == 0.0 || b.norm == 0.0 {
         return (0.0, Vec::new());
     }
-    let (small, large) = if a.weights.len() <= b.weights.len() { (a, b) } else { (b, a) };
+    let (small, large) = if a.weights.len() <= b.weights.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     let mut dot = 0.0;
     let mut shared = Vec::new();
     for (term, w) in &small.weights {
@@ -295,10 +320,17 @@ fn cosine(a: &Vector, b: &Vector) -> (f32, Vec<(String, f32)>) {
 }
 
 /// Words for the shared terms, from the query's text, without repeats.
-fn shared_words(shared: &[(String, f32)], words: &BTreeMap<String, String>, max: usize) -> Vec<String> {
+fn shared_words(
+    shared: &[(String, f32)],
+    words: &BTreeMap<String, String>,
+    max: usize,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (term, _) in shared {
-        let word = words.get(term).cloned().unwrap_or_else(|| TermBag::split(term).1.trim_start_matches('~').to_owned());
+        let word = words
+            .get(term)
+            .cloned()
+            .unwrap_or_else(|| TermBag::split(term).1.trim_start_matches('~').to_owned());
         if !out.contains(&word) {
             out.push(word);
         }
@@ -315,7 +347,11 @@ fn best_cpv(source: &[String], other: &[String]) -> Option<CpvMatch> {
         for b in other {
             if let Some(level) = CpvCode::from_stored(a).shared_level(&CpvCode::from_stored(b)) {
                 if best.as_ref().is_none_or(|m| level > m.level) {
-                    best = Some(CpvMatch { code: a.clone(), matched_code: b.clone(), level });
+                    best = Some(CpvMatch {
+                        code: a.clone(),
+                        matched_code: b.clone(),
+                        level,
+                    });
                 }
             }
         }
@@ -332,7 +368,10 @@ pub struct Source<'a> {
 impl<'a> Source<'a> {
     /// Analyses the source.
     pub fn new(index: &SearchIndex, item: &'a Indexable) -> Source<'a> {
-        Source { item, bag: TermBag::of(&item.text, index.analyzers()) }
+        Source {
+            item,
+            bag: TermBag::of(&item.text, index.analyzers()),
+        }
     }
 }
 
@@ -341,10 +380,26 @@ fn why_and_score(source: &Source, query: &Vector, c: &Candidate, doc: &Vector) -
     let cpv = best_cpv(&source.item.cpv_codes, &c.cpv_codes);
     let cpv_part = cpv.as_ref().map_or(0.0, |m| m.level.weight());
     let doc_national = c.counties.iter().any(|x| x == "national");
-    let counties: Vec<String> = source.item.counties.iter().filter(|x| c.counties.contains(x)).cloned().collect();
+    let counties: Vec<String> = source
+        .item
+        .counties
+        .iter()
+        .filter(|x| c.counties.contains(x))
+        .cloned()
+        .collect();
     let national = source.item.national || doc_national;
-    let region = if national || !counties.is_empty() { 1.0 } else { 0.0 };
-    let themes: Vec<String> = source.item.themes.iter().filter(|t| c.themes.contains(t)).cloned().collect();
+    let region = if national || !counties.is_empty() {
+        1.0
+    } else {
+        0.0
+    };
+    let themes: Vec<String> = source
+        .item
+        .themes
+        .iter()
+        .filter(|t| c.themes.contains(t))
+        .cloned()
+        .collect();
     let theme = if themes.is_empty() { 0.0 } else { 1.0 };
     let score = if source.item.cpv_codes.is_empty() {
         (W_TEXT * text + W_REGION * region + W_THEME * theme) / (1.0 - W_CPV)
@@ -357,14 +412,24 @@ fn why_and_score(source: &Source, query: &Vector, c: &Candidate, doc: &Vector) -
         counties,
         national,
         themes,
-        parts: ScoreParts { text, cpv: cpv_part, region, theme },
+        parts: ScoreParts {
+            text,
+            cpv: cpv_part,
+            region,
+            theme,
+        },
     };
     (score.clamp(0.0, 1.0), why)
 }
 
 /// The documents that match `source` best: capabilities for a need, open needs for a
 /// capability, as set by `filters.doc_type`.
-pub fn matches(index: &SearchIndex, source: &Indexable, filters: &Filters, limit: usize) -> Result<Vec<Match>, MatchError> {
+pub fn matches(
+    index: &SearchIndex,
+    source: &Indexable,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Vec<Match>, MatchError> {
     let searcher = index.searcher()?;
     let source = Source::new(index, source);
     let query = index.vector(&searcher, &source.bag);
@@ -378,7 +443,10 @@ pub fn matches(index: &SearchIndex, source: &Indexable, filters: &Filters, limit
                 b'g' => 0.8,
                 _ => 0.4,
             };
-            scoring.push((Occur::Should, Box::new(BoostQuery::new(term_query(index.fields.cpv, &token), boost))));
+            scoring.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(term_query(index.fields.cpv, &token), boost)),
+            ));
         }
     }
     if scoring.is_empty() {
@@ -401,7 +469,11 @@ pub fn matches(index: &SearchIndex, source: &Indexable, filters: &Filters, limit
 
 /// Other organisations' open needs most like `need`, by text similarity (comparable across
 /// queries: near 1 for the same text, near 0 for unrelated text).
-pub fn similar_needs(index: &SearchIndex, need: &Indexable, limit: usize) -> Result<Vec<Match>, MatchError> {
+pub fn similar_needs(
+    index: &SearchIndex,
+    need: &Indexable,
+    limit: usize,
+) -> Result<Vec<Match>, MatchError> {
     let searcher = index.searcher()?;
     let source = Source::new(index, need);
     let query = index.vector(&searcher, &source.bag);
@@ -449,7 +521,12 @@ fn to_match(c: Candidate, score: f32, why: Why) -> Match {
 
 /// Full-text search: `text` is analysed as words (never parsed as query syntax). With no words,
 /// the filters alone select, newest first is not known to the index, so by id.
-pub fn search(index: &SearchIndex, text: &str, filters: &Filters, limit: usize) -> Result<Vec<Match>, MatchError> {
+pub fn search(
+    index: &SearchIndex,
+    text: &str,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Vec<Match>, MatchError> {
     let searcher = index.searcher()?;
     let bag = TermBag::of(text, index.analyzers());
     let query = index.vector(&searcher, &bag);
@@ -467,7 +544,12 @@ pub fn search(index: &SearchIndex, text: &str, filters: &Filters, limit: usize) 
                 counties: Vec::new(),
                 national: false,
                 themes: Vec::new(),
-                parts: ScoreParts { text: text_sim, cpv: 0.0, region: 0.0, theme: 0.0 },
+                parts: ScoreParts {
+                    text: text_sim,
+                    cpv: 0.0,
+                    region: 0.0,
+                    theme: 0.0,
+                },
             };
             // BM25 is not comparable across queries; relative to the best hit it reads as a
             // share in [0, 1].
@@ -493,4 +575,3 @@ impl From<tantivy::TantivyError> for MatchError {
         MatchError::Index(e.into())
     }
 }
-

@@ -19,7 +19,7 @@ use std::sync::{mpsc, Arc, Mutex, RwLock};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, BytesOptions, STORED, STRING,
+    BytesOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
@@ -64,7 +64,9 @@ pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |name: &str| {
         TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(name).set_index_option(IndexRecordOption::WithFreqs),
+            TextFieldIndexing::default()
+                .set_tokenizer(name)
+                .set_index_option(IndexRecordOption::WithFreqs),
         )
     };
     let fields = Fields {
@@ -135,7 +137,7 @@ pub struct SearchIndex {
 #[derive(Default)]
 struct IdfCache {
     documents: u64,
-        /// Prefixed term (`n:båt`) → idf.
+    /// Prefixed term (`n:båt`) → idf.
     values: HashMap<String, f32>,
 }
 
@@ -148,11 +150,16 @@ impl SearchIndex {
     /// A handle for the index under `data_dir`; nothing is opened until [`indexer::start`] or
     /// [`SearchIndex::open_for_rebuild`].
     pub fn new(data_dir: &Path) -> Arc<SearchIndex> {
-        let dir = data_dir.join("index").join(format!("v{SCHEMA_VERSION}-{}", analysis::fingerprint()));
+        let dir = data_dir
+            .join("index")
+            .join(format!("v{SCHEMA_VERSION}-{}", analysis::fingerprint()));
         Arc::new(SearchIndex {
             dir,
             fields: schema().1,
-            analyzers: [Analyzer::new(Flavour::Norwegian), Analyzer::new(Flavour::English)],
+            analyzers: [
+                Analyzer::new(Flavour::Norwegian),
+                Analyzer::new(Flavour::English),
+            ],
             live: RwLock::new(None),
             kick: Mutex::new(None),
             idf: Mutex::new(IdfCache::default()),
@@ -185,7 +192,10 @@ impl SearchIndex {
 
     /// The current state.
     pub fn status(&self) -> IndexStatus {
-        self.status.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn update_status(&self, f: impl FnOnce(&mut IndexStatus)) {
@@ -196,7 +206,8 @@ impl SearchIndex {
     /// payload of its last commit (`None` when it must be rebuilt).
     pub fn open_dir(&self) -> anyhow::Result<(Index, Option<CommitPayload>)> {
         let parent = self.dir.parent().context("index directory has no parent")?;
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         for entry in std::fs::read_dir(parent)?.flatten() {
             if entry.path() != self.dir && entry.file_name().to_string_lossy().starts_with('v') {
                 tracing::info!(path = %entry.path().display(), "removing an index of another version");
@@ -231,14 +242,20 @@ impl SearchIndex {
             }
         };
         for analyzer in &self.analyzers {
-            index.tokenizers().register(analyzer.flavour().tokenizer_name(), TantivyAnalyzer(analyzer.clone()));
+            index.tokenizers().register(
+                analyzer.flavour().tokenizer_name(),
+                TantivyAnalyzer(analyzer.clone()),
+            );
         }
         Ok((index, payload))
     }
 
     /// Starts serving `index`.
     fn go_live(&self, index: Index) -> anyhow::Result<()> {
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let documents = reader.searcher().num_docs();
         *self.live.write().unwrap_or_else(|e| e.into_inner()) = Some(Live { reader });
         self.update_status(|s| {
@@ -250,7 +267,7 @@ impl SearchIndex {
 
     /// Reloads the reader after a commit.
     fn reload(&self) -> anyhow::Result<()> {
-                let documents = {
+        let documents = {
             let live = self.live.read().unwrap_or_else(|e| e.into_inner());
             match live.as_ref() {
                 Some(live) => {
@@ -273,8 +290,6 @@ impl SearchIndex {
         Ok(())
     }
 
-    
-
     /// The tantivy document for an item.
     pub fn document(&self, item: &Indexable) -> TantivyDocument {
         let f = &self.fields;
@@ -294,10 +309,22 @@ impl SearchIndex {
             for t in terms {
                 let key = format!("{prefix}:{}", t.term);
                 *bag.counts.entry(key).or_insert(0) += 1;
-                tokens.push(Token { offset_from: t.from, offset_to: t.to, position: t.position, text: t.term, position_length: 1 });
+                tokens.push(Token {
+                    offset_from: t.from,
+                    offset_to: t.to,
+                    position: t.position,
+                    text: t.term,
+                    position_length: 1,
+                });
             }
             // The text itself is not stored, so the field needs only the tokens.
-            doc.add_pre_tokenized_text(f.text(analyzer.flavour()), PreTokenizedString { text: String::new(), tokens });
+            doc.add_pre_tokenized_text(
+                f.text(analyzer.flavour()),
+                PreTokenizedString {
+                    text: String::new(),
+                    tokens,
+                },
+            );
         }
         doc.add_bytes(f.bag, &bag.encode());
         for token in item.cpv_tokens() {
@@ -319,7 +346,12 @@ impl SearchIndex {
     }
 
     /// Replaces (or removes, with `None`) the document with this id.
-    pub fn put(&self, writer: &IndexWriter, id: &str, item: Option<&Indexable>) -> anyhow::Result<()> {
+    pub fn put(
+        &self,
+        writer: &IndexWriter,
+        id: &str,
+        item: Option<&Indexable>,
+    ) -> anyhow::Result<()> {
         writer.delete_term(Term::from_field_text(self.fields.id, id));
         if let Some(item) = item {
             writer.add_document(self.document(item))?;

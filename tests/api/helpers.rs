@@ -333,8 +333,15 @@ impl TestApp {
     /// Waits until a search finds the document with this id.
     pub async fn wait_indexed(&self, token: &str, id: &str) {
         let path = "/api/v1/search?limit=500";
-        let (json, _) = self.poll(path, token, std::time::Duration::from_secs(5), |j| ids(j).contains(&id.to_owned())).await;
-        assert!(ids(&json).contains(&id.to_owned()), "{id} never reached the index: {json}");
+        let (json, _) = self
+            .poll(path, token, std::time::Duration::from_secs(5), |j| {
+                ids(j).contains(&id.to_owned())
+            })
+            .await;
+        assert!(
+            ids(&json).contains(&id.to_owned()),
+            "{id} never reached the index: {json}"
+        );
     }
 
     /// Loads the CPV vocabulary into this app's database with the command line.
@@ -347,13 +354,24 @@ impl TestApp {
             .arg(&self.data_dir)
             .output()
             .unwrap();
-        assert!(out.status.success(), "cpv import failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "cpv import failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
 /// The ids in a list answer (`items[].id`).
 pub fn ids(json: &Value) -> Vec<String> {
-    json["items"].as_array().map(|a| a.iter().filter_map(|i| i["id"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    json["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A need body.

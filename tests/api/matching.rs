@@ -231,5 +231,10 @@ on_both_databases! {
 }
 
 fn ids_of_codes(json: &Value) -> Vec<String> {
-    json["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_owned()).collect()
+    json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_owned())
+        .collect()
 }
