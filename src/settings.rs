@@ -48,7 +48,7 @@ pub struct SettingsArgs {
     /// Failed sign-ins allowed per client address in 15 minutes [default: 20]
     #[arg(long, env = "INNOLIFT_LOGIN_MAX_FAILURES_PER_ADDRESS", global = true)]
     pub login_max_failures_per_address: Option<u32>,
-    /// Log filter, e.g. "info" or "innolift=debug,actix_web=info" [default: info]
+    /// Log filter, e.g. "info" or "innolift=debug,actix_web=info" [default: info,tantivy=warn]
     #[arg(long, env = "INNOLIFT_LOG", global = true)]
     pub log: Option<String>,
 }
@@ -111,7 +111,7 @@ impl SettingsArgs {
             login_max_failures_per_account: self.login_max_failures_per_account.unwrap_or(5),
             login_max_failures_per_address: self.login_max_failures_per_address.unwrap_or(20),
             login_window: Duration::from_secs(15 * 60),
-            log: self.log.unwrap_or_else(|| "info".to_owned()),
+            log: self.log.unwrap_or_else(|| "info,tantivy=warn".to_owned()),
         })
     }
 }
