@@ -45,20 +45,36 @@ fn report(what: &str, mut samples: Vec<Duration>) {
 }
 
 /// One HTTP/1.1 request on a kept-alive connection; returns status and body.
-fn request(stream: &mut BufReader<TcpStream>, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, String) {
+fn request(
+    stream: &mut BufReader<TcpStream>,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String) {
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: bench\r\n");
     if let Some(t) = token {
         head.push_str(&format!("Authorization: Bearer {t}\r\n"));
     }
     if let Some(b) = body {
-        head.push_str(&format!("Content-Type: application/json\r\nContent-Length: {}\r\n", b.len()));
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            b.len()
+        ));
     }
     head.push_str("\r\n");
     head.push_str(body.unwrap_or(""));
-    stream.get_mut().write_all(head.as_bytes()).expect("write request");
+    stream
+        .get_mut()
+        .write_all(head.as_bytes())
+        .expect("write request");
     let mut status_line = String::new();
     stream.read_line(&mut status_line).expect("read status");
-    let status: u16 = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let mut length = 0;
     loop {
         let mut line = String::new();
@@ -76,8 +92,12 @@ fn request(stream: &mut BufReader<TcpStream>, method: &str, path: &str, token: O
 }
 
 fn main() -> anyhow::Result<()> {
-    let total: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    let dir = std::env::temp_dir().join(format!("innolift-bench-{}", uuid::Uuid::new_v4().simple()));
+    let total: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let dir =
+        std::env::temp_dir().join(format!("innolift-bench-{}", uuid::Uuid::new_v4().simple()));
     let mut settings = Settings::for_data_dir(&dir);
     if let Ok(url) = std::env::var("DATABASE_URL") {
         settings.database_url = url;
@@ -85,7 +105,11 @@ fn main() -> anyhow::Result<()> {
     settings.log = "warn".into();
     innolift::telemetry::init("warn");
     let db = innolift::startup::open_database(&settings)?;
-    println!("benchmark: {total} documents on {}, data in {}", db.backend().name(), dir.display());
+    println!(
+        "benchmark: {total} documents on {}, data in {}",
+        db.backend().name(),
+        dir.display()
+    );
 
     // Data.
     let started = Instant::now();
@@ -93,15 +117,39 @@ fn main() -> anyhow::Result<()> {
     let (needs, caps) = corpus::bulk(7, total / 2, total - total / 2);
     let generated = started.elapsed();
     let mut conn = db.get()?;
-    let org_ids = demo::insert_orgs(&mut conn, &registry.orgs).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let need_rows: Vec<NeedRow> = needs.iter().enumerate().map(|(i, n)| demo::need_row(n, demo::stable_id(&format!("bench-need-{i}")), &org_ids)).collect();
-    let cap_rows: Vec<_> = caps.iter().enumerate().map(|(i, c)| demo::capability_row(c, demo::stable_id(&format!("bench-cap-{i}")), &org_ids)).collect();
+    let org_ids =
+        demo::insert_orgs(&mut conn, &registry.orgs).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let need_rows: Vec<NeedRow> = needs
+        .iter()
+        .enumerate()
+        .map(|(i, n)| demo::need_row(n, demo::stable_id(&format!("bench-need-{i}")), &org_ids))
+        .collect();
+    let cap_rows: Vec<_> = caps
+        .iter()
+        .enumerate()
+        .map(|(i, c)| demo::capability_row(c, demo::stable_id(&format!("bench-cap-{i}")), &org_ids))
+        .collect();
     drop((needs, caps));
     let inserting = Instant::now();
-    demo::insert_items(&mut conn, &need_rows, &cap_rows, false, 5000, |_| {}).map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("generated in {:.2} s, inserted into the database in {:.1} s", generated.as_secs_f64(), inserting.elapsed().as_secs_f64());
-    let sample: Vec<NeedRow> = need_rows.iter().filter(|n| n.status == "open").step_by((total / 2 / 1100).max(1)).take(1100).cloned().collect();
-    let kinds: HashMap<String, String> = registry.orgs.iter().map(|o| (org_ids[&o.key].clone(), o.kind.to_owned())).collect();
+    demo::insert_items(&mut conn, &need_rows, &cap_rows, false, 5000, |_| {})
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "generated in {:.2} s, inserted into the database in {:.1} s",
+        generated.as_secs_f64(),
+        inserting.elapsed().as_secs_f64()
+    );
+    let sample: Vec<NeedRow> = need_rows
+        .iter()
+        .filter(|n| n.status == "open")
+        .step_by((total / 2 / 1100).max(1))
+        .take(1100)
+        .cloned()
+        .collect();
+    let kinds: HashMap<String, String> = registry
+        .orgs
+        .iter()
+        .map(|o| (org_ids[&o.key].clone(), o.kind.to_owned()))
+        .collect();
     drop((need_rows, cap_rows));
     drop(conn);
 
@@ -120,15 +168,30 @@ fn main() -> anyhow::Result<()> {
     // In-process matching.
     {
         let _writer = indexer::prepare(&index, &db)?;
-        let filters = Filters { doc_type: Some(DocType::Capability), open_only: true, ..Filters::default() };
-        let items: Vec<Indexable> = sample.iter().map(|n| Indexable::need(n, kinds.get(&n.organisation_id).map_or("buyer", String::as_str))).collect();
+        let filters = Filters {
+            doc_type: Some(DocType::Capability),
+            open_only: true,
+            ..Filters::default()
+        };
+        let items: Vec<Indexable> = sample
+            .iter()
+            .map(|n| {
+                Indexable::need(
+                    n,
+                    kinds
+                        .get(&n.organisation_id)
+                        .map_or("buyer", String::as_str),
+                )
+            })
+            .collect();
         for item in items.iter().take(100) {
             matching::matches(&index, item, &filters, 20).map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         let mut samples = Vec::new();
         for item in items.iter().skip(100) {
             let t = Instant::now();
-            let found = matching::matches(&index, item, &filters, 20).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let found = matching::matches(&index, item, &filters, 20)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             samples.push(t.elapsed());
             assert!(!found.is_empty());
         }
@@ -169,7 +232,9 @@ fn main() -> anyhow::Result<()> {
     server_settings.bind = "127.0.0.1:0".into();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let app = innolift::startup::Application::build(server_settings).await.expect("server");
+            let app = innolift::startup::Application::build(server_settings)
+                .await
+                .expect("server");
             tx.send(app.port()).unwrap();
             app.run_until_stopped().await.unwrap();
         })
@@ -177,30 +242,63 @@ fn main() -> anyhow::Result<()> {
     let port = rx.recv()?;
     let mut stream = BufReader::new(TcpStream::connect(("127.0.0.1", port))?);
     stream.get_mut().set_nodelay(true)?;
-    let (status, body) = request(&mut stream, "POST", "/api/v1/auth/login", None, Some(r#"{"email":"bench@innolift.no","password":"benchmark-passord"}"#));
+    let (status, body) = request(
+        &mut stream,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(r#"{"email":"bench@innolift.no","password":"benchmark-passord"}"#),
+    );
     anyhow::ensure!(status == 200, "login failed: {status} {body}");
-    let token = serde_json::from_str::<serde_json::Value>(&body)?["token"].as_str().unwrap_or_default().to_owned();
+    let token = serde_json::from_str::<serde_json::Value>(&body)?["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let ready = Instant::now();
     loop {
-        let (status, _) = request(&mut stream, "GET", &format!("/api/v1/needs/{}/matches", sample[0].id), Some(&token), None);
+        let (status, _) = request(
+            &mut stream,
+            "GET",
+            &format!("/api/v1/needs/{}/matches", sample[0].id),
+            Some(&token),
+            None,
+        );
         if status == 200 {
             break;
         }
-        anyhow::ensure!(ready.elapsed() < Duration::from_secs(120), "the server's index never became ready");
+        anyhow::ensure!(
+            ready.elapsed() < Duration::from_secs(120),
+            "the server's index never became ready"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     for need in sample.iter().take(100) {
-        request(&mut stream, "GET", &format!("/api/v1/needs/{}/matches?limit=20", need.id), Some(&token), None);
+        request(
+            &mut stream,
+            "GET",
+            &format!("/api/v1/needs/{}/matches?limit=20", need.id),
+            Some(&token),
+            None,
+        );
     }
     let mut samples = Vec::new();
     for need in sample.iter().skip(100) {
         let t = Instant::now();
-        let (status, _) = request(&mut stream, "GET", &format!("/api/v1/needs/{}/matches?limit=20", need.id), Some(&token), None);
+        let (status, _) = request(
+            &mut stream,
+            "GET",
+            &format!("/api/v1/needs/{}/matches?limit=20", need.id),
+            Some(&token),
+            None,
+        );
         samples.push(t.elapsed());
         anyhow::ensure!(status == 200, "match request failed with {status}");
     }
     report("match, over HTTP (limit 20)", samples);
-    println!("peak memory (VmHWM of the whole benchmark process): {:.0} MB", peak_rss_mb());
+    println!(
+        "peak memory (VmHWM of the whole benchmark process): {:.0} MB",
+        peak_rss_mb()
+    );
     let _ = std::fs::remove_dir_all(&dir);
     std::process::exit(0);
 }

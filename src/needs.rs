@@ -247,12 +247,11 @@ pub fn update(
     require_own(&current, caller)?;
     let mut fields = fields_of(&current);
     let old_text = (fields.title.clone(), fields.description.clone());
+    // A language given in the change wins; otherwise new text is detected again.
+    fields.language = None;
     change(&mut fields);
-    // New text without a language given: detect it again.
-    if (fields.title.clone(), fields.description.clone()) != old_text
-        && fields.language.as_deref() == Some(current.language.as_str())
-    {
-        fields.language = None;
+    if fields.language.is_none() && (fields.title.clone(), fields.description.clone()) == old_text {
+        fields.language = Some(current.language.clone());
     }
     let row = row_from(conn, &fields, current)?;
     db::write_tx(conn, |conn| {

@@ -38,18 +38,26 @@ pub fn after(conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<QueuedC
         .load(conn)
 }
 
-/// Changes queued since `since`, for catching entries that committed out of sequence order.
-pub fn since(
+/// Entries at or before the cursor queued since `since`: those that may have committed after
+/// entries with higher sequence numbers (PostgreSQL hands out sequence numbers before commit).
+pub fn late(
     conn: &mut DbConn,
+    cursor: i64,
     since: chrono::NaiveDateTime,
-    limit: i64,
 ) -> QueryResult<Vec<QueuedChange>> {
     index_queue::table
+        .filter(index_queue::seq.le(cursor))
         .filter(index_queue::enqueued_at.ge(since))
         .order(index_queue::seq.asc())
-        .limit(limit)
         .select(QueuedChange::as_select())
         .load(conn)
+}
+
+/// The oldest sequence number still queued, if any.
+pub fn first_seq(conn: &mut DbConn) -> QueryResult<Option<i64>> {
+    index_queue::table
+        .select(diesel::dsl::min(index_queue::seq))
+        .first::<Option<i64>>(conn)
 }
 
 /// The newest sequence number, or 0.
@@ -68,7 +76,13 @@ pub fn depth_after(conn: &mut DbConn, seq: i64) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// Drops entries older than `before`. Every node has applied them by then.
-pub fn prune(conn: &mut DbConn, before: chrono::NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(index_queue::table.filter(index_queue::enqueued_at.lt(before))).execute(conn)
+/// Drops entries older than `before` that this node has applied (up to `cursor`). A node that
+/// comes back after its entries were pruned sees the gap and rebuilds.
+pub fn prune(conn: &mut DbConn, before: chrono::NaiveDateTime, cursor: i64) -> QueryResult<usize> {
+    diesel::delete(
+        index_queue::table
+            .filter(index_queue::enqueued_at.lt(before))
+            .filter(index_queue::seq.le(cursor)),
+    )
+    .execute(conn)
 }

@@ -167,29 +167,40 @@ impl CpvCode {
     }
 }
 
-/// The query token for a CPV prefix filter such as `345` or `34512000-9`.
+/// The query token for a CPV filter: a code (`34512000`, `34512000-9`) stands for its branch
+/// down to category level; 2 to 7 digits are a prefix (6 or 7 digits narrow no further than the
+/// category).
 pub fn cpv_filter_token(input: &str) -> Result<String, Invalid> {
-    let value = input.trim().split('-').next().unwrap_or("");
-    if value.len() >= 8 {
-        // A code with padding zeros stands for its whole branch, down to category level.
-        return CpvCode::parse(value).map(|(c, _)| match c.significant().len() {
-            len @ 2..=5 => format!("{}{}", ['d', 'g', 'c', 'k'][len - 2], c.significant()),
-            _ => format!("x{}", c.as_str()),
-        });
-    }
-    if !(2..=5).contains(&value.len()) || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Invalid::new(
+    let bad = || {
+        Invalid::new(
             "cpv",
-            "cpv must be a CPV code or its first 2 to 5 digits, e.g. 345 or 34512000",
-        ));
-    }
-    let tag = match value.len() {
-        2 => 'd',
-        3 => 'g',
-        4 => 'c',
-        _ => 'k',
+            "cpv must be a CPV code or its first digits, e.g. 345 or 34512000-9",
+        )
     };
-    Ok(format!("{tag}{value}"))
+    let value = input.trim();
+    let digits = match value.split_once('-') {
+        Some((code, check))
+            if code.len() == 8 && check.len() == 1 && check.as_bytes()[0].is_ascii_digit() =>
+        {
+            code
+        }
+        Some(_) => return Err(bad()),
+        None => value,
+    };
+    if !(2..=8).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let code = CpvCode(format!("{digits:0<8}"));
+    let len = if digits.len() == 8 {
+        code.significant().len()
+    } else {
+        digits.len()
+    };
+    Ok(match len {
+        2..=5 => format!("{}{}", ['d', 'g', 'c', 'k'][len - 2], &code.0[..len]),
+        6 | 7 if digits.len() < 8 => format!("k{}", &code.0[..5]),
+        _ => format!("x{}", code.0),
+    })
 }
 
 #[cfg(test)]
@@ -264,7 +275,9 @@ mod tests {
         assert_eq!(cpv_filter_token("34512000-9").unwrap(), "k34512");
         assert_eq!(cpv_filter_token("34512100").unwrap(), "x34512100");
         assert_eq!(cpv_filter_token("34500000").unwrap(), "g345");
-        assert!(cpv_filter_token("3").is_err());
+        assert_eq!(cpv_filter_token("345121").unwrap(), "k34512");
+        assert_eq!(cpv_filter_token("3").unwrap_err().field, "cpv");
+        assert_eq!(cpv_filter_token("123456789").unwrap_err().field, "cpv");
         assert!(cpv_filter_token("abc").is_err());
     }
 }

@@ -204,7 +204,8 @@ impl Analyzer {
     pub fn decompound(&self, word: &str) -> Vec<String> {
         let chars: Vec<char> = word.chars().collect();
         let n = chars.len();
-        if n < 5 {
+        // Real compounds are short; a cap keeps the quadratic search cheap on junk input.
+        if !(5..=40).contains(&n) {
             return Vec::new();
         }
         let sub = |a: usize, b: usize| chars[a..b].iter().collect::<String>();

@@ -51,23 +51,26 @@ pub fn start(index: &Arc<SearchIndex>, db: Db) -> std::thread::JoinHandle<()> {
 }
 
 fn run(weak: Weak<SearchIndex>, db: Db, rx: mpsc::Receiver<()>) {
-    let (mut writer, mut cursor) = loop {
+    let (mut writer, mut cursor, mut late_since) = loop {
         let Some(index) = weak.upgrade() else { return };
         match prepare(&index, &db) {
             Ok(ready) => break ready,
             Err(e) => {
-                tracing::error!(
-                    error = format!("{e:#}"),
-                    "cannot open the search index; retrying"
-                );
-                index.update_status(|s| s.last_error = Some(format!("{e:#}")));
+                let message = format!("{e:#}");
+                tracing::error!(error = %message, "cannot open the search index; retrying");
+                index.update_status(|s| s.last_error = Some(message.clone()));
+                // A damaged index that opened but cannot be written or read is rebuilt from
+                // scratch; a lock held by another process is waited out.
+                if !message.contains("another innolift process") {
+                    let _ = std::fs::remove_dir_all(index.dir());
+                }
                 drop(index);
                 std::thread::sleep(Duration::from_secs(2));
             }
         }
     };
     let mut recent: HashMap<i64, Instant> = HashMap::new();
-    let mut last_prune = Instant::now() - Duration::from_secs(3600);
+    let mut last_prune = Instant::now();
     loop {
         match rx.recv_timeout(POLL) {
             Ok(()) => {
@@ -78,21 +81,31 @@ fn run(weak: Weak<SearchIndex>, db: Db, rx: mpsc::Receiver<()>) {
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         }
         let Some(index) = weak.upgrade() else { return };
-        match apply_pending(&index, &db, &mut writer, &mut cursor, &mut recent) {
-            Ok(_) => index.update_status(|s| s.last_error = None),
-            Err(e) => {
-                tracing::warn!(error = format!("{e:#}"), "indexing failed; retrying");
-                index.update_status(|s| s.last_error = Some(format!("{e:#}")));
-                // A failed batch leaves uncommitted changes in the writer; drop them so the
-                // retry starts from the last commit.
+        let since = late_since.take().unwrap_or_else(|| db::now() - LATE_WINDOW);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            apply_pending(&index, &db, &mut writer, &mut cursor, &mut recent, since)
+        }));
+        let failure = match outcome {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(format!("{e:#}")),
+            Err(_) => Some("the indexer panicked while applying changes".to_owned()),
+        };
+        match failure {
+            None => index.update_status(|s| s.last_error = None),
+            Some(message) => {
+                tracing::warn!(error = %message, "indexing failed; retrying");
+                index.update_status(|s| s.last_error = Some(message));
+                // Drop uncommitted changes so the retry starts from the last commit, and look
+                // at the same window of late entries again.
                 let _ = writer.rollback();
+                late_since = Some(since);
             }
         }
         if last_prune.elapsed() > Duration::from_secs(600) {
             last_prune = Instant::now();
             let before = db::now() - QUEUE_RETENTION;
             if let Ok(mut conn) = db.get() {
-                match index_queue::prune(&mut conn, before) {
+                match index_queue::prune(&mut conn, before, cursor) {
                     Ok(n) if n > 0 => tracing::info!(removed = n, "pruned the index queue"),
                     Err(e) => tracing::warn!(error = %e, "cannot prune the index queue"),
                     _ => {}
@@ -102,15 +115,38 @@ fn run(weak: Weak<SearchIndex>, db: Db, rx: mpsc::Receiver<()>) {
     }
 }
 
-/// Opens the index, rebuilds it if needed, and starts serving it. Returns the writer and the
-/// queue cursor.
-pub fn prepare(index: &SearchIndex, db: &Db) -> anyhow::Result<(IndexWriter, i64)> {
+/// Opens the index, rebuilds it if needed, and starts serving it. Returns the writer, the queue
+/// cursor, and from when to look again for entries that may have committed late.
+pub fn prepare(
+    index: &SearchIndex,
+    db: &Db,
+) -> anyhow::Result<(IndexWriter, i64, Option<chrono::NaiveDateTime>)> {
     let (tantivy_index, payload) = index.open_dir()?;
     let mut writer = writer(&tantivy_index)?;
-    let cursor = match payload {
-        Some(p) => p.cursor,
+    // Entries this index never saw may have been pruned while it was away: then only a rebuild
+    // brings it up to date.
+    let payload = match payload {
+        Some(p) => {
+            let mut conn = db.get().context("cannot take a database connection")?;
+            match index_queue::first_seq(&mut conn)? {
+                Some(first) if first > p.cursor + 1 => {
+                    tracing::warn!(
+                        cursor = p.cursor,
+                        first,
+                        "the index missed pruned changes; rebuilding it"
+                    );
+                    None
+                }
+                _ => Some(p),
+            }
+        }
+        None => None,
+    };
+    let (cursor, late_since) = match payload {
+        Some(p) => (p.cursor, p.committed_at.map(|at| at - LATE_WINDOW)),
         None => {
             tracing::info!(path = %index.dir().display(), "building the search index from the database");
+            let started_at = db::now();
             let started = Instant::now();
             let (cursor, documents) = rebuild(index, db, &mut writer, |done, total| {
                 index.update_status(|s| {
@@ -123,12 +159,12 @@ pub fn prepare(index: &SearchIndex, db: &Db) -> anyhow::Result<(IndexWriter, i64
                 seconds = started.elapsed().as_secs_f32(),
                 "search index built"
             );
-            cursor
+            (cursor, Some(started_at - LATE_WINDOW))
         }
     };
     index.go_live(tantivy_index)?;
     index.update_status(|s| s.applied_seq = cursor);
-    Ok((writer, cursor))
+    Ok((writer, cursor, late_since))
 }
 
 /// Loads the organisations' kinds for a batch of rows.
@@ -193,6 +229,7 @@ pub fn rebuild(
         CommitPayload {
             cursor,
             complete: true,
+            committed_at: Some(db::now()),
         },
     )?;
     index.update_status(|s| {
@@ -202,26 +239,27 @@ pub fn rebuild(
     Ok((cursor, done))
 }
 
-/// Applies queued changes after `cursor`, and late entries, committing once per batch.
-/// Returns the number of entries applied.
+/// Applies queued changes after `cursor`, and entries queued since `late_since` that may have
+/// committed late, committing once per batch. Returns the number of entries applied. The cursor
+/// moves only once a commit has succeeded.
 fn apply_pending(
     index: &SearchIndex,
     db: &Db,
     writer: &mut IndexWriter,
     cursor: &mut i64,
     recent: &mut HashMap<i64, Instant>,
+    late_since: chrono::NaiveDateTime,
 ) -> anyhow::Result<usize> {
     let mut conn = db.get().context("cannot take a database connection")?;
     let mut applied = 0;
+    let mut check_late = db.backend() == db::Backend::Postgres;
     loop {
         let mut changes = index_queue::after(&mut conn, *cursor, BATCH)?;
         let full = changes.len() as i64 == BATCH;
-        if db.backend() == db::Backend::Postgres {
-            let late = index_queue::since(&mut conn, db::now() - LATE_WINDOW, BATCH)?;
-            changes.extend(
-                late.into_iter()
-                    .filter(|c| c.seq <= *cursor && !recent.contains_key(&c.seq)),
-            );
+        if check_late {
+            check_late = false;
+            let late = index_queue::late(&mut conn, *cursor, late_since)?;
+            changes.extend(late.into_iter().filter(|c| !recent.contains_key(&c.seq)));
         }
         if changes.is_empty() {
             return Ok(applied);
@@ -284,25 +322,26 @@ fn apply_pending(
         for id in &cap_ids {
             index.put(writer, id, found_caps.get(id.as_str()))?;
         }
+        let next = changes.iter().map(|c| c.seq).fold(*cursor, i64::max);
+        commit(
+            writer,
+            CommitPayload {
+                cursor: next,
+                complete: true,
+                committed_at: Some(db::now()),
+            },
+        )?;
+        *cursor = next;
         let now = Instant::now();
         for change in &changes {
-            *cursor = (*cursor).max(change.seq);
             recent.insert(change.seq, now);
         }
         recent.retain(|_, at| {
             now.duration_since(*at) < Duration::from_secs(LATE_WINDOW.num_seconds() as u64 + 5)
         });
-        commit(
-            writer,
-            CommitPayload {
-                cursor: *cursor,
-                complete: true,
-            },
-        )?;
         index.reload()?;
-        let seq = *cursor;
         index.update_status(|s| {
-            s.applied_seq = seq;
+            s.applied_seq = next;
             s.last_commit_at = Some(chrono::Utc::now());
         });
         applied += changes.len();

@@ -97,6 +97,10 @@ pub struct Match {
     pub status: String,
     /// In [0, 1], best first.
     pub score: f32,
+    /// Similar needs: the text similarity in [0, 1], comparable across queries (the same as
+    /// `score` there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f32>,
     /// Why.
     pub why: Why,
 }
@@ -158,27 +162,40 @@ struct Vector {
 
 impl SearchIndex {
     fn vector(&self, searcher: &Searcher, bag: &TermBag) -> Vector {
+        let n = searcher.num_docs() as f32;
+        let mut idfs: Vec<Option<f32>> = {
+            let cache = self.idf.read().unwrap_or_else(|e| e.into_inner());
+            bag.counts
+                .keys()
+                .map(|key| cache.values.get(key).copied())
+                .collect()
+        };
+        // Look the misses up without holding the lock, so concurrent requests don't queue.
+        let mut fresh = Vec::new();
+        for (slot, key) in idfs.iter_mut().zip(bag.counts.keys()) {
+            if slot.is_none() {
+                let (flavour, term) = TermBag::split(key);
+                // doc_freq counts deleted documents that num_docs does not.
+                let df = (searcher
+                    .doc_freq(&Term::from_field_text(self.fields.text(flavour), term))
+                    .unwrap_or(0) as f32)
+                    .min(n);
+                let v = ((n + 1.0) / (df + 1.0)).ln() + 1.0;
+                *slot = Some(v);
+                fresh.push((key.clone(), v));
+            }
+        }
+        if !fresh.is_empty() {
+            let mut cache = self.idf.write().unwrap_or_else(|e| e.into_inner());
+            if cache.values.len() > 500_000 {
+                cache.values.clear();
+            }
+            cache.values.extend(fresh);
+        }
         let mut weights = HashMap::with_capacity(bag.counts.len());
         let mut sum = 0.0;
-        let mut cache = self.idf.lock().unwrap_or_else(|e| e.into_inner());
-        let n = searcher.num_docs() as f32;
-        for (key, count) in &bag.counts {
-            let idf = match cache.values.get(key) {
-                Some(v) => *v,
-                None => {
-                    let (flavour, term) = TermBag::split(key);
-                    let df = searcher
-                        .doc_freq(&Term::from_field_text(self.fields.text(flavour), term))
-                        .unwrap_or(0) as f32;
-                    let v = ((n + 1.0) / (df + 1.0)).ln() + 1.0;
-                    if cache.values.len() > 500_000 {
-                        cache.values.clear();
-                    }
-                    cache.values.insert(key.clone(), v);
-                    v
-                }
-            };
-            let w = (1.0 + (*count as f32).ln()) * idf;
+        for ((key, count), idf) in bag.counts.iter().zip(idfs) {
+            let w = (1.0 + (*count as f32).ln()) * idf.unwrap_or(1.0);
             sum += w * w;
             weights.insert(key.clone(), w);
         }
@@ -498,7 +515,9 @@ pub fn similar_needs(
             let doc = index.vector(&searcher, &c.bag);
             let (_, why) = why_and_score(&source, &query, &c, &doc);
             let similarity = why.parts.text;
-            to_match(c, similarity, why)
+            let mut m = to_match(c, similarity, why);
+            m.similarity = Some(m.score);
+            m
         })
         .filter(|m| m.score > 0.0)
         .collect();
@@ -517,6 +536,7 @@ fn to_match(c: Candidate, score: f32, why: Why) -> Match {
         organisation_kind: c.org_kind,
         status: c.status,
         score: (score * 10_000.0).round() / 10_000.0,
+        similarity: None,
         why,
     }
 }
@@ -531,6 +551,11 @@ pub fn search(
 ) -> Result<Vec<Match>, MatchError> {
     let searcher = index.searcher()?;
     let bag = TermBag::of(text, index.analyzers());
+    // Words that analyse to nothing (stop words, punctuation) match nothing, rather than
+    // everything the filters let through.
+    if !text.trim().is_empty() && bag.counts.is_empty() {
+        return Ok(Vec::new());
+    }
     let query = index.vector(&searcher, &bag);
     let scoring = index.text_clauses(&query);
     let candidates = index.candidates(&searcher, scoring, filters, limit)?;
@@ -555,7 +580,11 @@ pub fn search(
             };
             // BM25 is not comparable across queries; relative to the best hit it reads as a
             // share in [0, 1].
-            let score = if max > 0.0 { c.bm25 / max } else { 0.0 };
+            let score = if max > 0.0 {
+                (c.bm25 / max).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
             to_match(c, score, why)
         })
         .collect())

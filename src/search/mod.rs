@@ -96,6 +96,10 @@ pub struct CommitPayload {
     pub cursor: i64,
     /// The index was fully built.
     pub complete: bool,
+    /// When the commit was made: on start, entries queued shortly before it are applied again,
+    /// in case they committed to the database after entries with higher sequence numbers.
+    #[serde(default)]
+    pub committed_at: Option<chrono::NaiveDateTime>,
 }
 
 /// The index as it is being served.
@@ -130,7 +134,7 @@ pub struct SearchIndex {
     analyzers: [Analyzer; 2],
     live: RwLock<Option<Live>>,
     kick: Mutex<Option<mpsc::Sender<()>>>,
-    idf: Mutex<IdfCache>,
+    idf: RwLock<IdfCache>,
     status: Mutex<IndexStatus>,
 }
 
@@ -162,7 +166,7 @@ impl SearchIndex {
             ],
             live: RwLock::new(None),
             kick: Mutex::new(None),
-            idf: Mutex::new(IdfCache::default()),
+            idf: RwLock::new(IdfCache::default()),
             status: Mutex::new(IndexStatus::default()),
         })
     }
@@ -279,7 +283,7 @@ impl SearchIndex {
         };
         if let Some(documents) = documents {
             self.update_status(|s| s.documents = documents);
-            let mut idf = self.idf.lock().unwrap_or_else(|e| e.into_inner());
+            let mut idf = self.idf.write().unwrap_or_else(|e| e.into_inner());
             // Document frequencies move slowly; recompute them when the collection has grown or
             // shrunk by a twentieth.
             if idf.documents == 0 || documents.abs_diff(idf.documents) * 20 > idf.documents {

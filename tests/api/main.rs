@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod errors;
 mod health;
+mod index_lifecycle;
 mod matching;
 mod needs;
 mod organisations;

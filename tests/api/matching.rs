@@ -31,7 +31,8 @@ on_both_databases! {
         let bakery = app.register("bakeri@lev.no", 503, "supplier").await;
         let good = app.capability(&yard.token, cap("Elektriske ferjer med batteri", "Vi bygger batterielektriske ferjer og lader dem ved kai.",
             json!({"cpv_codes": ["34512100"], "national": false, "counties": ["46", "15"], "themes": ["climate_environment", "mobility_transport"]}))).await;
-        let poor = app.capability(&bakery.token, cap("Brød og bakevarer", "Vi baker brød til kantiner og skoler.", json!({"counties": ["03"], "national": false, "themes": ["health_welfare"]}))).await;
+                // Shares one word with the need, so it is a candidate, and should rank low.
+        let poor = app.capability(&bakery.token, cap("Brød og bakevarer", "Vi baker brød til kantiner og leverer helt ned til kai.", json!({"counties": ["03"], "national": false, "themes": ["health_welfare"]}))).await;
         let need = app.need(&buyer.token, json!({"title": "Utslippsfri ferje", "description": "Vi trenger en ny ferje med batteri og lading ved kai, uten utslipp.",
             "themes": ["mobility_transport"], "counties": ["46"], "cpv_codes": ["34512000"]})).await;
         app.wait_indexed(&buyer.token, good["id"].as_str().unwrap()).await;
@@ -51,9 +52,8 @@ on_both_databases! {
             let s = item["score"].as_f64().unwrap();
             assert!((0.0..=1.0).contains(&s));
         }
-        if let Some(bread) = items.iter().find(|i| i["id"] == poor["id"]) {
-            assert!(bread["score"].as_f64().unwrap() < score / 2.0);
-        }
+                let bread = items.iter().find(|i| i["id"] == poor["id"]).expect("the bakery shares a word and is a candidate");
+        assert!(bread["score"].as_f64().unwrap() < score / 2.0, "{bread}");
     }
 
     async fn compounds_synonyms_and_english_are_found(app: TestApp) {
@@ -114,7 +114,8 @@ on_both_databases! {
         let reworded = app.need(&b.token, need_body("Nattilsyn med sensorer i omsorgsbolig",
             "Vi trenger sensorer som varsler nattevakten ved fall eller uro hos beboere i omsorgsboliger, slik at digitalt tilsyn om natten kan erstatte fysiske runder.")).await;
         let related = app.need(&c.token, need_body("Trygghetsalarmer", "Nye trygghetsalarmer til hjemmeboende eldre.")).await;
-        let unrelated = app.need(&c.token, need_body("Asfaltering av gang- og sykkelveier", "Reasfaltering av fortau og sykkelveier i sentrum.")).await;
+                // Shares one word with the original, so it is a candidate, and should be near 0.
+        let unrelated = app.need(&c.token, need_body("Asfaltering av gang- og sykkelveier", "Reasfaltering av fortau og sykkelveier i sentrum, også ved omsorgsboliger.")).await;
         let own = app.need(&a.token, need_body("Nattilsyn, fase to", "Digitalt tilsyn om natten i omsorgsboliger, med sensorer.")).await;
         for n in [&reworded, &related, &unrelated, &own] {
             app.wait_indexed(&a.token, n["id"].as_str().unwrap()).await;
@@ -124,18 +125,17 @@ on_both_databases! {
         assert_eq!(found.first(), Some(&reworded["id"].as_str().unwrap().to_owned()), "{res}");
         assert!(!found.contains(&own["id"].as_str().unwrap().to_owned()), "only other organisations' needs");
         assert!(!found.contains(&original["id"].as_str().unwrap().to_owned()));
-        let similarity = res["items"][0]["score"].as_f64().unwrap();
+                let similarity = res["items"][0]["similarity"].as_f64().unwrap();
         assert!(similarity > 0.3, "a reworded copy is clearly similar: {similarity}");
-        if let Some(u) = res["items"].as_array().unwrap().iter().find(|i| i["id"] == unrelated["id"]) {
-            assert!(u["score"].as_f64().unwrap() < 0.1, "unrelated text is near 0: {u}");
-        }
+        let u = res["items"].as_array().unwrap().iter().find(|i| i["id"] == unrelated["id"]).expect("the unrelated need shares a word");
+        assert!(u["similarity"].as_f64().unwrap() < 0.15, "unrelated text is near 0: {u}");
         // The same text is near 1.
         let copy = app.need(&b.token, need_body("Digitalt nattilsyn i omsorgsboliger",
             "Kommunen ønsker digitalt tilsyn om natten for beboere i omsorgsboliger, med sensorer som varsler ved fall og uro, slik at nattevakten kan prioritere.")).await;
         app.wait_indexed(&a.token, copy["id"].as_str().unwrap()).await;
         let res: Value = app.get(&format!("/api/v1/needs/{}/similar", original["id"].as_str().unwrap()), Some(&a.token)).await.json().await.unwrap();
         assert_eq!(res["items"][0]["id"], copy["id"]);
-        assert!(res["items"][0]["score"].as_f64().unwrap() > 0.98, "{res}");
+                assert!(res["items"][0]["similarity"].as_f64().unwrap() > 0.98, "{res}");
     }
 
     async fn drafts_never_appear_in_other_organisations_results(app: TestApp) {
@@ -174,6 +174,32 @@ on_both_databases! {
         }
         let res: Value = app.client.get(app.url("/api/v1/search")).query(&[("q", "ferje AND (båt")]).bearer_auth(&buyer.token).send().await.unwrap().json().await.unwrap();
         assert!(ids(&res).contains(&need["id"].as_str().unwrap().to_owned()));
+    }
+
+        async fn search_filters_are_checked_and_applied(app: TestApp) {
+        let buyer = app.register("b@kommune.no", 590, "buyer").await;
+        let ferry = app.need(&buyer.token, json!({"title": "Ferje", "description": "Elektrisk ferje.", "themes": ["mobility_transport"], "counties": ["46"], "cpv_codes": ["34512100"]})).await;
+        let food = app.need(&buyer.token, json!({"title": "Skolemat", "description": "Mat til elever.", "themes": ["health_welfare"], "counties": ["03"]})).await;
+        for n in [&ferry, &food] {
+            app.wait_indexed(&buyer.token, n["id"].as_str().unwrap()).await;
+        }
+        let found = |q: &str| {
+            let path = format!("/api/v1/search?{q}");
+            let app = &app;
+            let token = buyer.token.clone();
+            async move { ids(&app.get(&path, Some(&token)).await.json::<Value>().await.unwrap()) }
+        };
+        let ferry_id = vec![ferry["id"].as_str().unwrap().to_owned()];
+        assert_eq!(found("cpv=345").await, ferry_id);
+        assert_eq!(found("cpv=34512100-0").await, ferry_id);
+        assert_eq!(found("cpv=345121").await, ferry_id);
+        assert_eq!(found("county=46").await, ferry_id);
+        assert_eq!(found("theme=mobility_transport").await, ferry_id);
+        assert!(found("q=og").await.is_empty(), "stop words alone match nothing");
+        for (q, field) in [("cpv=3", "cpv"), ("cpv=123456789", "cpv"), ("county=99", "county"), ("theme=sport", "theme"), ("type=org", "type"), ("limit=0", "limit")] {
+            let (_, got) = error_of(app.get(&format!("/api/v1/search?{q}"), Some(&buyer.token)).await, 400).await;
+            assert_eq!(got.as_deref(), Some(field), "{q}");
+        }
     }
 
     async fn deleted_and_changed_documents_leave_the_index(app: TestApp) {

@@ -166,6 +166,42 @@ on_both_databases! {
         assert_eq!(app.delete(&format!("{path}/{}", b.organisation_id), &b.token).await.status(), 204);
     }
 
+        async fn bad_capability_fields_give_400_naming_the_field(app: TestApp) {
+        let supplier = app.register("s@lev.no", 417, "supplier").await;
+        let base = json!({"title": "t", "description": "d", "themes": ["other"], "national": true});
+        let cases = [
+            ("title", json!("")),
+            ("themes", json!(["space"])),
+            ("counties", json!(["00"])),
+            ("cpv_codes", json!(["abc"])),
+            ("maturity", json!("ancient")),
+            ("keywords", json!(vec!["k"; 31])),
+            ("references", json!(["r".repeat(2001)])),
+            ("language", json!("sv")),
+        ];
+        for (field, value) in cases {
+            let mut body = base.clone();
+            body[field] = value;
+            let (_, got) = error_of(app.post("/api/v1/capabilities", &body, Some(&supplier.token)).await, 400).await;
+            assert_eq!(got.as_deref(), Some(field));
+        }
+        let mut regional = base.clone();
+        regional["national"] = json!(false);
+        let (_, got) = error_of(app.post("/api/v1/capabilities", &regional, Some(&supplier.token)).await, 400).await;
+        assert_eq!(got.as_deref(), Some("counties"));
+    }
+
+    async fn an_explicit_language_survives_a_change_of_text(app: TestApp) {
+        let buyer = app.register("b@kommune.no", 418, "buyer").await;
+        let need = app.need(&buyer.token, need_body("Ferje", "Vi trenger en ny ferje til sambandet.")).await;
+        assert_eq!(need["language"], "nb");
+        let path = format!("/api/v1/needs/{}", need["id"].as_str().unwrap());
+        let got: Value = app.patch(&path, &json!({"description": "Vi treng ei ny ferje til sambandet, og det er ikkje lenge til.", "language": "nb"}), &buyer.token).await.json().await.unwrap();
+        assert_eq!(got["language"], "nb", "the language given wins");
+        let got: Value = app.patch(&path, &json!({"description": "We need a new ferry for the crossing, and the service is in the county."}), &buyer.token).await.json().await.unwrap();
+        assert_eq!(got["language"], "en", "new text without a language is detected again");
+    }
+
     async fn capabilities_belong_to_suppliers_and_clusters(app: TestApp) {
         let buyer = app.register("b@kommune.no", 414, "buyer").await;
         let supplier = app.register("s@lev.no", 415, "supplier").await;
