@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod capabilities;
 pub mod cli;
@@ -13,9 +14,12 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod eval;
+pub mod lifts;
 pub mod needs;
 pub mod organisations;
+pub mod processes;
 pub mod search;
 pub mod settings;
+pub mod solutions;
 pub mod startup;
 pub mod telemetry;

@@ -221,10 +221,11 @@ pub async fn search(
         None | Some("") => None,
         Some("need") => Some(DocType::Need),
         Some("capability") => Some(DocType::Capability),
+        Some("solution") => Some(DocType::Solution),
         Some(_) => {
             return Err(ApiError::validation(
                 "type",
-                "type must be need or capability",
+                "type must be need, capability or solution",
             ))
         }
     };

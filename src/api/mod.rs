@@ -7,10 +7,13 @@ pub mod cpv;
 pub mod error;
 pub mod health;
 pub mod json;
+pub mod lifts;
 pub mod matching;
 pub mod needs;
 pub mod openapi;
 pub mod organisations;
+pub mod processes;
+pub mod solutions;
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -95,6 +98,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(capabilities::routes)
             .configure(cpv::routes)
             .configure(admin::routes)
+            .configure(processes::routes)
+            .configure(lifts::routes)
+            .configure(solutions::routes)
             .default_service(web::to(not_found)),
     );
 }

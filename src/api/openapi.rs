@@ -3,7 +3,10 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, auth, capabilities, cpv, health, matching, needs, organisations};
+use super::{
+    admin, auth, capabilities, cpv, health, lifts, matching, needs, organisations, processes,
+    solutions,
+};
 
 /// The API description. Every handler is listed here; a test checks none is missing.
 #[derive(OpenApi)]
@@ -41,10 +44,32 @@ use super::{admin, auth, capabilities, cpv, health, matching, needs, organisatio
         matching::search,
         cpv::complete,
         cpv::suggest,
-        admin::index,
+                admin::index,
+        processes::create,
+        processes::list,
+        processes::get,
+        processes::patch,
+        processes::invite,
+        processes::accept,
+        processes::decline,
+        processes::phase,
+        processes::history,
+        processes::propose,
+        processes::proposals,
+        processes::decide,
+        lifts::create,
+        lifts::list,
+        lifts::get,
+        lifts::attach,
+        lifts::detach,
+        lifts::suggestions,
+        solutions::create,
+        solutions::list,
+        solutions::get,
+        solutions::adopt,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "admin"), (name = "health"))
+    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
 

@@ -7,8 +7,10 @@ pub mod accounts;
 pub mod capabilities;
 pub mod cpv;
 pub mod index_queue;
+pub mod lifts;
 pub mod needs;
 pub mod organisations;
+pub mod processes;
 pub mod schema;
 
 use std::path::Path;

@@ -123,6 +123,131 @@ diesel::joinable!(needs -> organisations (organisation_id));
 diesel::joinable!(capabilities -> organisations (organisation_id));
 diesel::joinable!(need_participants -> needs (need_id));
 
+diesel::table! {
+    processes (id) {
+        id -> Text,
+        title -> Text,
+        description -> Text,
+        lead_organisation_id -> Text,
+        procedure_planned -> Text,
+        procedure_used -> Nullable<Text>,
+        phase -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    process_needs (process_id, need_id) {
+        process_id -> Text,
+        need_id -> Text,
+    }
+}
+
+diesel::table! {
+    process_buyers (process_id, organisation_id) {
+        process_id -> Text,
+        organisation_id -> Text,
+        status -> Text,
+        invited_by -> Nullable<Text>,
+        invited_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    process_phase_changes (id) {
+        id -> Text,
+        process_id -> Text,
+        from_phase -> Nullable<Text>,
+        to_phase -> Text,
+        note -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        irregular -> Bool,
+        account_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lifts (id) {
+        id -> Text,
+        title -> Text,
+        theme -> Text,
+        description -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lift_processes (lift_id, process_id) {
+        lift_id -> Text,
+        process_id -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        process_id -> Text,
+        cluster_id -> Text,
+        supplier_id -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        proposed_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    solutions (id) {
+        id -> Text,
+        process_id -> Text,
+        title -> Text,
+        description -> Text,
+        supplier_ids -> Text,
+        benefits -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    solution_adoptions (solution_id, organisation_id) {
+        solution_id -> Text,
+        organisation_id -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        process_id -> Nullable<Text>,
+        action -> Text,
+        account_id -> Nullable<Text>,
+        organisation_id -> Nullable<Text>,
+        before_value -> Nullable<Text>,
+        after_value -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(process_needs -> processes (process_id));
+diesel::joinable!(process_buyers -> processes (process_id));
+diesel::joinable!(lift_processes -> lifts (lift_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     needs,
     need_participants,
@@ -133,4 +258,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     organisation_invites,
     cluster_members,
+    processes,
+    process_needs,
+    process_buyers,
+    process_phase_changes,
+    lifts,
+    lift_processes,
+    proposals,
+    solutions,
+    solution_adoptions,
+    audit_log,
 );

@@ -5,6 +5,7 @@ pub mod matching;
 pub mod organisation;
 pub mod orgnr;
 pub mod password;
+pub mod process;
 
 pub use email::Email;
 pub use matching::{CpvCode, CpvLevel, Language, Maturity, NeedStatus, Theme};

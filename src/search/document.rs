@@ -15,6 +15,8 @@ pub enum DocType {
     Need,
     /// A supplier's or cluster's capability.
     Capability,
+    /// A solution a joint process delivered.
+    Solution,
 }
 
 impl DocType {
@@ -23,6 +25,7 @@ impl DocType {
         match self {
             DocType::Need => "need",
             DocType::Capability => "capability",
+            DocType::Solution => "solution",
         }
     }
 }

@@ -167,6 +167,17 @@ pub fn prepare(
     Ok((writer, cursor, late_since))
 }
 
+/// The indexable form of a solution, or `None` when it is gone.
+fn solution_item(conn: &mut DbConn, id: &str) -> anyhow::Result<Option<Indexable>> {
+    let Some(row) = crate::db::lifts::find_solution(conn, id)? else {
+        return Ok(None);
+    };
+    let process = crate::db::processes::find(conn, &row.process_id)?;
+    crate::solutions::indexable(conn, &row, process.as_ref())
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Loads the organisations' kinds for a batch of rows.
 fn kinds_of(
     conn: &mut DbConn,
@@ -190,7 +201,9 @@ pub fn rebuild(
     // Entries after this cursor are applied again afterwards, so changes made while the
     // rebuild reads are not lost.
     let cursor = index_queue::last_seq(&mut conn)?;
-    let total = (needs::count(&mut conn)? + capabilities::count(&mut conn)?) as u64;
+    let total = (needs::count(&mut conn)?
+        + capabilities::count(&mut conn)?
+        + crate::db::lifts::count_solutions(&mut conn)?) as u64;
     writer.delete_all_documents()?;
     let mut done = 0u64;
     progress(done, total);
@@ -220,6 +233,19 @@ pub fn rebuild(
                 .get(&row.organisation_id)
                 .map_or("supplier", String::as_str);
             writer.add_document(index.document(&Indexable::capability(row, kind)))?;
+        }
+        done += rows.len() as u64;
+        progress(done, total);
+    }
+    after.clear();
+    loop {
+        let rows = crate::db::lifts::solutions_after(&mut conn, &after, 1000)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id.clone();
+        for row in &rows {
+            if let Some(item) = solution_item(&mut conn, &row.id)? {
+                writer.add_document(index.document(&item))?;
+            }
         }
         done += rows.len() as u64;
         progress(done, total);
@@ -321,6 +347,12 @@ fn apply_pending(
         }
         for id in &cap_ids {
             index.put(writer, id, found_caps.get(id.as_str()))?;
+        }
+        for (entity, id) in entities.keys() {
+            if entity == DocType::Solution.as_str() {
+                let item = solution_item(&mut conn, id)?;
+                index.put(writer, id, item.as_ref())?;
+            }
         }
         let next = changes.iter().map(|c| c.seq).fold(*cursor, i64::max);
         commit(

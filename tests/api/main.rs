@@ -10,5 +10,6 @@ mod index_lifecycle;
 mod matching;
 mod needs;
 mod organisations;
+mod processes;
 mod schema;
 mod tokens;

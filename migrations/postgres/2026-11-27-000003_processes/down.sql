@@ -1,0 +1,10 @@
+DROP TABLE audit_log;
+DROP TABLE solution_adoptions;
+DROP TABLE solutions;
+DROP TABLE proposals;
+DROP TABLE lift_processes;
+DROP TABLE lifts;
+DROP TABLE process_phase_changes;
+DROP TABLE process_buyers;
+DROP TABLE process_needs;
+DROP TABLE processes;
