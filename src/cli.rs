@@ -197,6 +197,7 @@ fn demo(settings: &Settings) -> anyhow::Result<()> {
     for (email, kind, org) in &loaded.accounts {
         println!("  {email:32} {kind:9} {org}");
     }
+    println!("  every other buyer and cluster signs in as <its key>@demo.innolift.no, e.g. buyer-002@demo.innolift.no");
     if let Some((id, title)) = loaded.sample_need {
         println!("\ntry, with the server running:");
         println!(

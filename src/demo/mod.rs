@@ -246,6 +246,49 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
     let hash = crate::domain::Password::parse(DEMO_PASSWORD)
         .map_err(ApiError::from)?
         .hash();
+    // Every other buyer and cluster gets an account too, `<key>@demo.innolift.no`, so that joint
+    // processes can be tried from both sides. One hash serves them all: this is demo data.
+    let named: Vec<&str> = ["buyer", "supplier", "cluster"]
+        .iter()
+        .filter_map(|k| {
+            registry
+                .orgs
+                .iter()
+                .find(|o| o.kind == *k)
+                .map(|o| o.key.as_str())
+        })
+        .collect();
+    db::write_tx(conn, |conn| {
+        for org in registry
+            .orgs
+            .iter()
+            .filter(|o| o.kind != "supplier" && !named.contains(&o.key.as_str()))
+        {
+            let email = format!("{}@demo.innolift.no", org.key);
+            let Some(org_id) = org_ids.get(&org.key) else {
+                continue;
+            };
+            if crate::db::accounts::find_by_email(conn, &email)?.is_some() {
+                continue;
+            }
+            let now = db::now();
+            crate::db::accounts::insert(
+                conn,
+                &crate::db::accounts::AccountRow {
+                    id: stable_id(&email),
+                    email,
+                    name: format!("Demo {}", org.name),
+                    password_hash: hash.clone(),
+                    role: "owner".to_owned(),
+                    organisation_id: Some(org_id.clone()),
+                    security_stamp: db::new_id(),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+        }
+        Ok::<_, ApiError>(())
+    })?;
     for (kind, email) in [
         ("buyer", "kjoper@demo.innolift.no"),
         ("supplier", "leverandor@demo.innolift.no"),

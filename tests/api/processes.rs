@@ -332,3 +332,93 @@ on_both_databases! {
         assert!(res["items"].as_array().unwrap().iter().all(|g| g["kind"] != "joint_process" || !g["need_ids"].as_array().unwrap().iter().any(|n| n == w.need_a.as_str())), "needs in processes are not proposed again");
     }
 }
+
+/// The demo account of an organisation by its key.
+fn demo_email(registry: &innolift::demo::corpus::DemoRegistry, key: &str) -> String {
+    let first_of = |kind: &str| {
+        registry
+            .orgs
+            .iter()
+            .find(|o| o.kind == kind)
+            .map(|o| o.key.clone())
+    };
+    if first_of("buyer").as_deref() == Some(key) {
+        "kjoper@demo.innolift.no".into()
+    } else if first_of("cluster").as_deref() == Some(key) {
+        "klynge@demo.innolift.no".into()
+    } else {
+        format!("{key}@demo.innolift.no")
+    }
+}
+
+async fn demo_login(app: &TestApp, email: &str) -> String {
+    let res: Value = app
+        .login(email, innolift::demo::DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    res["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{email} cannot sign in: {res}"))
+        .to_owned()
+}
+
+on_both_databases! {
+    async fn in_the_demo_data_a_buyer_runs_a_joint_process_to_market_dialogue(app: TestApp) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_innolift"))
+            .args(["demo", "--database-url", &app.settings.database_url])
+            .arg("--data-dir")
+            .arg(&app.data_dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let registry = innolift::demo::corpus::registry();
+        let id_of = |key: &str| innolift::demo::stable_id(key);
+
+        // A buyer finds a similar need of another buyer.
+        let mut found = None;
+        for (i, need) in registry.needs.iter().enumerate().filter(|(_, n)| n.status == "open") {
+            let token = demo_login(&app, &demo_email(&registry, &need.org_key)).await;
+            let need_id = id_of(&format!("need-{i}"));
+            let path = format!("/api/v1/needs/{need_id}/similar?limit=5");
+            let (similar, _) = app.poll(&path, &token, std::time::Duration::from_secs(10), |j| j["items"].is_array()).await;
+            if let Some(other) = similar["items"].as_array().unwrap().first() {
+                found = Some((need.org_key.clone(), token, need_id, other["organisation_id"].as_str().unwrap().to_owned()));
+                break;
+            }
+        }
+        let (lead_key, lead, need_id, partner_org) = found.expect("some demo need has a similar need of another buyer");
+        let partner_key = registry.orgs.iter().find(|o| id_of(&o.key) == partner_org).unwrap().key.clone();
+        assert_ne!(lead_key, partner_key);
+
+        // Opens a joint process and invites that buyer, who accepts.
+        let process: Value = app.post("/api/v1/processes", &json!({"title": "Felles prosess fra demo", "description": "Vi går sammen.", "need_ids": [need_id], "procedure": "competitive_dialogue"}), Some(&lead)).await.json().await.unwrap();
+        let pid = process["id"].as_str().unwrap().to_owned();
+        assert_eq!(app.post(&format!("/api/v1/processes/{pid}/buyers"), &json!({"organisation_id": partner_org}), Some(&lead)).await.status(), 201);
+        let partner = demo_login(&app, &demo_email(&registry, &partner_key)).await;
+        assert_eq!(app.post(&format!("/api/v1/processes/{pid}/buyers/{partner_org}/accept"), &json!({}), Some(&partner)).await.status(), 200);
+
+        // Receives a cluster's proposals.
+        let (cluster_key, member_key) = registry.cluster_members.first().unwrap().clone();
+        let cluster = demo_login(&app, &demo_email(&registry, &cluster_key)).await;
+        let res = app.post(&format!("/api/v1/processes/{pid}/proposals"), &json!({"supplier_ids": [id_of(&member_key)], "note": "Medlem med relevant erfaring"}), Some(&cluster)).await;
+        assert_eq!(res.status(), 201);
+        let proposals: Value = app.get(&format!("/api/v1/processes/{pid}/proposals"), Some(&lead)).await.json().await.unwrap();
+        assert_eq!(proposals["items"][0]["supplier_id"], id_of(&member_key).as_str());
+
+        // Moves the process to market dialogue.
+        let moved: Value = app.post(&format!("/api/v1/processes/{pid}/phase"), &json!({"to": "market_dialogue"}), Some(&lead)).await.json().await.unwrap();
+        assert_eq!(moved["phase"], "market_dialogue");
+        assert_eq!(moved["buyers"].as_array().unwrap().iter().filter(|b| b["status"] == "accepted" || b["status"] == "lead").count(), 2);
+
+        // An administrator groups it into a lift.
+        let admin = admin(&app).await;
+        let lift: Value = app.post("/api/v1/lifts", &json!({"title": "Demo-løftet", "theme": "climate_environment", "description": "Samler prosesser."}), Some(&admin)).await.json().await.unwrap();
+        let lift_id = lift["id"].as_str().unwrap();
+        assert_eq!(app.post(&format!("/api/v1/lifts/{lift_id}/processes"), &json!({"process_id": pid}), Some(&admin)).await.status(), 201);
+        let view: Value = app.get(&format!("/api/v1/lifts/{lift_id}"), Some(&partner)).await.json().await.unwrap();
+        assert_eq!(view["processes"][0]["id"], pid.as_str());
+        assert_eq!(view["phases"]["market_dialogue"], 1);
+    }
+}
