@@ -193,7 +193,7 @@ pub fn suggestions(conn: &mut DbConn, index: &SearchIndex) -> Result<Vec<Suggest
                     .cpv
                     .as_ref()
                     .filter(|c| c.level >= domain::CpvLevel::Group)
-                    .map(|c| c.code.clone()),
+                    .map(|c| shared_code(&c.code, c.level)),
             });
         }
     }
@@ -280,6 +280,18 @@ pub fn suggestions(conn: &mut DbConn, index: &SearchIndex) -> Result<Vec<Suggest
     }
     out.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
     Ok(out)
+}
+
+/// The code both sides share: the first code cut to the shared level and padded with zeros.
+fn shared_code(code: &str, level: domain::CpvLevel) -> String {
+    let digits = match level {
+        domain::CpvLevel::Division => 2,
+        domain::CpvLevel::Group => 3,
+        domain::CpvLevel::Class => 4,
+        domain::CpvLevel::Category => 5,
+        domain::CpvLevel::Exact => 8,
+    };
+    format!("{:0<8}", &code[..digits.min(code.len())])
 }
 
 /// Connected groups over edges whose ends pass `keep`, with the weakest binding similarity,

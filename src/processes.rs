@@ -81,6 +81,21 @@ fn require_lead(conn: &mut DbConn, caller: &Caller, process: &ProcessRow) -> Res
     }
 }
 
+/// Refuses changes to a completed or cancelled process.
+fn require_running(process: &ProcessRow) -> Result<(), ApiError> {
+    if matches!(
+        Phase::parse(&process.phase),
+        Ok(Phase::Completed | Phase::Cancelled)
+    ) {
+        Err(ApiError::conflict(
+            None,
+            format!("the process is {}; reopen it first", process.phase),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// A new process, as given.
 #[derive(Debug, Clone)]
 pub struct NewProcess {
@@ -224,7 +239,8 @@ pub fn update(
     }
     row.updated_at = db::now();
     db::write_tx(conn, |conn| {
-        q::update(conn, &row)?;
+        q::update_details(conn, &row)?;
+        let after = get(conn, id)?;
         audit::record(
             conn,
             caller,
@@ -233,11 +249,10 @@ pub fn update(
             Some(id),
             "updated",
             Some(&before),
-            Some(&row),
+            Some(&after),
         )?;
-        Ok::<_, ApiError>(())
-    })?;
-    Ok(row)
+        Ok::<_, ApiError>(after)
+    })
 }
 
 /// Moves the phase (the lead). A move that skips a phase or goes back needs a reason, and is
@@ -254,7 +269,10 @@ pub fn move_phase(
     require_lead(conn, caller, &process)?;
     let to = Phase::parse(to.trim())?;
     let from = Phase::parse(&process.phase).map_err(|e| ApiError::internal(e.to_string()))?;
-    let note = note.map(|n| domain::text("note", &n, 5000)).transpose()?;
+    let note = note
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| domain::text("note", &n, 5000))
+        .transpose()?;
     let reason = reason
         .filter(|r| !r.trim().is_empty())
         .map(|r| domain::text("reason", &r, 5000))
@@ -338,6 +356,7 @@ pub fn invite_buyer(
             "only the process's buyers can invite more buyers",
         ));
     }
+    require_running(&process)?;
     let org = orgs::find(conn, organisation_id)?
         .ok_or_else(|| Invalid::new("organisation_id", "no organisation has this id"))?;
     if org.kind != OrgKind::Buyer.as_str() {
@@ -351,7 +370,8 @@ pub fn invite_buyer(
         .into());
     }
     let result = db::write_tx(conn, |conn| {
-        match q::buyer(conn, id, organisation_id)? {
+        let before = q::buyer(conn, id, organisation_id)?;
+        match &before {
             Some(b) if b.status == BuyerStatus::Declined.as_str() => {
                 q::reinvite(conn, id, organisation_id, &caller.account.id)?
             }
@@ -368,6 +388,7 @@ pub fn invite_buyer(
                 },
             )?,
         }
+        let after = q::buyer(conn, id, organisation_id)?;
         audit::record(
             conn,
             caller,
@@ -375,8 +396,8 @@ pub fn invite_buyer(
             id,
             Some(id),
             "buyer_invited",
-            None::<&()>,
-            Some(&serde_json::json!({"organisation_id": organisation_id})),
+            before.as_ref(),
+            after.as_ref(),
         )?;
         Ok::<_, ApiError>(true)
     });
@@ -395,7 +416,10 @@ pub fn answer(
     organisation_id: &str,
     accept: bool,
 ) -> Result<bool, ApiError> {
-    get(conn, id)?;
+    let process = get(conn, id)?;
+    if accept {
+        require_running(&process)?;
+    }
     if !caller.belongs_to(organisation_id) {
         return Err(ApiError::forbidden(
             "only the invited organisation can answer its invitation",
@@ -471,15 +495,7 @@ pub fn propose(
     if crate::organisations::kind_of(&cluster)? != OrgKind::Cluster {
         return Err(ApiError::forbidden("only clusters propose suppliers"));
     }
-    if matches!(
-        Phase::parse(&process.phase),
-        Ok(Phase::Completed | Phase::Cancelled)
-    ) {
-        return Err(ApiError::conflict(
-            None,
-            format!("the process is {}; it takes no proposals", process.phase),
-        ));
-    }
+    require_running(&process)?;
     if supplier_ids.is_empty() {
         return Err(Invalid::new("supplier_ids", "give the member suppliers to propose").into());
     }
@@ -591,7 +607,12 @@ pub fn decide(
     let before = q::find_proposal(conn, id, proposal_id)?
         .ok_or_else(|| ApiError::not_found("no proposal in this process has this id"))?;
     db::write_tx(conn, |conn| {
-        q::set_proposal_status(conn, proposal_id, status.as_str())?;
+        if !q::decide_proposal(conn, proposal_id, &before.status, status.as_str())? {
+            return Err(ApiError::conflict(
+                Some("status"),
+                "the proposal was decided meanwhile; reload",
+            ));
+        }
         let after = q::find_proposal(conn, id, proposal_id)?
             .ok_or_else(|| ApiError::internal("proposal vanished"))?;
         audit::record(

@@ -111,8 +111,9 @@ pub fn create(
     if new.benefits.len() > 50 {
         return Err(Invalid::new("benefits", "give at most 50 benefits").into());
     }
-    for b in &new.benefits {
-        BenefitKind::parse(b.kind.trim())?;
+    let mut benefits = new.benefits.clone();
+    for b in &mut benefits {
+        b.kind = BenefitKind::parse(b.kind.trim())?.as_str().to_owned();
         if !b.amount.is_finite() {
             return Err(Invalid::new("benefits", "amount must be a number").into());
         }
@@ -126,7 +127,7 @@ pub fn create(
         title,
         description,
         supplier_ids: serde_json::to_string(&suppliers).unwrap_or_else(|_| "[]".into()),
-        benefits: serde_json::to_string(&new.benefits).unwrap_or_else(|_| "[]".into()),
+        benefits: serde_json::to_string(&benefits).unwrap_or_else(|_| "[]".into()),
         created_by: Some(caller.account.id.clone()),
         created_at: now,
         updated_at: now,
@@ -186,26 +187,29 @@ pub fn adopt(
         created_at: now,
         updated_at: now,
     };
-    let result = db::write_tx(conn, |conn| {
-        let before = q::upsert_adoption(conn, &row)?;
-        audit::record(
-            conn,
-            caller,
-            "adoption",
-            id,
-            Some(&solution.process_id),
-            if before.is_some() {
-                "adoption_changed"
-            } else {
-                "adopted"
-            },
-            before.as_ref(),
-            Some(&row),
-        )?;
-        Ok::<_, ApiError>(before.is_none())
-    });
-    match result {
-        Err(e) if e.is_unique_violation() => Ok(false),
+    let write = |conn: &mut DbConn| {
+        db::write_tx(conn, |conn| {
+            let before = q::upsert_adoption(conn, &row)?;
+            audit::record(
+                conn,
+                caller,
+                "adoption",
+                id,
+                Some(&solution.process_id),
+                if before.is_some() {
+                    "adoption_changed"
+                } else {
+                    "adopted"
+                },
+                before.as_ref(),
+                Some(&row),
+            )?;
+            Ok::<_, ApiError>(before.is_none())
+        })
+    };
+    // Two answers of one buyer at once: the loser of the insert race runs again as an update.
+    match write(conn) {
+        Err(e) if e.is_unique_violation() => write(conn),
         other => other,
     }
 }

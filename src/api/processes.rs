@@ -357,10 +357,13 @@ pub async fn list(
     let result = state
         .db
         .run(move |conn| {
+            let include_invited =
+                caller.is_admin() || org.as_deref().is_some_and(|o| caller.belongs_to(o));
             let (rows, total) = q::list(
                 conn,
                 phase.map(|p| p.as_str()),
                 org.as_deref(),
+                include_invited,
                 page.offset(),
                 page.per_page,
             )?;

@@ -74,14 +74,6 @@ pub fn insert(conn: &mut DbConn, row: &ProcessRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
-/// Writes every column back.
-pub fn update(conn: &mut DbConn, row: &ProcessRow) -> QueryResult<()> {
-    diesel::update(processes::table.find(&row.id))
-        .set(row)
-        .execute(conn)
-        .map(|_| ())
-}
-
 /// The process with this id.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ProcessRow>> {
     processes::table
@@ -92,10 +84,13 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ProcessRow>> {
 }
 
 /// A page of processes, newest first, with the total.
+/// `include_invited`: whether an organisation's pending invitations count (only for itself and
+/// programme staff).
 pub fn list(
     conn: &mut DbConn,
     phase: Option<&str>,
     organisation_id: Option<&str>,
+    include_invited: bool,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<ProcessRow>, i64)> {
@@ -109,7 +104,11 @@ pub fn list(
                 processes::id.eq_any(
                     process_buyers::table
                         .filter(process_buyers::organisation_id.eq(org.to_owned()))
-                        .filter(process_buyers::status.eq_any(["lead", "accepted", "invited"]))
+                        .filter(process_buyers::status.eq_any(if include_invited {
+                            vec!["lead", "accepted", "invited"]
+                        } else {
+                            vec!["lead", "accepted"]
+                        }))
                         .select(process_buyers::process_id),
                 ),
             );
@@ -309,17 +308,6 @@ pub fn find_proposal(
         .optional()
 }
 
-/// Sets a proposal's status.
-pub fn set_proposal_status(conn: &mut DbConn, id: &str, status: &str) -> QueryResult<()> {
-    diesel::update(proposals::table.find(id))
-        .set((
-            proposals::status.eq(status),
-            proposals::decided_at.eq(Some(super::now())),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
 /// Proposals of a process, optionally only one cluster's, oldest first.
 pub fn proposals(
     conn: &mut DbConn,
@@ -343,6 +331,31 @@ pub fn set_phase(conn: &mut DbConn, id: &str, from: &str, to: &str) -> QueryResu
         .set((
             processes::phase.eq(to),
             processes::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
+/// Writes the title, description and procedures only, so a concurrent phase move stays.
+pub fn update_details(conn: &mut DbConn, row: &ProcessRow) -> QueryResult<()> {
+    diesel::update(processes::table.find(&row.id))
+        .set((
+            processes::title.eq(&row.title),
+            processes::description.eq(&row.description),
+            processes::procedure_planned.eq(&row.procedure_planned),
+            processes::procedure_used.eq(&row.procedure_used),
+            processes::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Decides a proposal if it is still in `from`. Returns false when someone decided meanwhile.
+pub fn decide_proposal(conn: &mut DbConn, id: &str, from: &str, to: &str) -> QueryResult<bool> {
+    diesel::update(proposals::table.find(id).filter(proposals::status.eq(from)))
+        .set((
+            proposals::status.eq(to),
+            proposals::decided_at.eq(Some(super::now())),
         ))
         .execute(conn)
         .map(|n| n > 0)

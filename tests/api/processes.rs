@@ -171,8 +171,20 @@ on_both_databases! {
         let w = world(&app, 710).await;
         let process = open_process(&app, &w).await;
         let id = process["id"].as_str().unwrap();
-        app.post(&format!("/api/v1/processes/{id}/buyers"), &json!({"organisation_id": w.b.organisation_id}), Some(&w.a.token)).await;
-        app.post(&format!("/api/v1/processes/{id}/buyers/{}/accept", w.b.organisation_id), &json!({}), Some(&w.b.token)).await;
+                // An invited buyer that has not accepted is still an outsider.
+        let third = app.register("c@kommune.no", 715, "buyer").await;
+        assert_eq!(app.post(&format!("/api/v1/processes/{id}/buyers"), &json!({"organisation_id": third.organisation_id}), Some(&w.a.token)).await.status(), 201);
+        error_of(app.get(&format!("/api/v1/processes/{id}/history"), Some(&third.token)).await, 403).await;
+        let invited_view: Value = app.get(&format!("/api/v1/processes/{id}"), Some(&third.token)).await.json().await.unwrap();
+        assert_eq!(invited_view["your_role"], "invited");
+        assert!(invited_view.get("phase_history").is_none());
+        let listed: Value = app.get(&format!("/api/v1/processes?organisation_id={}", third.organisation_id), Some(&w.outsider.token)).await.json().await.unwrap();
+        assert_eq!(listed["total"], 0, "others do not learn whom a process has invited");
+        let own: Value = app.get(&format!("/api/v1/processes?organisation_id={}", third.organisation_id), Some(&third.token)).await.json().await.unwrap();
+        assert_eq!(own["total"], 1);
+
+        assert_eq!(app.post(&format!("/api/v1/processes/{id}/buyers"), &json!({"organisation_id": w.b.organisation_id}), Some(&w.a.token)).await.status(), 201);
+        assert_eq!(app.post(&format!("/api/v1/processes/{id}/buyers/{}/accept", w.b.organisation_id), &json!({}), Some(&w.b.token)).await.status(), 200);
 
         let (code, _) = error_of(app.post(&format!("/api/v1/processes/{id}/phase"), &json!({"to": "market_dialogue"}), Some(&w.b.token)).await, 403).await;
         assert_eq!(code, "forbidden", "an accepted buyer who is not the lead cannot move the phase");
@@ -226,12 +238,33 @@ on_both_databases! {
         let first: Value = app.post(&format!("/api/v1/processes/{id}/proposals"), &json!({"supplier_ids": [w.supplier.organisation_id]}), Some(&w.cluster.token)).await.json().await.unwrap();
         let again: Value = app.post(&format!("/api/v1/processes/{id}/proposals"), &json!({"supplier_ids": [w.supplier.organisation_id]}), Some(&w.cluster.token)).await.json().await.unwrap();
         assert_eq!(first["items"][0]["id"], again["items"][0]["id"], "proposing twice makes one proposal");
-        let own: Value = app.get(&format!("/api/v1/processes/{id}/proposals"), Some(&w.cluster.token)).await.json().await.unwrap();
+                let own: Value = app.get(&format!("/api/v1/processes/{id}/proposals"), Some(&w.cluster.token)).await.json().await.unwrap();
         assert_eq!(own["items"].as_array().unwrap().len(), 1, "a cluster sees its own proposals");
+        let other_cluster = app.register("k2@klynge.no", 726, "cluster").await;
+        let theirs: Value = app.get(&format!("/api/v1/processes/{id}/proposals"), Some(&other_cluster.token)).await.json().await.unwrap();
+        assert_eq!(theirs["items"].as_array().unwrap().len(), 0, "another cluster does not see them");
         let pid = first["items"][0]["id"].as_str().unwrap();
         let (_, field) = error_of(app.patch(&format!("/api/v1/processes/{id}/proposals/{pid}"), &json!({"status": "maybe"}), &w.a.token).await, 400).await;
         assert_eq!(field.as_deref(), Some("status"));
-        error_of(app.patch(&format!("/api/v1/processes/{id}/proposals/{pid}"), &json!({"status": "accepted"}), &w.cluster.token).await, 403).await;
+                error_of(app.patch(&format!("/api/v1/processes/{id}/proposals/{pid}"), &json!({"status": "accepted"}), &w.cluster.token).await, 403).await;
+        assert_eq!(app.patch(&format!("/api/v1/processes/{id}/proposals/{pid}"), &json!({"status": "declined"}), &w.a.token).await.status(), 200);
+
+        // Two phase moves at once: one wins, the other is told.
+        let app = std::sync::Arc::new(app);
+        let moves: Vec<_> = (0..2)
+            .map(|_| {
+                let (app, id, token) = (app.clone(), id.to_owned(), w.a.token.clone());
+                actix_web::rt::spawn(async move { app.post(&format!("/api/v1/processes/{id}/phase"), &json!({"to": "market_dialogue"}), Some(&token)).await.status().as_u16() })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for m in moves {
+            statuses.push(m.await.unwrap());
+        }
+        statuses.sort();
+        assert_eq!(statuses, vec![200, 409]);
+        let view: Value = app.get(&format!("/api/v1/processes/{id}"), Some(&w.a.token)).await.json().await.unwrap();
+        assert_eq!(view["phase_history"].as_array().unwrap().len(), 2, "one move recorded: {view}");
     }
 
     async fn buyers_accepting_at_the_same_moment_lose_nothing(app: TestApp) {
