@@ -48,6 +48,32 @@ pub struct SettingsArgs {
     /// Failed sign-ins allowed per client address in 15 minutes [default: 20]
     #[arg(long, env = "INNOLIFT_LOGIN_MAX_FAILURES_PER_ADDRESS", global = true)]
     pub login_max_failures_per_address: Option<u32>,
+    /// SMTP server for outgoing mail [default: localhost]
+    #[arg(long, env = "INNOLIFT_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP port [default: 25 with tls none, 587 with starttls, 465 with tls]
+    #[arg(long, env = "INNOLIFT_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+    /// SMTP transport security: none, starttls or tls [default: none]
+    #[arg(long, env = "INNOLIFT_SMTP_TLS", global = true)]
+    pub smtp_tls: Option<String>,
+    /// SMTP user name, if the server wants one
+    #[arg(long, env = "INNOLIFT_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+    /// SMTP password
+    #[arg(
+        long,
+        env = "INNOLIFT_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+    /// The sender of outgoing mail [default: innolift <noreply@localhost>]
+    #[arg(long, env = "INNOLIFT_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// The public address of the service, the base of links in emails [default: http://<bind>]
+    #[arg(long, env = "INNOLIFT_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
     /// Log filter, e.g. "info" or "innolift=debug,actix_web=info" [default: info,tantivy=warn]
     #[arg(long, env = "INNOLIFT_LOG", global = true)]
     pub log: Option<String>,
@@ -71,6 +97,13 @@ impl SettingsArgs {
                 .login_max_failures_per_address
                 .or(lower.login_max_failures_per_address),
             log: self.log.or(lower.log),
+            smtp_host: self.smtp_host.or(lower.smtp_host),
+            smtp_port: self.smtp_port.or(lower.smtp_port),
+            smtp_tls: self.smtp_tls.or(lower.smtp_tls),
+            smtp_username: self.smtp_username.or(lower.smtp_username),
+            smtp_password: self.smtp_password.or(lower.smtp_password),
+            mail_from: self.mail_from.or(lower.mail_from),
+            public_url: self.public_url.or(lower.public_url),
         }
     }
 
@@ -100,8 +133,45 @@ impl SettingsArgs {
             (1..=525_600).contains(&ttl),
             "token_ttl_minutes must be between 1 and 525600 (a year)"
         );
+        let smtp_tls = match self.smtp_tls.as_deref().map(str::trim).unwrap_or("none") {
+            "none" => SmtpTls::None,
+            "starttls" => SmtpTls::StartTls,
+            "tls" => SmtpTls::Tls,
+            other => anyhow::bail!("smtp_tls is {other}; use none, starttls or tls"),
+        };
+        let smtp_port = self.smtp_port.unwrap_or(match smtp_tls {
+            SmtpTls::None => 25,
+            SmtpTls::StartTls => 587,
+            SmtpTls::Tls => 465,
+        });
+        let bind = self.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let mail_from = self
+            .mail_from
+            .unwrap_or_else(|| "innolift <noreply@localhost>".to_owned());
+        anyhow::ensure!(
+            mail_from.parse::<lettre::message::Mailbox>().is_ok(),
+            "mail_from is not an address like: innolift <noreply@example.no>"
+        );
+        let public_url = self
+            .public_url
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_owned();
+        anyhow::ensure!(
+            url::Url::parse(&public_url).is_ok(),
+            "public_url must be an address like https://innolift.example.no"
+        );
         Ok(Settings {
-            bind: self.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            smtp: SmtpSettings {
+                host: self.smtp_host.unwrap_or_else(|| "localhost".to_owned()),
+                port: smtp_port,
+                tls: smtp_tls,
+                username: self.smtp_username,
+                password: self.smtp_password,
+            },
+            mail_from,
+            public_url,
+            bind,
             data_dir,
             database_url,
             token_secret: self.token_secret,
@@ -141,6 +211,33 @@ pub struct Settings {
     pub login_window: Duration,
     /// Log filter.
     pub log: String,
+    /// Outgoing mail server.
+    pub smtp: SmtpSettings,
+    /// The sender of outgoing mail.
+    pub mail_from: String,
+    /// The base of links in emails, without a trailing slash.
+    pub public_url: String,
+}
+
+/// SMTP transport security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP (a local relay).
+    None,
+    /// Upgrade with STARTTLS.
+    StartTls,
+    /// TLS from the start (SMTPS).
+    Tls,
+}
+
+/// How to reach the SMTP server.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
 }
 
 impl Settings {

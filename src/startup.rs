@@ -35,6 +35,8 @@ pub struct AppState {
     pub index: Arc<SearchIndex>,
     /// The CPV vocabulary in memory.
     pub cpv: CatalogCache,
+    /// Wakes the outbox worker.
+    pub mailer: Arc<crate::mail::outbox::Mailer>,
 }
 
 /// Connects to the database and brings its schema up to date.
@@ -87,6 +89,8 @@ impl Application {
         );
         let index = SearchIndex::new(&settings.data_dir);
         indexer::start(&index, db.clone());
+        let mailer = Arc::new(crate::mail::outbox::Mailer::default());
+        crate::mail::outbox::start(&mailer, db.clone(), settings.clone())?;
         let state = web::Data::new(AppState {
             db,
             settings,
@@ -94,6 +98,7 @@ impl Application {
             limiter,
             index,
             cpv: CatalogCache::default(),
+            mailer,
         });
         let server = serve(listener, state, workers)?;
         Ok(Application { port, server })
@@ -144,6 +149,7 @@ fn serve(
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()),
             )
+            .configure(api::dialogues::public_routes)
             .configure(api::routes)
             .default_service(web::to(api::not_found))
     })

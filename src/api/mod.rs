@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod capabilities;
 pub mod cpv;
+pub mod dialogues;
 pub mod error;
 pub mod health;
 pub mod json;
@@ -101,6 +102,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(processes::routes)
             .configure(lifts::routes)
             .configure(solutions::routes)
+            .configure(dialogues::routes)
             .default_service(web::to(not_found)),
     );
 }

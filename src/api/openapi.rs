@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, capabilities, cpv, health, lifts, matching, needs, organisations, processes,
-    solutions,
+    admin, auth, capabilities, cpv, dialogues, health, lifts, matching, needs, organisations,
+    processes, solutions,
 };
 
 /// The API description. Every handler is listed here; a test checks none is missing.
@@ -66,10 +66,16 @@ use super::{
         solutions::create,
         solutions::list,
         solutions::get,
-        solutions::adopt,
+                solutions::adopt,
+        dialogues::create,
+        dialogues::get,
+        dialogues::invite,
+        dialogues::invitations,
+        dialogues::record,
+        dialogues::outbox,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "admin"), (name = "health"))
+    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
 

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod capabilities;
 pub mod cpv;
+pub mod dialogues;
 pub mod index_queue;
 pub mod lifts;
 pub mod needs;

@@ -248,6 +248,68 @@ diesel::joinable!(process_needs -> processes (process_id));
 diesel::joinable!(process_buyers -> processes (process_id));
 diesel::joinable!(lift_processes -> lifts (lift_id));
 
+diesel::table! {
+    dialogues (id) {
+        id -> Text,
+        process_id -> Text,
+        kind -> Text,
+        title -> Text,
+        agenda -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        place -> Nullable<Text>,
+        online_url -> Nullable<Text>,
+        response_deadline -> Timestamp,
+        capacity -> Nullable<BigInt>,
+        language -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        dialogue_id -> Text,
+        supplier_id -> Text,
+        email -> Text,
+        token_hash -> Text,
+        status -> Text,
+        failure -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        invitation_id -> Nullable<Text>,
+        dialogue_id -> Nullable<Text>,
+        recipient -> Text,
+        subject -> Text,
+        message_id -> Text,
+        body -> Nullable<Text>,
+        sha256 -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unsubscribes (email) {
+        email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     needs,
     need_participants,
@@ -268,4 +330,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     solutions,
     solution_adoptions,
     audit_log,
+    dialogues,
+    invitations,
+    outbox,
+    unsubscribes,
 );

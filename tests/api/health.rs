@@ -82,7 +82,13 @@ on_both_databases! {
             ("post", "/api/v1/solutions"),
             ("get", "/api/v1/solutions"),
             ("get", "/api/v1/solutions/{id}"),
-            ("post", "/api/v1/solutions/{id}/adoptions"),
+                        ("post", "/api/v1/solutions/{id}/adoptions"),
+            ("post", "/api/v1/processes/{id}/dialogues"),
+            ("get", "/api/v1/dialogues/{id}"),
+            ("post", "/api/v1/dialogues/{id}/invitations"),
+            ("get", "/api/v1/dialogues/{id}/invitations"),
+            ("get", "/api/v1/dialogues/{id}/record"),
+            ("get", "/api/v1/admin/outbox"),
         ];
         for (method, path) in expected {
             assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");

@@ -4,6 +4,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod dialogues;
 mod errors;
 mod health;
 mod index_lifecycle;

@@ -1,0 +1,4 @@
+DROP TABLE unsubscribes;
+DROP TABLE outbox;
+DROP TABLE invitations;
+DROP TABLE dialogues;

@@ -1,0 +1,59 @@
+-- Market-dialogue events, invitations to them, the durable email outbox, and addresses that
+-- asked for no more invitations.
+CREATE TABLE dialogues (
+    id TEXT PRIMARY KEY NOT NULL,
+    process_id TEXT NOT NULL REFERENCES processes (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('conference', 'one_to_one_meetings', 'written_input')),
+    title TEXT NOT NULL,
+    agenda TEXT NOT NULL,
+    starts_at TIMESTAMP NOT NULL,
+    ends_at TIMESTAMP NOT NULL,
+    place TEXT,
+    online_url TEXT,
+    response_deadline TIMESTAMP NOT NULL,
+    capacity BIGINT,
+    language TEXT NOT NULL CHECK (language IN ('nb', 'en')),
+    created_by TEXT REFERENCES accounts (id) ON DELETE SET NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX dialogues_process ON dialogues (process_id);
+
+CREATE TABLE invitations (
+    id TEXT PRIMARY KEY NOT NULL,
+    dialogue_id TEXT NOT NULL REFERENCES dialogues (id) ON DELETE CASCADE,
+    supplier_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed', 'answered', 'unsubscribed')),
+    failure TEXT,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (dialogue_id, supplier_id)
+);
+
+CREATE TABLE outbox (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    invitation_id TEXT REFERENCES invitations (id) ON DELETE SET NULL,
+    dialogue_id TEXT REFERENCES dialogues (id) ON DELETE SET NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    body TEXT,
+    sha256 TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed')),
+    attempts BIGINT NOT NULL,
+    next_attempt_at TIMESTAMP NOT NULL,
+    claimed_until TIMESTAMP,
+    last_error TEXT,
+    sent_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_dialogue ON outbox (dialogue_id, created_at);
+
+CREATE TABLE unsubscribes (
+    email TEXT PRIMARY KEY NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);

@@ -1,0 +1,394 @@
+//! Dialogue events and invitations: `/api/v1/processes/{id}/dialogues`, `/api/v1/dialogues/…`,
+//! and the one-click unsubscribe page behind every invitation.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::{ApiError, ErrorBody};
+use super::json::ApiJson;
+use crate::auth::Caller;
+use crate::db::dialogues::DialogueRow;
+use crate::dialogues::{self as service, InviteOutcome, Invitees, NewDialogue};
+use crate::startup::AppState;
+
+/// A new dialogue event. Times are Norwegian local time (`2027-03-01T09:00`) or carry an offset.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DialogueCreate {
+    /// `conference`, `one_to_one_meetings` or `written_input`.
+    pub kind: String,
+    pub title: String,
+    pub agenda: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub response_deadline: String,
+    pub capacity: Option<i64>,
+    /// `nb` (default) or `en`: the language of the invitations.
+    pub language: Option<String>,
+}
+
+/// A dialogue event; public.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DialogueView {
+    pub id: String,
+    pub process_id: String,
+    pub kind: String,
+    pub title: String,
+    pub agenda: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub response_deadline: DateTime<Utc>,
+    pub capacity: Option<i64>,
+    pub language: String,
+}
+
+impl From<&DialogueRow> for DialogueView {
+    fn from(d: &DialogueRow) -> Self {
+        DialogueView {
+            id: d.id.clone(),
+            process_id: d.process_id.clone(),
+            kind: d.kind.clone(),
+            title: d.title.clone(),
+            agenda: d.agenda.clone(),
+            starts_at: d.starts_at.and_utc(),
+            ends_at: d.ends_at.and_utc(),
+            place: d.place.clone(),
+            online_url: d.online_url.clone(),
+            response_deadline: d.response_deadline.and_utc(),
+            capacity: d.capacity,
+            language: d.language.clone(),
+        }
+    }
+}
+
+/// Whom to invite: exactly one of the three.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationCreate {
+    /// These suppliers or clusters.
+    pub supplier_ids: Option<Vec<String>>,
+    /// The organisations behind the N best matches of the process's needs.
+    pub from_matches: Option<usize>,
+    /// The suppliers accepted from clusters' proposals.
+    pub from_proposals: Option<bool>,
+}
+
+/// The outcome per supplier.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationOutcomes {
+    pub items: Vec<InviteOutcome>,
+}
+
+/// An invitation and its state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationView {
+    pub id: String,
+    pub supplier_id: String,
+    pub supplier_name: Option<String>,
+    pub email: String,
+    /// `queued`, `sent`, `failed`, `answered` or `unsubscribed`.
+    pub status: String,
+    /// Why it failed or was not sent.
+    pub failure: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Invitations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Invitations {
+    pub items: Vec<InvitationView>,
+}
+
+/// One message of the record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordEntry {
+    /// `invitation`, and later reminders and published answers.
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub message_id: String,
+    /// SHA-256 of the exact message sent.
+    pub sha256: String,
+    /// `queued`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub queued_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// What was sent to whom, and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Record {
+    pub items: Vec<RecordEntry>,
+}
+
+/// The outbox, for administrators.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutboxReport {
+    pub queued: i64,
+    pub failed: i64,
+    pub sent_last_minute: i64,
+    pub sent_last_hour: i64,
+}
+
+/// Create a dialogue event in a process (its buyers, in the market-dialogue phase).
+#[utoipa::path(post, path = "/api/v1/processes/{id}/dialogues", tag = "dialogues", security(("bearer" = [])), request_body = DialogueCreate,
+    responses((status = 201, body = DialogueView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<DialogueCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let b = body.0;
+    let new = NewDialogue {
+        kind: b.kind,
+        title: b.title,
+        agenda: b.agenda,
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        place: b.place,
+        online_url: b.online_url,
+        response_deadline: b.response_deadline,
+        capacity: b.capacity,
+        language: b.language,
+    };
+    let row = state
+        .db
+        .run(move |conn| service::create(conn, &caller, &id, new))
+        .await?;
+    Ok(HttpResponse::Created().json(DialogueView::from(&row)))
+}
+
+/// A dialogue event (public: no sign-in).
+#[utoipa::path(get, path = "/api/v1/dialogues/{id}", tag = "dialogues", responses((status = 200, body = DialogueView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<AppState>,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let row = state.db.run(move |conn| service::get(conn, &id)).await?;
+    Ok(HttpResponse::Ok().json(DialogueView::from(&row)))
+}
+
+/// Invite suppliers by email (the process's buyers).
+#[utoipa::path(post, path = "/api/v1/dialogues/{id}/invitations", tag = "dialogues", security(("bearer" = [])), request_body = InvitationCreate,
+    responses((status = 201, body = InvitationOutcomes), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn invite(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<InvitationCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let b = body.0;
+    let who = match (b.supplier_ids, b.from_matches, b.from_proposals) {
+        (Some(ids), None, None | Some(false)) => Invitees::Suppliers(ids),
+        (None, Some(n), None | Some(false)) => Invitees::FromMatches(n),
+        (None, None, Some(true)) => Invitees::FromProposals,
+        _ => {
+            return Err(ApiError::validation(
+                "supplier_ids",
+                "give exactly one of supplier_ids, from_matches or from_proposals: true",
+            ))
+        }
+    };
+    let st = state.clone();
+    let items = state
+        .db
+        .run(move |conn| service::invite(conn, &caller, &st.settings, &st.index, &id, who))
+        .await?;
+    state.mailer.notify();
+    Ok(HttpResponse::Created().json(InvitationOutcomes { items }))
+}
+
+/// The invitations and their states (the process's buyers and programme staff).
+#[utoipa::path(get, path = "/api/v1/dialogues/{id}/invitations", tag = "dialogues", security(("bearer" = [])),
+    responses((status = 200, body = Invitations), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn invitations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let items = state
+        .db
+        .run(move |conn| {
+            let d = service::get(conn, &id)?;
+            let process = crate::processes::get(conn, &d.process_id)?;
+            crate::processes::require_insider(conn, &caller, &process)?;
+            let rows = crate::db::dialogues::invitations(conn, &id)?;
+            let names = crate::db::organisations::names(
+                conn,
+                &rows
+                    .iter()
+                    .map(|r| r.supplier_id.clone())
+                    .collect::<Vec<_>>(),
+            )?;
+            Ok::<_, ApiError>(
+                rows.into_iter()
+                    .map(|r| InvitationView {
+                        supplier_name: names.get(&r.supplier_id).cloned(),
+                        id: r.id,
+                        supplier_id: r.supplier_id,
+                        email: r.email,
+                        status: r.status,
+                        failure: r.failure,
+                        created_at: r.created_at.and_utc(),
+                        updated_at: r.updated_at.and_utc(),
+                    })
+                    .collect(),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Invitations { items }))
+}
+
+/// What was sent to whom and when, with the SHA-256 of each exact message (the process's buyers
+/// and programme staff).
+#[utoipa::path(get, path = "/api/v1/dialogues/{id}/record", tag = "dialogues", security(("bearer" = [])),
+    responses((status = 200, body = Record), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let items = state
+        .db
+        .run(move |conn| {
+            let d = service::get(conn, &id)?;
+            let process = crate::processes::get(conn, &d.process_id)?;
+            crate::processes::require_insider(conn, &caller, &process)?;
+            Ok::<_, ApiError>(
+                crate::db::dialogues::outbox_of_dialogue(conn, &id)?
+                    .into_iter()
+                    .map(|m| RecordEntry {
+                        kind: m.kind,
+                        recipient: m.recipient,
+                        subject: m.subject,
+                        message_id: m.message_id,
+                        sha256: m.sha256,
+                        status: m.status,
+                        attempts: m.attempts,
+                        last_error: m.last_error,
+                        queued_at: m.created_at.and_utc(),
+                        sent_at: m.sent_at.map(|t| t.and_utc()),
+                    })
+                    .collect(),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Record { items }))
+}
+
+/// Outbox depth and send rate (administrators).
+#[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = OutboxReport), (status = 403, body = ErrorBody)))]
+pub async fn outbox(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    if !caller.is_admin() {
+        return Err(ApiError::forbidden(
+            "only programme administrators can see this",
+        ));
+    }
+    let (queued, failed, sent_last_minute, sent_last_hour) = state
+        .db
+        .run(|conn| crate::db::dialogues::outbox_stats(conn).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(OutboxReport {
+        queued,
+        failed,
+        sent_last_minute,
+        sent_last_hour,
+    }))
+}
+
+fn page(status: actix_web::http::StatusCode, title: &str, body: &str) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(format!(
+        "<!doctype html><html lang=\"nb\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title></head><body style=\"font-family: sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em;\"><h1>{t}</h1>{body}</body></html>",
+        t = crate::mail::html_escape(title)
+    ))
+}
+
+fn valid_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The page behind the unsubscribe link: a button, since a link alone must not unsubscribe
+/// (mail scanners follow links).
+pub async fn unsubscribe_page(token: web::Path<String>) -> HttpResponse {
+    let token = token.into_inner();
+    if !valid_token(&token) {
+        return page(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "Ugyldig lenke",
+            "<p>Lenken er ikke gyldig. Kopier hele lenken fra e-posten.</p>",
+        );
+    }
+    page(
+        actix_web::http::StatusCode::OK,
+        "Avmelding",
+        &format!(
+            "<p>Vil du ikke få flere invitasjoner til markedsdialog fra innolift til denne adressen?</p><form method=\"post\" action=\"/unsubscribe/{token}\"><button type=\"submit\">Meld meg av</button></form>"
+        ),
+    )
+}
+
+/// One-click unsubscribe (RFC 8058), also the target of the page's button.
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
+    if !valid_token(&token) {
+        return Ok(page(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "Ugyldig lenke",
+            "<p>Lenken er ikke gyldig.</p>",
+        ));
+    }
+    let email = state
+        .db
+        .run(move |conn| service::unsubscribe(conn, &token))
+        .await?;
+    Ok(match email {
+        Some(email) => page(
+            actix_web::http::StatusCode::OK,
+            "Du er meldt av",
+            &format!(
+                "<p>{} får ikke flere invitasjoner fra innolift.</p>",
+                crate::mail::html_escape(&email)
+            ),
+        ),
+        None => page(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "Ukjent lenke",
+            "<p>Vi finner ikke denne invitasjonen.</p>",
+        ),
+    })
+}
+
+/// Routes under `/api/v1`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/processes/{id}/dialogues", web::post().to(create))
+        .route("/dialogues/{id}", web::get().to(get))
+        .route("/dialogues/{id}/invitations", web::post().to(invite))
+        .route("/dialogues/{id}/invitations", web::get().to(invitations))
+        .route("/dialogues/{id}/record", web::get().to(record))
+        .route("/admin/outbox", web::get().to(outbox));
+}
+
+/// Public routes outside the API.
+pub fn public_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
+        .route("/unsubscribe/{token}", web::post().to(unsubscribe));
+}

@@ -1,0 +1,300 @@
+//! Queries on dialogue events, invitations, the email outbox and unsubscribed addresses.
+
+use diesel::prelude::*;
+
+use super::schema::{dialogues, invitations, outbox, unsubscribes};
+use super::DbConn;
+
+/// A dialogue event in a process.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = dialogues)]
+pub struct DialogueRow {
+    pub id: String,
+    pub process_id: String,
+    pub kind: String,
+    pub title: String,
+    pub agenda: String,
+    pub starts_at: chrono::NaiveDateTime,
+    pub ends_at: chrono::NaiveDateTime,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub response_deadline: chrono::NaiveDateTime,
+    pub capacity: Option<i64>,
+    pub language: String,
+    pub created_by: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// An invitation of a supplier to an event.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = invitations)]
+pub struct InvitationRow {
+    pub id: String,
+    pub dialogue_id: String,
+    pub supplier_id: String,
+    pub email: String,
+    /// SHA-256 of the answer token; the token itself is only in the email.
+    #[serde(skip)]
+    pub token_hash: String,
+    pub status: String,
+    pub failure: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// An email waiting to be sent, or sent.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub kind: String,
+    pub invitation_id: Option<String>,
+    pub dialogue_id: Option<String>,
+    pub recipient: String,
+    pub subject: String,
+    pub message_id: String,
+    /// The exact message; dropped once sent, since it holds the answer link.
+    pub body: Option<String>,
+    /// SHA-256 of the exact message.
+    pub sha256: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: chrono::NaiveDateTime,
+    pub claimed_until: Option<chrono::NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Inserts an event.
+pub fn insert(conn: &mut DbConn, row: &DialogueRow) -> QueryResult<()> {
+    diesel::insert_into(dialogues::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The event with this id.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<DialogueRow>> {
+    dialogues::table
+        .find(id)
+        .select(DialogueRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The events of a process, soonest first.
+pub fn of_process(conn: &mut DbConn, process_id: &str) -> QueryResult<Vec<DialogueRow>> {
+    dialogues::table
+        .filter(dialogues::process_id.eq(process_id))
+        .order(dialogues::starts_at.asc())
+        .select(DialogueRow::as_select())
+        .load(conn)
+}
+
+/// Inserts an invitation.
+pub fn insert_invitation(conn: &mut DbConn, row: &InvitationRow) -> QueryResult<()> {
+    diesel::insert_into(invitations::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The invitation of a supplier to an event, if any.
+pub fn invitation_of(
+    conn: &mut DbConn,
+    dialogue_id: &str,
+    supplier_id: &str,
+) -> QueryResult<Option<InvitationRow>> {
+    invitations::table
+        .filter(invitations::dialogue_id.eq(dialogue_id))
+        .filter(invitations::supplier_id.eq(supplier_id))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The invitation whose token hashes to this.
+pub fn invitation_by_token_hash(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> QueryResult<Option<InvitationRow>> {
+    invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The invitations of an event, oldest first.
+pub fn invitations(conn: &mut DbConn, dialogue_id: &str) -> QueryResult<Vec<InvitationRow>> {
+    invitations::table
+        .filter(invitations::dialogue_id.eq(dialogue_id))
+        .order((invitations::created_at.asc(), invitations::id.asc()))
+        .select(InvitationRow::as_select())
+        .load(conn)
+}
+
+/// Sets an invitation's status (and failure), unless it is in one of `unless`.
+pub fn set_invitation_status(
+    conn: &mut DbConn,
+    id: &str,
+    status: &str,
+    failure: Option<&str>,
+    unless: &[&str],
+) -> QueryResult<()> {
+    diesel::update(invitations::table.find(id).filter(
+        invitations::status.ne_all(unless.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+    ))
+    .set((
+        invitations::status.eq(status),
+        invitations::failure.eq(failure),
+        invitations::updated_at.eq(super::now()),
+    ))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Queues an email.
+pub fn enqueue(conn: &mut DbConn, row: &OutboxRow) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Emails due for sending, oldest first.
+pub fn due(
+    conn: &mut DbConn,
+    now: chrono::NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::status.eq("queued"))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::claimed_until
+                .is_null()
+                .or(outbox::claimed_until.lt(now)),
+        )
+        .order((outbox::next_attempt_at.asc(), outbox::id.asc()))
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// Claims an email for sending until `until`. Returns false when another worker has it.
+pub fn claim(
+    conn: &mut DbConn,
+    id: &str,
+    now: chrono::NaiveDateTime,
+    until: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq("queued"))
+            .filter(
+                outbox::claimed_until
+                    .is_null()
+                    .or(outbox::claimed_until.lt(now)),
+            ),
+    )
+    .set(outbox::claimed_until.eq(Some(until)))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// Marks an email sent, dropping its body.
+pub fn mark_sent(conn: &mut DbConn, id: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(Some(super::now())),
+            outbox::body.eq(None::<String>),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records a failed attempt: retried at `retry_at`, or failed for good with `None`.
+pub fn mark_attempt_failed(
+    conn: &mut DbConn,
+    id: &str,
+    error: &str,
+    retry_at: Option<chrono::NaiveDateTime>,
+) -> QueryResult<()> {
+    let status = if retry_at.is_some() {
+        "queued"
+    } else {
+        "failed"
+    };
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(status),
+            outbox::last_error.eq(Some(error)),
+            outbox::next_attempt_at.eq(retry_at.unwrap_or_else(super::now)),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The emails of an event, oldest first.
+pub fn outbox_of_dialogue(conn: &mut DbConn, dialogue_id: &str) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::dialogue_id.eq(dialogue_id))
+        .order((outbox::created_at.asc(), outbox::id.asc()))
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// (queued, failed, sent in the last minute, sent in the last hour).
+pub fn outbox_stats(conn: &mut DbConn) -> QueryResult<(i64, i64, i64, i64)> {
+    let now = super::now();
+    let queued = outbox::table
+        .filter(outbox::status.eq("queued"))
+        .count()
+        .get_result(conn)?;
+    let failed = outbox::table
+        .filter(outbox::status.eq("failed"))
+        .count()
+        .get_result(conn)?;
+    let sent = |since: chrono::NaiveDateTime, conn: &mut DbConn| {
+        outbox::table
+            .filter(outbox::status.eq("sent"))
+            .filter(outbox::sent_at.ge(since))
+            .count()
+            .get_result::<i64>(conn)
+    };
+    let minute = sent(now - chrono::TimeDelta::minutes(1), conn)?;
+    let hour = sent(now - chrono::TimeDelta::hours(1), conn)?;
+    Ok((queued, failed, minute, hour))
+}
+
+/// Whether this address has asked for no more invitations.
+pub fn is_unsubscribed(conn: &mut DbConn, email: &str) -> QueryResult<bool> {
+    unsubscribes::table
+        .find(email)
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
+/// Records an unsubscription (idempotent).
+pub fn unsubscribe(conn: &mut DbConn, email: &str) -> QueryResult<()> {
+    if is_unsubscribed(conn, email)? {
+        return Ok(());
+    }
+    diesel::insert_into(unsubscribes::table)
+        .values((
+            unsubscribes::email.eq(email),
+            unsubscribes::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,482 @@
+//! Early market dialogue: events in a joint process, and invitations to them by email. Every
+//! invitee gets the same text; what was sent to whom, when, is kept with the SHA-256 of the exact
+//! message.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDateTime, TimeZone};
+use sha2::{Digest, Sha256};
+
+use crate::api::error::ApiError;
+use crate::auth::Caller;
+use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
+use crate::db::{self, organisations, DbConn};
+use crate::domain::{self, string_enum, Invalid, OrgKind};
+use crate::mail::{self, calendar, Lang};
+use crate::processes::{self, Standing};
+use crate::search::document::{DocType, Indexable};
+use crate::search::matching::{self, Filters};
+use crate::search::SearchIndex;
+use crate::settings::Settings;
+
+string_enum!(
+    /// The form of a dialogue event.
+    DialogueKind, "kind", {
+        /// Dialogkonferanse.
+        Conference => "conference",
+        /// En-til-en-møter.
+        OneToOneMeetings => "one_to_one_meetings",
+        /// Skriftlige innspill.
+        WrittenInput => "written_input",
+    }
+);
+
+impl DialogueKind {
+    fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (DialogueKind::Conference, Lang::Nb) => "dialogkonferanse",
+            (DialogueKind::OneToOneMeetings, Lang::Nb) => "en-til-en-møter",
+            (DialogueKind::WrittenInput, Lang::Nb) => "skriftlige innspill",
+            (DialogueKind::Conference, Lang::En) => "dialogue conference",
+            (DialogueKind::OneToOneMeetings, Lang::En) => "one-to-one meetings",
+            (DialogueKind::WrittenInput, Lang::En) => "written input",
+        }
+    }
+}
+
+/// Reads a time: RFC 3339 with an offset, or a local time (`2027-03-01T09:00`) in Europe/Oslo.
+/// Returns UTC.
+pub fn parse_time(field: &'static str, input: &str) -> Result<NaiveDateTime, Invalid> {
+    let value = input.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(value) {
+        return Ok(t.naive_utc());
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(value, format) {
+            return chrono_tz::Europe::Oslo
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.naive_utc())
+                .ok_or_else(|| {
+                    Invalid::new(
+                        field,
+                        format!("{field}: {value} does not exist in Norwegian time"),
+                    )
+                });
+        }
+    }
+    Err(Invalid::new(field, format!("{field} must be a time like 2027-03-01T09:00 (Norwegian time) or 2027-03-01T09:00:00+01:00")))
+}
+
+fn oslo(t: NaiveDateTime) -> String {
+    chrono_tz::Europe::Oslo
+        .from_utc_datetime(&t)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// A new event, as given.
+#[derive(Debug, Clone, Default)]
+pub struct NewDialogue {
+    pub kind: String,
+    pub title: String,
+    pub agenda: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub response_deadline: String,
+    pub capacity: Option<i64>,
+    pub language: Option<String>,
+}
+
+fn require_buyer(
+    conn: &mut DbConn,
+    caller: &Caller,
+    process_id: &str,
+) -> Result<crate::db::processes::ProcessRow, ApiError> {
+    let process = processes::get(conn, process_id)?;
+    if !matches!(
+        processes::standing(conn, caller, &process)?,
+        Standing::Lead | Standing::Buyer
+    ) {
+        return Err(ApiError::forbidden("only the process's buyers can do this"));
+    }
+    Ok(process)
+}
+
+/// Creates a dialogue event (the process's buyers, in the market-dialogue phase).
+pub fn create(
+    conn: &mut DbConn,
+    caller: &Caller,
+    process_id: &str,
+    new: NewDialogue,
+) -> Result<DialogueRow, ApiError> {
+    let process = require_buyer(conn, caller, process_id)?;
+    if process.phase != "market_dialogue" {
+        return Err(ApiError::conflict(
+            None,
+            format!(
+                "the process is in {}; move it to market_dialogue first",
+                process.phase
+            ),
+        ));
+    }
+    let kind = DialogueKind::parse(new.kind.trim())?;
+    let starts_at = parse_time("starts_at", &new.starts_at)?;
+    let ends_at = parse_time("ends_at", &new.ends_at)?;
+    let deadline = parse_time("response_deadline", &new.response_deadline)?;
+    if ends_at <= starts_at {
+        return Err(Invalid::new("ends_at", "ends_at must be after starts_at").into());
+    }
+    if deadline > ends_at {
+        return Err(Invalid::new(
+            "response_deadline",
+            "response_deadline must be before the event ends",
+        )
+        .into());
+    }
+    let place = new
+        .place
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| domain::text("place", &p, 500))
+        .transpose()?;
+    let online_url = new
+        .online_url
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| {
+            domain::Website::parse(&u)
+                .map(|w| w.as_str().to_owned())
+                .map_err(|_| {
+                    Invalid::new(
+                        "online_url",
+                        "online_url must be an address like https://meet.example.no/abc",
+                    )
+                })
+        })
+        .transpose()?;
+    if place.is_none() && online_url.is_none() && kind != DialogueKind::WrittenInput {
+        return Err(Invalid::new("place", "give a place or an online link").into());
+    }
+    if new.capacity.is_some_and(|c| c < 1) {
+        return Err(Invalid::new("capacity", "capacity must be 1 or more").into());
+    }
+    let language = match new.language.as_deref().map(str::trim) {
+        None | Some("") | Some("nb") => "nb",
+        Some("en") => "en",
+        Some(_) => return Err(Invalid::new("language", "language must be nb or en").into()),
+    };
+    let now = db::now();
+    let row = DialogueRow {
+        id: db::new_id(),
+        process_id: process_id.to_owned(),
+        kind: kind.as_str().to_owned(),
+        title: domain::text("title", &new.title, 200)?,
+        agenda: domain::text("agenda", &new.agenda, 20_000)?,
+        starts_at,
+        ends_at,
+        place,
+        online_url,
+        response_deadline: deadline,
+        capacity: new.capacity,
+        language: language.to_owned(),
+        created_by: Some(caller.account.id.clone()),
+        created_at: now,
+        updated_at: now,
+    };
+    db::write_tx(conn, |conn| {
+        q::insert(conn, &row)?;
+        crate::audit::record(
+            conn,
+            caller,
+            "dialogue",
+            &row.id,
+            Some(process_id),
+            "created",
+            None::<&()>,
+            Some(&row),
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(row)
+}
+
+/// Loads an event or answers 404.
+pub fn get(conn: &mut DbConn, id: &str) -> Result<DialogueRow, ApiError> {
+    q::find(conn, id)?.ok_or_else(|| ApiError::not_found("no dialogue event has this id"))
+}
+
+/// Whom to invite.
+#[derive(Debug, Clone)]
+pub enum Invitees {
+    /// These suppliers or clusters.
+    Suppliers(Vec<String>),
+    /// The organisations behind the N best capabilities for the process's needs.
+    FromMatches(usize),
+    /// The suppliers the lead accepted from clusters' proposals.
+    FromProposals,
+}
+
+/// What happened to one supplier.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct InviteOutcome {
+    pub supplier_id: String,
+    /// `queued`, or why not: `already_invited`, `unsubscribed`, `no_contact_email`.
+    pub result: String,
+    pub invitation_id: Option<String>,
+}
+
+/// The SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Invites suppliers: each gets one invitation and one email, written together; a supplier
+/// already invited gets no second email, and an unsubscribed address none at all.
+pub fn invite(
+    conn: &mut DbConn,
+    caller: &Caller,
+    settings: &Settings,
+    index: &SearchIndex,
+    id: &str,
+    who: Invitees,
+) -> Result<Vec<InviteOutcome>, ApiError> {
+    let dialogue = get(conn, id)?;
+    let process = require_buyer(conn, caller, &dialogue.process_id)?;
+    let supplier_ids: Vec<String> = match who {
+        Invitees::Suppliers(ids) => {
+            if ids.is_empty() {
+                return Err(Invalid::new("supplier_ids", "give the suppliers to invite").into());
+            }
+            let mut out = Vec::new();
+            for raw in ids {
+                let sid = uuid::Uuid::parse_str(raw.trim())
+                    .map(|u| u.to_string())
+                    .map_err(|_| {
+                        Invalid::new("supplier_ids", format!("{raw} is not an organisation id"))
+                    })?;
+                let org = organisations::find(conn, &sid)?.ok_or_else(|| {
+                    Invalid::new("supplier_ids", format!("no organisation has the id {sid}"))
+                })?;
+                if org.kind == OrgKind::Buyer.as_str() {
+                    return Err(Invalid::new(
+                        "supplier_ids",
+                        format!("{} is a buyer; invite suppliers and clusters", org.name),
+                    )
+                    .into());
+                }
+                if !out.contains(&sid) {
+                    out.push(sid);
+                }
+            }
+            out
+        }
+        Invitees::FromMatches(n) => {
+            if !(1..=500).contains(&n) {
+                return Err(
+                    Invalid::new("from_matches", "from_matches must be between 1 and 500").into(),
+                );
+            }
+            let mut best: BTreeMap<String, f32> = BTreeMap::new();
+            let filters = Filters {
+                doc_type: Some(DocType::Capability),
+                open_only: true,
+                ..Filters::default()
+            };
+            for need in crate::db::processes::needs_of(conn, &process.id)? {
+                for m in matching::matches(index, &Indexable::need(&need, "buyer"), &filters, n)? {
+                    let e = best.entry(m.organisation_id).or_insert(0.0);
+                    *e = e.max(m.score);
+                }
+            }
+            let mut ranked: Vec<(String, f32)> = best.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            ranked.into_iter().take(n).map(|(id, _)| id).collect()
+        }
+        Invitees::FromProposals => crate::db::processes::proposals(conn, &process.id, None)?
+            .into_iter()
+            .filter(|p| p.status == "accepted")
+            .map(|p| p.supplier_id)
+            .fold(Vec::new(), |mut acc, s| {
+                if !acc.contains(&s) {
+                    acc.push(s);
+                }
+                acc
+            }),
+    };
+    let buyers: Vec<String> = crate::db::processes::buyers(conn, &process.id)?
+        .into_iter()
+        .filter(|(b, _)| b.status == "lead" || b.status == "accepted")
+        .map(|(_, name)| name)
+        .collect();
+    let mut outcomes = Vec::new();
+    for sid in supplier_ids {
+        outcomes.push(invite_one(
+            conn,
+            caller,
+            settings,
+            &dialogue,
+            &buyers.join(", "),
+            &sid,
+        )?);
+    }
+    Ok(outcomes)
+}
+
+fn invite_one(
+    conn: &mut DbConn,
+    caller: &Caller,
+    settings: &Settings,
+    d: &DialogueRow,
+    buyers: &str,
+    supplier_id: &str,
+) -> Result<InviteOutcome, ApiError> {
+    let outcome = |result: &str, invitation_id: Option<String>| InviteOutcome {
+        supplier_id: supplier_id.to_owned(),
+        result: result.to_owned(),
+        invitation_id,
+    };
+    if let Some(existing) = q::invitation_of(conn, &d.id, supplier_id)? {
+        return Ok(outcome("already_invited", Some(existing.id)));
+    }
+    let Some(org) = organisations::find(conn, supplier_id)? else {
+        return Ok(outcome("no_contact_email", None));
+    };
+    let Some(email) = org.contact_email.clone() else {
+        return Ok(outcome("no_contact_email", None));
+    };
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let now = db::now();
+    let unsubscribed = q::is_unsubscribed(conn, &email)?;
+    let invitation = InvitationRow {
+        id: db::new_id(),
+        dialogue_id: d.id.clone(),
+        supplier_id: supplier_id.to_owned(),
+        email: email.clone(),
+        token_hash: token_hash(&token),
+        status: if unsubscribed {
+            "unsubscribed"
+        } else {
+            "queued"
+        }
+        .to_owned(),
+        failure: unsubscribed.then(|| "the address has asked for no more invitations".to_owned()),
+        created_at: now,
+        updated_at: now,
+    };
+    let lang = if d.language == "en" {
+        Lang::En
+    } else {
+        Lang::Nb
+    };
+    let kind = DialogueKind::parse(&d.kind).map_err(|e| ApiError::internal(e.to_string()))?;
+    let host = url::Url::parse(&settings.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "innolift".into());
+    let outbox_id = db::new_id();
+    let answer_url = format!("{}/rsvp/{token}", settings.public_url);
+    let place = [d.place.clone(), d.online_url.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rendered = mail::render_invitation(&mail::Invitation {
+        lang,
+        from: settings.mail_from.clone(),
+        to: email.clone(),
+        message_id: format!("<invitation-{}@{host}>", invitation.id),
+        supplier: org.name.clone(),
+        buyers: buyers.to_owned(),
+        kind: kind.label(lang).to_owned(),
+        title: d.title.clone(),
+        agenda: d.agenda.clone(),
+        starts: oslo(d.starts_at),
+        ends: oslo(d.ends_at),
+        place: place.clone(),
+        deadline: oslo(d.response_deadline),
+        answer_url: answer_url.clone(),
+        unsubscribe_url: format!("{}/unsubscribe/{token}", settings.public_url),
+        calendar: calendar::ics(&calendar::Event {
+            uid: &format!("dialogue-{}@{host}", d.id),
+            title: &d.title,
+            description: &format!("{}\n\n{answer_url}", d.agenda),
+            location: &place,
+            url: &answer_url,
+            starts_at: d.starts_at,
+            ends_at: d.ends_at,
+            created_at: d.created_at,
+        }),
+    })
+    .map_err(|e| ApiError::validation("supplier_ids", format!("cannot write to {email}: {e}")))?;
+    let message = OutboxRow {
+        id: outbox_id,
+        kind: "invitation".into(),
+        invitation_id: Some(invitation.id.clone()),
+        dialogue_id: Some(d.id.clone()),
+        recipient: email,
+        subject: rendered.subject,
+        message_id: format!("<invitation-{}@{host}>", invitation.id),
+        body: Some(rendered.body),
+        sha256: rendered.sha256,
+        status: "queued".into(),
+        attempts: 0,
+        next_attempt_at: now,
+        claimed_until: None,
+        last_error: None,
+        sent_at: None,
+        created_at: now,
+    };
+    let result = db::write_tx(conn, |conn| {
+        q::insert_invitation(conn, &invitation)?;
+        if !unsubscribed {
+            q::enqueue(conn, &message)?;
+        }
+        crate::audit::record(
+            conn,
+            caller,
+            "invitation",
+            &invitation.id,
+            Some(&d.process_id),
+            "invited",
+            None::<&()>,
+            Some(&invitation),
+        )?;
+        Ok::<_, ApiError>(())
+    });
+    match result {
+        // Invited by someone else at the same moment: still one invitation, one email.
+        Err(e) if e.is_unique_violation() => Ok(outcome(
+            "already_invited",
+            q::invitation_of(conn, &d.id, supplier_id)?.map(|i| i.id),
+        )),
+        Err(e) => Err(e),
+        Ok(()) => Ok(outcome(
+            if unsubscribed {
+                "unsubscribed"
+            } else {
+                "queued"
+            },
+            Some(invitation.id),
+        )),
+    }
+}
+
+/// Unsubscribes the address of the invitation with this token. Returns the address.
+pub fn unsubscribe(conn: &mut DbConn, token: &str) -> Result<Option<String>, ApiError> {
+    let Some(invitation) = q::invitation_by_token_hash(conn, &token_hash(token))? else {
+        return Ok(None);
+    };
+    db::write_tx(conn, |conn| {
+        q::unsubscribe(conn, &invitation.email)?;
+        q::set_invitation_status(
+            conn,
+            &invitation.id,
+            "unsubscribed",
+            Some("the address asked for no more invitations"),
+            &["answered"],
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(Some(invitation.email))
+}

@@ -1,0 +1,211 @@
+//! The outbox worker: sends queued emails over SMTP, one thread per process. Every message is
+//! claimed before it is sent and marked right after, so a crash resends at most the message that
+//! was in flight, and two nodes never send the same one. Temporary failures (4xx replies, refused
+//! connections, timeouts) are retried with growing delays; permanent ones (5xx) fail with the
+//! reason kept for the buyer.
+
+use std::sync::{mpsc, Arc, Mutex, Weak};
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{SmtpTransport, Transport};
+
+use crate::db::{self, dialogues as q, Db};
+use crate::settings::{Settings, SmtpTls};
+
+/// How long a claimed message is reserved for the worker that claimed it.
+const CLAIM: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+/// Each send's limit (connecting, and every read and write of the conversation).
+const SEND_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the worker sleeps when nobody wakes it.
+const POLL: Duration = Duration::from_millis(500);
+
+/// The handle that wakes the worker when mail is queued.
+#[derive(Default)]
+pub struct Mailer {
+    kick: Mutex<Option<mpsc::Sender<()>>>,
+}
+
+impl Mailer {
+    /// Wakes the worker.
+    pub fn notify(&self) {
+        if let Some(tx) = self.kick.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The delay before attempt `attempts + 1`: 1, 2, 4 … seconds, at most five minutes.
+pub fn backoff(attempts: i64) -> chrono::TimeDelta {
+    chrono::TimeDelta::seconds(1i64 << attempts.clamp(0, 10)).min(chrono::TimeDelta::minutes(5))
+}
+
+fn transport(settings: &Settings) -> anyhow::Result<SmtpTransport> {
+    let smtp = &settings.smtp;
+    let mut builder = SmtpTransport::builder_dangerous(smtp.host.clone())
+        .port(smtp.port)
+        .timeout(Some(SEND_TIMEOUT));
+    builder = match smtp.tls {
+        SmtpTls::None => builder.tls(Tls::None),
+        SmtpTls::StartTls => builder.tls(Tls::Required(TlsParameters::new(smtp.host.clone())?)),
+        SmtpTls::Tls => builder.tls(Tls::Wrapper(TlsParameters::new(smtp.host.clone())?)),
+    };
+    if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    Ok(builder.build())
+}
+
+/// Starts the worker. It stops when the mailer handle is dropped.
+pub fn start(
+    mailer: &Arc<Mailer>,
+    db: Db,
+    settings: Settings,
+) -> anyhow::Result<std::thread::JoinHandle<()>> {
+    let (tx, rx) = mpsc::channel();
+    *mailer.kick.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+    let weak = Arc::downgrade(mailer);
+    let transport = transport(&settings)?;
+    let from: Mailbox = settings.mail_from.parse()?;
+    Ok(std::thread::Builder::new()
+        .name("outbox".into())
+        .spawn(move || run(weak, db, transport, from, rx))?)
+}
+
+fn run(
+    weak: Weak<Mailer>,
+    db: Db,
+    transport: SmtpTransport,
+    from: Mailbox,
+    rx: mpsc::Receiver<()>,
+) {
+    loop {
+        match rx.recv_timeout(POLL) {
+            Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        if weak.upgrade().is_none() {
+            return;
+        }
+        // Send until nothing is due, then wait again.
+        loop {
+            match send_due(&db, &transport, &from) {
+                Ok(0) => break,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "the outbox worker failed; retrying"
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Sends what is due now. Returns how many it tried.
+pub fn send_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> anyhow::Result<usize> {
+    let mut conn = db.get()?;
+    let now = db::now();
+    let due = q::due(&mut conn, now, 100)?;
+    let mut tried = 0;
+    for message in due {
+        if !q::claim(&mut conn, &message.id, now, now + CLAIM)? {
+            continue;
+        }
+        tried += 1;
+        let Some(body) = &message.body else {
+            q::mark_attempt_failed(&mut conn, &message.id, "the message body is missing", None)?;
+            continue;
+        };
+        let envelope = message
+            .recipient
+            .parse()
+            .map_err(anyhow::Error::from)
+            .and_then(|to| {
+                Envelope::new(Some(from.email.clone()), vec![to]).map_err(anyhow::Error::from)
+            });
+        let envelope = match envelope {
+            Ok(e) => e,
+            Err(e) => {
+                q::mark_attempt_failed(
+                    &mut conn,
+                    &message.id,
+                    &format!("bad address {}: {e}", message.recipient),
+                    None,
+                )?;
+                fail_invitation(
+                    &mut conn,
+                    message.invitation_id.as_deref(),
+                    &format!("bad address: {e}"),
+                )?;
+                continue;
+            }
+        };
+        match transport.send_raw(&envelope, body.as_bytes()) {
+            Ok(_) => {
+                q::mark_sent(&mut conn, &message.id)?;
+                if let Some(inv) = &message.invitation_id {
+                    q::set_invitation_status(
+                        &mut conn,
+                        inv,
+                        "sent",
+                        None,
+                        &["answered", "unsubscribed"],
+                    )?;
+                }
+                tracing::info!(id = %message.id, kind = %message.kind, "email sent");
+            }
+            Err(e) if e.is_permanent() => {
+                let reason = format!("the mail server refused it: {e}");
+                q::mark_attempt_failed(&mut conn, &message.id, &reason, None)?;
+                fail_invitation(&mut conn, message.invitation_id.as_deref(), &reason)?;
+                tracing::warn!(id = %message.id, error = %e, "email failed for good");
+            }
+            Err(e) => {
+                let retry_at = db::now() + backoff(message.attempts);
+                q::mark_attempt_failed(
+                    &mut conn,
+                    &message.id,
+                    &format!("temporary failure, retrying: {e}"),
+                    Some(retry_at),
+                )?;
+                tracing::info!(id = %message.id, error = %e, "email will be retried");
+            }
+        }
+    }
+    Ok(tried)
+}
+
+fn fail_invitation(
+    conn: &mut db::DbConn,
+    invitation: Option<&str>,
+    reason: &str,
+) -> diesel::QueryResult<()> {
+    match invitation {
+        Some(id) => q::set_invitation_status(
+            conn,
+            id,
+            "failed",
+            Some(reason),
+            &["answered", "unsubscribed"],
+        ),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_and_stop_at_five_minutes() {
+        assert_eq!(backoff(0), chrono::TimeDelta::seconds(1));
+        assert_eq!(backoff(3), chrono::TimeDelta::seconds(8));
+        assert_eq!(backoff(50), chrono::TimeDelta::minutes(5));
+    }
+}

@@ -1,0 +1,492 @@
+//! Dialogue invitations delivered over SMTP to a real local server (aiosmtpd from PyPI).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::helpers::{error_of, need_body, spawn_app_with, Backend, TestApp, TestUser};
+
+/// A local SMTP server that stores what it receives in a maildir.
+pub struct SmtpServer {
+    child: Option<Child>,
+    pub port: u16,
+    pub maildir: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl SmtpServer {
+    /// A server not yet started, with its port chosen.
+    pub fn unstarted() -> SmtpServer {
+        let maildir = tempfile::tempdir().unwrap();
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(maildir.path().join(sub)).unwrap();
+        }
+        SmtpServer {
+            child: None,
+            port: free_port(),
+            maildir,
+        }
+    }
+
+    /// Starts aiosmtpd, or returns false when it is not installed (a failure under CI=true).
+    pub fn start(&mut self) -> bool {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(self.maildir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(child) = child else { return missing() };
+        self.child = Some(child);
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return true;
+            }
+            if let Some(Ok(Some(_))) = self.child.as_mut().map(Child::try_wait) {
+                return missing();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("aiosmtpd did not start");
+    }
+
+    /// The messages received so far.
+    pub fn messages(&self) -> Vec<String> {
+        let dir: PathBuf = self.maildir.path().join("new");
+        let mut out: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// Waits until `n` messages have arrived.
+    pub async fn wait_for(&self, n: usize, within: Duration) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let messages = self.messages();
+            if messages.len() >= n || started.elapsed() > within {
+                return messages;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+fn missing() -> bool {
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("aiosmtpd is not installed and CI=true; install it with: pip install aiosmtpd");
+    }
+    eprintln!("skipping: aiosmtpd is not installed (pip install aiosmtpd)");
+    false
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+async fn app_with_mail(backend: Backend, smtp: &SmtpServer) -> Option<TestApp> {
+    let port = smtp.port;
+    spawn_app_with(backend, move |s| {
+        s.smtp.host = "127.0.0.1".into();
+        s.smtp.port = port;
+        s.mail_from = "innolift <noreply@innolift.test>".into();
+        s.public_url = "https://innolift.test".into();
+    })
+    .await
+}
+
+/// A buyer with a process in market dialogue and an event in it.
+async fn event(app: &TestApp, seed: u32) -> (TestUser, String, String) {
+    let buyer = app.register("b@kommune.no", seed, "buyer").await;
+    let need = app
+        .need(
+            &buyer.token,
+            need_body(
+                "Elektriske ferjer",
+                "Vi trenger elektriske ferjer med lading ved kai.",
+            ),
+        )
+        .await;
+    let process: Value = app.post("/api/v1/processes", &json!({"title": "Ferjeprosessen", "description": "d", "need_ids": [need["id"]], "procedure": "innovation_partnership"}), Some(&buyer.token)).await.json().await.unwrap();
+    let pid = process["id"].as_str().unwrap().to_owned();
+    let body = json!({"kind": "conference", "title": "Dialogkonferanse om elektriske ferjer", "agenda": "09:00 Velkommen\n10:00 Behovet", "starts_at": "2027-03-01T09:00", "ends_at": "2027-03-01T12:00", "place": "Rådhuset, Bergen", "response_deadline": "2027-02-20T16:00"});
+    let (code, _) = error_of(
+        app.post(
+            &format!("/api/v1/processes/{pid}/dialogues"),
+            &body,
+            Some(&buyer.token),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(
+        code, "conflict",
+        "events belong to the market-dialogue phase"
+    );
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/processes/{pid}/phase"),
+            &json!({"to": "market_dialogue"}),
+            Some(&buyer.token)
+        )
+        .await
+        .status(),
+        200
+    );
+    let res = app
+        .post(
+            &format!("/api/v1/processes/{pid}/dialogues"),
+            &body,
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let dialogue: Value = res.json().await.unwrap();
+    assert_eq!(
+        dialogue["starts_at"], "2027-03-01T08:00:00Z",
+        "Norwegian winter time is UTC+1"
+    );
+    (buyer, pid, dialogue["id"].as_str().unwrap().to_owned())
+}
+
+async fn supplier_with_email(app: &TestApp, email: &str, seed: u32) -> TestUser {
+    let s = app.register(email, seed, "supplier").await;
+    let res = app
+        .patch(
+            &format!("/api/v1/organisations/{}", s.organisation_id),
+            &json!({"contact_email": email}),
+            &s.token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    s
+}
+
+/// A header's value, with folded lines joined.
+fn header(message: &str, name: &str) -> Option<String> {
+    let head = message
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .replace("\r\n", "\n")
+        .replace("\n ", " ")
+        .replace("\n\t", " ");
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_owned))
+}
+
+async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, _pid, did) = event(&app, 800).await;
+    let s1 = supplier_with_email(&app, "salg@verft.no", 801).await;
+    let s2 = app.register("ingen@epost.no", 802, "supplier").await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [s1.organisation_id, s2.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let outcome: Value = res.json().await.unwrap();
+    let results: Vec<&str> = outcome["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, vec!["queued", "no_contact_email"]);
+
+    let messages = smtp.wait_for(1, Duration::from_secs(10)).await;
+    if messages.is_empty() {
+        let record: Value = app
+            .get(
+                &format!("/api/v1/dialogues/{did}/record"),
+                Some(&buyer.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        panic!("nothing arrived; the record says {record}");
+    }
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert_eq!(header(m, "To").as_deref(), Some("salg@verft.no"));
+    assert!(
+        header(m, "Subject").is_some_and(|s| s.contains("Invitasjon") || s.contains("=?utf-8?")),
+        "{m}"
+    );
+    assert!(header(m, "Message-ID")
+        .is_some_and(|id| id.starts_with("<invitation-") && id.ends_with("@innolift.test>")));
+    assert!(header(m, "List-Unsubscribe")
+        .is_some_and(|v| v.starts_with("<https://innolift.test/unsubscribe/")));
+    assert_eq!(
+        header(m, "List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(m.contains("Content-Type: text/calendar"), "{m}");
+    assert!(m.contains("multipart/alternative"));
+    let unsubscribe = header(m, "List-Unsubscribe").unwrap();
+    let token: String = unsubscribe
+        .split("/unsubscribe/")
+        .nth(1)
+        .expect("an unsubscribe link")
+        .chars()
+        .take(64)
+        .collect();
+    assert_eq!(token.len(), 64);
+
+    // The same supplier again: no second email.
+    let again: Value = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [s1.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["items"][0]["result"], "already_invited");
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(smtp.messages().len(), 1, "no second email");
+
+    let list: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["status"], "sent");
+    error_of(
+        app.get(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            Some(&s1.token),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let record: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/record"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(record["items"][0]["recipient"], "salg@verft.no");
+    assert_eq!(record["items"][0]["status"], "sent");
+    assert_eq!(record["items"][0]["sha256"].as_str().unwrap().len(), 64);
+    error_of(
+        app.get(&format!("/api/v1/dialogues/{did}/record"), Some(&s1.token))
+            .await,
+        403,
+    )
+    .await;
+
+    // The public page of the event needs no sign-in.
+    assert_eq!(
+        app.get(&format!("/api/v1/dialogues/{did}"), None)
+            .await
+            .status(),
+        200
+    );
+
+    // One-click unsubscribe; later invitations to that address are not sent, and say why.
+    let bad = app
+        .client
+        .post(app.url("/unsubscribe/not-a-token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 404);
+    let res = app
+        .client
+        .post(app.url(&format!("/unsubscribe/{token}")))
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let list: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["status"], "unsubscribed");
+    let body = json!({"kind": "written_input", "title": "Skriftlige innspill", "agenda": "Send innspill.", "starts_at": "2027-04-01T09:00", "ends_at": "2027-04-15T16:00", "response_deadline": "2027-04-10T16:00"});
+    let pid = _pid;
+    let second: Value = app
+        .post(
+            &format!("/api/v1/processes/{pid}/dialogues"),
+            &body,
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let out: Value = app
+        .post(
+            &format!(
+                "/api/v1/dialogues/{}/invitations",
+                second["id"].as_str().unwrap()
+            ),
+            &json!({"supplier_ids": [s1.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(out["items"][0]["result"], "unsubscribed");
+    actix_web::rt::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(smtp.messages().len(), 1);
+}
+
+async fn mail_queued_while_the_server_is_down_arrives_once_it_is_up(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, _pid, did) = event(&app, 810).await;
+    // 200 suppliers, written straight to the database: registering each through the API would
+    // spend the test's time on password hashing.
+    let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..200u32 {
+        let nr = crate::helpers::orgnr(2000 + i);
+        let now = innolift::db::now();
+        let row = innolift::db::organisations::OrganisationRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            kind: "supplier".into(),
+            search_key: format!("lev {nr}"),
+            orgnr: nr,
+            name: format!("Leverandør {i}"),
+            website: None,
+            contact_email: Some(format!("post{i}@lev{i}.no")),
+            sector: None,
+            county: None,
+            size: None,
+            created_at: now,
+            updated_at: now,
+        };
+        innolift::db::organisations::insert(&mut conn, &row).unwrap();
+        ids.push(row.id);
+    }
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": ids}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    actix_web::rt::time::sleep(Duration::from_secs(2)).await;
+    let list: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "queued"),
+        "nothing is sent while the server is down"
+    );
+    if !smtp.start() {
+        return;
+    }
+    let messages = smtp.wait_for(200, Duration::from_secs(30)).await;
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    let messages = if messages.len() == 200 {
+        smtp.messages()
+    } else {
+        messages
+    };
+    let mut recipients: Vec<String> = messages.iter().filter_map(|m| header(m, "To")).collect();
+    recipients.sort();
+    let count = recipients.len();
+    recipients.dedup();
+    assert_eq!(count, 200, "every invitation arrived");
+    assert_eq!(recipients.len(), 200, "none twice");
+}
+
+mod delivery {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        invitations_are_delivered_once_with_calendar_and_unsubscribe(Backend::Sqlite).await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        invitations_are_delivered_once_with_calendar_and_unsubscribe(Backend::Postgres).await;
+    }
+}
+
+mod server_down {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        mail_queued_while_the_server_is_down_arrives_once_it_is_up(Backend::Sqlite).await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        mail_queued_while_the_server_is_down_arrives_once_it_is_up(Backend::Postgres).await;
+    }
+}
