@@ -68,6 +68,11 @@ pub fn parse_time(field: &'static str, input: &str) -> Result<NaiveDateTime, Inv
     Err(Invalid::new(field, format!("{field} must be a time like 2027-03-01T09:00 (Norwegian time) or 2027-03-01T09:00:00+01:00")))
 }
 
+/// A UTC time as Norwegian local time, `dd.mm.yyyy hh:mm`.
+pub fn format_oslo(t: NaiveDateTime) -> String {
+    oslo(t)
+}
+
 fn oslo(t: NaiveDateTime) -> String {
     chrono_tz::Europe::Oslo
         .from_utc_datetime(&t)
@@ -361,6 +366,10 @@ fn invite_one(
         }
         .to_owned(),
         failure: unsubscribed.then(|| "the address has asked for no more invitations".to_owned()),
+        answer: None,
+        attendees: None,
+        comment: None,
+        answered_at: None,
         created_at: now,
         updated_at: now,
     };
@@ -479,4 +488,128 @@ pub fn unsubscribe(conn: &mut DbConn, token: &str) -> Result<Option<String>, Api
         Ok::<_, ApiError>(())
     })?;
     Ok(Some(invitation.email))
+}
+
+string_enum!(
+    /// A supplier's answer to an invitation.
+    Answer, "answer", {
+        /// Will attend.
+        Attending => "attending",
+        /// Interested, but cannot attend.
+        InterestedCannotAttend => "interested_cannot_attend",
+        /// Not relevant for us.
+        NotRelevant => "not_relevant",
+    }
+);
+
+/// The invitation and event behind an answer token, if the token is well formed and known.
+pub fn lookup(
+    conn: &mut DbConn,
+    token: &str,
+) -> Result<Option<(InvitationRow, DialogueRow)>, ApiError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let Some(invitation) = q::invitation_by_token_hash(conn, &token_hash(token))? else {
+        return Ok(None);
+    };
+    let dialogue = get(conn, &invitation.dialogue_id)?;
+    Ok(Some((invitation, dialogue)))
+}
+
+/// Records a supplier's answer through its link, until the deadline, and queues a confirmation.
+pub fn answer(
+    conn: &mut DbConn,
+    settings: &Settings,
+    token: &str,
+    answer: &str,
+    attendees: Option<&str>,
+    comment: Option<&str>,
+) -> Result<(InvitationRow, DialogueRow), ApiError> {
+    let (invitation, dialogue) =
+        lookup(conn, token)?.ok_or_else(|| ApiError::not_found("the link is not valid"))?;
+    if db::now() > dialogue.response_deadline {
+        return Err(ApiError::conflict(
+            None,
+            "the deadline for answers has passed",
+        ));
+    }
+    let answer = Answer::parse(answer.trim())?;
+    let attendees = match attendees.map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(
+            a.parse::<i64>()
+                .ok()
+                .filter(|n| (0..=100).contains(n))
+                .ok_or_else(|| {
+                    Invalid::new("attendees", "attendees must be a number from 0 to 100")
+                })?,
+        ),
+    };
+    if answer == Answer::Attending && attendees.unwrap_or(0) < 1 {
+        return Err(Invalid::new("attendees", "say how many will attend").into());
+    }
+    let comment = comment
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| domain::text("comment", c, 5000))
+        .transpose()?;
+    let host = url::Url::parse(&settings.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "innolift".into());
+    let (subject, text) = if dialogue.language == "en" {
+        (format!("Answer received: {}", dialogue.title), format!("We have your answer to \"{}\": {}.\n\nYou can change it until {} through the same link:\n{}/rsvp/{token}\n", dialogue.title, answer.as_str().replace('_', " "), oslo(dialogue.response_deadline), settings.public_url))
+    } else {
+        let label = match answer {
+            Answer::Attending => "deltar",
+            Answer::InterestedCannotAttend => "interessert, men kan ikke delta",
+            Answer::NotRelevant => "ikke aktuelt",
+        };
+        (format!("Svar registrert: {}", dialogue.title), format!("Vi har registrert svaret ditt på «{}»: {label}.\n\nDu kan endre svaret til {} med den samme lenken:\n{}/rsvp/{token}\n", dialogue.title, oslo(dialogue.response_deadline), settings.public_url))
+    };
+    let outbox_id = db::new_id();
+    let message_id = format!("<confirmation-{outbox_id}@{host}>");
+    let rendered = mail::render_text(
+        &settings.mail_from,
+        &invitation.email,
+        &message_id,
+        &subject,
+        &text,
+    )
+    .map_err(ApiError::Internal)?;
+    let now = db::now();
+    db::write_tx(conn, |conn| {
+        q::set_answer(
+            conn,
+            &invitation.id,
+            answer.as_str(),
+            attendees,
+            comment.as_deref(),
+        )?;
+        q::enqueue(
+            conn,
+            &OutboxRow {
+                id: outbox_id.clone(),
+                kind: "confirmation".into(),
+                invitation_id: None,
+                dialogue_id: Some(dialogue.id.clone()),
+                recipient: invitation.email.clone(),
+                subject: rendered.subject.clone(),
+                message_id: message_id.clone(),
+                body: Some(rendered.body.clone()),
+                sha256: rendered.sha256.clone(),
+                status: "queued".into(),
+                attempts: 0,
+                next_attempt_at: now,
+                claimed_until: None,
+                last_error: None,
+                sent_at: None,
+                created_at: now,
+            },
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    let invitation = q::invitation_by_token_hash(conn, &token_hash(token))?
+        .ok_or_else(|| ApiError::internal("invitation vanished"))?;
+    Ok((invitation, dialogue))
 }

@@ -377,6 +377,249 @@ pub async fn unsubscribe(
     })
 }
 
+/// The answer form, as posted.
+#[derive(Debug, Deserialize)]
+pub struct RsvpForm {
+    pub answer: Option<String>,
+    pub attendees: Option<String>,
+    pub comment: Option<String>,
+}
+
+fn rsvp_form(
+    token: &str,
+    d: &DialogueRow,
+    inv: &crate::db::dialogues::InvitationRow,
+    error: Option<&str>,
+) -> String {
+    let esc = crate::mail::html_escape;
+    let checked = |v: &str| {
+        if inv.answer.as_deref() == Some(v) {
+            " checked"
+        } else {
+            ""
+        }
+    };
+    let place = [d.place.clone(), d.online_url.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{error}<p><strong>{kind}</strong>, {starts} – {ends} (norsk tid)<br>{place}</p><p style=\"white-space: pre-wrap\">{agenda}</p>\
+         <p>Svarfrist: {deadline}</p>\
+         <form method=\"post\" action=\"/rsvp/{token}\"><fieldset><legend>Ditt svar</legend>\
+         <p><input type=\"radio\" id=\"a1\" name=\"answer\" value=\"attending\"{c1}> <label for=\"a1\">Vi deltar</label></p>\
+         <p><input type=\"radio\" id=\"a2\" name=\"answer\" value=\"interested_cannot_attend\"{c2}> <label for=\"a2\">Interessert, men kan ikke delta</label></p>\
+         <p><input type=\"radio\" id=\"a3\" name=\"answer\" value=\"not_relevant\"{c3}> <label for=\"a3\">Ikke aktuelt for oss</label></p></fieldset>\
+         <p><label for=\"attendees\">Antall deltakere</label><br><input type=\"number\" min=\"0\" max=\"100\" id=\"attendees\" name=\"attendees\" value=\"{attendees}\"></p>\
+         <p><label for=\"comment\">Kommentar (ses bare av innkjøperne)</label><br><textarea id=\"comment\" name=\"comment\" rows=\"4\" cols=\"50\">{comment}</textarea></p>\
+         <p><button type=\"submit\">Send svar</button></p></form>",
+        error = error.map(|e| format!("<p role=\"alert\" style=\"color: #a00\">{}</p>", esc(e))).unwrap_or_default(),
+        kind = esc(&d.kind),
+        starts = esc(&crate::dialogues::format_oslo(d.starts_at)),
+        ends = esc(&crate::dialogues::format_oslo(d.ends_at)),
+        place = esc(&place),
+        agenda = esc(&d.agenda),
+        deadline = esc(&crate::dialogues::format_oslo(d.response_deadline)),
+        c1 = checked("attending"),
+        c2 = checked("interested_cannot_attend"),
+        c3 = checked("not_relevant"),
+        attendees = inv.attendees.map(|n| n.to_string()).unwrap_or_default(),
+        comment = esc(inv.comment.as_deref().unwrap_or("")),
+    )
+}
+
+fn not_found_page() -> HttpResponse {
+    page(actix_web::http::StatusCode::NOT_FOUND, "Ukjent lenke", "<p>Vi finner ikke denne invitasjonen. Bruk hele lenken fra e-posten, eller kontakt innkjøperen.</p>")
+}
+
+/// The answer page behind an invitation link. No sign-in: the link is the key.
+pub async fn rsvp_page(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let found = state.db.run(move |conn| service::lookup(conn, &t)).await?;
+    let Some((inv, d)) = found else {
+        return Ok(not_found_page());
+    };
+    if crate::db::now() > d.response_deadline {
+        return Ok(page(
+            actix_web::http::StatusCode::GONE,
+            &d.title,
+            "<p>Svarfristen er ute. Kontakt innkjøperen om du fortsatt vil svare.</p>",
+        ));
+    }
+    Ok(page(
+        actix_web::http::StatusCode::OK,
+        &d.title,
+        &rsvp_form(&token, &d, &inv, None),
+    ))
+}
+
+/// Receives the answer form.
+pub async fn rsvp_answer(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<RsvpForm>,
+) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
+    let f = form.into_inner();
+    let st = state.clone();
+    let t = token.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            let outcome = service::answer(
+                conn,
+                &st.settings,
+                &t,
+                f.answer.as_deref().unwrap_or(""),
+                f.attendees.as_deref(),
+                f.comment.as_deref(),
+            );
+            let found = service::lookup(conn, &t)?;
+            Ok::<_, ApiError>((outcome, found))
+        })
+        .await?;
+    Ok(match result {
+        (Ok((_, d)), _) => {
+            state.mailer.notify();
+            page(actix_web::http::StatusCode::OK, &d.title, "<p>Takk! Svaret ditt er registrert, og du får en bekreftelse på e-post. Du kan endre svaret med den samme lenken fram til fristen.</p>")
+        }
+        (Err(ApiError::Validation { message, .. }), Some((inv, d))) => page(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            &d.title,
+            &rsvp_form(&token, &d, &inv, Some(&message)),
+        ),
+        (Err(ApiError::Conflict { .. }), Some((_, d))) => page(
+            actix_web::http::StatusCode::GONE,
+            &d.title,
+            "<p>Svarfristen er ute.</p>",
+        ),
+        (Err(ApiError::NotFound(_)), _) | (_, None) => not_found_page(),
+        (Err(e), _) => return Err(e),
+    })
+}
+
+/// A supplier's answer, for the buyers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerView {
+    pub supplier_id: String,
+    pub supplier_name: Option<String>,
+    pub email: String,
+    pub answer: Option<String>,
+    pub attendees: Option<i64>,
+    pub comment: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// Answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Answers {
+    pub items: Vec<AnswerView>,
+}
+
+fn load_answers(
+    conn: &mut crate::db::DbConn,
+    caller: &Caller,
+    id: &str,
+) -> Result<Vec<AnswerView>, ApiError> {
+    let d = service::get(conn, id)?;
+    let process = crate::processes::get(conn, &d.process_id)?;
+    // Answers and comments are confidential to the process's buyers (and programme staff).
+    crate::processes::require_insider(conn, caller, &process)?;
+    let rows = crate::db::dialogues::invitations(conn, id)?;
+    let names = crate::db::organisations::names(
+        conn,
+        &rows
+            .iter()
+            .map(|r| r.supplier_id.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.answer.is_some())
+        .map(|r| AnswerView {
+            supplier_name: names.get(&r.supplier_id).cloned(),
+            supplier_id: r.supplier_id,
+            email: r.email,
+            answer: r.answer,
+            attendees: r.attendees,
+            comment: r.comment,
+            answered_at: r.answered_at.map(|t| t.and_utc()),
+        })
+        .collect())
+}
+
+/// The suppliers' answers (the process's buyers and programme staff).
+#[utoipa::path(get, path = "/api/v1/dialogues/{id}/answers", tag = "dialogues", security(("bearer" = [])),
+    responses((status = 200, body = Answers), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn answers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let items = state
+        .db
+        .run(move |conn| load_answers(conn, &caller, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(Answers { items }))
+}
+
+/// The answers as CSV, for a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/dialogues/{id}/answers.csv", tag = "dialogues", security(("bearer" = [])),
+    responses((status = 200, description = "text/csv", content_type = "text/csv"), (status = 403, body = ErrorBody)))]
+pub async fn answers_csv(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let items = state
+        .db
+        .run(move |conn| load_answers(conn, &caller, &id))
+        .await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "supplier_id",
+        "supplier_name",
+        "email",
+        "answer",
+        "attendees",
+        "comment",
+        "answered_at",
+    ]);
+    for a in &items {
+        // A leading =, +, - or @ would be a formula in a spreadsheet.
+        let safe = |s: &str| {
+            if s.starts_with(['=', '+', '-', '@']) {
+                format!("'{s}")
+            } else {
+                s.to_owned()
+            }
+        };
+        let _ = writer.write_record([
+            a.supplier_id.clone(),
+            safe(a.supplier_name.as_deref().unwrap_or("")),
+            a.email.clone(),
+            a.answer.clone().unwrap_or_default(),
+            a.attendees.map(|n| n.to_string()).unwrap_or_default(),
+            safe(a.comment.as_deref().unwrap_or("")),
+            a.answered_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        ]);
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"svar.csv\""))
+        .body(body))
+}
+
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{id}/dialogues", web::post().to(create))
@@ -384,11 +627,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dialogues/{id}/invitations", web::post().to(invite))
         .route("/dialogues/{id}/invitations", web::get().to(invitations))
         .route("/dialogues/{id}/record", web::get().to(record))
+        .route("/dialogues/{id}/answers", web::get().to(answers))
+        .route("/dialogues/{id}/answers.csv", web::get().to(answers_csv))
         .route("/admin/outbox", web::get().to(outbox));
 }
 
 /// Public routes outside the API.
 pub fn public_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
-        .route("/unsubscribe/{token}", web::post().to(unsubscribe));
+        .route("/unsubscribe/{token}", web::post().to(unsubscribe))
+        .route("/rsvp/{token}", web::get().to(rsvp_page))
+        .route("/rsvp/{token}", web::post().to(rsvp_answer));
 }

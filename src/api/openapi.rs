@@ -72,6 +72,8 @@ use super::{
         dialogues::invite,
         dialogues::invitations,
         dialogues::record,
+        dialogues::answers,
+        dialogues::answers_csv,
         dialogues::outbox,
     ),
     modifiers(&BearerAuth),

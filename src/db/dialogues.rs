@@ -39,6 +39,12 @@ pub struct InvitationRow {
     pub token_hash: String,
     pub status: String,
     pub failure: Option<String>,
+    /// `attending`, `interested_cannot_attend` or `not_relevant`.
+    pub answer: Option<String>,
+    pub attendees: Option<i64>,
+    /// Confidential to the process's buyers.
+    pub comment: Option<String>,
+    pub answered_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
@@ -294,6 +300,27 @@ pub fn unsubscribe(conn: &mut DbConn, email: &str) -> QueryResult<()> {
         .values((
             unsubscribes::email.eq(email),
             unsubscribes::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records a supplier's answer.
+pub fn set_answer(
+    conn: &mut DbConn,
+    id: &str,
+    answer: &str,
+    attendees: Option<i64>,
+    comment: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(invitations::table.find(id))
+        .set((
+            invitations::answer.eq(Some(answer)),
+            invitations::attendees.eq(attendees),
+            invitations::comment.eq(comment),
+            invitations::answered_at.eq(Some(super::now())),
+            invitations::status.eq("answered"),
+            invitations::updated_at.eq(super::now()),
         ))
         .execute(conn)
         .map(|_| ())

@@ -277,6 +277,10 @@ diesel::table! {
         token_hash -> Text,
         status -> Text,
         failure -> Nullable<Text>,
+        answer -> Nullable<Text>,
+        attendees -> Nullable<BigInt>,
+        comment -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

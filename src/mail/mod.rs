@@ -257,3 +257,28 @@ mod tests {
         assert_eq!(rendered.sha256.len(), 64);
     }
 }
+
+/// Renders a short text-only message (confirmations).
+pub fn render_text(
+    from: &str,
+    to: &str,
+    message_id: &str,
+    subject: &str,
+    text: &str,
+) -> anyhow::Result<Rendered> {
+    let subject = one_line(subject);
+    let message = Message::builder()
+        .from(from.parse::<Mailbox>()?)
+        .to(to.parse::<Mailbox>()?)
+        .subject(subject.clone())
+        .message_id(Some(message_id.to_owned()))
+        .header(ContentType::TEXT_PLAIN)
+        .body(text.to_owned())?;
+    let body = String::from_utf8(message.formatted())?;
+    let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
+    Ok(Rendered {
+        subject,
+        body,
+        sha256,
+    })
+}

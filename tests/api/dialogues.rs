@@ -387,6 +387,115 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
     assert_eq!(out["items"][0]["result"], "unsubscribed");
     actix_web::rt::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(smtp.messages().len(), 1);
+
+    // The supplier answers through its link, with no sign-in.
+    let page = app
+        .client
+        .get(app.url(&format!("/rsvp/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Dialogkonferanse om elektriske ferjer"));
+    let mut tampered = token.clone();
+    tampered.replace_range(0..1, if token.starts_with('a') { "b" } else { "a" });
+    for bad in [tampered.as_str(), "123", "'; drop table invitations; --"] {
+        let res = app
+            .client
+            .get(app.url(&format!("/rsvp/{}", bad.replace(' ', "%20"))))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "token {bad}");
+        assert!(res.text().await.unwrap().contains("Ukjent lenke"));
+    }
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{token}")))
+        .form(&[("answer", "maybe")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text().await.unwrap().contains("role=\"alert\""),
+        "a clear page says what is wrong"
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{token}")))
+        .form(&[
+            ("answer", "attending"),
+            ("attendees", "2"),
+            ("comment", "Vi tar med =SUM(A1) prototypen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let messages = smtp.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(messages.len(), 2, "a confirmation follows");
+    assert!(messages.iter().any(|m| header(m, "Subject")
+        .is_some_and(|s| s.contains("Svar registrert") || s.contains("=?utf-8?"))));
+
+    let answers: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/answers"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answers["items"][0]["answer"], "attending");
+    assert_eq!(answers["items"][0]["attendees"], 2);
+    error_of(
+        app.get(&format!("/api/v1/dialogues/{did}/answers"), Some(&s1.token))
+            .await,
+        403,
+    )
+    .await;
+    let other_buyer = app.register("annen@kommune.no", 809, "buyer").await;
+    error_of(
+        app.get(
+            &format!("/api/v1/dialogues/{did}/answers"),
+            Some(&other_buyer.token),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let csv = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/answers.csv"),
+            Some(&buyer.token),
+        )
+        .await;
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("supplier_id,supplier_name,email,answer"));
+    assert!(csv.contains("attending"));
+    let record: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/record"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        record["items"].as_array().unwrap().len(),
+        2,
+        "the invitation and the confirmation: {record}"
+    );
 }
 
 async fn mail_queued_while_the_server_is_down_arrives_once_it_is_up(backend: Backend) {

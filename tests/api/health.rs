@@ -89,6 +89,8 @@ on_both_databases! {
             ("get", "/api/v1/dialogues/{id}/invitations"),
             ("get", "/api/v1/dialogues/{id}/record"),
             ("get", "/api/v1/admin/outbox"),
+            ("get", "/api/v1/dialogues/{id}/answers"),
+            ("get", "/api/v1/dialogues/{id}/answers.csv"),
         ];
         for (method, path) in expected {
             assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");

@@ -27,6 +27,10 @@ CREATE TABLE invitations (
     token_hash TEXT NOT NULL UNIQUE,
     status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed', 'answered', 'unsubscribed')),
     failure TEXT,
+    answer TEXT CHECK (answer IN ('attending', 'interested_cannot_attend', 'not_relevant')),
+    attendees BIGINT,
+    comment TEXT,
+    answered_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
     UNIQUE (dialogue_id, supplier_id)
