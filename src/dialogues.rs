@@ -8,6 +8,7 @@ use chrono::{NaiveDateTime, TimeZone};
 use sha2::{Digest, Sha256};
 
 use crate::api::error::ApiError;
+use crate::auth::tokens::TokenKeys;
 use crate::auth::Caller;
 use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
 use crate::db::{self, organisations, DbConn};
@@ -238,10 +239,12 @@ pub fn token_hash(token: &str) -> String {
 
 /// Invites suppliers: each gets one invitation and one email, written together; a supplier
 /// already invited gets no second email, and an unsubscribed address none at all.
+#[allow(clippy::too_many_arguments)]
 pub fn invite(
     conn: &mut DbConn,
     caller: &Caller,
     settings: &Settings,
+    keys: &TokenKeys,
     index: &SearchIndex,
     id: &str,
     who: Invitees,
@@ -309,96 +312,116 @@ pub fn invite(
                 acc
             }),
     };
-    let buyers: Vec<String> = crate::db::processes::buyers(conn, &process.id)?
-        .into_iter()
-        .filter(|(b, _)| b.status == "lead" || b.status == "accepted")
-        .map(|(_, name)| name)
-        .collect();
+    let buyers = buyer_names(conn, &process.id)?;
     let mut outcomes = Vec::new();
     for sid in supplier_ids {
         outcomes.push(invite_one(
-            conn,
-            caller,
-            settings,
-            &dialogue,
-            &buyers.join(", "),
-            &sid,
+            conn, caller, settings, keys, &dialogue, &buyers, &sid,
         )?);
     }
     Ok(outcomes)
 }
 
-fn invite_one(
-    conn: &mut DbConn,
-    caller: &Caller,
+/// The buyers of a process, as named in emails: the lead and accepted buyers.
+fn buyer_names(conn: &mut DbConn, process_id: &str) -> Result<String, ApiError> {
+    Ok(crate::db::processes::buyers(conn, process_id)?
+        .into_iter()
+        .filter(|(b, _)| b.status == "lead" || b.status == "accepted")
+        .map(|(_, name)| name)
+        .collect::<Vec<_>>()
+        .join(", "))
+}
+
+fn host(settings: &Settings) -> String {
+    url::Url::parse(&settings.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "innolift".into())
+}
+
+/// A queued email row for a rendered message.
+fn outbox_row(
+    kind: &str,
+    invitation_id: Option<&str>,
+    dialogue_id: &str,
+    recipient: &str,
+    message_id: String,
+    rendered: mail::Rendered,
+) -> OutboxRow {
+    let now = db::now();
+    OutboxRow {
+        id: db::new_id(),
+        kind: kind.to_owned(),
+        invitation_id: invitation_id.map(str::to_owned),
+        dialogue_id: Some(dialogue_id.to_owned()),
+        recipient: recipient.to_owned(),
+        subject: rendered.subject,
+        message_id,
+        body: Some(rendered.body),
+        sha256: rendered.sha256,
+        status: "queued".into(),
+        attempts: 0,
+        next_attempt_at: now,
+        claimed_until: None,
+        last_error: None,
+        sent_at: None,
+        created_at: now,
+    }
+}
+
+/// The invitation email (or its reminder) for one invitation: the same text for everyone, with
+/// the invitee's own answer link.
+fn invitation_message(
     settings: &Settings,
+    keys: &TokenKeys,
     d: &DialogueRow,
     buyers: &str,
-    supplier_id: &str,
-) -> Result<InviteOutcome, ApiError> {
-    let outcome = |result: &str, invitation_id: Option<String>| InviteOutcome {
-        supplier_id: supplier_id.to_owned(),
-        result: result.to_owned(),
-        invitation_id,
-    };
-    if let Some(existing) = q::invitation_of(conn, &d.id, supplier_id)? {
-        return Ok(outcome("already_invited", Some(existing.id)));
-    }
-    let Some(org) = organisations::find(conn, supplier_id)? else {
-        return Ok(outcome("no_contact_email", None));
-    };
-    let Some(email) = org.contact_email.clone() else {
-        return Ok(outcome("no_contact_email", None));
-    };
-    let token = hex::encode(rand::random::<[u8; 32]>());
-    let now = db::now();
-    let unsubscribed = q::is_unsubscribed(conn, &email)?;
-    let invitation = InvitationRow {
-        id: db::new_id(),
-        dialogue_id: d.id.clone(),
-        supplier_id: supplier_id.to_owned(),
-        email: email.clone(),
-        token_hash: token_hash(&token),
-        status: if unsubscribed {
-            "unsubscribed"
-        } else {
-            "queued"
-        }
-        .to_owned(),
-        failure: unsubscribed.then(|| "the address has asked for no more invitations".to_owned()),
-        answer: None,
-        attendees: None,
-        comment: None,
-        answered_at: None,
-        created_at: now,
-        updated_at: now,
-    };
+    supplier_name: &str,
+    invitation_id: &str,
+    email: &str,
+    reminder: bool,
+) -> Result<OutboxRow, ApiError> {
     let lang = if d.language == "en" {
         Lang::En
     } else {
         Lang::Nb
     };
     let kind = DialogueKind::parse(&d.kind).map_err(|e| ApiError::internal(e.to_string()))?;
-    let host = url::Url::parse(&settings.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "innolift".into());
-    let outbox_id = db::new_id();
+    let host = host(settings);
+    let token = keys.link_token("rsvp", invitation_id);
     let answer_url = format!("{}/rsvp/{token}", settings.public_url);
     let place = [d.place.clone(), d.online_url.clone()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
+    let message_id = if reminder {
+        format!("<reminder-{invitation_id}@{host}>")
+    } else {
+        format!("<invitation-{invitation_id}@{host}>")
+    };
+    let title = if reminder {
+        format!(
+            "{}{}",
+            if lang == Lang::En {
+                "Reminder: "
+            } else {
+                "Påminnelse: "
+            },
+            d.title
+        )
+    } else {
+        d.title.clone()
+    };
     let rendered = mail::render_invitation(&mail::Invitation {
         lang,
         from: settings.mail_from.clone(),
-        to: email.clone(),
-        message_id: format!("<invitation-{}@{host}>", invitation.id),
-        supplier: org.name.clone(),
+        to: email.to_owned(),
+        message_id: message_id.clone(),
+        supplier: supplier_name.to_owned(),
         buyers: buyers.to_owned(),
         kind: kind.label(lang).to_owned(),
-        title: d.title.clone(),
+        title,
         agenda: d.agenda.clone(),
         starts: oslo(d.starts_at),
         ends: oslo(d.ends_at),
@@ -417,25 +440,61 @@ fn invite_one(
             created_at: d.created_at,
         }),
     })
-    .map_err(|e| ApiError::validation("supplier_ids", format!("cannot write to {email}: {e}")))?;
-    let message = OutboxRow {
-        id: outbox_id,
-        kind: "invitation".into(),
-        invitation_id: Some(invitation.id.clone()),
-        dialogue_id: Some(d.id.clone()),
-        recipient: email,
-        subject: rendered.subject,
-        message_id: format!("<invitation-{}@{host}>", invitation.id),
-        body: Some(rendered.body),
-        sha256: rendered.sha256,
-        status: "queued".into(),
-        attempts: 0,
-        next_attempt_at: now,
-        claimed_until: None,
-        last_error: None,
-        sent_at: None,
-        created_at: now,
+    .map_err(|e| ApiError::validation("email", format!("cannot write to {email}: {e}")))?;
+    Ok(outbox_row(
+        if reminder { "reminder" } else { "invitation" },
+        Some(invitation_id),
+        &d.id,
+        email,
+        message_id,
+        rendered,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn invite_one(
+    conn: &mut DbConn,
+    caller: &Caller,
+    settings: &Settings,
+    keys: &TokenKeys,
+    d: &DialogueRow,
+    buyers: &str,
+    supplier_id: &str,
+) -> Result<InviteOutcome, ApiError> {
+    let outcome = |result: &str, invitation_id: Option<String>| InviteOutcome {
+        supplier_id: supplier_id.to_owned(),
+        result: result.to_owned(),
+        invitation_id,
     };
+    let Some(org) = organisations::find(conn, supplier_id)? else {
+        return Ok(outcome("no_contact_email", None));
+    };
+    if let Some(existing) = q::invitation_of(conn, &d.id, &org.orgnr)? {
+        return Ok(outcome("already_invited", Some(existing.id)));
+    }
+    let Some(email) = org.contact_email.clone() else {
+        return Ok(outcome("no_contact_email", None));
+    };
+    let unsubscribed = q::is_unsubscribed(conn, &email)?;
+    let invitation = new_invitation(
+        keys,
+        d,
+        Some(supplier_id.to_owned()),
+        &org.orgnr,
+        "invited",
+        &email,
+        unsubscribed,
+    );
+    let message = invitation_message(
+        settings,
+        keys,
+        d,
+        buyers,
+        &org.name,
+        &invitation.id,
+        &email,
+        false,
+    )?;
     let result = db::write_tx(conn, |conn| {
         q::insert_invitation(conn, &invitation)?;
         if !unsubscribed {
@@ -457,7 +516,7 @@ fn invite_one(
         // Invited by someone else at the same moment: still one invitation, one email.
         Err(e) if e.is_unique_violation() => Ok(outcome(
             "already_invited",
-            q::invitation_of(conn, &d.id, supplier_id)?.map(|i| i.id),
+            q::invitation_of(conn, &d.id, &org.orgnr)?.map(|i| i.id),
         )),
         Err(e) => Err(e),
         Ok(()) => Ok(outcome(
@@ -469,6 +528,249 @@ fn invite_one(
             Some(invitation.id),
         )),
     }
+}
+
+fn new_invitation(
+    keys: &TokenKeys,
+    d: &DialogueRow,
+    supplier_id: Option<String>,
+    orgnr: &str,
+    source: &str,
+    email: &str,
+    unsubscribed: bool,
+) -> InvitationRow {
+    let now = db::now();
+    let id = db::new_id();
+    InvitationRow {
+        token_hash: token_hash(&keys.link_token("rsvp", &id)),
+        id,
+        dialogue_id: d.id.clone(),
+        supplier_id,
+        orgnr: orgnr.to_owned(),
+        source: source.to_owned(),
+        email: email.to_owned(),
+        status: if unsubscribed {
+            "unsubscribed"
+        } else {
+            "queued"
+        }
+        .to_owned(),
+        failure: unsubscribed.then(|| "the address has asked for no more invitations".to_owned()),
+        answer: None,
+        attendees: None,
+        comment: None,
+        answered_at: None,
+        reminder_sent_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// A supplier registers interest on the event's public page: it gets the same invitation, by
+/// email, as the invited ones. Returns false when the organisation was registered or invited
+/// already (no second email).
+pub fn register(
+    conn: &mut DbConn,
+    settings: &Settings,
+    keys: &TokenKeys,
+    id: &str,
+    orgnr: &str,
+    email: &str,
+) -> Result<bool, ApiError> {
+    let d = get(conn, id)?;
+    let orgnr = domain::Orgnr::parse(orgnr)?;
+    let email = domain::Email::parse(email)?;
+    if db::now() > d.response_deadline {
+        return Err(ApiError::conflict(
+            None,
+            "the deadline for this event has passed",
+        ));
+    }
+    if q::invitation_of(conn, &d.id, orgnr.as_str())?.is_some() {
+        return Ok(false);
+    }
+    let org = organisations::find_by_orgnr(conn, orgnr.as_str())?;
+    if org
+        .as_ref()
+        .is_some_and(|o| o.kind == OrgKind::Buyer.as_str())
+    {
+        return Err(Invalid::new(
+            "orgnr",
+            "this organisation is a buyer; registration is for suppliers",
+        )
+        .into());
+    }
+    let unsubscribed = q::is_unsubscribed(conn, email.as_str())?;
+    let name = org
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| orgnr.as_str().to_owned());
+    let invitation = new_invitation(
+        keys,
+        &d,
+        org.map(|o| o.id),
+        orgnr.as_str(),
+        "registered",
+        email.as_str(),
+        unsubscribed,
+    );
+    let buyers = buyer_names(conn, &d.process_id)?;
+    let message = invitation_message(
+        settings,
+        keys,
+        &d,
+        &buyers,
+        &name,
+        &invitation.id,
+        email.as_str(),
+        false,
+    )?;
+    let result = db::write_tx(conn, |conn| {
+        q::insert_invitation(conn, &invitation)?;
+        if !unsubscribed {
+            q::enqueue(conn, &message)?;
+        }
+        Ok::<_, ApiError>(())
+    });
+    match result {
+        Err(e) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
+        Ok(()) => Ok(true),
+    }
+}
+
+/// A supplier asks a question through its link.
+pub fn ask(conn: &mut DbConn, token: &str, question: &str) -> Result<DialogueRow, ApiError> {
+    let (invitation, d) =
+        lookup(conn, token)?.ok_or_else(|| ApiError::not_found("the link is not valid"))?;
+    if db::now() > d.response_deadline {
+        return Err(ApiError::conflict(
+            None,
+            "the deadline for questions has passed",
+        ));
+    }
+    let question = domain::text("question", question, 5000)?;
+    q::insert_question(
+        conn,
+        &crate::db::dialogues::QuestionRow {
+            id: db::new_id(),
+            dialogue_id: d.id.clone(),
+            invitation_id: invitation.id,
+            question,
+            answer: None,
+            answered_by: None,
+            asked_at: db::now(),
+            answered_at: None,
+        },
+    )?;
+    Ok(d)
+}
+
+/// The buyers answer a question; question and answer go, without the asker's name, to every
+/// invitee by email and onto the event page. Answering twice is refused.
+pub fn answer_question(
+    conn: &mut DbConn,
+    caller: &Caller,
+    settings: &Settings,
+    id: &str,
+    question_id: &str,
+    answer: &str,
+) -> Result<(), ApiError> {
+    let d = get(conn, id)?;
+    require_buyer(conn, caller, &d.process_id)?;
+    let answer = domain::text("answer", answer, 10_000)?;
+    let question = q::find_question(conn, question_id, id)?
+        .ok_or_else(|| ApiError::not_found("no question in this event has this id"))?;
+    let invitees = q::invitations(conn, id)?;
+    let host = host(settings);
+    let (subject, text) = if d.language == "en" {
+        (format!("Question and answer: {}", d.title), format!("A supplier asked about \"{}\":\n\n{}\n\nThe buyers answer:\n\n{}\n\nEvery invitee gets this, so all have the same information.\n", d.title, question.question, answer))
+    } else {
+        (format!("Spørsmål og svar: {}", d.title), format!("En leverandør har spurt om «{}»:\n\n{}\n\nInnkjøperne svarer:\n\n{}\n\nAlle inviterte får dette, slik at alle har den samme informasjonen.\n", d.title, question.question, answer))
+    };
+    let mut messages = Vec::new();
+    for inv in invitees.iter().filter(|i| i.status != "unsubscribed") {
+        let message_id = format!("<answer-{question_id}-{}@{host}>", inv.id);
+        let rendered = mail::render_text(
+            &settings.mail_from,
+            &inv.email,
+            &message_id,
+            &subject,
+            &text,
+        )
+        .map_err(ApiError::Internal)?;
+        messages.push(outbox_row(
+            "answer_published",
+            Some(&inv.id),
+            id,
+            &inv.email,
+            message_id,
+            rendered,
+        ));
+    }
+    db::write_tx(conn, |conn| {
+        if !q::answer_question(conn, question_id, id, &answer, &caller.account.id)? {
+            return Err(ApiError::conflict(
+                None,
+                "this question is answered already",
+            ));
+        }
+        for m in &messages {
+            q::enqueue(conn, m)?;
+        }
+        crate::audit::record(
+            conn,
+            caller,
+            "question",
+            question_id,
+            Some(&d.process_id),
+            "answered",
+            Some(&question),
+            Some(&serde_json::json!({"answer": answer})),
+        )?;
+        Ok(())
+    })
+}
+
+/// Queues the one reminder for invitees that have not answered, once an event's deadline is
+/// within `before`. The claim on each invitation makes a reminder go at most once, on any node.
+pub fn queue_reminders(
+    conn: &mut DbConn,
+    settings: &Settings,
+    keys: &TokenKeys,
+    before: chrono::TimeDelta,
+) -> Result<usize, ApiError> {
+    let mut queued = 0;
+    for d in q::due_for_reminder(conn, db::now(), before)? {
+        let pending: Vec<InvitationRow> = q::invitations(conn, &d.id)?
+            .into_iter()
+            .filter(|i| i.status == "sent" && i.reminder_sent_at.is_none())
+            .collect();
+        if pending.is_empty() {
+            continue;
+        }
+        let buyers = buyer_names(conn, &d.process_id)?;
+        for inv in pending {
+            let name = match &inv.supplier_id {
+                Some(sid) => organisations::find(conn, sid)?
+                    .map(|o| o.name)
+                    .unwrap_or_else(|| inv.orgnr.clone()),
+                None => inv.orgnr.clone(),
+            };
+            let message = invitation_message(
+                settings, keys, &d, &buyers, &name, &inv.id, &inv.email, true,
+            )?;
+            let sent = db::write_tx(conn, |conn| {
+                if !q::claim_reminder(conn, &inv.id)? {
+                    return Ok::<_, ApiError>(false);
+                }
+                q::enqueue(conn, &message)?;
+                Ok(true)
+            })?;
+            queued += usize::from(sent);
+        }
+    }
+    Ok(queued)
 }
 
 /// Unsubscribes the address of the invitation with this token. Returns the address.

@@ -71,6 +71,10 @@ pub struct SettingsArgs {
     /// The sender of outgoing mail [default: innolift <noreply@localhost>]
     #[arg(long, env = "INNOLIFT_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+    /// Hours before an answer deadline when the one reminder goes to invitees who have not
+    /// answered [default: 48]
+    #[arg(long, env = "INNOLIFT_REMINDER_HOURS", global = true)]
+    pub reminder_hours: Option<i64>,
     /// The public address of the service, the base of links in emails [default: http://<bind>]
     #[arg(long, env = "INNOLIFT_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -104,6 +108,7 @@ impl SettingsArgs {
             smtp_password: self.smtp_password.or(lower.smtp_password),
             mail_from: self.mail_from.or(lower.mail_from),
             public_url: self.public_url.or(lower.public_url),
+            reminder_hours: self.reminder_hours.or(lower.reminder_hours),
         }
     }
 
@@ -171,6 +176,9 @@ impl SettingsArgs {
             },
             mail_from,
             public_url,
+            reminder_before: chrono::TimeDelta::hours(
+                self.reminder_hours.unwrap_or(48).clamp(0, 24 * 60),
+            ),
             bind,
             data_dir,
             database_url,
@@ -217,6 +225,8 @@ pub struct Settings {
     pub mail_from: String,
     /// The base of links in emails, without a trailing slash.
     pub public_url: String,
+    /// How long before an answer deadline the reminder goes.
+    pub reminder_before: chrono::TimeDelta,
 }
 
 /// SMTP transport security.

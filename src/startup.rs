@@ -37,6 +37,8 @@ pub struct AppState {
     pub cpv: CatalogCache,
     /// Wakes the outbox worker.
     pub mailer: Arc<crate::mail::outbox::Mailer>,
+    /// Limits registrations on public event pages, against floods.
+    pub registrations: LoginLimiter,
 }
 
 /// Connects to the database and brings its schema up to date.
@@ -90,7 +92,7 @@ impl Application {
         let index = SearchIndex::new(&settings.data_dir);
         indexer::start(&index, db.clone());
         let mailer = Arc::new(crate::mail::outbox::Mailer::default());
-        crate::mail::outbox::start(&mailer, db.clone(), settings.clone())?;
+        crate::mail::outbox::start(&mailer, db.clone(), settings.clone(), tokens.clone())?;
         let state = web::Data::new(AppState {
             db,
             settings,
@@ -99,6 +101,7 @@ impl Application {
             index,
             cpv: CatalogCache::default(),
             mailer,
+            registrations: LoginLimiter::new(std::time::Duration::from_secs(600), 3, 10),
         });
         let server = serve(listener, state, workers)?;
         Ok(Application { port, server })

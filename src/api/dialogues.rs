@@ -89,7 +89,11 @@ pub struct InvitationOutcomes {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationView {
     pub id: String,
-    pub supplier_id: String,
+    /// Empty for suppliers that registered without being in innolift.
+    pub supplier_id: Option<String>,
+    pub orgnr: String,
+    /// `invited` or `registered` (on the event page).
+    pub source: String,
     pub supplier_name: Option<String>,
     pub email: String,
     /// `queued`, `sent`, `failed`, `answered` or `unsubscribed`.
@@ -205,7 +209,9 @@ pub async fn invite(
     let st = state.clone();
     let items = state
         .db
-        .run(move |conn| service::invite(conn, &caller, &st.settings, &st.index, &id, who))
+        .run(move |conn| {
+            service::invite(conn, &caller, &st.settings, &st.tokens, &st.index, &id, who)
+        })
         .await?;
     state.mailer.notify();
     Ok(HttpResponse::Created().json(InvitationOutcomes { items }))
@@ -231,15 +237,17 @@ pub async fn invitations(
                 conn,
                 &rows
                     .iter()
-                    .map(|r| r.supplier_id.clone())
+                    .filter_map(|r| r.supplier_id.clone())
                     .collect::<Vec<_>>(),
             )?;
             Ok::<_, ApiError>(
                 rows.into_iter()
                     .map(|r| InvitationView {
-                        supplier_name: names.get(&r.supplier_id).cloned(),
+                        supplier_name: r.supplier_id.as_ref().and_then(|id| names.get(id).cloned()),
                         id: r.id,
                         supplier_id: r.supplier_id,
+                        orgnr: r.orgnr,
+                        source: r.source,
                         email: r.email,
                         status: r.status,
                         failure: r.failure,
@@ -413,7 +421,9 @@ fn rsvp_form(
          <p><input type=\"radio\" id=\"a3\" name=\"answer\" value=\"not_relevant\"{c3}> <label for=\"a3\">Ikke aktuelt for oss</label></p></fieldset>\
          <p><label for=\"attendees\">Antall deltakere</label><br><input type=\"number\" min=\"0\" max=\"100\" id=\"attendees\" name=\"attendees\" value=\"{attendees}\"></p>\
          <p><label for=\"comment\">Kommentar (ses bare av innkjøperne)</label><br><textarea id=\"comment\" name=\"comment\" rows=\"4\" cols=\"50\">{comment}</textarea></p>\
-         <p><button type=\"submit\">Send svar</button></p></form>",
+         <p><button type=\"submit\">Send svar</button></p></form>\
+         <h2>Still et spørsmål</h2><p>Spørsmålet og svaret sendes til alle inviterte, uten ditt navn.</p>\
+         <form method=\"post\" action=\"/rsvp/{token}/questions\"><p><label for=\"question\">Spørsmål</label><br><textarea id=\"question\" name=\"question\" rows=\"3\" cols=\"50\"></textarea></p><p><button type=\"submit\">Send spørsmål</button></p></form>",
         error = error.map(|e| format!("<p role=\"alert\" style=\"color: #a00\">{}</p>", esc(e))).unwrap_or_default(),
         kind = esc(&d.kind),
         starts = esc(&crate::dialogues::format_oslo(d.starts_at)),
@@ -506,7 +516,8 @@ pub async fn rsvp_answer(
 /// A supplier's answer, for the buyers.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnswerView {
-    pub supplier_id: String,
+    pub supplier_id: Option<String>,
+    pub orgnr: String,
     pub supplier_name: Option<String>,
     pub email: String,
     pub answer: Option<String>,
@@ -535,15 +546,16 @@ fn load_answers(
         conn,
         &rows
             .iter()
-            .map(|r| r.supplier_id.clone())
+            .filter_map(|r| r.supplier_id.clone())
             .collect::<Vec<_>>(),
     )?;
     Ok(rows
         .into_iter()
         .filter(|r| r.answer.is_some())
         .map(|r| AnswerView {
-            supplier_name: names.get(&r.supplier_id).cloned(),
+            supplier_name: r.supplier_id.as_ref().and_then(|id| names.get(id).cloned()),
             supplier_id: r.supplier_id,
+            orgnr: r.orgnr,
             email: r.email,
             answer: r.answer,
             attendees: r.attendees,
@@ -602,7 +614,7 @@ pub async fn answers_csv(
             }
         };
         let _ = writer.write_record([
-            a.supplier_id.clone(),
+            a.supplier_id.clone().unwrap_or_else(|| a.orgnr.clone()),
             safe(a.supplier_name.as_deref().unwrap_or("")),
             a.email.clone(),
             a.answer.clone().unwrap_or_default(),
@@ -620,6 +632,269 @@ pub async fn answers_csv(
         .body(body))
 }
 
+/// A question, as posted on the answer page.
+#[derive(Debug, Deserialize)]
+pub struct QuestionForm {
+    pub question: Option<String>,
+}
+
+/// A registration, as posted on the event page.
+#[derive(Debug, Deserialize)]
+pub struct RegisterForm {
+    pub orgnr: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The buyers' answer to a question.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionAnswer {
+    pub answer: String,
+}
+
+/// A question, for the buyers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionView {
+    pub id: String,
+    pub question: String,
+    /// Who asked (the buyers only see this; invitees get the question without it).
+    pub asked_by_orgnr: Option<String>,
+    pub answer: Option<String>,
+    pub asked_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// Questions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Questions {
+    pub items: Vec<QuestionView>,
+}
+
+/// Ask a question through the invitation link.
+pub async fn ask(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<QuestionForm>,
+) -> Result<HttpResponse, ApiError> {
+    let token = token.into_inner();
+    let question = form.into_inner().question.unwrap_or_default();
+    let result = state
+        .db
+        .run(move |conn| Ok::<_, ApiError>(service::ask(conn, &token, &question)))
+        .await?;
+    Ok(match result {
+        Ok(d) => page(actix_web::http::StatusCode::OK, &d.title, "<p>Takk! Spørsmålet er sendt til innkjøperne. Svaret sendes til alle inviterte, uten ditt navn.</p>"),
+        Err(ApiError::Validation { message, .. }) => page(actix_web::http::StatusCode::BAD_REQUEST, "Spørsmålet ble ikke sendt", &format!("<p role=\"alert\">{}</p><p>Gå tilbake og prøv igjen.</p>", crate::mail::html_escape(&message))),
+        Err(ApiError::Conflict { .. }) => page(actix_web::http::StatusCode::GONE, "Fristen er ute", "<p>Fristen for spørsmål er ute.</p>"),
+        Err(ApiError::NotFound(_)) => not_found_page(),
+        Err(e) => return Err(e),
+    })
+}
+
+/// The questions asked (the process's buyers and programme staff).
+#[utoipa::path(get, path = "/api/v1/dialogues/{id}/questions", tag = "dialogues", security(("bearer" = [])),
+    responses((status = 200, body = Questions), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn questions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner().to_string();
+    let items = state
+        .db
+        .run(move |conn| {
+            let d = service::get(conn, &id)?;
+            let process = crate::processes::get(conn, &d.process_id)?;
+            crate::processes::require_insider(conn, &caller, &process)?;
+            let invitations: std::collections::HashMap<String, String> =
+                crate::db::dialogues::invitations(conn, &id)?
+                    .into_iter()
+                    .map(|i| (i.id, i.orgnr))
+                    .collect();
+            Ok::<_, ApiError>(
+                crate::db::dialogues::questions(conn, &id)?
+                    .into_iter()
+                    .map(|q| QuestionView {
+                        asked_by_orgnr: invitations.get(&q.invitation_id).cloned(),
+                        id: q.id,
+                        question: q.question,
+                        answer: q.answer,
+                        asked_at: q.asked_at.and_utc(),
+                        answered_at: q.answered_at.map(|t| t.and_utc()),
+                    })
+                    .collect(),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Questions { items }))
+}
+
+/// Answer a question; question and answer go to every invitee, anonymised (the process's buyers).
+#[utoipa::path(post, path = "/api/v1/dialogues/{id}/questions/{qid}/answer", tag = "dialogues", security(("bearer" = [])), request_body = QuestionAnswer,
+    responses((status = 200, description = "published"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn answer_question(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+    body: ApiJson<QuestionAnswer>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, qid) = path.into_inner();
+    let (id, qid) = (id.to_string(), qid.to_string());
+    let answer = body.0.answer;
+    let st = state.clone();
+    state
+        .db
+        .run(move |conn| service::answer_question(conn, &caller, &st.settings, &id, &qid, &answer))
+        .await?;
+    state.mailer.notify();
+    Ok(HttpResponse::Ok().json(serde_json::json!({"published": true})))
+}
+
+/// The public page of an event: what, when, where, published questions and answers, and
+/// registration for suppliers without an invitation.
+pub async fn event_page(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let Ok(id) = uuid::Uuid::parse_str(&id.into_inner()) else {
+        return Ok(not_found_page());
+    };
+    let id = id.to_string();
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(d) = crate::db::dialogues::find(conn, &id)? else {
+                return Ok::<_, ApiError>(None);
+            };
+            let qa = crate::db::dialogues::questions(conn, &id)?
+                .into_iter()
+                .filter(|q| q.answer.is_some())
+                .collect::<Vec<_>>();
+            Ok(Some((d, qa)))
+        })
+        .await?;
+    let Some((d, qa)) = found else {
+        return Ok(not_found_page());
+    };
+    Ok(page(
+        actix_web::http::StatusCode::OK,
+        &d.title,
+        &event_body(&d, &qa, None),
+    ))
+}
+
+fn event_body(
+    d: &DialogueRow,
+    qa: &[crate::db::dialogues::QuestionRow],
+    notice: Option<&str>,
+) -> String {
+    let esc = crate::mail::html_escape;
+    let place = [d.place.clone(), d.online_url.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut qa_html = String::new();
+    for q in qa {
+        qa_html.push_str(&format!(
+            "<dt>{}</dt><dd>{}</dd>",
+            esc(&q.question),
+            esc(q.answer.as_deref().unwrap_or(""))
+        ));
+    }
+    format!(
+        "{notice}<p>{starts} – {ends} (norsk tid)<br>{place}</p><p style=\"white-space: pre-wrap\">{agenda}</p><p>Svarfrist: {deadline}</p>\
+         <h2>Spørsmål og svar</h2>{qa}\
+         <h2>Meld interesse</h2><p>Ikke invitert? Meld interesse, så får du den samme invitasjonen som de andre på e-post.</p>\
+         <form method=\"post\" action=\"/dialogues/{id}/register\"><p><label for=\"orgnr\">Organisasjonsnummer</label><br><input id=\"orgnr\" name=\"orgnr\" inputmode=\"numeric\" autocomplete=\"off\" required></p>\
+         <p><label for=\"email\">E-post</label><br><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required></p><p><button type=\"submit\">Meld interesse</button></p></form>",
+        notice = notice.map(|n| format!("<p role=\"alert\">{}</p>", esc(n))).unwrap_or_default(),
+        starts = esc(&crate::dialogues::format_oslo(d.starts_at)),
+        ends = esc(&crate::dialogues::format_oslo(d.ends_at)),
+        place = esc(&place),
+        agenda = esc(&d.agenda),
+        deadline = esc(&crate::dialogues::format_oslo(d.response_deadline)),
+        qa = if qa_html.is_empty() { "<p>Ingen publiserte svar ennå.</p>".to_owned() } else { format!("<dl>{qa_html}</dl>") },
+        id = esc(&d.id),
+    )
+}
+
+/// Registration of interest from the public page; limited per client address against floods.
+pub async fn register(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+    id: web::Path<String>,
+    form: web::Form<RegisterForm>,
+) -> Result<HttpResponse, ApiError> {
+    let Ok(id) = uuid::Uuid::parse_str(&id.into_inner()) else {
+        return Ok(not_found_page());
+    };
+    let id = id.to_string();
+    let f = form.into_inner();
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let orgnr = f.orgnr.unwrap_or_default();
+    if let Err(wait) = state.registrations.begin(
+        &format!("{id}:{}", orgnr.trim()),
+        &address,
+        std::time::Instant::now(),
+    ) {
+        let mut response = page(
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            "For mange forsøk",
+            &format!(
+                "<p>Vent {} sekunder og prøv igjen.</p>",
+                wait.as_secs().max(1)
+            ),
+        );
+        if let Ok(value) =
+            actix_web::http::header::HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+        {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    let email = f.email.unwrap_or_default();
+    let st = state.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            let outcome = service::register(conn, &st.settings, &st.tokens, &id, &orgnr, &email);
+            let d = crate::db::dialogues::find(conn, &id)?;
+            let qa = crate::db::dialogues::questions(conn, &id)?
+                .into_iter()
+                .filter(|q| q.answer.is_some())
+                .collect::<Vec<_>>();
+            Ok::<_, ApiError>((outcome, d, qa))
+        })
+        .await?;
+    let (outcome, Some(d), qa) = result else {
+        return Ok(not_found_page());
+    };
+    Ok(match outcome {
+        Ok(_) => {
+            state.mailer.notify();
+            page(actix_web::http::StatusCode::OK, &d.title, "<p>Takk! Invitasjonen er sendt til e-postadressen du oppga, med en lenke der du svarer og kan stille spørsmål.</p>")
+        }
+        Err(ApiError::Validation { message, .. }) => page(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            &d.title,
+            &event_body(&d, &qa, Some(&message)),
+        ),
+        Err(ApiError::Conflict { message, .. }) => page(
+            actix_web::http::StatusCode::GONE,
+            &d.title,
+            &format!("<p>{}</p>", crate::mail::html_escape(&message)),
+        ),
+        Err(ApiError::NotFound(_)) => not_found_page(),
+        Err(e) => return Err(e),
+    })
+}
+
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{id}/dialogues", web::post().to(create))
@@ -628,6 +903,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dialogues/{id}/invitations", web::get().to(invitations))
         .route("/dialogues/{id}/record", web::get().to(record))
         .route("/dialogues/{id}/answers", web::get().to(answers))
+        .route("/dialogues/{id}/questions", web::get().to(questions))
+        .route(
+            "/dialogues/{id}/questions/{qid}/answer",
+            web::post().to(answer_question),
+        )
         .route("/dialogues/{id}/answers.csv", web::get().to(answers_csv))
         .route("/admin/outbox", web::get().to(outbox));
 }
@@ -637,5 +917,8 @@ pub fn public_routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
         .route("/unsubscribe/{token}", web::post().to(unsubscribe))
         .route("/rsvp/{token}", web::get().to(rsvp_page))
-        .route("/rsvp/{token}", web::post().to(rsvp_answer));
+        .route("/rsvp/{token}", web::post().to(rsvp_answer))
+        .route("/rsvp/{token}/questions", web::post().to(ask))
+        .route("/dialogues/{id}", web::get().to(event_page))
+        .route("/dialogues/{id}/register", web::post().to(register));
 }

@@ -92,6 +92,18 @@ impl TokenKeys {
         })
     }
 
+    /// A link token for `purpose` and `id`: HMAC-SHA256 under the server secret, so it needs no
+    /// storage in clear (only its hash is stored) and can be made again for a reminder.
+    pub fn link_token(&self, purpose: &str, id: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.secret)
+            .expect("HMAC takes keys of any length");
+        mac.update(purpose.as_bytes());
+        mac.update(b":");
+        mac.update(id.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     fn key_for(&self, stamp: &str) -> Vec<u8> {
         [self.secret.as_slice(), b":", stamp.as_bytes()].concat()
     }

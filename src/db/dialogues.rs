@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{dialogues, invitations, outbox, unsubscribes};
+use super::schema::{dialogues, invitations, outbox, questions, unsubscribes};
 use super::DbConn;
 
 /// A dialogue event in a process.
@@ -32,7 +32,11 @@ pub struct DialogueRow {
 pub struct InvitationRow {
     pub id: String,
     pub dialogue_id: String,
-    pub supplier_id: String,
+    /// Null for suppliers that registered on the event page without being in innolift.
+    pub supplier_id: Option<String>,
+    pub orgnr: String,
+    /// `invited` or `registered`.
+    pub source: String,
     pub email: String,
     /// SHA-256 of the answer token; the token itself is only in the email.
     #[serde(skip)]
@@ -45,8 +49,24 @@ pub struct InvitationRow {
     /// Confidential to the process's buyers.
     pub comment: Option<String>,
     pub answered_at: Option<chrono::NaiveDateTime>,
+    /// Set when the one reminder is queued.
+    pub reminder_sent_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+}
+
+/// A supplier's question and the buyers' answer, published to every invitee.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
+#[diesel(table_name = questions)]
+pub struct QuestionRow {
+    pub id: String,
+    pub dialogue_id: String,
+    pub invitation_id: String,
+    pub question: String,
+    pub answer: Option<String>,
+    pub answered_by: Option<String>,
+    pub asked_at: chrono::NaiveDateTime,
+    pub answered_at: Option<chrono::NaiveDateTime>,
 }
 
 /// An email waiting to be sent, or sent.
@@ -324,4 +344,83 @@ pub fn set_answer(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Inserts a question.
+pub fn insert_question(conn: &mut DbConn, row: &QuestionRow) -> QueryResult<()> {
+    diesel::insert_into(questions::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The questions of an event, oldest first.
+pub fn questions(conn: &mut DbConn, dialogue_id: &str) -> QueryResult<Vec<QuestionRow>> {
+    questions::table
+        .filter(questions::dialogue_id.eq(dialogue_id))
+        .order((questions::asked_at.asc(), questions::id.asc()))
+        .select(QuestionRow::as_select())
+        .load(conn)
+}
+
+/// Answers a question if it has no answer yet. Returns false when it had one.
+pub fn answer_question(
+    conn: &mut DbConn,
+    id: &str,
+    dialogue_id: &str,
+    answer: &str,
+    by: &str,
+) -> QueryResult<bool> {
+    diesel::update(
+        questions::table
+            .find(id)
+            .filter(questions::dialogue_id.eq(dialogue_id))
+            .filter(questions::answer.is_null()),
+    )
+    .set((
+        questions::answer.eq(Some(answer)),
+        questions::answered_by.eq(Some(by)),
+        questions::answered_at.eq(Some(super::now())),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// A question of an event.
+pub fn find_question(
+    conn: &mut DbConn,
+    id: &str,
+    dialogue_id: &str,
+) -> QueryResult<Option<QuestionRow>> {
+    questions::table
+        .find(id)
+        .filter(questions::dialogue_id.eq(dialogue_id))
+        .select(QuestionRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Events whose reminder time has come: deadline within `before` and not passed.
+pub fn due_for_reminder(
+    conn: &mut DbConn,
+    now: chrono::NaiveDateTime,
+    before: chrono::TimeDelta,
+) -> QueryResult<Vec<DialogueRow>> {
+    dialogues::table
+        .filter(dialogues::response_deadline.gt(now))
+        .filter(dialogues::response_deadline.le(now + before))
+        .select(DialogueRow::as_select())
+        .load(conn)
+}
+
+/// Marks the reminder of an invitation queued, if it was not. Returns false when it was.
+pub fn claim_reminder(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::reminder_sent_at.is_null()),
+    )
+    .set(invitations::reminder_sent_at.eq(Some(super::now())))
+    .execute(conn)
+    .map(|n| n > 0)
 }

@@ -272,7 +272,9 @@ diesel::table! {
     invitations (id) {
         id -> Text,
         dialogue_id -> Text,
-        supplier_id -> Text,
+        supplier_id -> Nullable<Text>,
+        orgnr -> Text,
+        source -> Text,
         email -> Text,
         token_hash -> Text,
         status -> Text,
@@ -281,8 +283,22 @@ diesel::table! {
         attendees -> Nullable<BigInt>,
         comment -> Nullable<Text>,
         answered_at -> Nullable<Timestamp>,
+        reminder_sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    questions (id) {
+        id -> Text,
+        dialogue_id -> Text,
+        invitation_id -> Text,
+        question -> Text,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        asked_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -336,6 +352,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     dialogues,
     invitations,
+    questions,
     outbox,
     unsubscribes,
 );

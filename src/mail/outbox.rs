@@ -64,6 +64,7 @@ pub fn start(
     mailer: &Arc<Mailer>,
     db: Db,
     settings: Settings,
+    keys: crate::auth::tokens::TokenKeys,
 ) -> anyhow::Result<std::thread::JoinHandle<()>> {
     let (tx, rx) = mpsc::channel();
     *mailer.kick.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
@@ -72,7 +73,7 @@ pub fn start(
     let from: Mailbox = settings.mail_from.parse()?;
     Ok(std::thread::Builder::new()
         .name("outbox".into())
-        .spawn(move || run(weak, db, transport, from, rx))?)
+        .spawn(move || run(weak, db, transport, from, rx, settings, keys))?)
 }
 
 fn run(
@@ -81,6 +82,8 @@ fn run(
     transport: SmtpTransport,
     from: Mailbox,
     rx: mpsc::Receiver<()>,
+    settings: Settings,
+    keys: crate::auth::tokens::TokenKeys,
 ) {
     loop {
         match rx.recv_timeout(POLL) {
@@ -89,6 +92,16 @@ fn run(
         }
         if weak.upgrade().is_none() {
             return;
+        }
+        if let Ok(mut conn) = db.get() {
+            if let Err(e) = crate::dialogues::queue_reminders(
+                &mut conn,
+                &settings,
+                &keys,
+                settings.reminder_before,
+            ) {
+                tracing::warn!(error = %e, "cannot queue reminders");
+            }
         }
         // Send until nothing is due, then wait again.
         loop {

@@ -496,6 +496,182 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         2,
         "the invitation and the confirmation: {record}"
     );
+
+    // A supplier without an invitation registers on the public page and gets the same email.
+    let page = app
+        .client
+        .get(app.url(&format!("/dialogues/{did}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let res = app
+        .client
+        .post(app.url(&format!("/dialogues/{did}/register")))
+        .form(&[("orgnr", "123"), ("email", "ny@firma.no")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text().await.unwrap().contains("orgnr"),
+        "the page names what is wrong"
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/dialogues/{did}/register")))
+        .form(&[
+            ("orgnr", crate::helpers::orgnr(805).as_str()),
+            ("email", "ikke-epost"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let res = app
+        .client
+        .post(app.url(&format!("/dialogues/{did}/register")))
+        .form(&[
+            ("orgnr", crate::helpers::orgnr(806).as_str()),
+            ("email", "ny@firma.no"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let messages = smtp.wait_for(3, Duration::from_secs(10)).await;
+    let registered = messages
+        .iter()
+        .find(|m| header(m, "To").as_deref() == Some("ny@firma.no"))
+        .expect("the registered supplier's invitation");
+    let registered_token: String = header(registered, "List-Unsubscribe")
+        .unwrap()
+        .split("/unsubscribe/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(64)
+        .collect();
+    let list: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["source"] == "registered" && i["orgnr"] == crate::helpers::orgnr(806).as_str()));
+    // Floods are limited.
+    let mut limited = false;
+    for _ in 0..6 {
+        let res = app
+            .client
+            .post(app.url(&format!("/dialogues/{did}/register")))
+            .form(&[
+                ("orgnr", crate::helpers::orgnr(807).as_str()),
+                ("email", "flom@firma.no"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            assert!(res.headers().contains_key("retry-after"));
+            limited = true;
+        }
+    }
+    assert!(limited, "repeated registrations are limited");
+
+    // The registered supplier asks; the buyers answer; every invitee still subscribed gets it,
+    // without the asker's name.
+    let before = smtp.messages().len();
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{registered_token}/questions")))
+        .form(&[("question", "Kan vi levere hydrogen i stedet for batteri?")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let questions: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/questions"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let qid = questions["items"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        questions["items"][0]["asked_by_orgnr"],
+        crate::helpers::orgnr(806).as_str()
+    );
+    error_of(
+        app.get(
+            &format!("/api/v1/dialogues/{did}/questions"),
+            Some(&s1.token),
+        )
+        .await,
+        403,
+    )
+    .await;
+    error_of(
+        app.post(
+            &format!("/api/v1/dialogues/{did}/questions/{qid}/answer"),
+            &json!({"answer": "Ja"}),
+            Some(&s1.token),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/questions/{qid}/answer"),
+            &json!({"answer": "Ja, begge er velkomne."}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    error_of(
+        app.post(
+            &format!("/api/v1/dialogues/{did}/questions/{qid}/answer"),
+            &json!({"answer": "Igjen"}),
+            Some(&buyer.token),
+        )
+        .await,
+        409,
+    )
+    .await;
+    let messages = smtp.wait_for(before + 1, Duration::from_secs(10)).await;
+    let published: Vec<&String> = messages.iter().filter(|m| m.contains("hydrogen")).collect();
+    assert_eq!(
+        published.len(),
+        1,
+        "s1 unsubscribed, so only the registered supplier gets it"
+    );
+    assert!(
+        !published[0].contains(&crate::helpers::orgnr(806)),
+        "the asker is not named"
+    );
+    let page = app
+        .client
+        .get(app.url(&format!("/dialogues/{did}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("begge er velkomne"),
+        "the event page shows the published answer"
+    );
 }
 
 async fn mail_queued_while_the_server_is_down_arrives_once_it_is_up(backend: Backend) {
@@ -597,5 +773,64 @@ mod server_down {
     #[actix_web::test]
     async fn postgres() {
         mail_queued_while_the_server_is_down_arrives_once_it_is_up(Backend::Postgres).await;
+    }
+}
+
+async fn one_reminder_goes_before_the_deadline(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, _) = event(&app, 820).await;
+    let soon = (chrono::Utc::now() + chrono::TimeDelta::hours(24)).to_rfc3339();
+    let later = (chrono::Utc::now() + chrono::TimeDelta::hours(30)).to_rfc3339();
+    let body = json!({"kind": "one_to_one_meetings", "title": "Møter", "agenda": "Korte møter.", "starts_at": soon, "ends_at": later, "place": "Teams", "response_deadline": soon});
+    let d: Value = app
+        .post(
+            &format!("/api/v1/processes/{pid}/dialogues"),
+            &body,
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let did = d["id"].as_str().unwrap();
+    let s1 = supplier_with_email(&app, "a@lev.no", 821).await;
+    let s2 = supplier_with_email(&app, "b@lev.no", 822).await;
+    app.post(
+        &format!("/api/v1/dialogues/{did}/invitations"),
+        &json!({"supplier_ids": [s1.organisation_id, s2.organisation_id]}),
+        Some(&buyer.token),
+    )
+    .await;
+    smtp.wait_for(4, Duration::from_secs(15)).await;
+    actix_web::rt::time::sleep(Duration::from_secs(2)).await;
+    let messages = smtp.messages();
+    let reminders = messages
+        .iter()
+        .filter(|m| header(m, "Message-ID").is_some_and(|id| id.starts_with("<reminder-")))
+        .count();
+    assert_eq!(
+        reminders, 2,
+        "one reminder each, within 48 hours of the deadline"
+    );
+    assert_eq!(messages.len(), 4, "and never a second");
+}
+
+mod reminders {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        one_reminder_goes_before_the_deadline(Backend::Sqlite).await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        one_reminder_goes_before_the_deadline(Backend::Postgres).await;
     }
 }

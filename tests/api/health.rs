@@ -90,7 +90,9 @@ on_both_databases! {
             ("get", "/api/v1/dialogues/{id}/record"),
             ("get", "/api/v1/admin/outbox"),
             ("get", "/api/v1/dialogues/{id}/answers"),
-            ("get", "/api/v1/dialogues/{id}/answers.csv"),
+                        ("get", "/api/v1/dialogues/{id}/answers.csv"),
+            ("get", "/api/v1/dialogues/{id}/questions"),
+            ("post", "/api/v1/dialogues/{id}/questions/{qid}/answer"),
         ];
         for (method, path) in expected {
             assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");

@@ -22,7 +22,10 @@ CREATE INDEX dialogues_process ON dialogues (process_id);
 CREATE TABLE invitations (
     id TEXT PRIMARY KEY NOT NULL,
     dialogue_id TEXT NOT NULL REFERENCES dialogues (id) ON DELETE CASCADE,
-    supplier_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    -- Null for suppliers that registered on the event page without being in innolift.
+    supplier_id TEXT REFERENCES organisations (id) ON DELETE CASCADE,
+    orgnr TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('invited', 'registered')),
     email TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
     status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed', 'answered', 'unsubscribed')),
@@ -31,10 +34,23 @@ CREATE TABLE invitations (
     attendees BIGINT,
     comment TEXT,
     answered_at TIMESTAMP,
+    reminder_sent_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL,
-    UNIQUE (dialogue_id, supplier_id)
+    UNIQUE (dialogue_id, orgnr)
 );
+
+CREATE TABLE questions (
+    id TEXT PRIMARY KEY NOT NULL,
+    dialogue_id TEXT NOT NULL REFERENCES dialogues (id) ON DELETE CASCADE,
+    invitation_id TEXT NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    answer TEXT,
+    answered_by TEXT REFERENCES accounts (id) ON DELETE SET NULL,
+    asked_at TIMESTAMP NOT NULL,
+    answered_at TIMESTAMP
+);
+CREATE INDEX questions_dialogue ON questions (dialogue_id, asked_at);
 
 CREATE TABLE outbox (
     id TEXT PRIMARY KEY NOT NULL,
