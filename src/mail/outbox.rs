@@ -17,7 +17,7 @@ use crate::db::{self, dialogues as q, Db};
 use crate::settings::{Settings, SmtpTls};
 
 /// How long a claimed message is reserved for the worker that claimed it.
-const CLAIM: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+const CLAIM: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 /// Each send's limit (connecting, and every read and write of the conversation).
 const SEND_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the worker sleeps when nobody wakes it.
@@ -47,7 +47,8 @@ fn transport(settings: &Settings) -> anyhow::Result<SmtpTransport> {
     let smtp = &settings.smtp;
     let mut builder = SmtpTransport::builder_dangerous(smtp.host.clone())
         .port(smtp.port)
-        .timeout(Some(SEND_TIMEOUT));
+        .timeout(Some(SEND_TIMEOUT))
+        .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(PARALLEL as u32));
     builder = match smtp.tls {
         SmtpTls::None => builder.tls(Tls::None),
         SmtpTls::StartTls => builder.tls(Tls::Required(TlsParameters::new(smtp.host.clone())?)),
@@ -120,94 +121,144 @@ fn run(
     }
 }
 
-/// Sends what is due now. Returns how many it tried.
+/// How many messages are sent at once. lettre writes a message in several small writes, so one
+/// connection waits on TCP acknowledgements between messages; parallel connections from the pool
+/// keep the server busy. At most this many can be in flight when the process dies.
+const PARALLEL: usize = 16;
+
+/// Sends what is due now, on up to [`PARALLEL`] connections. Returns how many it tried.
 pub fn send_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> anyhow::Result<usize> {
-    let mut conn = db.get()?;
-    let now = db::now();
-    let due = q::due(&mut conn, now, 100)?;
-    let mut tried = 0;
-    for message in due {
-        if !q::claim(&mut conn, &message.id, now, now + CLAIM)? {
-            continue;
-        }
-        tried += 1;
-        let Some(body) = &message.body else {
-            q::mark_attempt_failed(&mut conn, &message.id, "the message body is missing", None)?;
-            continue;
-        };
-        let envelope = message
-            .recipient
-            .parse()
-            .map_err(anyhow::Error::from)
-            .and_then(|to| {
-                Envelope::new(Some(from.email.clone()), vec![to]).map_err(anyhow::Error::from)
-            });
-        let envelope = match envelope {
-            Ok(e) => e,
-            Err(e) => {
-                q::mark_attempt_failed(
-                    &mut conn,
-                    &message.id,
-                    &format!("bad address {}: {e}", message.recipient),
-                    None,
-                )?;
-                fail_invitation(
-                    &mut conn,
-                    message.invitation_id.as_deref(),
-                    &format!("bad address: {e}"),
-                )?;
-                continue;
-            }
-        };
-        match transport.send_raw(&envelope, body.as_bytes()) {
-            Ok(_) => {
-                q::mark_sent(&mut conn, &message.id)?;
-                if let Some(inv) = &message.invitation_id {
-                    q::set_invitation_status(
-                        &mut conn,
-                        inv,
-                        "sent",
-                        None,
-                        &["answered", "unsubscribed"],
-                    )?;
-                }
-                tracing::info!(id = %message.id, kind = %message.kind, "email sent");
-            }
-            Err(e) if e.is_permanent() => {
-                let reason = format!("the mail server refused it: {e}");
-                q::mark_attempt_failed(&mut conn, &message.id, &reason, None)?;
-                fail_invitation(&mut conn, message.invitation_id.as_deref(), &reason)?;
-                tracing::warn!(id = %message.id, error = %e, "email failed for good");
-            }
-            Err(e) => {
-                let retry_at = db::now() + backoff(message.attempts);
-                q::mark_attempt_failed(
-                    &mut conn,
-                    &message.id,
-                    &format!("temporary failure, retrying: {e}"),
-                    Some(retry_at),
-                )?;
-                tracing::info!(id = %message.id, error = %e, "email will be retried");
-            }
-        }
+    let due = {
+        let mut conn = db.get()?;
+        q::due(&mut conn, db::now(), 200)?
+    };
+    if due.is_empty() {
+        return Ok(0);
     }
-    Ok(tried)
+    let queue = Mutex::new(due.into_iter());
+    let tried = std::sync::atomic::AtomicUsize::new(0);
+    let errors: Mutex<Vec<anyhow::Error>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..PARALLEL {
+            scope.spawn(|| {
+                let mut conn = match db.get() {
+                    Ok(c) => c,
+                    Err(e) => {
+                        return errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(e.into())
+                    }
+                };
+                loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some(message) = next else { return };
+                    match send_one(&mut conn, transport, from, &message) {
+                        Ok(true) => {
+                            tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        Ok(false) => {}
+                        Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(e),
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = errors
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .next()
+    {
+        return Err(e);
+    }
+    Ok(tried.into_inner())
 }
 
+/// Claims, sends and marks one message. Returns false when another worker had it.
+fn send_one(
+    conn: &mut db::DbConn,
+    transport: &SmtpTransport,
+    from: &Mailbox,
+    message: &q::OutboxRow,
+) -> anyhow::Result<bool> {
+    let now = db::now();
+    if !q::claim(conn, &message.id, now, now + CLAIM)? {
+        return Ok(false);
+    }
+    let Some(body) = &message.body else {
+        q::mark_attempt_failed(conn, &message.id, "the message body is missing", None)?;
+        return Ok(true);
+    };
+    let envelope = message
+        .recipient
+        .parse()
+        .map_err(anyhow::Error::from)
+        .and_then(|to| {
+            Envelope::new(Some(from.email.clone()), vec![to]).map_err(anyhow::Error::from)
+        });
+    let envelope = match envelope {
+        Ok(e) => e,
+        Err(e) => {
+            q::mark_attempt_failed(
+                conn,
+                &message.id,
+                &format!("bad address {}: {e}", message.recipient),
+                None,
+            )?;
+            fail_invitation(
+                conn,
+                message.invitation_id.as_deref(),
+                message,
+                &format!("bad address: {e}"),
+            )?;
+            return Ok(true);
+        }
+    };
+    match transport.send_raw(&envelope, body.as_bytes()) {
+        Ok(_) => {
+            q::mark_sent(conn, &message.id)?;
+            if let (Some(inv), "invitation") = (&message.invitation_id, message.kind.as_str()) {
+                q::set_invitation_status(conn, inv, "sent", None, &["answered", "unsubscribed"])?;
+            }
+            tracing::debug!(id = %message.id, kind = %message.kind, "email sent");
+        }
+        Err(e) if e.is_permanent() => {
+            let reason = format!("the mail server refused it: {e}");
+            q::mark_attempt_failed(conn, &message.id, &reason, None)?;
+            fail_invitation(conn, message.invitation_id.as_deref(), message, &reason)?;
+            tracing::warn!(id = %message.id, error = %e, "email failed for good");
+        }
+        Err(e) => {
+            let retry_at = db::now() + backoff(message.attempts);
+            q::mark_attempt_failed(
+                conn,
+                &message.id,
+                &format!("temporary failure, retrying: {e}"),
+                Some(retry_at),
+            )?;
+            tracing::info!(id = %message.id, error = %e, "email will be retried");
+        }
+    }
+    Ok(true)
+}
+
+/// Marks the invitation failed when its invitation email (not a reminder or answer) failed.
 fn fail_invitation(
     conn: &mut db::DbConn,
     invitation: Option<&str>,
+    message: &q::OutboxRow,
     reason: &str,
 ) -> diesel::QueryResult<()> {
     match invitation {
-        Some(id) => q::set_invitation_status(
+        Some(id) if message.kind == "invitation" => q::set_invitation_status(
             conn,
             id,
             "failed",
             Some(reason),
             &["answered", "unsubscribed"],
         ),
-        None => Ok(()),
+        _ => Ok(()),
     }
 }
 
