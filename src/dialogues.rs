@@ -689,7 +689,12 @@ pub fn answer_question(
         (format!("Spørsmål og svar: {}", d.title), format!("En leverandør har spurt om «{}»:\n\n{}\n\nInnkjøperne svarer:\n\n{}\n\nAlle inviterte får dette, slik at alle har den samme informasjonen.\n", d.title, question.question, answer))
     };
     let mut messages = Vec::new();
-    for inv in invitees.iter().filter(|i| i.status != "unsubscribed") {
+    for inv in &invitees {
+        // The address, not the invitation's state, says whether someone asked for no more mail:
+        // an invitee may have answered after unsubscribing.
+        if q::is_unsubscribed(conn, &inv.email)? {
+            continue;
+        }
         let message_id = format!("<answer-{question_id}-{}@{host}>", inv.id);
         let rendered = mail::render_text(
             &settings.mail_from,
@@ -751,6 +756,9 @@ pub fn queue_reminders(
         }
         let buyers = buyer_names(conn, &d.process_id)?;
         for inv in pending {
+            if q::is_unsubscribed(conn, &inv.email)? {
+                continue;
+            }
             let name = match &inv.supplier_id {
                 Some(sid) => organisations::find(conn, sid)?
                     .map(|o| o.name)
