@@ -179,6 +179,7 @@ impl SettingsArgs {
             reminder_before: chrono::TimeDelta::hours(
                 self.reminder_hours.unwrap_or(48).clamp(0, 24 * 60),
             ),
+            outbox_worker: true,
             bind,
             data_dir,
             database_url,
@@ -227,6 +228,8 @@ pub struct Settings {
     pub public_url: String,
     /// How long before an answer deadline the reminder goes.
     pub reminder_before: chrono::TimeDelta,
+    /// Whether this process sends the outbox (tests turn it off to control who sends).
+    pub outbox_worker: bool,
 }
 
 /// SMTP transport security.

@@ -92,7 +92,9 @@ impl Application {
         let index = SearchIndex::new(&settings.data_dir);
         indexer::start(&index, db.clone());
         let mailer = Arc::new(crate::mail::outbox::Mailer::default());
-        crate::mail::outbox::start(&mailer, db.clone(), settings.clone(), tokens.clone())?;
+        if settings.outbox_worker {
+            crate::mail::outbox::start(&mailer, db.clone(), settings.clone(), tokens.clone())?;
+        }
         let state = web::Data::new(AppState {
             db,
             settings,

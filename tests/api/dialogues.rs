@@ -839,3 +839,134 @@ mod reminders {
         one_reminder_goes_before_the_deadline(Backend::Postgres).await;
     }
 }
+
+async fn a_killed_sender_loses_no_invitation(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    // This test's own server queues but does not send; a real `innolift serve` sends.
+    let port = smtp.port;
+    let Some(app) = spawn_app_with(backend, |s| {
+        s.outbox_worker = false;
+        s.smtp.port = port;
+    })
+    .await
+    else {
+        return;
+    };
+    let (buyer, _pid, did) = event(&app, 830).await;
+    let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..200u32 {
+        let nr = crate::helpers::orgnr(3000 + i);
+        let now = innolift::db::now();
+        let row = innolift::db::organisations::OrganisationRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            kind: "supplier".into(),
+            search_key: format!("lev {nr}"),
+            orgnr: nr,
+            name: format!("Leverandør {i}"),
+            website: None,
+            contact_email: Some(format!("k{i}@lev{i}.no")),
+            sector: None,
+            county: None,
+            size: None,
+            created_at: now,
+            updated_at: now,
+        };
+        innolift::db::organisations::insert(&mut conn, &row).unwrap();
+        ids.push(row.id);
+    }
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": ids}),
+            Some(&buyer.token)
+        )
+        .await
+        .status(),
+        201
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        app.data_dir.join("token-secret"),
+        dir.path().join("token-secret"),
+    )
+    .unwrap();
+    let serve = || {
+        Command::new(env!("CARGO_BIN_EXE_innolift"))
+            .arg("serve")
+            .args([
+                "--bind",
+                "127.0.0.1:0",
+                "--database-url",
+                &app.settings.database_url,
+            ])
+            .args([
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-port",
+                &port.to_string(),
+                "--public-url",
+                "https://innolift.test",
+            ])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut server = serve();
+    let started = Instant::now();
+    while smtp.messages().len() < 10 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server never started sending"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let at_kill = smtp.messages().len();
+    let mut server = serve();
+    // Messages claimed by the killed process are sent once their claim runs out (30 s).
+    let messages = smtp.wait_for(200, Duration::from_secs(60)).await;
+    actix_web::rt::time::sleep(Duration::from_secs(2)).await;
+    let _ = server.kill();
+    let _ = server.wait();
+    let messages = if messages.len() >= 200 {
+        smtp.messages()
+    } else {
+        messages
+    };
+    let mut to: Vec<String> = messages.iter().filter_map(|m| header(m, "To")).collect();
+    to.sort();
+    let total = to.len();
+    to.dedup();
+    assert!(
+        at_kill < 200,
+        "the kill came in the middle of sending ({at_kill} sent)"
+    );
+    assert_eq!(to.len(), 200, "every invitation arrived");
+    assert!(
+        total <= 200 + 16,
+        "at most the messages in flight at the kill went twice ({total} in all)"
+    );
+}
+
+mod killed_sender {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        a_killed_sender_loses_no_invitation(Backend::Sqlite).await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        a_killed_sender_loses_no_invitation(Backend::Postgres).await;
+    }
+}
