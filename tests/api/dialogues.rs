@@ -970,3 +970,239 @@ mod killed_sender {
         a_killed_sender_loses_no_invitation(Backend::Postgres).await;
     }
 }
+
+/// The decoded body of the MIME part with this content type.
+fn part(message: &str, content_type: &str) -> Option<String> {
+    use base64::Engine;
+    let message = message.replace("\r\n", "\n");
+    let start = message.find(&format!("Content-Type: {content_type}"))?;
+    let rest = &message[start..];
+    let (head, body) = rest.split_once("\n\n")?;
+    let body = body.split("\n--").next()?;
+    if head.contains("Content-Transfer-Encoding: base64") {
+        let joined: String = body.lines().map(str::trim).collect();
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .ok()?,
+        )
+        .ok()
+    } else {
+        Some(body.to_owned())
+    }
+}
+
+async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(
+    backend: Backend,
+) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_innolift"))
+        .args(["demo", "--database-url", &app.settings.database_url])
+        .arg("--data-dir")
+        .arg(&app.data_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let registry = innolift::demo::corpus::registry();
+    let first_buyer = registry
+        .orgs
+        .iter()
+        .find(|o| o.kind == "buyer")
+        .unwrap()
+        .key
+        .clone();
+    let (i, need) = registry
+        .needs
+        .iter()
+        .enumerate()
+        .find(|(_, n)| n.status == "open")
+        .unwrap();
+    let email = if need.org_key == first_buyer {
+        "kjoper@demo.innolift.no".to_owned()
+    } else {
+        format!("{}@demo.innolift.no", need.org_key)
+    };
+    let login: Value = app
+        .login(&email, innolift::demo::DEMO_PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_owned();
+    let need_id = innolift::demo::stable_id(&format!("need-{i}"));
+    app.wait_indexed(&token, &need_id).await;
+    // Wait until the whole demo registry is in the index.
+    let (_, _) = app
+        .poll(
+            &format!("/api/v1/needs/{need_id}/matches?limit=5"),
+            &token,
+            Duration::from_secs(20),
+            |j| j["items"].as_array().is_some_and(|a| a.len() == 5),
+        )
+        .await;
+
+    let process: Value = app.post("/api/v1/processes", &json!({"title": "Demo-dialog", "description": "d", "need_ids": [need_id], "procedure": "competitive_dialogue"}), Some(&token)).await.json().await.unwrap();
+    let pid = process["id"].as_str().unwrap();
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/processes/{pid}/phase"),
+            &json!({"to": "market_dialogue"}),
+            Some(&token)
+        )
+        .await
+        .status(),
+        200
+    );
+    let body = json!({"kind": "conference", "title": "Dialogkonferanse", "agenda": "Behov og løsninger.", "starts_at": "2027-05-03T09:00", "ends_at": "2027-05-03T15:00", "place": "Rådhuset", "response_deadline": "2027-04-26T12:00"});
+    let d: Value = app
+        .post(
+            &format!("/api/v1/processes/{pid}/dialogues"),
+            &body,
+            Some(&token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let did = d["id"].as_str().unwrap();
+
+    // The buyer invites the top matches.
+    let res: Value = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"from_matches": 5}),
+            Some(&token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let queued = res["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["result"] == "queued")
+        .count();
+    assert!(
+        queued >= 2,
+        "most demo suppliers have a contact address: {res}"
+    );
+    let messages = smtp.wait_for(queued, Duration::from_secs(15)).await;
+    assert_eq!(messages.len(), queued);
+    for m in &messages {
+        // The maildir stores lines with LF; CRLF in the file itself is checked by the unit test.
+        let ics = part(m, "text/calendar").expect("an .ics attachment").replace("\r\n", "\n");
+        assert!(
+            ics.starts_with("BEGIN:VCALENDAR") && ics.trim_end().ends_with("END:VCALENDAR"),
+            "{ics}"
+        );
+        assert!(
+            ics.contains("DTSTART:20270503T070000Z"),
+            "09:00 in Norwegian summer time is 07:00 UTC: {ics}"
+        );
+        assert!(ics.contains("BEGIN:VEVENT") && ics.contains("UID:") && ics.contains("DTSTAMP:"));
+    }
+
+    // One supplier answers and asks a question through its link.
+    let link: String = header(&messages[0], "List-Unsubscribe")
+        .unwrap()
+        .split("/unsubscribe/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(64)
+        .collect();
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{link}")))
+        .form(&[
+            ("answer", "interested_cannot_attend"),
+            ("comment", "Send oss presentasjonen"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{link}/questions")))
+        .form(&[("question", "Hvor mange fartøy gjelder det?")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // The answer appears to the buyer.
+    let answers: Value = app
+        .get(&format!("/api/v1/dialogues/{did}/answers"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answers["items"].as_array().unwrap().len(), 1);
+    assert_eq!(answers["items"][0]["answer"], "interested_cannot_attend");
+
+    // The published answer reaches every invitee.
+    let questions: Value = app
+        .get(&format!("/api/v1/dialogues/{did}/questions"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let qid = questions["items"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/dialogues/{did}/questions/{qid}/answer"),
+            &json!({"answer": "Tre fartøy i første omgang."}),
+            Some(&token)
+        )
+        .await
+        .status(),
+        200
+    );
+    let before = messages.len() + 1; // and the answer's confirmation
+    smtp.wait_for(before + queued, Duration::from_secs(15))
+        .await;
+    actix_web::rt::time::sleep(Duration::from_millis(1000)).await;
+    let published: Vec<String> = smtp
+        .messages()
+        .iter()
+        .filter(|m| {
+            m.contains("fart=C3=B8y i f=C3=B8rste")
+                || m.contains("fartøy i første")
+                || part(m, "text/plain").is_some_and(|p| p.contains("Tre fartøy"))
+        })
+        .filter_map(|m| header(m, "To"))
+        .collect();
+    let mut invited: Vec<String> = messages.iter().filter_map(|m| header(m, "To")).collect();
+    invited.sort();
+    let mut got = published.clone();
+    got.sort();
+    assert_eq!(got, invited, "every invitee got the published answer once");
+}
+
+mod demo_dialogue {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(Backend::Sqlite)
+            .await;
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(Backend::Postgres)
+            .await;
+    }
+}
