@@ -198,22 +198,19 @@ fn main() -> anyhow::Result<()> {
         .build();
     let from: lettre::message::Mailbox = settings.mail_from.parse()?;
     let started = Instant::now();
-    let mut sent = 0;
-    while sent < outcomes.len() {
-        let n = innolift::mail::outbox::send_due(&db, &transport, &from)?;
-        if n == 0 {
-            anyhow::ensure!(
-                started.elapsed() < Duration::from_secs(600),
-                "delivery stalled after {sent}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+    let mut conn = db.get()?;
+    loop {
+        innolift::mail::outbox::send_due(&db, &transport, &from)?;
+        let (queued, _, _, _) = innolift::db::dialogues::outbox_stats(&mut conn)?;
+        if queued == 0 {
+            break;
         }
-        sent += n;
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(600), "delivery stalled with {queued} queued");
     }
     let took = started.elapsed().as_secs_f64();
-    let mut conn = db.get()?;
     let (queued, failed, _, _) = innolift::db::dialogues::outbox_stats(&mut conn)?;
-    println!("delivered {sent} messages in {took:.1} s = {:.0} messages/s (queued left {queued}, failed {failed})", sent as f64 / took);
+    let sent = outcomes.len() as i64 - failed - queued;
+    println!("delivered {sent} messages in {took:.1} s = {:.0} messages/s (failed {failed}, queued {queued})", sent as f64 / took);
     let _ = smtp.kill();
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

@@ -251,6 +251,12 @@ pub fn invite(
 ) -> Result<Vec<InviteOutcome>, ApiError> {
     let dialogue = get(conn, id)?;
     let process = require_buyer(conn, caller, &dialogue.process_id)?;
+    if db::now() > dialogue.response_deadline {
+        return Err(ApiError::conflict(
+            None,
+            "the deadline for answers has passed; create a new event to invite more suppliers",
+        ));
+    }
     let supplier_ids: Vec<String> = match who {
         Invitees::Suppliers(ids) => {
             if ids.is_empty() {
@@ -428,7 +434,13 @@ fn invitation_message(
         place: place.clone(),
         deadline: oslo(d.response_deadline),
         answer_url: answer_url.clone(),
-        unsubscribe_url: format!("{}/unsubscribe/{token}", settings.public_url),
+        // A separate key: the unsubscribe link travels in a header that mail systems log, and
+        // must not open the answer page.
+        unsubscribe_url: format!(
+            "{}/unsubscribe/{invitation_id}/{}",
+            settings.public_url,
+            keys.link_token("unsubscribe", invitation_id)
+        ),
         calendar: calendar::ics(&calendar::Event {
             uid: &format!("dialogue-{}@{host}", d.id),
             title: &d.title,
@@ -485,7 +497,7 @@ fn invite_one(
         &email,
         unsubscribed,
     );
-    let message = invitation_message(
+    let Ok(message) = invitation_message(
         settings,
         keys,
         d,
@@ -494,7 +506,9 @@ fn invite_one(
         &invitation.id,
         &email,
         false,
-    )?;
+    ) else {
+        return Ok(outcome("bad_contact_email", None));
+    };
     let result = db::write_tx(conn, |conn| {
         q::insert_invitation(conn, &invitation)?;
         if !unsubscribed {
@@ -600,7 +614,15 @@ pub fn register(
         )
         .into());
     }
-    let unsubscribed = q::is_unsubscribed(conn, email.as_str())?;
+    // An organisation registered in innolift gets the invitation at its own contact address,
+    // whatever address was typed in, so nobody can take over another supplier's invitation.
+    let address = match &org {
+        Some(o) => o.contact_email.clone().ok_or_else(|| {
+            Invalid::new("email", "this organisation is registered in innolift without a contact address; its owner must add one first")
+        })?,
+        None => email.as_str().to_owned(),
+    };
+    let unsubscribed = q::is_unsubscribed(conn, &address)?;
     let name = org
         .as_ref()
         .map(|o| o.name.clone())
@@ -611,7 +633,7 @@ pub fn register(
         org.map(|o| o.id),
         orgnr.as_str(),
         "registered",
-        email.as_str(),
+        &address,
         unsubscribed,
     );
     let buyers = buyer_names(conn, &d.process_id)?;
@@ -622,7 +644,7 @@ pub fn register(
         &buyers,
         &name,
         &invitation.id,
-        email.as_str(),
+        &address,
         false,
     )?;
     let result = db::write_tx(conn, |conn| {
@@ -747,9 +769,13 @@ pub fn queue_reminders(
 ) -> Result<usize, ApiError> {
     let mut queued = 0;
     for d in q::due_for_reminder(conn, db::now(), before)? {
+        // Invitations made after the reminder time have just arrived; they need no reminder.
+        let reminder_time = d.response_deadline - before;
         let pending: Vec<InvitationRow> = q::invitations(conn, &d.id)?
             .into_iter()
-            .filter(|i| i.status == "sent" && i.reminder_sent_at.is_none())
+            .filter(|i| {
+                i.status == "sent" && i.reminder_sent_at.is_none() && i.created_at < reminder_time
+            })
             .collect();
         if pending.is_empty() {
             continue;
@@ -781,9 +807,24 @@ pub fn queue_reminders(
     Ok(queued)
 }
 
-/// Unsubscribes the address of the invitation with this token. Returns the address.
-pub fn unsubscribe(conn: &mut DbConn, token: &str) -> Result<Option<String>, ApiError> {
-    let Some(invitation) = q::invitation_by_token_hash(conn, &token_hash(token))? else {
+/// Unsubscribes the address of an invitation, given the invitation's unsubscribe token.
+/// Returns the address, or `None` for an unknown invitation or a wrong token.
+pub fn unsubscribe(
+    conn: &mut DbConn,
+    keys: &TokenKeys,
+    invitation_id: &str,
+    token: &str,
+) -> Result<Option<String>, ApiError> {
+    let Ok(id) = uuid::Uuid::parse_str(invitation_id) else {
+        return Ok(None);
+    };
+    let id = id.to_string();
+    let expected = keys.link_token("unsubscribe", &id);
+    // Compare the hashes, so the comparison takes the same time however much matches.
+    if token_hash(&expected) != token_hash(token) {
+        return Ok(None);
+    }
+    let Some(invitation) = q::invitation(conn, &id)? else {
         return Ok(None);
     };
     db::write_tx(conn, |conn| {

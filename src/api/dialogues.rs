@@ -327,26 +327,18 @@ fn page(status: actix_web::http::StatusCode, title: &str, body: &str) -> HttpRes
     ))
 }
 
-fn valid_token(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 /// The page behind the unsubscribe link: a button, since a link alone must not unsubscribe
 /// (mail scanners follow links).
-pub async fn unsubscribe_page(token: web::Path<String>) -> HttpResponse {
-    let token = token.into_inner();
-    if !valid_token(&token) {
-        return page(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "Ugyldig lenke",
-            "<p>Lenken er ikke gyldig. Kopier hele lenken fra e-posten.</p>",
-        );
-    }
+pub async fn unsubscribe_page(path: web::Path<(String, String)>) -> HttpResponse {
+    let (id, token) = path.into_inner();
+    let esc = crate::mail::html_escape;
     page(
         actix_web::http::StatusCode::OK,
         "Avmelding",
         &format!(
-            "<p>Vil du ikke få flere invitasjoner til markedsdialog fra innolift til denne adressen?</p><form method=\"post\" action=\"/unsubscribe/{token}\"><button type=\"submit\">Meld meg av</button></form>"
+            "<p>Vil du ikke få flere invitasjoner til markedsdialog fra innolift til denne adressen?</p><form method=\"post\" action=\"/unsubscribe/{}/{}\"><button type=\"submit\">Meld meg av</button></form>",
+            esc(&id),
+            esc(&token)
         ),
     )
 }
@@ -354,19 +346,13 @@ pub async fn unsubscribe_page(token: web::Path<String>) -> HttpResponse {
 /// One-click unsubscribe (RFC 8058), also the target of the page's button.
 pub async fn unsubscribe(
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = token.into_inner();
-    if !valid_token(&token) {
-        return Ok(page(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "Ugyldig lenke",
-            "<p>Lenken er ikke gyldig.</p>",
-        ));
-    }
+    let (id, token) = path.into_inner();
+    let st = state.clone();
     let email = state
         .db
-        .run(move |conn| service::unsubscribe(conn, &token))
+        .run(move |conn| service::unsubscribe(conn, &st.tokens, &id, &token))
         .await?;
     Ok(match email {
         Some(email) => page(
@@ -380,7 +366,7 @@ pub async fn unsubscribe(
         None => page(
             actix_web::http::StatusCode::NOT_FOUND,
             "Ukjent lenke",
-            "<p>Vi finner ikke denne invitasjonen.</p>",
+            "<p>Lenken er ikke gyldig. Bruk hele lenken fra e-posten.</p>",
         ),
     })
 }
@@ -607,7 +593,7 @@ pub async fn answers_csv(
     for a in &items {
         // A leading =, +, - or @ would be a formula in a spreadsheet.
         let safe = |s: &str| {
-            if s.starts_with(['=', '+', '-', '@']) {
+            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                 format!("'{s}")
             } else {
                 s.to_owned()
@@ -616,7 +602,7 @@ pub async fn answers_csv(
         let _ = writer.write_record([
             a.supplier_id.clone().unwrap_or_else(|| a.orgnr.clone()),
             safe(a.supplier_name.as_deref().unwrap_or("")),
-            a.email.clone(),
+            safe(&a.email),
             a.answer.clone().unwrap_or_default(),
             a.attendees.map(|n| n.to_string()).unwrap_or_default(),
             safe(a.comment.as_deref().unwrap_or("")),
@@ -914,8 +900,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Public routes outside the API.
 pub fn public_routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/unsubscribe/{token}", web::get().to(unsubscribe_page))
-        .route("/unsubscribe/{token}", web::post().to(unsubscribe))
+    cfg.route("/unsubscribe/{id}/{token}", web::get().to(unsubscribe_page))
+        .route("/unsubscribe/{id}/{token}", web::post().to(unsubscribe))
         .route("/rsvp/{token}", web::get().to(rsvp_page))
         .route("/rsvp/{token}", web::post().to(rsvp_answer))
         .route("/rsvp/{token}/questions", web::post().to(ask))

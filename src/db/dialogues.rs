@@ -131,11 +131,20 @@ pub fn insert_invitation(conn: &mut DbConn, row: &InvitationRow) -> QueryResult<
 pub fn invitation_of(
     conn: &mut DbConn,
     dialogue_id: &str,
-    supplier_id: &str,
+    orgnr: &str,
 ) -> QueryResult<Option<InvitationRow>> {
     invitations::table
         .filter(invitations::dialogue_id.eq(dialogue_id))
-        .filter(invitations::supplier_id.eq(supplier_id))
+        .filter(invitations::orgnr.eq(orgnr))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The invitation with this id.
+pub fn invitation(conn: &mut DbConn, id: &str) -> QueryResult<Option<InvitationRow>> {
+    invitations::table
+        .find(id)
         .select(InvitationRow::as_select())
         .first(conn)
         .optional()

@@ -17,9 +17,11 @@ use crate::db::{self, dialogues as q, Db};
 use crate::settings::{Settings, SmtpTls};
 
 /// How long a claimed message is reserved for the worker that claimed it.
-const CLAIM: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+const CLAIM: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 /// Each send's limit (connecting, and every read and write of the conversation).
-const SEND_TIMEOUT: Duration = Duration::from_secs(15);
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Temporary failures after which a message is given up.
+const MAX_ATTEMPTS: i64 = 12;
 /// How long the worker sleeps when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -140,26 +142,15 @@ pub fn send_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> anyhow::R
     let errors: Mutex<Vec<anyhow::Error>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..PARALLEL {
-            scope.spawn(|| {
-                let mut conn = match db.get() {
-                    Ok(c) => c,
-                    Err(e) => {
-                        return errors
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(e.into())
+            scope.spawn(|| loop {
+                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                let Some(message) = next else { return };
+                match send_one(db, transport, from, &message) {
+                    Ok(true) => {
+                        tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
-                };
-                loop {
-                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                    let Some(message) = next else { return };
-                    match send_one(&mut conn, transport, from, &message) {
-                        Ok(true) => {
-                            tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        Ok(false) => {}
-                        Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(e),
-                    }
+                    Ok(false) => {}
+                    Err(e) => errors.lock().unwrap_or_else(|e| e.into_inner()).push(e),
                 }
             });
         }
@@ -175,20 +166,87 @@ pub fn send_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> anyhow::R
     Ok(tried.into_inner())
 }
 
-/// Claims, sends and marks one message. Returns false when another worker had it.
+/// Claims, sends and marks one message. Returns false when another worker had it. A database
+/// connection is held only around the claim and the mark, never during the SMTP conversation,
+/// so sending never starves the web requests of connections.
 fn send_one(
-    conn: &mut db::DbConn,
+    db: &Db,
     transport: &SmtpTransport,
     from: &Mailbox,
     message: &q::OutboxRow,
 ) -> anyhow::Result<bool> {
-    let now = db::now();
-    if !q::claim(conn, &message.id, now, now + CLAIM)? {
-        return Ok(false);
+    {
+        let mut conn = db.get()?;
+        let now = db::now();
+        if !q::claim(&mut conn, &message.id, now, now + CLAIM)? {
+            return Ok(false);
+        }
+        // An address may have unsubscribed after the message was queued; confirmations of the
+        // supplier's own answers still go.
+        if message.kind != "confirmation" && q::is_unsubscribed(&mut conn, &message.recipient)? {
+            q::mark_attempt_failed(&mut conn, &message.id, "the address has unsubscribed", None)?;
+            return Ok(true);
+        }
     }
+    let finish = |outcome: Result<(), (String, bool)>| -> anyhow::Result<bool> {
+        let mut conn = db.get()?;
+        match outcome {
+            Ok(()) => {
+                q::mark_sent(&mut conn, &message.id)?;
+                if let (Some(inv), "invitation") = (&message.invitation_id, message.kind.as_str()) {
+                    q::set_invitation_status(
+                        &mut conn,
+                        inv,
+                        "sent",
+                        None,
+                        &["answered", "unsubscribed"],
+                    )?;
+                }
+            }
+            Err((reason, true)) => {
+                q::mark_attempt_failed(&mut conn, &message.id, &reason, None)?;
+                fail_invitation(
+                    &mut conn,
+                    message.invitation_id.as_deref(),
+                    message,
+                    &reason,
+                )?;
+                tracing::warn!(id = %message.id, %reason, "email failed for good");
+            }
+            Err((reason, false)) if message.attempts + 1 >= MAX_ATTEMPTS => {
+                let reason = format!("gave up after {MAX_ATTEMPTS} attempts: {reason}");
+                q::mark_attempt_failed(&mut conn, &message.id, &reason, None)?;
+                fail_invitation(
+                    &mut conn,
+                    message.invitation_id.as_deref(),
+                    message,
+                    &reason,
+                )?;
+            }
+            Err((reason, false)) => {
+                let retry_at = db::now() + backoff(message.attempts);
+                q::mark_attempt_failed(
+                    &mut conn,
+                    &message.id,
+                    &format!("temporary failure, retrying: {reason}"),
+                    Some(retry_at),
+                )?;
+                // The buyer sees why the invitation still waits.
+                if let (Some(inv), "invitation") = (&message.invitation_id, message.kind.as_str()) {
+                    q::set_invitation_status(
+                        &mut conn,
+                        inv,
+                        "queued",
+                        Some(&format!("retrying: {reason}")),
+                        &["answered", "unsubscribed", "sent"],
+                    )?;
+                }
+            }
+        }
+        Ok(true)
+    };
     let Some(body) = &message.body else {
-        q::mark_attempt_failed(conn, &message.id, "the message body is missing", None)?;
-        return Ok(true);
+        return finish(Err(("the message body is missing".into(), true)));
     };
     let envelope = message
         .recipient
@@ -200,47 +258,19 @@ fn send_one(
     let envelope = match envelope {
         Ok(e) => e,
         Err(e) => {
-            q::mark_attempt_failed(
-                conn,
-                &message.id,
-                &format!("bad address {}: {e}", message.recipient),
-                None,
-            )?;
-            fail_invitation(
-                conn,
-                message.invitation_id.as_deref(),
-                message,
-                &format!("bad address: {e}"),
-            )?;
-            return Ok(true);
+            return finish(Err((
+                format!("bad address {}: {e}", message.recipient),
+                true,
+            )))
         }
     };
     match transport.send_raw(&envelope, body.as_bytes()) {
-        Ok(_) => {
-            q::mark_sent(conn, &message.id)?;
-            if let (Some(inv), "invitation") = (&message.invitation_id, message.kind.as_str()) {
-                q::set_invitation_status(conn, inv, "sent", None, &["answered", "unsubscribed"])?;
-            }
-            tracing::debug!(id = %message.id, kind = %message.kind, "email sent");
-        }
+        Ok(_) => finish(Ok(())),
         Err(e) if e.is_permanent() => {
-            let reason = format!("the mail server refused it: {e}");
-            q::mark_attempt_failed(conn, &message.id, &reason, None)?;
-            fail_invitation(conn, message.invitation_id.as_deref(), message, &reason)?;
-            tracing::warn!(id = %message.id, error = %e, "email failed for good");
+            finish(Err((format!("the mail server refused it: {e}"), true)))
         }
-        Err(e) => {
-            let retry_at = db::now() + backoff(message.attempts);
-            q::mark_attempt_failed(
-                conn,
-                &message.id,
-                &format!("temporary failure, retrying: {e}"),
-                Some(retry_at),
-            )?;
-            tracing::info!(id = %message.id, error = %e, "email will be retried");
-        }
+        Err(e) => finish(Err((e.to_string(), false))),
     }
-    Ok(true)
 }
 
 /// Marks the invitation failed when its invitation email (not a reminder or answer) failed.

@@ -113,8 +113,17 @@ impl Drop for SmtpServer {
 }
 
 async fn app_with_mail(backend: Backend, smtp: &SmtpServer) -> Option<TestApp> {
+    app_with_mail_and(backend, smtp, |_| {}).await
+}
+
+async fn app_with_mail_and(
+    backend: Backend,
+    smtp: &SmtpServer,
+    change: impl FnOnce(&mut innolift::settings::Settings),
+) -> Option<TestApp> {
     let port = smtp.port;
     spawn_app_with(backend, move |s| {
+        change(s);
         s.smtp.host = "127.0.0.1".into();
         s.smtp.port = port;
         s.mail_from = "innolift <noreply@innolift.test>".into();
@@ -262,14 +271,8 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
     );
     assert!(m.contains("Content-Type: text/calendar"), "{m}");
     assert!(m.contains("multipart/alternative"));
-    let unsubscribe = header(m, "List-Unsubscribe").unwrap();
-    let token: String = unsubscribe
-        .split("/unsubscribe/")
-        .nth(1)
-        .expect("an unsubscribe link")
-        .chars()
-        .take(64)
-        .collect();
+    let token = rsvp_token(m);
+    let unsubscribe = unsubscribe_path(m);
     assert_eq!(token.len(), 64);
 
     // The same supplier again: no second email.
@@ -343,7 +346,7 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
     assert_eq!(bad.status(), 404);
     let res = app
         .client
-        .post(app.url(&format!("/unsubscribe/{token}")))
+        .post(app.url(&unsubscribe))
         .body("List-Unsubscribe=One-Click")
         .send()
         .await
@@ -544,14 +547,7 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         .iter()
         .find(|m| header(m, "To").as_deref() == Some("ny@firma.no"))
         .expect("the registered supplier's invitation");
-    let registered_token: String = header(registered, "List-Unsubscribe")
-        .unwrap()
-        .split("/unsubscribe/")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take(64)
-        .collect();
+    let registered_token = rsvp_token(registered);
     let list: Value = app
         .get(
             &format!("/api/v1/dialogues/{did}/invitations"),
@@ -786,7 +782,12 @@ async fn one_reminder_goes_before_the_deadline(backend: Backend) {
     if !smtp.start() {
         return;
     }
-    let Some(app) = app_with_mail(backend, &smtp).await else {
+    // The reminder time comes a few seconds after the invitations go out.
+    let Some(app) = app_with_mail_and(backend, &smtp, |s| {
+        s.reminder_before = chrono::TimeDelta::hours(24) - chrono::TimeDelta::seconds(4)
+    })
+    .await
+    else {
         return;
     };
     let (buyer, pid, _) = event(&app, 820).await;
@@ -932,8 +933,8 @@ async fn a_killed_sender_loses_no_invitation(backend: Backend) {
     server.wait().unwrap();
     let at_kill = smtp.messages().len();
     let mut server = serve();
-    // Messages claimed by the killed process are sent once their claim runs out (30 s).
-    let messages = smtp.wait_for(200, Duration::from_secs(60)).await;
+    // Messages claimed by the killed process are sent once their claim runs out (60 s).
+    let messages = smtp.wait_for(200, Duration::from_secs(100)).await;
     actix_web::rt::time::sleep(Duration::from_secs(2)).await;
     let _ = server.kill();
     let _ = server.wait();
@@ -981,15 +982,37 @@ fn part(message: &str, content_type: &str) -> Option<String> {
     let body = body.split("\n--").next()?;
     if head.contains("Content-Transfer-Encoding: base64") {
         let joined: String = body.lines().map(str::trim).collect();
-        String::from_utf8(
+        return String::from_utf8(
             base64::engine::general_purpose::STANDARD
                 .decode(joined)
                 .ok()?,
         )
-        .ok()
-    } else {
-        Some(body.to_owned())
+        .ok();
     }
+    if head.contains("Content-Transfer-Encoding: quoted-printable") {
+        let joined = body.replace("=\n", "");
+        let bytes = joined.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match (bytes[i], hex) {
+                (b'=', Some(b)) => {
+                    out.push(b);
+                    i += 3;
+                }
+                (c, _) => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        return String::from_utf8(out).ok();
+    }
+    Some(body.to_owned())
 }
 
 async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(
@@ -1101,7 +1124,9 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
     assert_eq!(messages.len(), queued);
     for m in &messages {
         // The maildir stores lines with LF; CRLF in the file itself is checked by the unit test.
-        let ics = part(m, "text/calendar").expect("an .ics attachment").replace("\r\n", "\n");
+        let ics = part(m, "text/calendar")
+            .expect("an .ics attachment")
+            .replace("\r\n", "\n");
         assert!(
             ics.starts_with("BEGIN:VCALENDAR") && ics.trim_end().ends_with("END:VCALENDAR"),
             "{ics}"
@@ -1114,14 +1139,7 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
     }
 
     // One supplier answers and asks a question through its link.
-    let link: String = header(&messages[0], "List-Unsubscribe")
-        .unwrap()
-        .split("/unsubscribe/")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take(64)
-        .collect();
+    let link = rsvp_token(&messages[0]);
     let res = app
         .client
         .post(app.url(&format!("/rsvp/{link}")))
@@ -1205,4 +1223,28 @@ mod demo_dialogue {
         in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(Backend::Postgres)
             .await;
     }
+}
+
+/// The answer-link token of an invitation email, from its text part.
+fn rsvp_token(message: &str) -> String {
+    let text = part(message, "text/plain").expect("a text part");
+    let after = text.split("/rsvp/").nth(1).expect("an answer link");
+    let token: String = after.chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(token.len(), 64, "{text}");
+    token
+}
+
+/// The path of the one-click unsubscribe link in the header.
+fn unsubscribe_path(message: &str) -> String {
+    let value = header(message, "List-Unsubscribe").expect("List-Unsubscribe");
+    let url = value.trim_start_matches('<').trim_end_matches('>');
+    let path = url
+        .strip_prefix("https://innolift.test")
+        .expect("a link to the service")
+        .to_owned();
+    assert!(
+        path.starts_with("/unsubscribe/") && !path.contains(&rsvp_token(message)),
+        "the unsubscribe link does not carry the answer key"
+    );
+    path
 }
