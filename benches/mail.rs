@@ -205,7 +205,10 @@ fn main() -> anyhow::Result<()> {
         if queued == 0 {
             break;
         }
-        anyhow::ensure!(started.elapsed() < Duration::from_secs(600), "delivery stalled with {queued} queued");
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(600),
+            "delivery stalled with {queued} queued"
+        );
     }
     let took = started.elapsed().as_secs_f64();
     let (queued, failed, _, _) = innolift::db::dialogues::outbox_stats(&mut conn)?;

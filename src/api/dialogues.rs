@@ -143,6 +143,18 @@ pub struct OutboxReport {
     pub sent_last_hour: i64,
 }
 
+/// Loads an event for one of its process's buyers or programme staff, or refuses.
+fn insider_dialogue(
+    conn: &mut crate::db::DbConn,
+    caller: &Caller,
+    id: &str,
+) -> Result<DialogueRow, ApiError> {
+    let d = service::get(conn, id)?;
+    let process = crate::processes::get(conn, &d.process_id)?;
+    crate::processes::require_insider(conn, caller, &process)?;
+    Ok(d)
+}
+
 /// Create a dialogue event in a process (its buyers, in the market-dialogue phase).
 #[utoipa::path(post, path = "/api/v1/processes/{id}/dialogues", tag = "dialogues", security(("bearer" = [])), request_body = DialogueCreate,
     responses((status = 201, body = DialogueView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -229,9 +241,7 @@ pub async fn invitations(
     let items = state
         .db
         .run(move |conn| {
-            let d = service::get(conn, &id)?;
-            let process = crate::processes::get(conn, &d.process_id)?;
-            crate::processes::require_insider(conn, &caller, &process)?;
+            insider_dialogue(conn, &caller, &id)?;
             let rows = crate::db::dialogues::invitations(conn, &id)?;
             let names = crate::db::organisations::names(
                 conn,
@@ -274,9 +284,7 @@ pub async fn record(
     let items = state
         .db
         .run(move |conn| {
-            let d = service::get(conn, &id)?;
-            let process = crate::processes::get(conn, &d.process_id)?;
-            crate::processes::require_insider(conn, &caller, &process)?;
+            insider_dialogue(conn, &caller, &id)?;
             Ok::<_, ApiError>(
                 crate::db::dialogues::outbox_of_dialogue(conn, &id)?
                     .into_iter()
@@ -523,10 +531,8 @@ fn load_answers(
     caller: &Caller,
     id: &str,
 ) -> Result<Vec<AnswerView>, ApiError> {
-    let d = service::get(conn, id)?;
-    let process = crate::processes::get(conn, &d.process_id)?;
     // Answers and comments are confidential to the process's buyers (and programme staff).
-    crate::processes::require_insider(conn, caller, &process)?;
+    insider_dialogue(conn, caller, id)?;
     let rows = crate::db::dialogues::invitations(conn, id)?;
     let names = crate::db::organisations::names(
         conn,
@@ -689,9 +695,7 @@ pub async fn questions(
     let items = state
         .db
         .run(move |conn| {
-            let d = service::get(conn, &id)?;
-            let process = crate::processes::get(conn, &d.process_id)?;
-            crate::processes::require_insider(conn, &caller, &process)?;
+            insider_dialogue(conn, &caller, &id)?;
             let invitations: std::collections::HashMap<String, String> =
                 crate::db::dialogues::invitations(conn, &id)?
                     .into_iter()

@@ -681,30 +681,7 @@ async fn mail_queued_while_the_server_is_down_arrives_once_it_is_up(backend: Bac
         return;
     };
     let (buyer, _pid, did) = event(&app, 810).await;
-    // 200 suppliers, written straight to the database: registering each through the API would
-    // spend the test's time on password hashing.
-    let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
-    let mut ids = Vec::new();
-    for i in 0..200u32 {
-        let nr = crate::helpers::orgnr(2000 + i);
-        let now = innolift::db::now();
-        let row = innolift::db::organisations::OrganisationRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            kind: "supplier".into(),
-            search_key: format!("lev {nr}"),
-            orgnr: nr,
-            name: format!("Leverandør {i}"),
-            website: None,
-            contact_email: Some(format!("post{i}@lev{i}.no")),
-            sector: None,
-            county: None,
-            size: None,
-            created_at: now,
-            updated_at: now,
-        };
-        innolift::db::organisations::insert(&mut conn, &row).unwrap();
-        ids.push(row.id);
-    }
+    let ids = insert_suppliers(&app, 200, 2000);
     let res = app
         .post(
             &format!("/api/v1/dialogues/{did}/invitations"),
@@ -857,28 +834,7 @@ async fn a_killed_sender_loses_no_invitation(backend: Backend) {
         return;
     };
     let (buyer, _pid, did) = event(&app, 830).await;
-    let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
-    let mut ids = Vec::new();
-    for i in 0..200u32 {
-        let nr = crate::helpers::orgnr(3000 + i);
-        let now = innolift::db::now();
-        let row = innolift::db::organisations::OrganisationRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            kind: "supplier".into(),
-            search_key: format!("lev {nr}"),
-            orgnr: nr,
-            name: format!("Leverandør {i}"),
-            website: None,
-            contact_email: Some(format!("k{i}@lev{i}.no")),
-            sector: None,
-            county: None,
-            size: None,
-            created_at: now,
-            updated_at: now,
-        };
-        innolift::db::organisations::insert(&mut conn, &row).unwrap();
-        ids.push(row.id);
-    }
+    let ids = insert_suppliers(&app, 200, 3000);
     assert_eq!(
         app.post(
             &format!("/api/v1/dialogues/{did}/invitations"),
@@ -1247,4 +1203,32 @@ fn unsubscribe_path(message: &str) -> String {
         "the unsubscribe link does not carry the answer key"
     );
     path
+}
+
+/// `n` suppliers with contact addresses, written straight to the database: registering each
+/// through the API would spend the test's time on password hashing. Returns their ids.
+fn insert_suppliers(app: &TestApp, n: u32, seed: u32) -> Vec<String> {
+    let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
+    (0..n)
+        .map(|i| {
+            let nr = crate::helpers::orgnr(seed + i);
+            let now = innolift::db::now();
+            let row = innolift::db::organisations::OrganisationRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                kind: "supplier".into(),
+                search_key: format!("lev {nr}"),
+                orgnr: nr,
+                name: format!("Leverandør {i}"),
+                website: None,
+                contact_email: Some(format!("post{}@lev{}.no", seed + i, seed + i)),
+                sector: None,
+                county: None,
+                size: None,
+                created_at: now,
+                updated_at: now,
+            };
+            innolift::db::organisations::insert(&mut conn, &row).unwrap();
+            row.id
+        })
+        .collect()
 }
