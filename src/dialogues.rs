@@ -509,10 +509,14 @@ fn invite_one(
     ) else {
         return Ok(outcome("bad_contact_email", None));
     };
+    let earlier = earlier_answers(conn, settings, d, &invitation.id, &email)?;
     let result = db::write_tx(conn, |conn| {
         q::insert_invitation(conn, &invitation)?;
         if !unsubscribed {
             q::enqueue(conn, &message)?;
+            for m in &earlier {
+                q::enqueue(conn, m)?;
+            }
         }
         crate::audit::record(
             conn,
@@ -647,10 +651,14 @@ pub fn register(
         &address,
         false,
     )?;
+    let earlier = earlier_answers(conn, settings, &d, &invitation.id, &address)?;
     let result = db::write_tx(conn, |conn| {
         q::insert_invitation(conn, &invitation)?;
         if !unsubscribed {
             q::enqueue(conn, &message)?;
+            for m in &earlier {
+                q::enqueue(conn, m)?;
+            }
         }
         Ok::<_, ApiError>(())
     });
@@ -688,6 +696,65 @@ pub fn ask(conn: &mut DbConn, token: &str, question: &str) -> Result<DialogueRow
     Ok(d)
 }
 
+/// The published question and answer for one invitee.
+fn answer_message(
+    settings: &Settings,
+    d: &DialogueRow,
+    question_id: &str,
+    question: &str,
+    answer: &str,
+    invitation_id: &str,
+    email: &str,
+) -> Result<OutboxRow, ApiError> {
+    let lang = if d.language == "en" {
+        Lang::En
+    } else {
+        Lang::Nb
+    };
+    let message_id = format!("<answer-{question_id}-{invitation_id}@{}>", host(settings));
+    let rendered = mail::render_template(
+        "answer",
+        lang,
+        &settings.mail_from,
+        email,
+        &message_id,
+        &[
+            ("title", d.title.clone()),
+            ("question", question.to_owned()),
+            ("answer", answer.to_owned()),
+            (
+                "event_url",
+                format!("{}/dialogues/{}", settings.public_url, d.id),
+            ),
+        ],
+    )
+    .map_err(ApiError::Internal)?;
+    Ok(outbox_row(
+        "answer_published",
+        Some(invitation_id),
+        &d.id,
+        email,
+        message_id,
+        rendered,
+    ))
+}
+
+/// The questions answered so far, for someone invited or registered later, so every invitee
+/// has the same information.
+fn earlier_answers(
+    conn: &mut DbConn,
+    settings: &Settings,
+    d: &DialogueRow,
+    invitation_id: &str,
+    email: &str,
+) -> Result<Vec<OutboxRow>, ApiError> {
+    q::questions(conn, &d.id)?
+        .into_iter()
+        .filter_map(|q| q.answer.clone().map(|a| (q, a)))
+        .map(|(q, a)| answer_message(settings, d, &q.id, &q.question, &a, invitation_id, email))
+        .collect()
+}
+
 /// The buyers answer a question; question and answer go, without the asker's name, to every
 /// invitee by email and onto the event page. Answering twice is refused.
 pub fn answer_question(
@@ -704,12 +771,6 @@ pub fn answer_question(
     let question = q::find_question(conn, question_id, id)?
         .ok_or_else(|| ApiError::not_found("no question in this event has this id"))?;
     let invitees = q::invitations(conn, id)?;
-    let host = host(settings);
-    let (subject, text) = if d.language == "en" {
-        (format!("Question and answer: {}", d.title), format!("A supplier asked about \"{}\":\n\n{}\n\nThe buyers answer:\n\n{}\n\nEvery invitee gets this, so all have the same information.\n", d.title, question.question, answer))
-    } else {
-        (format!("Spørsmål og svar: {}", d.title), format!("En leverandør har spurt om «{}»:\n\n{}\n\nInnkjøperne svarer:\n\n{}\n\nAlle inviterte får dette, slik at alle har den samme informasjonen.\n", d.title, question.question, answer))
-    };
     let mut messages = Vec::new();
     for inv in &invitees {
         // The address, not the invitation's state, says whether someone asked for no more mail:
@@ -717,23 +778,15 @@ pub fn answer_question(
         if q::is_unsubscribed(conn, &inv.email)? {
             continue;
         }
-        let message_id = format!("<answer-{question_id}-{}@{host}>", inv.id);
-        let rendered = mail::render_text(
-            &settings.mail_from,
+        messages.push(answer_message(
+            settings,
+            &d,
+            question_id,
+            &question.question,
+            &answer,
+            &inv.id,
             &inv.email,
-            &message_id,
-            &subject,
-            &text,
-        )
-        .map_err(ApiError::Internal)?;
-        messages.push(outbox_row(
-            "answer_published",
-            Some(&inv.id),
-            id,
-            &inv.email,
-            message_id,
-            rendered,
-        ));
+        )?);
     }
     db::write_tx(conn, |conn| {
         if !q::answer_question(conn, question_id, id, &answer, &caller.account.id)? {
@@ -904,28 +957,51 @@ pub fn answer(
         .filter(|c| !c.trim().is_empty())
         .map(|c| domain::text("comment", c, 5000))
         .transpose()?;
-    let host = url::Url::parse(&settings.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "innolift".into());
-    let (subject, text) = if dialogue.language == "en" {
-        (format!("Answer received: {}", dialogue.title), format!("We have your answer to \"{}\": {}.\n\nYou can change it until {} through the same link:\n{}/rsvp/{token}\n", dialogue.title, answer.as_str().replace('_', " "), oslo(dialogue.response_deadline), settings.public_url))
+    // Places are limited: attendees of other invitees plus these must fit.
+    if let (Answer::Attending, Some(capacity)) = (answer, dialogue.capacity) {
+        let taken: i64 = q::invitations(conn, &dialogue.id)?
+            .iter()
+            .filter(|i| i.id != invitation.id && i.answer.as_deref() == Some("attending"))
+            .map(|i| i.attendees.unwrap_or(1))
+            .sum();
+        if taken + attendees.unwrap_or(1) > capacity {
+            return Err(Invalid::new(
+                "attendees",
+                format!("only {} places are left", (capacity - taken).max(0)),
+            )
+            .into());
+        }
+    }
+    let lang = if dialogue.language == "en" {
+        Lang::En
     } else {
-        let label = match answer {
-            Answer::Attending => "deltar",
-            Answer::InterestedCannotAttend => "interessert, men kan ikke delta",
-            Answer::NotRelevant => "ikke aktuelt",
-        };
-        (format!("Svar registrert: {}", dialogue.title), format!("Vi har registrert svaret ditt på «{}»: {label}.\n\nDu kan endre svaret til {} med den samme lenken:\n{}/rsvp/{token}\n", dialogue.title, oslo(dialogue.response_deadline), settings.public_url))
+        Lang::Nb
+    };
+    let label = match (answer, lang) {
+        (Answer::Attending, Lang::Nb) => "deltar",
+        (Answer::InterestedCannotAttend, Lang::Nb) => "interessert, men kan ikke delta",
+        (Answer::NotRelevant, Lang::Nb) => "ikke aktuelt",
+        (Answer::Attending, Lang::En) => "attending",
+        (Answer::InterestedCannotAttend, Lang::En) => "interested, cannot attend",
+        (Answer::NotRelevant, Lang::En) => "not relevant",
     };
     let outbox_id = db::new_id();
-    let message_id = format!("<confirmation-{outbox_id}@{host}>");
-    let rendered = mail::render_text(
+    let message_id = format!("<confirmation-{outbox_id}@{}>", host(settings));
+    let rendered = mail::render_template(
+        "confirmation",
+        lang,
         &settings.mail_from,
         &invitation.email,
         &message_id,
-        &subject,
-        &text,
+        &[
+            ("title", dialogue.title.clone()),
+            ("answer", label.to_owned()),
+            ("deadline", oslo(dialogue.response_deadline)),
+            (
+                "answer_url",
+                format!("{}/rsvp/{token}", settings.public_url),
+            ),
+        ],
     )
     .map_err(ApiError::Internal)?;
     let now = db::now();

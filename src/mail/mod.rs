@@ -20,18 +20,25 @@ pub enum Lang {
 }
 
 fn template(name: &str, lang: Lang) -> &'static str {
-    match (name, lang) {
-        ("invitation.subject", Lang::Nb) => {
-            include_str!("../../templates/emails/invitation.nb.subject")
-        }
-        ("invitation.subject", Lang::En) => {
-            include_str!("../../templates/emails/invitation.en.subject")
-        }
-        ("invitation.txt", Lang::Nb) => include_str!("../../templates/emails/invitation.nb.txt"),
-        ("invitation.txt", Lang::En) => include_str!("../../templates/emails/invitation.en.txt"),
-        ("invitation.html", Lang::Nb) => include_str!("../../templates/emails/invitation.nb.html"),
-        ("invitation.html", Lang::En) => include_str!("../../templates/emails/invitation.en.html"),
-        _ => "",
+    macro_rules! pick {
+        ($($key:literal => $nb:literal, $en:literal;)*) => {
+            match (name, lang) {
+                $(($key, Lang::Nb) => include_str!(concat!("../../templates/emails/", $nb)),
+                  ($key, Lang::En) => include_str!(concat!("../../templates/emails/", $en)),)*
+                _ => "",
+            }
+        };
+    }
+    pick! {
+        "invitation.subject" => "invitation.nb.subject", "invitation.en.subject";
+        "invitation.txt" => "invitation.nb.txt", "invitation.en.txt";
+        "invitation.html" => "invitation.nb.html", "invitation.en.html";
+        "confirmation.subject" => "confirmation.nb.subject", "confirmation.en.subject";
+        "confirmation.txt" => "confirmation.nb.txt", "confirmation.en.txt";
+        "confirmation.html" => "confirmation.nb.html", "confirmation.en.html";
+        "answer.subject" => "answer.nb.subject", "answer.en.subject";
+        "answer.txt" => "answer.nb.txt", "answer.en.txt";
+        "answer.html" => "answer.nb.html", "answer.en.html";
     }
 }
 
@@ -60,16 +67,30 @@ pub fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// Replaces each `{{key}}` in one pass, so a value that itself contains `{{…}}` stays as it is.
 fn fill(template: &str, values: &[(&str, String)], escape: bool) -> String {
-    let mut out = template.to_owned();
-    for (key, value) in values {
-        let value = if escape {
-            html_escape(value)
-        } else {
-            value.clone()
-        };
-        out = out.replace(&format!("{{{{{key}}}}}"), &value);
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            Some(end) => {
+                let key = &after[..end];
+                match values.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) if escape => out.push_str(&html_escape(v)),
+                    Some((_, v)) => out.push_str(v),
+                    None => out.push_str(&rest[start..start + 2 + end + 2]),
+                }
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -239,6 +260,19 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_in_values_are_not_expanded() {
+        let filled = fill(
+            "{{title}} {{answer_url}}",
+            &[
+                ("title", "{{answer_url}}".into()),
+                ("answer_url", "https://x".into()),
+            ],
+            false,
+        );
+        assert_eq!(filled, "{{answer_url}} https://x");
+    }
+
+    #[test]
     fn the_message_has_its_parts_and_unsubscribe_headers() {
         let rendered = render_invitation(&invitation("Utslippsfri ferje")).unwrap();
         assert!(rendered
@@ -258,22 +292,28 @@ mod tests {
     }
 }
 
-/// Renders a short text-only message (confirmations).
-pub fn render_text(
+/// Renders the template `name` (`confirmation`, `answer`) as text and HTML.
+pub fn render_template(
+    name: &str,
+    lang: Lang,
     from: &str,
     to: &str,
     message_id: &str,
-    subject: &str,
-    text: &str,
+    values: &[(&str, String)],
 ) -> anyhow::Result<Rendered> {
-    let subject = one_line(subject);
+    let subject = one_line(&fill(
+        template(&format!("{name}.subject"), lang),
+        values,
+        false,
+    ));
+    let text = fill(template(&format!("{name}.txt"), lang), values, false);
+    let html = fill(template(&format!("{name}.html"), lang), values, true);
     let message = Message::builder()
         .from(from.parse::<Mailbox>()?)
         .to(to.parse::<Mailbox>()?)
         .subject(subject.clone())
         .message_id(Some(message_id.to_owned()))
-        .header(ContentType::TEXT_PLAIN)
-        .body(text.to_owned())?;
+        .multipart(MultiPart::alternative_plain_html(text, html))?;
     let body = String::from_utf8(message.formatted())?;
     let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
     Ok(Rendered {

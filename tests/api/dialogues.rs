@@ -673,6 +673,28 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         page.contains("begge er velkomne"),
         "the event page shows the published answer"
     );
+
+    // A supplier registering after the answer was published gets it with its invitation.
+    let before = smtp.messages().len();
+    let res = app
+        .client
+        .post(app.url(&format!("/dialogues/{did}/register")))
+        .form(&[
+            ("orgnr", crate::helpers::orgnr(808).as_str()),
+            ("email", "sen@firma.no"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    smtp.wait_for(before + 2, Duration::from_secs(10)).await;
+    let late: Vec<String> = smtp
+        .messages()
+        .into_iter()
+        .filter(|m| header(m, "To").as_deref() == Some("sen@firma.no"))
+        .collect();
+    assert_eq!(late.len(), 2, "the invitation and the earlier answer");
+    assert!(late.iter().any(|m| m.contains("hydrogen")));
 }
 
 async fn mail_queued_while_the_server_is_down_arrives_once_it_is_up(backend: Backend) {
