@@ -792,7 +792,7 @@ async fn one_reminder_goes_before_the_deadline(backend: Backend) {
     let (buyer, pid, _) = event(&app, 820).await;
     let soon = (chrono::Utc::now() + chrono::TimeDelta::hours(24)).to_rfc3339();
     let later = (chrono::Utc::now() + chrono::TimeDelta::hours(30)).to_rfc3339();
-    let body = json!({"kind": "one_to_one_meetings", "title": "Møter", "agenda": "Korte møter.", "starts_at": soon, "ends_at": later, "place": "Teams", "response_deadline": soon});
+    let body = json!({"kind": "one_to_one_meetings", "title": "Møter", "agenda": "Korte møter.", "starts_at": soon, "ends_at": later, "place": "Teams", "response_deadline": soon, "capacity": 3});
     let d: Value = app
         .post(
             &format!("/api/v1/processes/{pid}/dialogues"),
@@ -824,6 +824,66 @@ async fn one_reminder_goes_before_the_deadline(backend: Backend) {
         "one reminder each, within 48 hours of the deadline"
     );
     assert_eq!(messages.len(), 4, "and never a second");
+
+    // The event has three places: two and two do not fit.
+    let invitations: Vec<&String> = messages
+        .iter()
+        .filter(|m| header(m, "Message-ID").is_some_and(|id| id.starts_with("<invitation-")))
+        .collect();
+    let first = rsvp_token(invitations[0]);
+    let second = rsvp_token(invitations[1]);
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{first}")))
+        .form(&[("answer", "attending"), ("attendees", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{second}")))
+        .form(&[("answer", "attending"), ("attendees", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("places are left"));
+    // One token never touches another invitation's answer.
+    let answers: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/answers"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answers["items"].as_array().unwrap().len(), 1);
+    let res = app
+        .client
+        .post(app.url(&format!("/rsvp/{second}")))
+        .form(&[("answer", "attending"), ("attendees", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let answers: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/answers"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let counts: Vec<i64> = answers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["attendees"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts.iter().sum::<i64>(), 3, "{answers}");
 }
 
 mod reminders {
