@@ -16,15 +16,22 @@ pub enum Backend {
 }
 
 /// The server for the administrative connection that creates and drops test databases.
+/// TLS is off for the local test server: the tests need none, and it keeps OpenSSL out of the
+/// background threads that may still be connecting while the test process exits.
 pub fn pg_admin_url() -> String {
-    std::env::var("INNOLIFT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("INNOLIFT_TEST_PG_URL").unwrap_or_else(|_| {
+        "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_owned()
+    })
 }
 
 fn pg_url_for(database: &str) -> String {
     let admin = pg_admin_url();
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    format!("{base}/{database}")
+    let (path, query) = admin
+        .split_once('?')
+        .map(|(p, q)| (p, format!("?{q}")))
+        .unwrap_or((&admin, String::new()));
+    let base = path.rsplit_once('/').map(|(b, _)| b).unwrap_or(path);
+    format!("{base}/{database}{query}")
 }
 
 /// A PostgreSQL database that exists for one test.
