@@ -7,7 +7,7 @@ use crate::db::capabilities::{self as q, CapabilityFilter, CapabilityRow};
 use crate::db::{self, index_queue, DbConn};
 use crate::domain::{self, Invalid, Maturity, OrgKind};
 use crate::needs::{coverage, text_and_language};
-use crate::search::document::json_list;
+use crate::search::document::{json_array, json_list};
 
 /// The fields of a capability as given, before validation.
 #[derive(Debug, Clone, Default)]
@@ -22,10 +22,6 @@ pub struct CapabilityFields {
     pub keywords: Vec<String>,
     pub references: Vec<String>,
     pub language: Option<String>,
-}
-
-fn json(values: &[String]) -> String {
-    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
 }
 
 fn short_list(
@@ -79,13 +75,13 @@ fn row_from(
     Ok(CapabilityRow {
         title,
         description,
-        themes: json(&cover.themes),
-        cpv_codes: json(&cover.cpv_codes),
-        counties: json(&cover.counties),
+        themes: json_array(&cover.themes),
+        cpv_codes: json_array(&cover.cpv_codes),
+        counties: json_array(&cover.counties),
         national: cover.national,
         maturity,
-        keywords: json(&short_list("keywords", &fields.keywords, 30, 80)?),
-        reference_list: json(&short_list("references", &fields.references, 20, 2000)?),
+        keywords: json_array(&short_list("keywords", &fields.keywords, 30, 80)?),
+        reference_list: json_array(&short_list("references", &fields.references, 20, 2000)?),
         language: language.as_str().to_owned(),
         updated_at: db::now(),
         ..base

@@ -17,6 +17,7 @@ use crate::db::capabilities::CapabilityRow;
 use crate::db::needs::NeedRow;
 use crate::db::organisations::{self, OrganisationRow};
 use crate::db::{self, DbConn};
+use crate::search::document::json_array;
 use crate::search::document::{DocType, Indexable};
 use crate::search::matching::{self, Filters};
 use crate::search::{indexer, SearchIndex};
@@ -69,10 +70,6 @@ fn orgnr(seed: u32) -> String {
     }
 }
 
-fn json(values: &[String]) -> String {
-    serde_json::to_string(values).unwrap_or_else(|_| "[]".into())
-}
-
 fn load(
     conn: &mut DbConn,
     set: &EvalSet,
@@ -113,9 +110,9 @@ fn load(
                 created_by: None,
                 title: item.title.clone(),
                 description: item.description.clone(),
-                themes: json(&item.themes),
-                cpv_codes: json(&item.cpv_codes),
-                counties: json(&item.counties),
+                themes: json_array(&item.themes),
+                cpv_codes: json_array(&item.cpv_codes),
+                counties: json_array(&item.counties),
                 national: item.national,
                 estimated_value_nok: None,
                 planned_tender_date: None,
@@ -135,12 +132,12 @@ fn load(
                 created_by: None,
                 title: item.title.clone(),
                 description: item.description.clone(),
-                themes: json(&item.themes),
-                cpv_codes: json(&item.cpv_codes),
-                counties: json(&item.counties),
+                themes: json_array(&item.themes),
+                cpv_codes: json_array(&item.cpv_codes),
+                counties: json_array(&item.counties),
                 national: item.national,
                 maturity: item.maturity.clone(),
-                keywords: json(&item.keywords),
+                keywords: json_array(&item.keywords),
                 reference_list: "[]".into(),
                 language: item.language.clone(),
                 created_at: now,

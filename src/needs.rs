@@ -10,7 +10,7 @@ use crate::db::needs::{self as q, NeedFilter, NeedRow, ParticipantRow};
 use crate::db::{self, index_queue, organisations, DbConn};
 use crate::domain::{self, County, Invalid, Language, NeedStatus, OrgKind, Theme};
 use crate::search::analysis::detect_language;
-use crate::search::document::json_list;
+use crate::search::document::{json_array, json_list};
 
 /// The longest title.
 pub const TITLE_MAX: usize = 200;
@@ -105,10 +105,6 @@ pub fn text_and_language(
     Ok((title, description, language))
 }
 
-fn json(values: &[String]) -> String {
-    serde_json::to_string(values).unwrap_or_else(|_| "[]".to_owned())
-}
-
 /// Builds the stored row from validated fields, keeping id, owner and creation time of `base`.
 fn row_from(conn: &mut DbConn, fields: &NeedFields, base: NeedRow) -> Result<NeedRow, ApiError> {
     let (title, description, language) = text_and_language(
@@ -137,9 +133,9 @@ fn row_from(conn: &mut DbConn, fields: &NeedFields, base: NeedRow) -> Result<Nee
     Ok(NeedRow {
         title,
         description,
-        themes: json(&cover.themes),
-        cpv_codes: json(&cover.cpv_codes),
-        counties: json(&cover.counties),
+        themes: json_array(&cover.themes),
+        cpv_codes: json_array(&cover.cpv_codes),
+        counties: json_array(&cover.counties),
         national: cover.national,
         estimated_value_nok: fields.estimated_value_nok,
         planned_tender_date: fields.planned_tender_date,

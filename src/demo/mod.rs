@@ -9,6 +9,7 @@ use crate::db::capabilities::CapabilityRow;
 use crate::db::needs::NeedRow;
 use crate::db::organisations::{self, OrganisationRow};
 use crate::db::{self, index_queue, DbConn};
+use crate::search::document::json_array;
 use corpus::{DemoCapability, DemoNeed, DemoOrg, DemoRegistry};
 
 /// The password of the demo accounts (printed by `innolift demo`; demo data only).
@@ -30,11 +31,6 @@ pub fn stable_id(key: &str) -> String {
     uuid::Builder::from_random_bytes(bytes)
         .into_uuid()
         .to_string()
-}
-
-fn json(values: &[impl AsRef<str>]) -> String {
-    serde_json::to_string(&values.iter().map(AsRef::as_ref).collect::<Vec<_>>())
-        .unwrap_or_else(|_| "[]".into())
 }
 
 fn org_row(org: &DemoOrg) -> OrganisationRow {
@@ -64,9 +60,9 @@ pub fn need_row(need: &DemoNeed, id: String, org_ids: &HashMap<String, String>) 
         created_by: None,
         title: need.title.clone(),
         description: need.description.clone(),
-        themes: json(&need.themes),
-        cpv_codes: json(&need.cpv_codes),
-        counties: json(&need.counties),
+        themes: json_array(&need.themes),
+        cpv_codes: json_array(&need.cpv_codes),
+        counties: json_array(&need.counties),
         national: need.national,
         estimated_value_nok: need.estimated_value_nok,
         planned_tender_date: need.planned_tender_date,
@@ -91,13 +87,13 @@ pub fn capability_row(
         created_by: None,
         title: cap.title.clone(),
         description: cap.description.clone(),
-        themes: json(&cap.themes),
-        cpv_codes: json(&cap.cpv_codes),
-        counties: json(&cap.counties),
+        themes: json_array(&cap.themes),
+        cpv_codes: json_array(&cap.cpv_codes),
+        counties: json_array(&cap.counties),
         national: cap.national,
         maturity: Some(cap.maturity.to_owned()),
-        keywords: json(&cap.keywords),
-        reference_list: json(&cap.references),
+        keywords: json_array(&cap.keywords),
+        reference_list: json_array(&cap.references),
         language: cap.language.to_owned(),
         created_at: now,
         updated_at: now,

@@ -59,6 +59,12 @@ pub struct Indexable {
     pub national: bool,
 }
 
+/// The stored form of a list: a JSON array of strings.
+pub fn json_array<S: AsRef<str>>(values: &[S]) -> String {
+    serde_json::to_string(&values.iter().map(AsRef::as_ref).collect::<Vec<&str>>())
+        .unwrap_or_else(|_| "[]".to_owned())
+}
+
 /// Parses a stored JSON list; a damaged value reads as empty rather than failing a whole batch.
 pub fn json_list(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()

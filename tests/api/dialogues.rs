@@ -8,6 +8,25 @@ use serde_json::{json, Value};
 
 use crate::helpers::{error_of, need_body, spawn_app_with, Backend, TestApp, TestUser};
 
+/// Runs an `async fn(Backend)` test as `<module>::sqlite` and `<module>::postgres`.
+macro_rules! on_both {
+    ($module:ident, $test:ident) => {
+        mod $module {
+            use super::*;
+
+            #[actix_web::test]
+            async fn sqlite() {
+                $test(Backend::Sqlite).await;
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                $test(Backend::Postgres).await;
+            }
+        }
+    };
+}
+
 /// A local SMTP server that stores what it receives in a maildir.
 pub struct SmtpServer {
     child: Option<Child>,
@@ -748,33 +767,15 @@ async fn mail_queued_while_the_server_is_down_arrives_once_it_is_up(backend: Bac
     assert_eq!(recipients.len(), 200, "none twice");
 }
 
-mod delivery {
-    use super::*;
+on_both!(
+    delivery,
+    invitations_are_delivered_once_with_calendar_and_unsubscribe
+);
 
-    #[actix_web::test]
-    async fn sqlite() {
-        invitations_are_delivered_once_with_calendar_and_unsubscribe(Backend::Sqlite).await;
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        invitations_are_delivered_once_with_calendar_and_unsubscribe(Backend::Postgres).await;
-    }
-}
-
-mod server_down {
-    use super::*;
-
-    #[actix_web::test]
-    async fn sqlite() {
-        mail_queued_while_the_server_is_down_arrives_once_it_is_up(Backend::Sqlite).await;
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        mail_queued_while_the_server_is_down_arrives_once_it_is_up(Backend::Postgres).await;
-    }
-}
+on_both!(
+    server_down,
+    mail_queued_while_the_server_is_down_arrives_once_it_is_up
+);
 
 async fn one_reminder_goes_before_the_deadline(backend: Backend) {
     let mut smtp = SmtpServer::unstarted();
@@ -886,19 +887,7 @@ async fn one_reminder_goes_before_the_deadline(backend: Backend) {
     assert_eq!(counts.iter().sum::<i64>(), 3, "{answers}");
 }
 
-mod reminders {
-    use super::*;
-
-    #[actix_web::test]
-    async fn sqlite() {
-        one_reminder_goes_before_the_deadline(Backend::Sqlite).await;
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        one_reminder_goes_before_the_deadline(Backend::Postgres).await;
-    }
-}
+on_both!(reminders, one_reminder_goes_before_the_deadline);
 
 async fn a_killed_sender_loses_no_invitation(backend: Backend) {
     let mut smtp = SmtpServer::unstarted();
@@ -996,19 +985,7 @@ async fn a_killed_sender_loses_no_invitation(backend: Backend) {
     );
 }
 
-mod killed_sender {
-    use super::*;
-
-    #[actix_web::test]
-    async fn sqlite() {
-        a_killed_sender_loses_no_invitation(Backend::Sqlite).await;
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        a_killed_sender_loses_no_invitation(Backend::Postgres).await;
-    }
-}
+on_both!(killed_sender, a_killed_sender_loses_no_invitation);
 
 /// The decoded body of the MIME part with this content type.
 fn part(message: &str, content_type: &str) -> Option<String> {
@@ -1247,21 +1224,10 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
     assert_eq!(got, invited, "every invitee got the published answer once");
 }
 
-mod demo_dialogue {
-    use super::*;
-
-    #[actix_web::test]
-    async fn sqlite() {
-        in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(Backend::Sqlite)
-            .await;
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(Backend::Postgres)
-            .await;
-    }
-}
+on_both!(
+    demo_dialogue,
+    in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer
+);
 
 /// The answer-link token of an invitation email, from its text part.
 fn rsvp_token(message: &str) -> String {
