@@ -25,3 +25,4 @@ pub mod settings;
 pub mod solutions;
 pub mod startup;
 pub mod telemetry;
+pub mod web;

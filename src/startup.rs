@@ -128,7 +128,16 @@ fn serve(
     let openapi = api::openapi::ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
-            .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
+            .wrap(
+                actix_web::middleware::ErrorHandlers::new()
+                    .default_handler(crate::web::error::render_error_page),
+            )
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
             .wrap_fn(|req, srv| {
                 // Echo the request id that tracing puts on every log line, so a user's report can
                 // be matched to the logs.
@@ -155,6 +164,7 @@ fn serve(
                 SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()),
             )
             .configure(api::dialogues::public_routes)
+            .configure(crate::web::routes)
             .configure(api::routes)
             .default_service(web::to(api::not_found))
     })

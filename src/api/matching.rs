@@ -72,7 +72,7 @@ pub struct SearchQuery {
     pub limit: Option<usize>,
 }
 
-fn limit(value: Option<usize>) -> Result<usize, ApiError> {
+pub(crate) fn limit(value: Option<usize>) -> Result<usize, ApiError> {
     match value.unwrap_or(20) {
         n @ 1..=MAX_LIMIT => Ok(n),
         _ => Err(ApiError::validation(
@@ -87,7 +87,7 @@ fn county(value: Option<&str>) -> Result<Option<String>, ApiError> {
 }
 
 /// Runs index work on the blocking pool and names the organisations in the result.
-async fn run_and_name(
+pub(crate) async fn run_and_name(
     state: &AppState,
     work: impl FnOnce() -> Result<Vec<Match>, matching::MatchError> + Send + 'static,
 ) -> Result<Matches, ApiError> {
@@ -105,7 +105,11 @@ async fn run_and_name(
     Ok(Matches { items })
 }
 
-async fn load_need(state: &AppState, caller: Caller, id: String) -> Result<Indexable, ApiError> {
+pub(crate) async fn load_need(
+    state: &AppState,
+    caller: Caller,
+    id: String,
+) -> Result<Indexable, ApiError> {
     state
         .db
         .run(move |conn| {

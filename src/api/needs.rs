@@ -137,7 +137,7 @@ impl NeedView {
         }
     }
 
-    fn full(conn: &mut crate::db::DbConn, row: &NeedRow) -> Result<NeedView, ApiError> {
+    pub(crate) fn full(conn: &mut crate::db::DbConn, row: &NeedRow) -> Result<NeedView, ApiError> {
         let mut view = NeedView::of(row);
         view.organisation_name = Some(service::organisation_name(conn, row)?);
         view.participants = Some(

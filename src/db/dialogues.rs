@@ -433,3 +433,16 @@ pub fn claim_reminder(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
     .execute(conn)
     .map(|n| n > 0)
 }
+
+/// A supplier's invitations with their events, newest event first.
+pub fn invitations_of_supplier(
+    conn: &mut DbConn,
+    supplier_id: &str,
+) -> QueryResult<Vec<(InvitationRow, DialogueRow)>> {
+    invitations::table
+        .inner_join(dialogues::table.on(dialogues::id.eq(invitations::dialogue_id)))
+        .filter(invitations::supplier_id.eq(supplier_id))
+        .order(dialogues::starts_at.desc())
+        .select((InvitationRow::as_select(), DialogueRow::as_select()))
+        .load(conn)
+}

@@ -13,6 +13,7 @@ pub mod needs;
 pub mod organisations;
 pub mod processes;
 pub mod schema;
+pub mod sessions;
 
 use std::path::Path;
 use std::time::Duration;

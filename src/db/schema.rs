@@ -330,6 +330,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (id_hash) {
+        id_hash -> Text,
+        account_id -> Text,
+        security_stamp -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     needs,
     need_participants,
@@ -355,4 +365,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     questions,
     outbox,
     unsubscribes,
+    web_sessions,
 );
