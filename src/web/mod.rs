@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod needs;
 pub mod render;
 pub mod session;
 
@@ -89,6 +90,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/register", web::get().to(account::register_form))
         .route("/register", web::post().to(account::register))
         .route("/lang/{code}", web::get().to(account::switch_lang))
+        .configure(needs::routes)
         .configure(admin::routes)
         .configure(cluster::routes);
 }

@@ -30,6 +30,8 @@ page_templates!(
     "login.html",
     "register.html",
     "dashboard.html",
+    "need_form.html",
+    "need.html",
 );
 
 /// Pages load only their own stylesheet and script, and cannot be framed or post elsewhere.

@@ -1,0 +1,488 @@
+//! Buyers' need pages: create and edit with a CPV picker, and a need's page with its matches,
+//! similar needs of other buyers, and the way into a joint process.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
+
+use super::error::WebError;
+use super::i18n::Lang;
+use super::render::{self, see_other};
+use super::session::{Form, Visitor};
+use super::{form_errors, options};
+use crate::api::error::ApiError;
+use crate::api::needs::NeedView;
+use crate::domain::Theme;
+use crate::needs::NeedFields;
+use crate::search::document::DocType;
+use crate::search::matching::{self, Filters};
+use crate::startup::AppState;
+
+/// The need form, as posted. `action` says which button: `save`, `cpv_search` or `cpv_suggest`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct NeedForm {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub cpv_codes: Vec<String>,
+    #[serde(default)]
+    pub counties: Vec<String>,
+    pub national: Option<String>,
+    pub estimated_value_nok: Option<String>,
+    pub planned_tender_date: Option<String>,
+    pub status: Option<String>,
+    pub cpv_q: Option<String>,
+    pub action: Option<String>,
+}
+
+impl NeedForm {
+    fn of(n: &NeedView) -> NeedForm {
+        NeedForm {
+            title: Some(n.title.clone()),
+            description: Some(n.description.clone()),
+            themes: n.themes.clone(),
+            cpv_codes: n.cpv_codes.clone(),
+            counties: n.counties.clone(),
+            national: n.national.then(|| "on".to_owned()),
+            estimated_value_nok: n.estimated_value_nok.map(|v| v.to_string()),
+            planned_tender_date: n.planned_tender_date.map(|d| d.to_string()),
+            status: Some(n.status.clone()),
+            cpv_q: None,
+            action: None,
+        }
+    }
+
+    fn fields(&self) -> Result<NeedFields, ApiError> {
+        let value = match self.estimated_value_nok.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => Some(
+                v.replace([' ', '\u{a0}'], "")
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| {
+                        ApiError::validation("estimated_value_nok", "give a whole number of kroner")
+                    })?,
+            ),
+        };
+        let date = match self.planned_tender_date.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                ApiError::validation("planned_tender_date", "give a date like 2027-03-01")
+            })?),
+        };
+        Ok(NeedFields {
+            title: self.title.clone().unwrap_or_default(),
+            description: self.description.clone().unwrap_or_default(),
+            themes: self.themes.clone(),
+            cpv_codes: self.cpv_codes.clone(),
+            counties: self.counties.clone(),
+            national: self.national.is_some(),
+            estimated_value_nok: value,
+            planned_tender_date: date,
+            status: self.status.clone().filter(|s| !s.is_empty()),
+            language: None,
+        })
+    }
+}
+
+/// One CPV code in the picker.
+#[derive(Debug, Serialize)]
+struct CpvChoice {
+    code: String,
+    label: String,
+    checked: bool,
+    why: Vec<String>,
+}
+
+/// The CPV picker's choices: the codes already chosen, then search results or suggestions.
+pub async fn cpv_choices(
+    state: &web::Data<AppState>,
+    lang: Lang,
+    selected: &[String],
+    query: Option<&str>,
+    suggest_from: Option<String>,
+) -> Result<Vec<Value>, WebError> {
+    let selected: Vec<String> = selected.iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
+    let query = query.map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
+    let st = state.clone();
+    let catalog = state.db.run(move |conn| st.cpv.get(conn)).await?;
+    let Some(catalog) = catalog else {
+        return Ok(selected
+            .into_iter()
+            .map(|code| Value::from_serialize(CpvChoice { label: String::new(), code, checked: true, why: vec![] }))
+            .collect());
+    };
+    let label = |e: &crate::cpv::CpvEntry| match lang {
+        Lang::Nb => e.label_nb.clone(),
+        Lang::En => e.label_en.clone(),
+    };
+    let mut choices: Vec<CpvChoice> = Vec::new();
+    for code in &selected {
+        let digits: String = code.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let found = catalog.complete(&digits, 1).into_iter().find(|e| e.code == digits);
+        choices.push(CpvChoice {
+            code: code.clone(),
+            label: found.as_ref().map(label).unwrap_or_default(),
+            checked: true,
+            why: vec![],
+        });
+    }
+    let known = |choices: &Vec<CpvChoice>, code: &str| {
+        choices.iter().any(|c| c.code.starts_with(code) || code.starts_with(&c.code))
+    };
+    if let Some(q) = query {
+        for e in catalog.complete(&q, 15) {
+            if !known(&choices, &e.code) {
+                choices.push(CpvChoice { label: label(&e), code: e.code, checked: false, why: vec![] });
+            }
+        }
+    }
+    if let Some(text) = suggest_from {
+        for s in catalog.suggest(&text, 10) {
+            if !known(&choices, &s.entry.code) {
+                choices.push(CpvChoice {
+                    label: label(&s.entry),
+                    code: s.entry.code.clone(),
+                    checked: false,
+                    why: s.matched_words.clone(),
+                });
+            }
+        }
+    }
+    Ok(choices.into_iter().map(Value::from_serialize).collect())
+}
+
+/// Themes for checkboxes, with the chosen ones checked.
+pub fn theme_choices(lang: Lang, chosen: &[String]) -> Vec<Value> {
+    Theme::ALL
+        .iter()
+        .map(|t| {
+            let code = t.as_str();
+            context! {
+                value => code,
+                label => super::i18n::words().get(lang, &format!("themes.{code}")),
+                checked => chosen.iter().any(|c| c == code),
+            }
+        })
+        .collect()
+}
+
+/// Counties for checkboxes, with the chosen ones checked.
+pub fn county_choices(chosen: &[String]) -> Vec<Value> {
+    crate::domain::organisation::COUNTIES
+        .iter()
+        .map(|(code, name)| context! { value => code, label => name, checked => chosen.iter().any(|c| c == code) })
+        .collect()
+}
+
+async fn form_page(
+    state: &web::Data<AppState>,
+    v: &Visitor,
+    status: StatusCode,
+    form: &NeedForm,
+    action_url: &str,
+    errors: BTreeMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    let suggest = (form.action.as_deref() == Some("cpv_suggest")).then(|| {
+        format!(
+            "{}\n{}",
+            form.title.as_deref().unwrap_or(""),
+            form.description.as_deref().unwrap_or("")
+        )
+    });
+    let query = (form.action.as_deref() == Some("cpv_search"))
+        .then_some(form.cpv_q.as_deref())
+        .flatten();
+    let cpv = cpv_choices(state, v.lang, &form.cpv_codes, query, suggest).await?;
+    render::page(
+        v,
+        status,
+        "need_form.html",
+        context! {
+            form => form,
+            action_url => action_url,
+            editing => action_url != "/needs/new",
+            errors => errors,
+            themes => theme_choices(v.lang, &form.themes),
+            counties => county_choices(&form.counties),
+            cpv => cpv,
+            searched => query.is_some() || form.action.as_deref() == Some("cpv_suggest"),
+            statuses => options(v.lang, "needs.statuses", &["draft", "open", "closed"]),
+        },
+    )
+}
+
+/// A blank need form.
+pub async fn new_form(state: web::Data<AppState>, v: Visitor) -> Result<HttpResponse, WebError> {
+    v.require_kind("buyer")?;
+    let form = NeedForm { status: Some("open".into()), ..NeedForm::default() };
+    form_page(&state, &v, StatusCode::OK, &form, "/needs/new", BTreeMap::new()).await
+}
+
+/// Creates a need, or re-shows the form with CPV codes found or suggested.
+pub async fn create(
+    state: web::Data<AppState>,
+    v: Visitor,
+    Form(form): Form<NeedForm>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    if form.action.as_deref().unwrap_or("save") != "save" {
+        return form_page(&state, &v, StatusCode::OK, &form, "/needs/new", BTreeMap::new()).await;
+    }
+    let fields = match form.fields() {
+        Ok(f) => f,
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            return form_page(&state, &v, StatusCode::BAD_REQUEST, &form, "/needs/new", errors).await;
+        }
+    };
+    let caller = user.caller.clone();
+    let result = state
+        .db
+        .run(move |conn| Ok::<_, ApiError>(crate::needs::create(conn, &caller, fields)))
+        .await?;
+    match result {
+        Ok(row) => Ok(see_other(&format!("/needs/{}", row.id))),
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            form_page(&state, &v, StatusCode::BAD_REQUEST, &form, "/needs/new", errors).await
+        }
+    }
+}
+
+fn parse_id(id: &str) -> Result<String, WebError> {
+    uuid::Uuid::parse_str(id.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| WebError::NotFound)
+}
+
+/// The edit form of an own need.
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    v: Visitor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let caller = user.caller.clone();
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = crate::needs::get(conn, &caller, &id)?;
+            if !caller.belongs_to(&row.organisation_id) {
+                return Err(ApiError::not_found("no such need"));
+            }
+            Ok(NeedView::of(&row))
+        })
+        .await?;
+    let url = format!("/needs/{}/edit", view.id);
+    form_page(&state, &v, StatusCode::OK, &NeedForm::of(&view), &url, BTreeMap::new()).await
+}
+
+/// Saves an own need.
+pub async fn update(
+    state: web::Data<AppState>,
+    v: Visitor,
+    id: web::Path<String>,
+    Form(form): Form<NeedForm>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let url = format!("/needs/{id}/edit");
+    if form.action.as_deref().unwrap_or("save") != "save" {
+        return form_page(&state, &v, StatusCode::OK, &form, &url, BTreeMap::new()).await;
+    }
+    let fields = match form.fields() {
+        Ok(f) => f,
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            return form_page(&state, &v, StatusCode::BAD_REQUEST, &form, &url, errors).await;
+        }
+    };
+    let caller = user.caller.clone();
+    let need_id = id.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok::<_, ApiError>(crate::needs::update(conn, &caller, &need_id, |f| *f = fields))
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/needs/{id}"))),
+        Err(ApiError::NotFound(m)) | Err(ApiError::Forbidden(m)) => {
+            Err(WebError::from(ApiError::NotFound(m)))
+        }
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            form_page(&state, &v, StatusCode::BAD_REQUEST, &form, &url, errors).await
+        }
+    }
+}
+
+/// A need's page: for everyone when open; drafts only for their own organisation (404 to
+/// others, as if they did not exist). Signed-in users also see matches and similar needs.
+pub async fn show(
+    state: web::Data<AppState>,
+    v: Visitor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let id = parse_id(&id)?;
+    let caller = v.user.as_ref().map(|u| u.caller.clone());
+    let (need, processes, kind) = state
+        .db
+        .run(move |conn| {
+            let row = match &caller {
+                Some(c) => crate::needs::get(conn, c, &id)?,
+                None => crate::db::needs::find(conn, &id)?
+                    .filter(|r| r.status != "draft")
+                    .ok_or_else(|| ApiError::not_found("no such need"))?,
+            };
+            let view = NeedView::full(conn, &row)?;
+            let process_ids: Vec<String> = crate::db::processes::processes_of_needs(conn, &[row.id.clone()])?
+                .into_iter()
+                .map(|(_, p)| p)
+                .collect();
+            let mut processes = Vec::new();
+            for pid in process_ids {
+                if let Some(p) = crate::db::processes::find(conn, &pid)? {
+                    processes.push(context! { id => p.id, title => p.title, phase => p.phase });
+                }
+            }
+            let kind = crate::organisations::get(conn, &row.organisation_id)?.kind;
+            Ok::<_, ApiError>((view, processes, kind))
+        })
+        .await?;
+    let user = v.user.clone();
+    let own = user.as_ref().is_some_and(|u| u.caller.belongs_to(&need.organisation_id));
+    let participant = user.as_ref().is_some_and(|u| {
+        need.participants
+            .as_ref()
+            .is_some_and(|ps| ps.iter().any(|p| u.caller.belongs_to(&p.organisation_id)))
+    });
+    let (matches, similar) = if user.is_some() {
+        let id = need.id.clone();
+        let caller = user.as_ref().map(|u| u.caller.clone()).unwrap_or_else(|| unreachable!());
+        let item = crate::api::matching::load_need(&state, caller, id).await?;
+        let index = state.index.clone();
+        let item2 = item.clone();
+        let matches = crate::api::matching::run_and_name(&state, move || {
+            let filters = Filters { doc_type: Some(DocType::Capability), open_only: true, ..Filters::default() };
+            matching::matches(&index, &item, &filters, 20)
+        });
+        let index = state.index.clone();
+        let similar = crate::api::matching::run_and_name(&state, move || matching::similar_needs(&index, &item2, 10));
+        // A rebuilding index shows the page without matches rather than failing it.
+        let matches = match matches.await {
+            Ok(m) => Some(m.items),
+            Err(ApiError::Unavailable { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let similar = match similar.await {
+            Ok(m) => Some(m.items),
+            Err(ApiError::Unavailable { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        (matches, similar)
+    } else {
+        (None, None)
+    };
+    let is_buyer = user.as_ref().is_some_and(|u| u.kind() == "buyer");
+    render::ok(
+        &v,
+        "need.html",
+        context! {
+            need => need,
+            kind => kind,
+            own => own,
+            participant => participant,
+            is_buyer => is_buyer,
+            processes => processes,
+            matches => matches,
+            similar => similar,
+            procedures => options(v.lang, "processes.procedures", &["innovation_partnership", "pre_commercial_procurement", "competitive_dialogue", "negotiated_with_prior_publication", "open", "restricted", "other"]),
+        },
+    )
+}
+
+/// Starting a joint process from a need, optionally inviting the buyers of similar needs.
+#[derive(Debug, Deserialize)]
+pub struct StartForm {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub procedure: Option<String>,
+    #[serde(default)]
+    pub invite: Vec<String>,
+}
+
+/// Opens a joint process on this need (the caller must own it or share it).
+pub async fn start_process(
+    state: web::Data<AppState>,
+    v: Visitor,
+    id: web::Path<String>,
+    Form(f): Form<StartForm>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let caller = user.caller.clone();
+    let process = state
+        .db
+        .run(move |conn| {
+            let need = crate::needs::get(conn, &caller, &id)?;
+            let title = f.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| need.title.clone());
+            let description = f
+                .description
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| need.description.clone());
+            let process = crate::processes::create(
+                conn,
+                &caller,
+                crate::processes::NewProcess {
+                    title,
+                    description,
+                    need_ids: vec![id.clone()],
+                    procedure: f.procedure.unwrap_or_else(|| "innovation_partnership".into()),
+                },
+            )?;
+            for org in f.invite.iter().filter(|o| !o.trim().is_empty()) {
+                crate::processes::invite_buyer(conn, &caller, &process.id, org.trim())?;
+            }
+            Ok::<_, ApiError>(process)
+        })
+        .await?;
+    Ok(see_other(&format!("/processes/{}", process.id)))
+}
+
+/// Declares that the caller's organisation has the same need (joins it).
+pub async fn join(
+    state: web::Data<AppState>,
+    v: Visitor,
+    id: web::Path<String>,
+    Form(_): Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let caller = user.caller.clone();
+    let need_id = id.clone();
+    state
+        .db
+        .run(move |conn| crate::needs::join(conn, &caller, &need_id))
+        .await?;
+    Ok(see_other(&format!("/needs/{id}")))
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/needs/new", web::get().to(new_form))
+        .route("/needs/new", web::post().to(create))
+        .route("/needs/{id}", web::get().to(show))
+        .route("/needs/{id}/edit", web::get().to(edit_form))
+        .route("/needs/{id}/edit", web::post().to(update))
+        .route("/needs/{id}/process", web::post().to(start_process))
+        .route("/needs/{id}/join", web::post().to(join));
+}
