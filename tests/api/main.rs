@@ -1,8 +1,11 @@
-//! End-to-end tests of the HTTP API and the command line, on SQLite and PostgreSQL.
+//! End-to-end tests of the HTTP API and the command line, on SQLite and PostgreSQL, and of pages
+//! in a real browser.
 
+mod browser;
 mod helpers;
 
 mod auth;
+mod browser_harness;
 mod cli;
 mod dialogues;
 mod errors;
