@@ -163,7 +163,6 @@ fn serve(
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()),
             )
-            .configure(api::dialogues::public_routes)
             .configure(crate::web::routes)
             .configure(api::routes)
             .default_service(web::to(api::not_found))

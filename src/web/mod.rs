@@ -4,11 +4,14 @@
 
 pub mod account;
 pub mod admin;
+pub mod capabilities;
 pub mod cluster;
 pub mod error;
 pub mod home;
 pub mod i18n;
 pub mod needs;
+pub mod processes;
+pub mod public;
 pub mod render;
 pub mod session;
 
@@ -91,6 +94,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/register", web::post().to(account::register))
         .route("/lang/{code}", web::get().to(account::switch_lang))
         .configure(needs::routes)
+        .configure(capabilities::routes)
+        .configure(processes::routes)
+        .configure(public::routes)
         .configure(admin::routes)
         .configure(cluster::routes);
 }

@@ -264,6 +264,16 @@ pub async fn end_session(state: &AppState, req: &HttpRequest) -> Result<(), WebE
     Ok(())
 }
 
+/// True when the form body carries the CSRF token of the browser's seed cookie.
+pub fn csrf_valid(state: &AppState, seed: Option<&str>, body: &[u8]) -> bool {
+    let sent = url::form_urlencoded::parse(body)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let expected = seed.map(|s| csrf_token(state, s)).unwrap_or_default();
+    !expected.is_empty() && constant_time_eq(sent.as_bytes(), expected.as_bytes())
+}
+
 /// A posted form whose CSRF token has been checked. Repeated fields (checkboxes) become lists.
 pub struct Form<T>(pub T);
 
@@ -278,12 +288,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
         Box::pin(async move {
             let state = state.ok_or_else(|| WebError::Internal(anyhow::anyhow!("no state")))?;
             let body = body.await.map_err(|_| WebError::TooLarge)?;
-            let sent = url::form_urlencoded::parse(&body)
-                .find(|(k, _)| k == "csrf")
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default();
-            let expected = seed.map(|s| csrf_token(&state, &s)).unwrap_or_default();
-            if expected.is_empty() || !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+            if !csrf_valid(&state, seed.as_deref(), &body) {
                 return Err(WebError::Csrf);
             }
             serde_html_form::from_bytes::<T>(&body)

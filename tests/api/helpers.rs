@@ -182,6 +182,35 @@ pub fn registration(email: &str, orgnr: &str, kind: &str) -> Value {
 }
 
 impl TestApp {
+    /// Posts a form as a browser does: opens `page` first for its CSRF cookie and token, then
+    /// posts `fields` with them to `action`.
+    pub async fn post_page_form(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let res = self.client.get(self.url(page)).send().await.unwrap();
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next().map(str::to_owned))
+            .collect();
+        let body = res.text().await.unwrap();
+        let csrf = csrf_of(&body).unwrap_or_else(|| panic!("no csrf field on {page}: {body}"));
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &csrf));
+        self.client
+            .post(self.url(action))
+            .header(reqwest::header::COOKIE, cookies.join("; "))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -384,4 +413,10 @@ pub fn ids(json: &Value) -> Vec<String> {
 /// A need body.
 pub fn need_body(title: &str, description: &str) -> Value {
     serde_json::json!({"title": title, "description": description, "themes": ["climate_environment"], "counties": ["46"]})
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_of(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[at..].split('"').next()?.to_owned())
 }
