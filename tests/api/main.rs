@@ -17,3 +17,4 @@ mod organisations;
 mod processes;
 mod schema;
 mod tokens;
+mod web_pages;
