@@ -137,7 +137,15 @@ async fn form_page(
 pub async fn new_form(state: web::Data<AppState>, v: Visitor) -> Result<HttpResponse, WebError> {
     require_supplier(&v)?;
     let form = CapabilityForm::default();
-    form_page(&state, &v, StatusCode::OK, &form, "/capabilities/new", BTreeMap::new()).await
+    form_page(
+        &state,
+        &v,
+        StatusCode::OK,
+        &form,
+        "/capabilities/new",
+        BTreeMap::new(),
+    )
+    .await
 }
 
 /// Creates a capability, or re-shows the form with CPV codes found or suggested.
@@ -190,7 +198,15 @@ pub async fn edit_form(
         })
         .await?;
     let url = format!("/capabilities/{}/edit", view.id);
-    form_page(&state, &v, StatusCode::OK, &CapabilityForm::of(&view), &url, BTreeMap::new()).await
+    form_page(
+        &state,
+        &v,
+        StatusCode::OK,
+        &CapabilityForm::of(&view),
+        &url,
+        BTreeMap::new(),
+    )
+    .await
 }
 
 /// Saves an own capability.
@@ -210,7 +226,9 @@ pub async fn update(
     let result = state
         .db
         .run(move |conn| {
-            Ok::<_, ApiError>(crate::capabilities::update(conn, &caller, &id, |f| *f = fields))
+            Ok::<_, ApiError>(crate::capabilities::update(conn, &caller, &id, |f| {
+                *f = fields
+            }))
         })
         .await?;
     match result {

@@ -70,12 +70,13 @@ impl NeedForm {
                     })?,
             ),
         };
-        let date = match self.planned_tender_date.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                ApiError::validation("planned_tender_date", "give a date like 2027-03-01")
-            })?),
-        };
+        let date =
+            match self.planned_tender_date.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(
+                    |_| ApiError::validation("planned_tender_date", "give a date like 2027-03-01"),
+                )?),
+            };
         Ok(NeedFields {
             title: self.title.clone().unwrap_or_default(),
             description: self.description.clone().unwrap_or_default(),
@@ -108,14 +109,28 @@ pub async fn cpv_choices(
     query: Option<&str>,
     suggest_from: Option<String>,
 ) -> Result<Vec<Value>, WebError> {
-    let selected: Vec<String> = selected.iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect();
-    let query = query.map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
+    let selected: Vec<String> = selected
+        .iter()
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let query = query
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_owned);
     let st = state.clone();
     let catalog = state.db.run(move |conn| st.cpv.get(conn)).await?;
     let Some(catalog) = catalog else {
         return Ok(selected
             .into_iter()
-            .map(|code| Value::from_serialize(CpvChoice { label: String::new(), code, checked: true, why: vec![] }))
+            .map(|code| {
+                Value::from_serialize(CpvChoice {
+                    label: String::new(),
+                    code,
+                    checked: true,
+                    why: vec![],
+                })
+            })
             .collect());
     };
     let label = |e: &crate::cpv::CpvEntry| match lang {
@@ -125,7 +140,10 @@ pub async fn cpv_choices(
     let mut choices: Vec<CpvChoice> = Vec::new();
     for code in &selected {
         let digits: String = code.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let found = catalog.complete(&digits, 1).into_iter().find(|e| e.code == digits);
+        let found = catalog
+            .complete(&digits, 1)
+            .into_iter()
+            .find(|e| e.code == digits);
         choices.push(CpvChoice {
             code: code.clone(),
             label: found.as_ref().map(label).unwrap_or_default(),
@@ -134,12 +152,19 @@ pub async fn cpv_choices(
         });
     }
     let known = |choices: &Vec<CpvChoice>, code: &str| {
-        choices.iter().any(|c| c.code.starts_with(code) || code.starts_with(&c.code))
+        choices
+            .iter()
+            .any(|c| c.code.starts_with(code) || code.starts_with(&c.code))
     };
     if let Some(q) = query {
         for e in catalog.complete(&q, 15) {
             if !known(&choices, &e.code) {
-                choices.push(CpvChoice { label: label(&e), code: e.code, checked: false, why: vec![] });
+                choices.push(CpvChoice {
+                    label: label(&e),
+                    code: e.code,
+                    checked: false,
+                    why: vec![],
+                });
             }
         }
     }
@@ -221,8 +246,19 @@ async fn form_page(
 /// A blank need form.
 pub async fn new_form(state: web::Data<AppState>, v: Visitor) -> Result<HttpResponse, WebError> {
     v.require_kind("buyer")?;
-    let form = NeedForm { status: Some("open".into()), ..NeedForm::default() };
-    form_page(&state, &v, StatusCode::OK, &form, "/needs/new", BTreeMap::new()).await
+    let form = NeedForm {
+        status: Some("open".into()),
+        ..NeedForm::default()
+    };
+    form_page(
+        &state,
+        &v,
+        StatusCode::OK,
+        &form,
+        "/needs/new",
+        BTreeMap::new(),
+    )
+    .await
 }
 
 /// Creates a need, or re-shows the form with CPV codes found or suggested.
@@ -233,13 +269,29 @@ pub async fn create(
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_kind("buyer")?.clone();
     if form.action.as_deref().unwrap_or("save") != "save" {
-        return form_page(&state, &v, StatusCode::OK, &form, "/needs/new", BTreeMap::new()).await;
+        return form_page(
+            &state,
+            &v,
+            StatusCode::OK,
+            &form,
+            "/needs/new",
+            BTreeMap::new(),
+        )
+        .await;
     }
     let fields = match form.fields() {
         Ok(f) => f,
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
-            return form_page(&state, &v, StatusCode::BAD_REQUEST, &form, "/needs/new", errors).await;
+            return form_page(
+                &state,
+                &v,
+                StatusCode::BAD_REQUEST,
+                &form,
+                "/needs/new",
+                errors,
+            )
+            .await;
         }
     };
     let caller = user.caller.clone();
@@ -251,7 +303,15 @@ pub async fn create(
         Ok(row) => Ok(see_other(&format!("/needs/{}", row.id))),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
-            form_page(&state, &v, StatusCode::BAD_REQUEST, &form, "/needs/new", errors).await
+            form_page(
+                &state,
+                &v,
+                StatusCode::BAD_REQUEST,
+                &form,
+                "/needs/new",
+                errors,
+            )
+            .await
         }
     }
 }
@@ -282,7 +342,15 @@ pub async fn edit_form(
         })
         .await?;
     let url = format!("/needs/{}/edit", view.id);
-    form_page(&state, &v, StatusCode::OK, &NeedForm::of(&view), &url, BTreeMap::new()).await
+    form_page(
+        &state,
+        &v,
+        StatusCode::OK,
+        &NeedForm::of(&view),
+        &url,
+        BTreeMap::new(),
+    )
+    .await
 }
 
 /// Saves an own need.
@@ -310,7 +378,9 @@ pub async fn update(
     let result = state
         .db
         .run(move |conn| {
-            Ok::<_, ApiError>(crate::needs::update(conn, &caller, &need_id, |f| *f = fields))
+            Ok::<_, ApiError>(crate::needs::update(conn, &caller, &need_id, |f| {
+                *f = fields
+            }))
         })
         .await?;
     match result {
@@ -344,10 +414,11 @@ pub async fn show(
                     .ok_or_else(|| ApiError::not_found("no such need"))?,
             };
             let view = NeedView::full(conn, &row)?;
-            let process_ids: Vec<String> = crate::db::processes::processes_of_needs(conn, &[row.id.clone()])?
-                .into_iter()
-                .map(|(_, p)| p)
-                .collect();
+            let process_ids: Vec<String> =
+                crate::db::processes::processes_of_needs(conn, &[row.id.clone()])?
+                    .into_iter()
+                    .map(|(_, p)| p)
+                    .collect();
             let mut processes = Vec::new();
             for pid in process_ids {
                 if let Some(p) = crate::db::processes::find(conn, &pid)? {
@@ -359,7 +430,9 @@ pub async fn show(
         })
         .await?;
     let user = v.user.clone();
-    let own = user.as_ref().is_some_and(|u| u.caller.belongs_to(&need.organisation_id));
+    let own = user
+        .as_ref()
+        .is_some_and(|u| u.caller.belongs_to(&need.organisation_id));
     let participant = user.as_ref().is_some_and(|u| {
         need.participants
             .as_ref()
@@ -367,16 +440,25 @@ pub async fn show(
     });
     let (matches, similar) = if user.is_some() {
         let id = need.id.clone();
-        let caller = user.as_ref().map(|u| u.caller.clone()).unwrap_or_else(|| unreachable!());
+        let caller = user
+            .as_ref()
+            .map(|u| u.caller.clone())
+            .unwrap_or_else(|| unreachable!());
         let item = crate::api::matching::load_need(&state, caller, id).await?;
         let index = state.index.clone();
         let item2 = item.clone();
         let matches = crate::api::matching::run_and_name(&state, move || {
-            let filters = Filters { doc_type: Some(DocType::Capability), open_only: true, ..Filters::default() };
+            let filters = Filters {
+                doc_type: Some(DocType::Capability),
+                open_only: true,
+                ..Filters::default()
+            };
             matching::matches(&index, &item, &filters, 20)
         });
         let index = state.index.clone();
-        let similar = crate::api::matching::run_and_name(&state, move || matching::similar_needs(&index, &item2, 10));
+        let similar = crate::api::matching::run_and_name(&state, move || {
+            matching::similar_needs(&index, &item2, 10)
+        });
         // A rebuilding index shows the page without matches rather than failing it.
         let matches = match matches.await {
             Ok(m) => Some(m.items),
@@ -434,7 +516,10 @@ pub async fn start_process(
         .db
         .run(move |conn| {
             let need = crate::needs::get(conn, &caller, &id)?;
-            let title = f.title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| need.title.clone());
+            let title = f
+                .title
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| need.title.clone());
             let description = f
                 .description
                 .filter(|t| !t.trim().is_empty())
@@ -446,7 +531,9 @@ pub async fn start_process(
                     title,
                     description,
                     need_ids: vec![id.clone()],
-                    procedure: f.procedure.unwrap_or_else(|| "innovation_partnership".into()),
+                    procedure: f
+                        .procedure
+                        .unwrap_or_else(|| "innovation_partnership".into()),
                 },
             )?;
             for org in f.invite.iter().filter(|o| !o.trim().is_empty()) {

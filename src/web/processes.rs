@@ -6,9 +6,9 @@ use minijinja::{context, Value};
 use serde::Deserialize;
 
 use super::error::WebError;
+use super::options;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
-use super::options;
 use crate::api::error::ApiError;
 use crate::api::processes::{proposal_views, ProcessView};
 use crate::dialogues::{Invitees, NewDialogue};
@@ -31,12 +31,23 @@ const PHASES: &[&str] = &[
     "cancelled",
 ];
 
+/// What the last invitation round did, shown after it.
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct InviteReport {
+    /// Queued now.
+    pub invited: Option<usize>,
+    pub already: Option<usize>,
+    pub no_email: Option<usize>,
+    pub other: Option<usize>,
+}
+
 /// The process page. Outsiders see the summary; the process's buyers and programme staff see
 /// everything; confidential answers never reach anyone else.
 pub async fn show(
     state: web::Data<AppState>,
     v: Visitor,
     id: web::Path<String>,
+    report: web::Query<InviteReport>,
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_user()?.clone();
     let id = parse_id(&id)?;
@@ -108,6 +119,7 @@ pub async fn show(
         context! {
             phases => options(v.lang, "phase", PHASES),
             kinds => options(v.lang, "dialogues.kinds", &["conference", "one_to_one_meetings", "written_input"]),
+            report => report.invited.is_some().then(|| report.into_inner()),
             ..ctx
         },
     )
@@ -198,7 +210,12 @@ pub async fn invite_buyer(
     state
         .db
         .run(move |conn| {
-            crate::processes::invite_buyer(conn, &caller, &pid, f.organisation_id.as_deref().unwrap_or("").trim())
+            crate::processes::invite_buyer(
+                conn,
+                &caller,
+                &pid,
+                f.organisation_id.as_deref().unwrap_or("").trim(),
+            )
         })
         .await?;
     Ok(see_other(&format!("/processes/{id}")))
@@ -225,7 +242,13 @@ pub async fn decide(
     state
         .db
         .run(move |conn| {
-            crate::processes::decide(conn, &caller, &pid, &proposal, f.status.as_deref().unwrap_or(""))
+            crate::processes::decide(
+                conn,
+                &caller,
+                &pid,
+                &proposal,
+                f.status.as_deref().unwrap_or(""),
+            )
         })
         .await?;
     Ok(see_other(&format!("/processes/{id}#proposals")))
@@ -261,7 +284,10 @@ pub async fn create_event(
     let capacity = match some(f.capacity.clone()) {
         None => None,
         Some(c) => Some(c.trim().parse::<i64>().map_err(|_| {
-            WebError::from(ApiError::validation("capacity", "capacity must be a whole number"))
+            WebError::from(ApiError::validation(
+                "capacity",
+                "capacity must be a whole number",
+            ))
         })?),
     };
     let new = NewDialogue {
@@ -314,13 +340,15 @@ pub async fn invite_suppliers(
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=200).contains(n))
-                .ok_or_else(|| WebError::from(ApiError::validation("count", "give a number from 1 to 200")))?;
+                .ok_or_else(|| {
+                    WebError::from(ApiError::validation("count", "give a number from 1 to 200"))
+                })?;
             Invitees::FromMatches(n)
         }
     };
     let st = state.clone();
     let (pid, eid) = (id.clone(), event.clone());
-    state
+    let outcomes = state
         .db
         .run(move |conn| {
             // The event must belong to this process.
@@ -328,11 +356,28 @@ pub async fn invite_suppliers(
             if d.process_id != pid {
                 return Err(ApiError::not_found("no such event in this process"));
             }
-            crate::dialogues::invite(conn, &caller, &st.settings, &st.tokens, &st.index, &eid, who)
+            crate::dialogues::invite(
+                conn,
+                &caller,
+                &st.settings,
+                &st.tokens,
+                &st.index,
+                &eid,
+                who,
+            )
         })
         .await?;
     state.mailer.notify();
-    Ok(see_other(&format!("/processes/{id}#event-{event}")))
+    let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
+    let others =
+        outcomes.len() - count("queued") - count("already_invited") - count("no_contact_email");
+    // Say on the page what happened to each supplier, so nobody is left out unnoticed.
+    Ok(see_other(&format!(
+        "/processes/{id}?invited={}&already={}&no_email={}&other={others}#event-{event}",
+        count("queued"),
+        count("already_invited"),
+        count("no_contact_email"),
+    )))
 }
 
 /// A buyer's answer to a supplier's question.
@@ -362,7 +407,14 @@ pub async fn answer_question(
             if d.process_id != pid {
                 return Err(ApiError::not_found("no such event in this process"));
             }
-            crate::dialogues::answer_question(conn, &caller, &st.settings, &eid, &question, f.answer.as_deref().unwrap_or(""))
+            crate::dialogues::answer_question(
+                conn,
+                &caller,
+                &st.settings,
+                &eid,
+                &question,
+                f.answer.as_deref().unwrap_or(""),
+            )
         })
         .await?;
     state.mailer.notify();
@@ -375,8 +427,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/processes/{id}/answer", web::post().to(answer))
         .route("/processes/{id}/phase", web::post().to(move_phase))
         .route("/processes/{id}/buyers", web::post().to(invite_buyer))
-        .route("/processes/{id}/proposals/{proposal}", web::post().to(decide))
+        .route(
+            "/processes/{id}/proposals/{proposal}",
+            web::post().to(decide),
+        )
         .route("/processes/{id}/events", web::post().to(create_event))
-        .route("/processes/{id}/events/{event}/invitations", web::post().to(invite_suppliers))
-        .route("/processes/{id}/events/{event}/questions/{question}", web::post().to(answer_question));
+        .route(
+            "/processes/{id}/events/{event}/invitations",
+            web::post().to(invite_suppliers),
+        )
+        .route(
+            "/processes/{id}/events/{event}/questions/{question}",
+            web::post().to(answer_question),
+        );
 }

@@ -93,7 +93,14 @@ pub async fn event(
     id: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let (d, qa) = load_event(&state, &id).await?;
-    event_page(&v, StatusCode::OK, &d, &qa, &RegisterForm::default(), BTreeMap::new())
+    event_page(
+        &v,
+        StatusCode::OK,
+        &d,
+        &qa,
+        &RegisterForm::default(),
+        BTreeMap::new(),
+    )
 }
 
 /// Registration of interest, as posted.
@@ -130,17 +137,32 @@ pub async fn register(
     let outcome = state
         .db
         .run(move |conn| {
-            Ok::<_, ApiError>(service::register(conn, &st.settings, &st.tokens, &did, &orgnr, &email))
+            Ok::<_, ApiError>(service::register(
+                conn,
+                &st.settings,
+                &st.tokens,
+                &did,
+                &orgnr,
+                &email,
+            ))
         })
         .await?;
     match outcome {
         Ok(_) => {
             state.mailer.notify();
-            message(&v, StatusCode::OK, &d.title, &[word(&v, "dialogues.registered")])
+            message(
+                &v,
+                StatusCode::OK,
+                &d.title,
+                &[word(&v, "dialogues.registered")],
+            )
         }
-        Err(ApiError::Conflict { message: m, .. }) => {
-            message(&v, StatusCode::GONE, &d.title, &[word(&v, "errors.410.text"), m])
-        }
+        Err(ApiError::Conflict { message: m, .. }) => message(
+            &v,
+            StatusCode::GONE,
+            &d.title,
+            &[word(&v, "errors.410.text"), m],
+        ),
         Err(e) => {
             let errors = super::form_errors(v.lang, e)?;
             event_page(&v, StatusCode::BAD_REQUEST, &d, &qa, &f, errors)
@@ -193,9 +215,10 @@ fn rsvp_page(
         },
     )?;
     // The link is a key: keep it out of caches and out of Referer headers to other sites.
-    response
-        .headers_mut()
-        .insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
     Ok(response)
 }
 
@@ -208,7 +231,12 @@ pub async fn rsvp(
     let token = token.into_inner();
     let (inv, d, qa) = lookup(&state, &token).await?;
     if crate::db::now() > d.response_deadline {
-        return message(&v, StatusCode::GONE, &d.title, &[word(&v, "dialogues.deadline_passed")]);
+        return message(
+            &v,
+            StatusCode::GONE,
+            &d.title,
+            &[word(&v, "dialogues.deadline_passed")],
+        );
     }
     rsvp_page(&v, StatusCode::OK, &token, &d, &inv, &qa, BTreeMap::new())
 }
@@ -239,11 +267,21 @@ pub async fn rsvp_answer(
     match outcome {
         Ok((_, d)) => {
             state.mailer.notify();
-            message(&v, StatusCode::OK, &d.title, &[word(&v, "dialogues.answer_saved")])
+            message(
+                &v,
+                StatusCode::OK,
+                &d.title,
+                &[word(&v, "dialogues.answer_saved")],
+            )
         }
         Err(ApiError::Conflict { .. }) => {
             let (_, d, _) = lookup(&state, &token).await?;
-            message(&v, StatusCode::GONE, &d.title, &[word(&v, "dialogues.deadline_passed")])
+            message(
+                &v,
+                StatusCode::GONE,
+                &d.title,
+                &[word(&v, "dialogues.deadline_passed")],
+            )
         }
         Err(ApiError::NotFound(_)) => Err(WebError::NotFound),
         Err(e) => {
@@ -275,10 +313,18 @@ pub async fn ask(
         .run(move |conn| Ok::<_, ApiError>(service::ask(conn, &t, &question)))
         .await?;
     match outcome {
-        Ok(d) => message(&v, StatusCode::OK, &d.title, &[word(&v, "dialogues.question_sent")]),
-        Err(ApiError::Conflict { .. }) => {
-            message(&v, StatusCode::GONE, &word(&v, "errors.410.title"), &[word(&v, "dialogues.deadline_passed")])
-        }
+        Ok(d) => message(
+            &v,
+            StatusCode::OK,
+            &d.title,
+            &[word(&v, "dialogues.question_sent")],
+        ),
+        Err(ApiError::Conflict { .. }) => message(
+            &v,
+            StatusCode::GONE,
+            &word(&v, "errors.410.title"),
+            &[word(&v, "dialogues.deadline_passed")],
+        ),
         Err(ApiError::NotFound(_)) => Err(WebError::NotFound),
         Err(e) => {
             let errors = super::form_errors(v.lang, e)?;
@@ -295,7 +341,11 @@ pub async fn unsubscribe_page(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, WebError> {
     let (id, token) = path.into_inner();
-    render::ok(&v, "unsubscribe.html", context! { id => id, token => token })
+    render::ok(
+        &v,
+        "unsubscribe.html",
+        context! { id => id, token => token },
+    )
 }
 
 /// Unsubscribes: the page's button (with a CSRF token), or a mail client's one-click POST
@@ -310,7 +360,9 @@ pub async fn unsubscribe(
 ) -> Result<HttpResponse, WebError> {
     let one_click = url::form_urlencoded::parse(&body)
         .any(|(k, val)| k == "List-Unsubscribe" && val == "One-Click");
-    let seed = req.cookie(session::CSRF_COOKIE).map(|c| c.value().to_owned());
+    let seed = req
+        .cookie(session::CSRF_COOKIE)
+        .map(|c| c.value().to_owned());
     if !one_click && !session::csrf_valid(&state, seed.as_deref(), &body) {
         return Err(WebError::Csrf);
     }

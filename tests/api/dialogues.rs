@@ -131,7 +131,7 @@ impl Drop for SmtpServer {
     }
 }
 
-async fn app_with_mail(backend: Backend, smtp: &SmtpServer) -> Option<TestApp> {
+pub(crate) async fn app_with_mail(backend: Backend, smtp: &SmtpServer) -> Option<TestApp> {
     app_with_mail_and(backend, smtp, |_| {}).await
 }
 
@@ -152,7 +152,7 @@ async fn app_with_mail_and(
 }
 
 /// A buyer with a process in market dialogue and an event in it.
-async fn event(app: &TestApp, seed: u32) -> (TestUser, String, String) {
+pub(crate) async fn event(app: &TestApp, seed: u32) -> (TestUser, String, String) {
     let buyer = app.register("b@kommune.no", seed, "buyer").await;
     let need = app
         .need(
@@ -1152,7 +1152,7 @@ on_both!(
 );
 
 /// The answer-link token of an invitation email, from its text part.
-fn rsvp_token(message: &str) -> String {
+pub(crate) fn rsvp_token(message: &str) -> String {
     let text = part(message, "text/plain").expect("a text part");
     let after = text.split("/rsvp/").nth(1).expect("an answer link");
     let token: String = after.chars().take_while(char::is_ascii_hexdigit).collect();

@@ -3,8 +3,10 @@
 
 mod browser;
 mod helpers;
+mod web_helpers;
 
 mod auth;
+mod browser_flows;
 mod browser_harness;
 mod cli;
 mod dialogues;
@@ -17,4 +19,5 @@ mod organisations;
 mod processes;
 mod schema;
 mod tokens;
+mod web_admin;
 mod web_pages;

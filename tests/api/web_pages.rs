@@ -33,13 +33,22 @@ impl Page {
     }
 
     async fn post(&self, app: &TestApp, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(app.url(path)).form(fields).send().await.unwrap()
+        self.client
+            .post(app.url(path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
     }
 
     async fn sign_in(&self, app: &TestApp, email: &str, password: &str) -> reqwest::Response {
         let csrf = self.csrf(app, "/login").await;
         let res = self
-            .post(app, "/login", &[("email", email), ("password", password), ("csrf", &csrf)])
+            .post(
+                app,
+                "/login",
+                &[("email", email), ("password", password), ("csrf", &csrf)],
+            )
             .await;
         assert_eq!(res.status(), 303, "signing in redirects");
         res
