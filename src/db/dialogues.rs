@@ -446,3 +446,14 @@ pub fn invitations_of_supplier(
         .select((InvitationRow::as_select(), DialogueRow::as_select()))
         .load(conn)
 }
+
+/// The newest emails with this status (`queued`, `failed` or `sent`), newest first, for the
+/// administrators' view of the outbox.
+pub fn outbox_latest(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::status.eq(status))
+        .order((outbox::created_at.desc(), outbox::id.asc()))
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}

@@ -30,6 +30,11 @@ page_templates!(
     "login.html",
     "register.html",
     "dashboard.html",
+    "lifts.html",
+    "lift.html",
+    "admin_organisations.html",
+    "admin_outbox.html",
+    "cluster.html",
     "need_form.html",
     "need.html",
 );
