@@ -37,6 +37,11 @@ page_templates!(
     "cluster.html",
     "need_form.html",
     "need.html",
+    "capability_form.html",
+    "process.html",
+    "event.html",
+    "rsvp.html",
+    "unsubscribe.html",
 );
 
 /// Pages load only their own stylesheet and script, and cannot be framed or post elsewhere.
@@ -252,5 +257,13 @@ mod tests {
                 && en.contains(i18n::words().get(Lang::En, "errors.404.title"))
         );
         assert_ne!(nb, en);
+        for status in [StatusCode::FORBIDDEN, StatusCode::INTERNAL_SERVER_ERROR, StatusCode::BAD_GATEWAY] {
+            let key = if status == StatusCode::FORBIDDEN { "errors.403.title" } else { "errors.500.title" };
+            for lang in [Lang::Nb, Lang::En] {
+                let page = error_page(lang, status, None);
+                assert!(page.contains(i18n::words().get(lang, key)), "{status} in {lang:?}: {page}");
+                assert!(page.contains("<main"), "a full page with the layout");
+            }
+        }
     }
 }

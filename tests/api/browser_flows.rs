@@ -328,3 +328,128 @@ browser_flow!(
     a_supplier_answers_an_invitation_through_its_link,
     supplier_answers_an_invitation_through_its_link
 );
+
+async fn administrator_creates_a_lift(backend: Backend) {
+    use crate::web_admin::{process_of, NIGHT, NIGHT2};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let a = app.register("a@kommune.no", 41, "buyer").await;
+    let b = app.register("b@kommune.no", 42, "buyer").await;
+    process_of(&app, &a, "Digitalt nattilsyn i omsorgsboliger", NIGHT).await;
+    process_of(&app, &b, "Nattilsyn med sensorer i omsorgsbolig", NIGHT2).await;
+    let (email, password) = crate::web_helpers::create_admin(&app, "stab@program.no");
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+
+    browser.goto(&app.url("/login")).await;
+    browser.fill("E-post", &email).await;
+    browser.fill("Passord", &password).await;
+    browser.click_button("Logg inn").await;
+    browser.wait_for_text("Programmet i tall", WAIT).await;
+    browser.axe("staff dashboard").await;
+
+    // The suggestion shows once both needs are in the index.
+    let started = std::time::Instant::now();
+    loop {
+        browser.goto(&app.url("/lifts")).await;
+        if browser.text().await.contains("Opprett løft fra forslaget") || started.elapsed() > WAIT
+        {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+    browser.axe("lifts with a suggestion").await;
+    browser.screenshot("lifts").await;
+    browser.click_button("Opprett løft fra forslaget").await;
+    browser
+        .wait_for_text("Digitalt nattilsyn i omsorgsboliger", WAIT)
+        .await;
+    let text = browser.text().await;
+    assert!(
+        browser.current_path().await.starts_with("/lifts/"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Nattilsyn med sensorer i omsorgsbolig"),
+        "both processes are in the lift: {text}"
+    );
+    browser.axe("lift page").await;
+    browser.screenshot("lift").await;
+
+    // The staff pages for organisations and the outbox are reachable and accessible too.
+    browser.goto(&app.url("/admin/organisations")).await;
+    browser.axe("organisations").await;
+    browser.goto(&app.url("/admin/outbox")).await;
+    browser.axe("outbox").await;
+    browser.screenshot("outbox").await;
+    browser.close().await;
+}
+browser_flow!(
+    an_administrator_creates_a_lift,
+    administrator_creates_a_lift
+);
+
+async fn supplier_and_cluster_pages(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let supplier = supplier_with_capability(&app, "lev@sensor.no", 51).await;
+    let buyer = app.register("kjoper@kommune.no", 52, "buyer").await;
+    app.need(
+        &buyer.token,
+        json!({"title": "Varsling av fall hos eldre", "description": "Eldre som faller hjemme skal få hjelp raskt, med sensorer som varsler hjemmetjenesten.", "themes": ["health_welfare"], "counties": ["46"], "status": "open"}),
+    )
+    .await;
+    let cluster = app.register("klynge@helse.no", 53, "cluster").await;
+    let (_, _, did) = event(&app, 54).await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+
+    browser.goto(&app.url(&format!("/dialogues/{did}"))).await;
+    browser.axe("public event page").await;
+    browser.screenshot("event").await;
+
+    browser.goto(&app.url("/login")).await;
+    browser.fill("E-post", &supplier.email).await;
+    browser.fill("Passord", &supplier.password).await;
+    browser.click_button("Logg inn").await;
+    browser.wait_for_text("Vår kompetanse", WAIT).await;
+    browser.axe("supplier dashboard").await;
+    browser.screenshot("supplier-dashboard").await;
+    browser.goto(&app.url("/capabilities/new")).await;
+    browser.fill("Tittel", "Digital medisineringsstøtte").await;
+    browser
+        .fill(
+            "Beskrivelse",
+            "Medisindispensere som minner om og registrerer medisininntak hjemme.",
+        )
+        .await;
+    browser.check("Helse og velferd").await;
+    browser.check("Hele landet").await;
+    browser.select("Modenhet", "I markedet").await;
+    browser.axe("capability form").await;
+    browser.click_button("Lagre").await;
+    browser
+        .wait_for_text("Digital medisineringsstøtte", WAIT)
+        .await;
+    assert_eq!(browser.current_path().await, "/dashboard");
+    browser.click_button("Logg ut").await;
+    browser.wait_for_text("Logg inn", WAIT).await;
+
+    browser.goto(&app.url("/login")).await;
+    browser.fill("E-post", &cluster.email).await;
+    browser.fill("Passord", &cluster.password).await;
+    browser.click_button("Logg inn").await;
+    browser.wait_for_text("Min side", WAIT).await;
+    browser.goto(&app.url("/cluster")).await;
+    browser.axe("cluster page").await;
+    browser.screenshot("cluster").await;
+    browser.close().await;
+}
+browser_flow!(
+    supplier_and_cluster_pages_pass_axe,
+    supplier_and_cluster_pages
+);

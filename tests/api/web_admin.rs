@@ -7,8 +7,8 @@ use crate::helpers::{need_body, orgnr, TestApp, TestUser};
 use crate::on_both_databases;
 use crate::web_helpers::{create_admin, forms, WebClient};
 
-const NIGHT: &str = "Kommunen ønsker digitalt tilsyn om natten for beboere i omsorgsboliger, med sensorer som varsler ved fall og uro, slik at nattevakten kan prioritere.";
-const NIGHT2: &str = "Vi trenger sensorer som varsler nattevakten ved fall eller uro hos beboere i omsorgsboliger, slik at digitalt tilsyn om natten kan erstatte fysiske runder.";
+pub(crate) const NIGHT: &str = "Kommunen ønsker digitalt tilsyn om natten for beboere i omsorgsboliger, med sensorer som varsler ved fall og uro, slik at nattevakten kan prioritere.";
+pub(crate) const NIGHT2: &str = "Vi trenger sensorer som varsler nattevakten ved fall eller uro hos beboere i omsorgsboliger, slik at digitalt tilsyn om natten kan erstatte fysiske runder.";
 
 async fn admin_client(app: &TestApp) -> WebClient {
     let (email, password) = create_admin(app, "stab@program.no");
@@ -16,7 +16,7 @@ async fn admin_client(app: &TestApp) -> WebClient {
 }
 
 /// A buyer's need and a joint process on it; returns the process id.
-async fn process_of(app: &TestApp, buyer: &TestUser, title: &str, text: &str) -> String {
+pub(crate) async fn process_of(app: &TestApp, buyer: &TestUser, title: &str, text: &str) -> String {
     let need = app.need(&buyer.token, need_body(title, text)).await;
     let res = app
         .post(
