@@ -102,6 +102,19 @@ pub fn register(
         };
         let (organisation, role) = match (&reg.organisation, existing, invite) {
             (Some(_), Some(org), Some(_)) => (org, Role::Member),
+            // A buyer known only from public notices has no users yet: its first registrant
+            // founds it, as if it were new.
+            (Some(new), Some(org), None)
+                if org.kind == new.kind.as_str() && q::in_organisation(conn, &org.id)?.is_empty() =>
+            {
+                let row = OrganisationRow {
+                    id: org.id.clone(),
+                    created_at: org.created_at,
+                    ..organisation_row(new)
+                };
+                orgs::update(conn, &row)?;
+                (row, Role::Owner)
+            }
             (Some(_), Some(org), None) => {
                 return Err(ApiError::conflict(
                     Some("orgnr"),

@@ -52,6 +52,11 @@ pub enum Command {
         #[command(subcommand)]
         command: CpvCommand,
     },
+    /// Notices from the national notice database (eForms XML)
+    Notices {
+        #[command(subcommand)]
+        command: NoticesCommand,
+    },
     /// Programme administration
     Admin {
         #[command(subcommand)]
@@ -67,6 +72,18 @@ pub enum CpvCommand {
     Import {
         /// The CSV file, e.g. ../shared/data/cpv-2008.csv
         file: PathBuf,
+    },
+}
+
+/// Notice commands.
+#[derive(Debug, Subcommand)]
+pub enum NoticesCommand {
+    /// Import eForms notices: XML files, folders, and .tar.gz or .zip archives of them. Bad
+    /// notices are reported and skipped; importing the same notices again changes nothing
+    Import {
+        /// Files, folders or archives
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -127,6 +144,9 @@ pub fn main() -> ExitCode {
         Command::Cpv {
             command: CpvCommand::Import { file },
         } => cpv_import(&settings, &file),
+        Command::Notices {
+            command: NoticesCommand::Import { paths },
+        } => notices_import(&settings, &paths),
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -247,6 +267,36 @@ fn cpv_import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()>
         "loaded {} CPV codes ({} lines skipped)",
         rows.len(),
         problems.len()
+    );
+    Ok(())
+}
+
+fn notices_import(settings: &Settings, paths: &[PathBuf]) -> anyhow::Result<()> {
+    let db = crate::startup::open_database(settings)?;
+    let mut conn = db.get()?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} importing notices: {pos} read ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let report = crate::notices::import::import(&mut conn, paths, |r, _| {
+        bar.set_position(r.read as u64);
+        bar.set_message(format!("{} stored, {} refused", r.stored, r.rejected.len()));
+    })?;
+    bar.finish_and_clear();
+    for r in &report.rejected {
+        eprintln!("refused {}: {}", r.source, r.reason);
+    }
+    println!(
+        "read {} notices: {} stored, {} unchanged, {} older versions skipped, {} refused; {} open needs from early-dialogue notices",
+        report.read,
+        report.stored,
+        report.unchanged,
+        report.superseded,
+        report.rejected.len(),
+        report.needs
     );
     Ok(())
 }

@@ -210,6 +210,43 @@ pub fn create(conn: &mut DbConn, caller: &Caller, fields: NeedFields) -> Result<
     Ok(row)
 }
 
+/// Writes the open need a published notice describes, for `organisation_id` (its buyer): a new
+/// one, or `existing` brought up to date when a newer version of the notice arrives.
+pub fn save_from_notice(
+    conn: &mut DbConn,
+    organisation_id: &str,
+    existing: Option<NeedRow>,
+    fields: NeedFields,
+) -> Result<NeedRow, ApiError> {
+    let now = db::now();
+    let base = existing.clone().unwrap_or_else(|| NeedRow {
+        id: db::new_id(),
+        organisation_id: organisation_id.to_owned(),
+        created_by: None,
+        title: String::new(),
+        description: String::new(),
+        themes: String::new(),
+        cpv_codes: String::new(),
+        counties: String::new(),
+        national: false,
+        estimated_value_nok: None,
+        planned_tender_date: None,
+        status: String::new(),
+        language: String::new(),
+        source: "notice".to_owned(),
+        created_at: now,
+        updated_at: now,
+    });
+    let row = row_from(conn, &fields, base)?;
+    if existing.is_some() {
+        q::update(conn, &row)?;
+    } else {
+        q::insert(conn, &row)?;
+    }
+    index_queue::enqueue(conn, "need", &row.id)?;
+    Ok(row)
+}
+
 /// Whether the caller may see this need: drafts only by their own organisation.
 pub fn visible_to(row: &NeedRow, caller: &Caller) -> bool {
     row.status != NeedStatus::Draft.as_str() || caller.belongs_to(&row.organisation_id)

@@ -75,6 +75,10 @@ pub struct SettingsArgs {
     /// answered [default: 48]
     #[arg(long, env = "INNOLIFT_REMINDER_HOURS", global = true)]
     pub reminder_hours: Option<i64>,
+    /// The programme's targets, as a `[targets]` table in the settings file only.
+    #[arg(skip)]
+    #[serde(default)]
+    pub targets: Option<crate::indicators::Targets>,
     /// The public address of the service, the base of links in emails [default: http://<bind>]
     #[arg(long, env = "INNOLIFT_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -109,6 +113,7 @@ impl SettingsArgs {
             mail_from: self.mail_from.or(lower.mail_from),
             public_url: self.public_url.or(lower.public_url),
             reminder_hours: self.reminder_hours.or(lower.reminder_hours),
+            targets: self.targets.or(lower.targets),
         }
     }
 
@@ -180,6 +185,8 @@ impl SettingsArgs {
                 self.reminder_hours.unwrap_or(48).clamp(0, 24 * 60),
             ),
             outbox_worker: true,
+            digest_worker: true,
+            targets: self.targets.unwrap_or_default(),
             bind,
             data_dir,
             database_url,
@@ -230,6 +237,10 @@ pub struct Settings {
     pub reminder_before: chrono::TimeDelta,
     /// Whether this process sends the outbox (tests turn it off to control who sends).
     pub outbox_worker: bool,
+    /// The programme's targets for the indicators.
+    pub targets: crate::indicators::Targets,
+    /// Whether this process sends the daily digest (tests turn it off).
+    pub digest_worker: bool,
 }
 
 /// SMTP transport security.

@@ -95,6 +95,9 @@ impl Application {
         if settings.outbox_worker {
             crate::mail::outbox::start(&mailer, db.clone(), settings.clone(), tokens.clone())?;
         }
+        if settings.digest_worker {
+            crate::notices::digest::start(db.clone(), settings.clone(), &index)?;
+        }
         let state = web::Data::new(AppState {
             db,
             settings,

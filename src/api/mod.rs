@@ -11,6 +11,7 @@ pub mod json;
 pub mod lifts;
 pub mod matching;
 pub mod needs;
+pub mod notices;
 pub mod openapi;
 pub mod organisations;
 pub mod processes;
@@ -103,6 +104,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(lifts::routes)
             .configure(solutions::routes)
             .configure(dialogues::routes)
+            .configure(notices::routes)
             .default_service(web::to(not_found)),
     );
 }

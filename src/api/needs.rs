@@ -86,6 +86,23 @@ impl From<&(ParticipantRow, String)> for ParticipantView {
     }
 }
 
+/// Where to read a notice: the national notice database's search for its id.
+pub const NOTICE_URL: &str = "https://doffin.no/search?searchString=";
+
+/// The notice a need was read from.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NoticeRef {
+    /// The eForms notice id.
+    pub id: String,
+    /// `planning` or `consultation`.
+    pub kind: String,
+    pub publication_date: NaiveDate,
+    /// The deadline for answers to a pre-market consultation.
+    pub deadline: Option<DateTime<Utc>>,
+    /// The notice in the national notice database.
+    pub url: String,
+}
+
 /// A need.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct NeedView {
@@ -106,6 +123,9 @@ pub struct NeedView {
     pub language: String,
     /// `registered`, or `notice` for needs read from public notices.
     pub source: String,
+    /// The notice this need was read from (`source: notice`, on single needs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<NoticeRef>,
     /// Other buyers with the same need (on single needs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<ParticipantView>>,
@@ -132,6 +152,7 @@ impl NeedView {
             language: row.language.clone(),
             source: row.source.clone(),
             participants: None,
+            notice: None,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
         }
@@ -140,6 +161,15 @@ impl NeedView {
     pub(crate) fn full(conn: &mut crate::db::DbConn, row: &NeedRow) -> Result<NeedView, ApiError> {
         let mut view = NeedView::of(row);
         view.organisation_name = Some(service::organisation_name(conn, row)?);
+        if row.source == "notice" {
+            view.notice = crate::db::notices::of_need(conn, &row.id)?.map(|n| NoticeRef {
+                url: format!("{NOTICE_URL}{}", n.id),
+                id: n.id,
+                kind: n.kind,
+                publication_date: n.publication_date,
+                deadline: n.consultation_deadline.map(|d| d.and_utc()),
+            });
+        }
         view.participants = Some(
             service::participants(conn, &row.id)?
                 .iter()

@@ -4,8 +4,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, capabilities, cpv, dialogues, health, lifts, matching, needs, organisations,
-    processes, solutions,
+    admin, auth, capabilities, cpv, dialogues, health, lifts, matching, needs, notices,
+    organisations, processes, solutions,
 };
 
 /// The API description. Every handler is listed here; a test checks none is missing.
@@ -77,9 +77,15 @@ use super::{
         dialogues::questions,
         dialogues::answer_question,
         dialogues::outbox,
+        notices::indicators_json,
+        notices::indicators_csv,
+        notices::alerts,
+        notices::get_digest,
+        notices::put_digest,
+        notices::run_digest,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "admin"), (name = "health"))
+    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
 

@@ -249,7 +249,10 @@ pub struct ProposalView {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-pub(crate) fn proposal_views(conn: &mut DbConn, rows: &[ProposalRow]) -> Result<Vec<ProposalView>, ApiError> {
+pub(crate) fn proposal_views(
+    conn: &mut DbConn,
+    rows: &[ProposalRow],
+) -> Result<Vec<ProposalView>, ApiError> {
     let ids: Vec<String> = rows.iter().map(|r| r.supplier_id.clone()).collect();
     let names = crate::db::organisations::names(conn, &ids)?;
     Ok(rows

@@ -10,6 +10,7 @@ pub mod dialogues;
 pub mod index_queue;
 pub mod lifts;
 pub mod needs;
+pub mod notices;
 pub mod organisations;
 pub mod processes;
 pub mod schema;

@@ -340,6 +340,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notices (id) {
+        id -> Text,
+        version -> Text,
+        notice_type -> Text,
+        subtype -> Text,
+        kind -> Text,
+        publication_date -> Date,
+        title -> Text,
+        titles -> Text,
+        descriptions -> Text,
+        cpv_codes -> Text,
+        nuts -> Text,
+        counties -> Text,
+        procedure_code -> Nullable<Text>,
+        innovative_acquisition -> Text,
+        refs -> Text,
+        consultation_deadline -> Nullable<Timestamp>,
+        early_dialogue -> Bool,
+        procurement_of_innovation -> Bool,
+        need_id -> Nullable<Text>,
+        source -> Text,
+        sha256 -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notice_buyers (notice_id, orgnr) {
+        notice_id -> Text,
+        orgnr -> Text,
+        name -> Text,
+        organisation_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    digest_settings (organisation_id) {
+        organisation_id -> Text,
+        enabled -> Bool,
+        threshold -> Double,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    digest_sent (organisation_id, need_id) {
+        organisation_id -> Text,
+        need_id -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(notice_buyers -> notices (notice_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     needs,
     need_participants,
@@ -366,4 +421,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     unsubscribes,
     web_sessions,
+    notices,
+    notice_buyers,
+    digest_settings,
+    digest_sent,
 );

@@ -36,6 +36,9 @@ fn template(name: &str, lang: Lang) -> &'static str {
         "confirmation.subject" => "confirmation.nb.subject", "confirmation.en.subject";
         "confirmation.txt" => "confirmation.nb.txt", "confirmation.en.txt";
         "confirmation.html" => "confirmation.nb.html", "confirmation.en.html";
+        "digest.subject" => "digest.nb.subject", "digest.en.subject";
+        "digest.txt" => "digest.nb.txt", "digest.en.txt";
+        "digest.html" => "digest.nb.html", "digest.en.html";
         "answer.subject" => "answer.nb.subject", "answer.en.subject";
         "answer.txt" => "answer.nb.txt", "answer.en.txt";
         "answer.html" => "answer.nb.html", "answer.en.html";

@@ -83,6 +83,14 @@ fn when(state: &State, value: Value) -> String {
     }
 }
 
+/// `code|county`: a county number as its name.
+fn county(code: String) -> String {
+    crate::domain::organisation::COUNTIES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code.clone(), |(_, name)| (*name).to_owned())
+}
+
 /// `value|pct`: a score in [0, 1] as a whole percent.
 fn pct(value: f64) -> String {
     format!("{:.0} %", (value * 100.0).clamp(0.0, 100.0))
@@ -100,6 +108,7 @@ fn environment() -> &'static Environment<'static> {
         env.add_function("t", translate);
         env.add_filter("when", when);
         env.add_filter("pct", pct);
+        env.add_filter("county", county);
         env
     })
 }
@@ -257,11 +266,22 @@ mod tests {
                 && en.contains(i18n::words().get(Lang::En, "errors.404.title"))
         );
         assert_ne!(nb, en);
-        for status in [StatusCode::FORBIDDEN, StatusCode::INTERNAL_SERVER_ERROR, StatusCode::BAD_GATEWAY] {
-            let key = if status == StatusCode::FORBIDDEN { "errors.403.title" } else { "errors.500.title" };
+        for status in [
+            StatusCode::FORBIDDEN,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::BAD_GATEWAY,
+        ] {
+            let key = if status == StatusCode::FORBIDDEN {
+                "errors.403.title"
+            } else {
+                "errors.500.title"
+            };
             for lang in [Lang::Nb, Lang::En] {
                 let page = error_page(lang, status, None);
-                assert!(page.contains(i18n::words().get(lang, key)), "{status} in {lang:?}: {page}");
+                assert!(
+                    page.contains(i18n::words().get(lang, key)),
+                    "{status} in {lang:?}: {page}"
+                );
                 assert!(page.contains("<main"), "a full page with the layout");
             }
         }

@@ -435,17 +435,29 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         assert_eq!(res.status(), 404, "token {bad}");
         assert!(res.text().await.unwrap().contains("Fant ikke siden"));
     }
-    let res = app.post_page_form(&format!("/rsvp/{token}"), &format!("/rsvp/{token}"), &[("answer", "maybe")]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{token}"),
+            &format!("/rsvp/{token}"),
+            &[("answer", "maybe")],
+        )
+        .await;
     assert_eq!(res.status(), 400);
     assert!(
         res.text().await.unwrap().contains("role=\"alert\""),
         "a clear page says what is wrong"
     );
-    let res = app.post_page_form(&format!("/rsvp/{token}"), &format!("/rsvp/{token}"), &[
-            ("answer", "attending"),
-            ("attendees", "2"),
-            ("comment", "Vi tar med =SUM(A1) prototypen"),
-        ]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{token}"),
+            &format!("/rsvp/{token}"),
+            &[
+                ("answer", "attending"),
+                ("attendees", "2"),
+                ("comment", "Vi tar med =SUM(A1) prototypen"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let messages = smtp.wait_for(2, Duration::from_secs(10)).await;
     assert_eq!(messages.len(), 2, "a confirmation follows");
@@ -515,21 +527,39 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    let res = app.post_page_form(&format!("/dialogues/{did}"), &format!("/dialogues/{did}/register"), &[("orgnr", "123"), ("email", "ny@firma.no")]).await;
+    let res = app
+        .post_page_form(
+            &format!("/dialogues/{did}"),
+            &format!("/dialogues/{did}/register"),
+            &[("orgnr", "123"), ("email", "ny@firma.no")],
+        )
+        .await;
     assert_eq!(res.status(), 400);
     assert!(
         res.text().await.unwrap().contains("orgnr"),
         "the page names what is wrong"
     );
-    let res = app.post_page_form(&format!("/dialogues/{did}"), &format!("/dialogues/{did}/register"), &[
-            ("orgnr", crate::helpers::orgnr(805).as_str()),
-            ("email", "ikke-epost"),
-        ]).await;
+    let res = app
+        .post_page_form(
+            &format!("/dialogues/{did}"),
+            &format!("/dialogues/{did}/register"),
+            &[
+                ("orgnr", crate::helpers::orgnr(805).as_str()),
+                ("email", "ikke-epost"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 400);
-    let res = app.post_page_form(&format!("/dialogues/{did}"), &format!("/dialogues/{did}/register"), &[
-            ("orgnr", crate::helpers::orgnr(806).as_str()),
-            ("email", "ny@firma.no"),
-        ]).await;
+    let res = app
+        .post_page_form(
+            &format!("/dialogues/{did}"),
+            &format!("/dialogues/{did}/register"),
+            &[
+                ("orgnr", crate::helpers::orgnr(806).as_str()),
+                ("email", "ny@firma.no"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let messages = smtp.wait_for(3, Duration::from_secs(10)).await;
     let registered = messages
@@ -554,10 +584,16 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
     // Floods are limited.
     let mut limited = false;
     for _ in 0..6 {
-        let res = app.post_page_form(&format!("/dialogues/{did}"), &format!("/dialogues/{did}/register"), &[
-                ("orgnr", crate::helpers::orgnr(807).as_str()),
-                ("email", "flom@firma.no"),
-            ]).await;
+        let res = app
+            .post_page_form(
+                &format!("/dialogues/{did}"),
+                &format!("/dialogues/{did}/register"),
+                &[
+                    ("orgnr", crate::helpers::orgnr(807).as_str()),
+                    ("email", "flom@firma.no"),
+                ],
+            )
+            .await;
         if res.status() == 429 {
             assert!(res.headers().contains_key("retry-after"));
             limited = true;
@@ -568,7 +604,13 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
     // The registered supplier asks; the buyers answer; every invitee still subscribed gets it,
     // without the asker's name.
     let before = smtp.messages().len();
-    let res = app.post_page_form(&format!("/rsvp/{registered_token}"), &format!("/rsvp/{registered_token}/questions"), &[("question", "Kan vi levere hydrogen i stedet for batteri?")]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{registered_token}"),
+            &format!("/rsvp/{registered_token}/questions"),
+            &[("question", "Kan vi levere hydrogen i stedet for batteri?")],
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let questions: Value = app
         .get(
@@ -653,10 +695,16 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
 
     // A supplier registering after the answer was published gets it with its invitation.
     let before = smtp.messages().len();
-    let res = app.post_page_form(&format!("/dialogues/{did}"), &format!("/dialogues/{did}/register"), &[
-            ("orgnr", crate::helpers::orgnr(808).as_str()),
-            ("email", "sen@firma.no"),
-        ]).await;
+    let res = app
+        .post_page_form(
+            &format!("/dialogues/{did}"),
+            &format!("/dialogues/{did}/register"),
+            &[
+                ("orgnr", crate::helpers::orgnr(808).as_str()),
+                ("email", "sen@firma.no"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200);
     smtp.wait_for(before + 2, Duration::from_secs(10)).await;
     let late: Vec<String> = smtp
@@ -785,9 +833,21 @@ async fn one_reminder_goes_before_the_deadline(backend: Backend) {
         .collect();
     let first = rsvp_token(invitations[0]);
     let second = rsvp_token(invitations[1]);
-    let res = app.post_page_form(&format!("/rsvp/{first}"), &format!("/rsvp/{first}"), &[("answer", "attending"), ("attendees", "2")]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{first}"),
+            &format!("/rsvp/{first}"),
+            &[("answer", "attending"), ("attendees", "2")],
+        )
+        .await;
     assert_eq!(res.status(), 200);
-    let res = app.post_page_form(&format!("/rsvp/{second}"), &format!("/rsvp/{second}"), &[("answer", "attending"), ("attendees", "2")]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{second}"),
+            &format!("/rsvp/{second}"),
+            &[("answer", "attending"), ("attendees", "2")],
+        )
+        .await;
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("places are left"));
     // One token never touches another invitation's answer.
@@ -801,7 +861,13 @@ async fn one_reminder_goes_before_the_deadline(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(answers["items"].as_array().unwrap().len(), 1);
-    let res = app.post_page_form(&format!("/rsvp/{second}"), &format!("/rsvp/{second}"), &[("answer", "attending"), ("attendees", "1")]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{second}"),
+            &format!("/rsvp/{second}"),
+            &[("answer", "attending"), ("attendees", "1")],
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let answers: Value = app
         .get(
@@ -922,7 +988,7 @@ async fn a_killed_sender_loses_no_invitation(backend: Backend) {
 on_both!(killed_sender, a_killed_sender_loses_no_invitation);
 
 /// The decoded body of the MIME part with this content type.
-fn part(message: &str, content_type: &str) -> Option<String> {
+pub(crate) fn part(message: &str, content_type: &str) -> Option<String> {
     use base64::Engine;
     let message = message.replace("\r\n", "\n");
     let start = message.find(&format!("Content-Type: {content_type}"))?;
@@ -1089,12 +1155,24 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
 
     // One supplier answers and asks a question through its link.
     let link = rsvp_token(&messages[0]);
-    let res = app.post_page_form(&format!("/rsvp/{link}"), &format!("/rsvp/{link}"), &[
-            ("answer", "interested_cannot_attend"),
-            ("comment", "Send oss presentasjonen"),
-        ]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{link}"),
+            &format!("/rsvp/{link}"),
+            &[
+                ("answer", "interested_cannot_attend"),
+                ("comment", "Send oss presentasjonen"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200);
-    let res = app.post_page_form(&format!("/rsvp/{link}"), &format!("/rsvp/{link}/questions"), &[("question", "Hvor mange fartøy gjelder det?")]).await;
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{link}"),
+            &format!("/rsvp/{link}/questions"),
+            &[("question", "Hvor mange fartøy gjelder det?")],
+        )
+        .await;
     assert_eq!(res.status(), 200);
 
     // The answer appears to the buyer.

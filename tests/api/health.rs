@@ -93,6 +93,12 @@ on_both_databases! {
                         ("get", "/api/v1/dialogues/{id}/answers.csv"),
             ("get", "/api/v1/dialogues/{id}/questions"),
             ("post", "/api/v1/dialogues/{id}/questions/{qid}/answer"),
+            ("get", "/api/v1/indicators"),
+            ("get", "/api/v1/indicators.csv"),
+            ("get", "/api/v1/capabilities/{id}/alerts"),
+            ("get", "/api/v1/digest"),
+            ("put", "/api/v1/digest"),
+            ("post", "/api/v1/admin/digest"),
         ];
         for (method, path) in expected {
             assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");

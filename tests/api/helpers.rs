@@ -126,6 +126,8 @@ pub async fn spawn_app_with(
     }
     settings.bind = "127.0.0.1:0".to_owned();
     settings.db_pool_size = 4;
+    // The daily digest runs on demand in tests (POST /api/v1/admin/digest), not by the clock.
+    settings.digest_worker = false;
     change(&mut settings);
     let app = Application::build_with_workers(settings.clone(), 1)
         .await
@@ -217,6 +219,14 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
         let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.put(self.url(path)).json(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }

@@ -15,6 +15,7 @@ mod health;
 mod index_lifecycle;
 mod matching;
 mod needs;
+mod notices;
 mod organisations;
 mod processes;
 mod schema;
