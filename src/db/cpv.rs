@@ -40,6 +40,15 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     cpv_vocabulary::table.count().get_result(conn)
 }
 
+/// Whether a vocabulary is loaded; cheaper than counting it, which scans the table.
+pub fn is_loaded(conn: &mut DbConn) -> QueryResult<bool> {
+    cpv_vocabulary::table
+        .select(cpv_vocabulary::code)
+        .first::<String>(conn)
+        .optional()
+        .map(|c| c.is_some())
+}
+
 /// These codes, as found.
 pub fn find_many(conn: &mut DbConn, codes: &[String]) -> QueryResult<Vec<CpvRow>> {
     cpv_vocabulary::table

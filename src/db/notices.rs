@@ -63,10 +63,17 @@ pub fn of_need(conn: &mut DbConn, need_id: &str) -> QueryResult<Option<NoticeRow
 }
 
 /// Replaces a notice and its buyers (a newer version, or the first).
-pub fn replace(conn: &mut DbConn, row: &NoticeRow, buyers: &[NoticeBuyerRow]) -> QueryResult<()> {
-    diesel::delete(notice_buyers::table.filter(notice_buyers::notice_id.eq(&row.id)))
-        .execute(conn)?;
-    diesel::delete(notices::table.find(&row.id)).execute(conn)?;
+pub fn replace(
+    conn: &mut DbConn,
+    row: &NoticeRow,
+    buyers: &[NoticeBuyerRow],
+    existed: bool,
+) -> QueryResult<()> {
+    if existed {
+        diesel::delete(notice_buyers::table.filter(notice_buyers::notice_id.eq(&row.id)))
+            .execute(conn)?;
+        diesel::delete(notices::table.find(&row.id)).execute(conn)?;
+    }
     diesel::insert_into(notices::table)
         .values(row)
         .execute(conn)?;
