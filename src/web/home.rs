@@ -109,7 +109,7 @@ async fn supplier(state: &AppState, user: &WebUser) -> Result<Value, WebError> {
     let org = user.caller.organisation_id().unwrap_or_default().to_owned();
     let kind = user.kind().to_owned();
     let o = org.clone();
-    let (capabilities, invitations) = state
+    let (capabilities, invitations, digest) = state
         .db
         .run(move |conn| {
             let filter = crate::db::capabilities::CapabilityFilter {
@@ -127,7 +127,9 @@ async fn supplier(state: &AppState, user: &WebUser) -> Result<Value, WebError> {
                     }
                 })
                 .collect();
-            Ok::<_, ApiError>((rows, invitations))
+            let (enabled, threshold) = crate::notices::digest::settings_of(conn, &o)?;
+            let digest = context! { enabled => enabled, percent => (threshold * 100.0).round() as i64 };
+            Ok::<_, ApiError>((rows, invitations, digest))
         })
         .await?;
     // The answer link is derived from the invitation id, so a signed-in supplier can open it
@@ -145,7 +147,9 @@ async fn supplier(state: &AppState, user: &WebUser) -> Result<Value, WebError> {
         .collect();
     let matches = matching_needs(state, &capabilities, &kind).await?;
     let capabilities: Vec<CapabilityView> = capabilities.iter().map(CapabilityView::of).collect();
-    Ok(context! { capabilities => capabilities, matches => matches, invitations => invitations })
+    Ok(
+        context! { capabilities => capabilities, matches => matches, invitations => invitations, digest => digest },
+    )
 }
 
 /// Open needs that match any of these capabilities, best first, each once.
@@ -206,4 +210,48 @@ async fn admin(state: &AppState) -> Result<Value, WebError> {
             })
         })
         .await?)
+}
+
+/// The digest form, as posted.
+#[derive(Debug, serde::Deserialize)]
+pub struct DigestForm {
+    pub enabled: Option<String>,
+    pub threshold: Option<String>,
+}
+
+/// Saves the organisation's digest settings (its owner).
+pub async fn save_digest(
+    state: web::Data<AppState>,
+    v: Visitor,
+    super::session::Form(f): super::session::Form<DigestForm>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_user()?.clone();
+    if !matches!(user.kind(), "supplier" | "cluster") {
+        return Err(WebError::Forbidden);
+    }
+    let org = user.caller.organisation_id().unwrap_or_default().to_owned();
+    crate::organisations::require_owner(&user.caller, &org)?;
+    let percent = f
+        .threshold
+        .as_deref()
+        .unwrap_or("30")
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .ok_or_else(|| {
+            WebError::from(ApiError::validation(
+                "threshold",
+                "give a percent from 0 to 100",
+            ))
+        })?;
+    let enabled = f.enabled.is_some();
+    state
+        .db
+        .run(move |conn| {
+            crate::db::notices::set_digest(conn, &org, enabled, percent / 100.0)
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(render::see_other("/dashboard#digest"))
 }

@@ -26,6 +26,7 @@ i18n_files!(
     "dialogues.toml",
     "cluster.toml",
     "admin.toml",
+    "indicators.toml",
 );
 
 /// Words for both languages, by dotted key.

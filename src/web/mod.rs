@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod indicators;
 pub mod needs;
 pub mod processes;
 pub mod public;
@@ -87,6 +88,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/style.css", web::get().to(stylesheet))
         .route("/", web::get().to(home::front))
         .route("/dashboard", web::get().to(home::dashboard))
+        .route("/digest", web::post().to(home::save_digest))
         .route("/login", web::get().to(account::login_form))
         .route("/login", web::post().to(account::login))
         .route("/logout", web::post().to(account::logout))
@@ -97,6 +99,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(capabilities::routes)
         .configure(processes::routes)
         .configure(public::routes)
+        .configure(indicators::routes)
         .configure(admin::routes)
         .configure(cluster::routes);
 }

@@ -42,6 +42,7 @@ page_templates!(
     "event.html",
     "rsvp.html",
     "unsubscribe.html",
+    "indicators.html",
 );
 
 /// Pages load only their own stylesheet and script, and cannot be framed or post elsewhere.

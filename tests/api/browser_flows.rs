@@ -383,6 +383,10 @@ async fn administrator_creates_a_lift(backend: Backend) {
     browser.axe("organisations").await;
     browser.goto(&app.url("/admin/outbox")).await;
     browser.axe("outbox").await;
+    browser.goto(&app.url("/indicators")).await;
+    browser.wait_for_text("Fellesprosesser", WAIT).await;
+    browser.axe("indicators").await;
+    browser.screenshot("indicators").await;
     browser.screenshot("outbox").await;
     browser.close().await;
 }

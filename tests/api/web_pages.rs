@@ -188,6 +188,41 @@ on_both_databases! {
         assert!(res.headers()[LOCATION].to_str().unwrap().starts_with("/login"));
     }
 
+    async fn programme_staff_see_the_indicators_with_charts_and_others_do_not(app: TestApp) {
+        let buyer = app.register("kjoper@etat.no", 6, "buyer").await;
+        let need = app.need(&buyer.token, open_need("Fallvarsling", "open")).await;
+        let res = app.post("/api/v1/processes", &json!({"title": "Fallvarsling sammen", "description": "d", "need_ids": [need["id"]], "procedure": "innovation_partnership"}), Some(&buyer.token)).await;
+        assert_eq!(res.status(), 201);
+        let page = Page::new();
+        page.sign_in(&app, &buyer.email, &buyer.password).await;
+        assert_eq!(page.get(&app, "/indicators").await.0, 403);
+        let (email, password) = crate::web_helpers::create_admin(&app, "stab@program.no");
+        let staff = Page::new();
+        staff.sign_in(&app, &email, &password).await;
+        let (status, body) = staff.get(&app, "/indicators").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("<svg") && body.contains("Fellesprosesser") && body.contains("aria-label=\"Fellesprosesser: 1 / 25\""), "{body}");
+        let (status, body) = staff.get(&app, "/indicators?county=03").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("aria-label=\"Fellesprosesser: 0 / 25\""), "the county filter applies: {body}");
+        assert_eq!(staff.get(&app, "/indicators?year=soon").await.0, 400);
+    }
+
+    async fn a_supplier_turns_its_digest_off_on_its_page(app: TestApp) {
+        let supplier = app.register("lev@firma.no", 7, "supplier").await;
+        let page = Page::new();
+        page.sign_in(&app, &supplier.email, &supplier.password).await;
+        let (_, body) = page.get(&app, "/dashboard").await;
+        assert!(body.contains("Send meg daglig oppsummering") && body.contains("value=\"30\""), "{body}");
+        let csrf = page.csrf(&app, "/dashboard").await;
+        let res = page.post(&app, "/digest", &[("csrf", &csrf), ("threshold", "55")]).await;
+        assert_eq!(res.status(), 303);
+        let settings: serde_json::Value = app.get("/api/v1/digest", Some(&supplier.token)).await.json().await.unwrap();
+        assert_eq!(settings, json!({"enabled": false, "threshold": 0.55}));
+        let res = page.post(&app, "/digest", &[("csrf", &csrf), ("enabled", "on"), ("threshold", "150")]).await;
+        assert_eq!(res.status(), 400);
+    }
+
     async fn english_follows_accept_language_or_the_switch(app: TestApp) {
         let res = app.client.get(app.url("/")).header(ACCEPT_LANGUAGE, "en-US,en;q=0.8").send().await.unwrap();
         let body = res.text().await.unwrap();
