@@ -345,36 +345,6 @@ fn host(settings: &Settings) -> String {
         .unwrap_or_else(|| "innolift".into())
 }
 
-/// A queued email row for a rendered message.
-fn outbox_row(
-    kind: &str,
-    invitation_id: Option<&str>,
-    dialogue_id: &str,
-    recipient: &str,
-    message_id: String,
-    rendered: mail::Rendered,
-) -> OutboxRow {
-    let now = db::now();
-    OutboxRow {
-        id: db::new_id(),
-        kind: kind.to_owned(),
-        invitation_id: invitation_id.map(str::to_owned),
-        dialogue_id: Some(dialogue_id.to_owned()),
-        recipient: recipient.to_owned(),
-        subject: rendered.subject,
-        message_id,
-        body: Some(rendered.body),
-        sha256: rendered.sha256,
-        status: "queued".into(),
-        attempts: 0,
-        next_attempt_at: now,
-        claimed_until: None,
-        last_error: None,
-        sent_at: None,
-        created_at: now,
-    }
-}
-
 /// The invitation email (or its reminder) for one invitation: the same text for everyone, with
 /// the invitee's own answer link.
 fn invitation_message(
@@ -453,10 +423,11 @@ fn invitation_message(
         }),
     })
     .map_err(|e| ApiError::validation("email", format!("cannot write to {email}: {e}")))?;
-    Ok(outbox_row(
+    Ok(OutboxRow::queued(
+        db::new_id(),
         if reminder { "reminder" } else { "invitation" },
         Some(invitation_id),
-        &d.id,
+        Some(&d.id),
         email,
         message_id,
         rendered,
@@ -729,10 +700,11 @@ fn answer_message(
         ],
     )
     .map_err(ApiError::Internal)?;
-    Ok(outbox_row(
+    Ok(OutboxRow::queued(
+        db::new_id(),
         "answer_published",
         Some(invitation_id),
-        &d.id,
+        Some(&d.id),
         email,
         message_id,
         rendered,
@@ -1004,7 +976,6 @@ pub fn answer(
         ],
     )
     .map_err(ApiError::Internal)?;
-    let now = db::now();
     db::write_tx(conn, |conn| {
         q::set_answer(
             conn,
@@ -1015,24 +986,15 @@ pub fn answer(
         )?;
         q::enqueue(
             conn,
-            &OutboxRow {
-                id: outbox_id.clone(),
-                kind: "confirmation".into(),
-                invitation_id: None,
-                dialogue_id: Some(dialogue.id.clone()),
-                recipient: invitation.email.clone(),
-                subject: rendered.subject.clone(),
-                message_id: message_id.clone(),
-                body: Some(rendered.body.clone()),
-                sha256: rendered.sha256.clone(),
-                status: "queued".into(),
-                attempts: 0,
-                next_attempt_at: now,
-                claimed_until: None,
-                last_error: None,
-                sent_at: None,
-                created_at: now,
-            },
+            &OutboxRow::queued(
+                outbox_id.clone(),
+                "confirmation",
+                None,
+                Some(&dialogue.id),
+                &invitation.email,
+                message_id.clone(),
+                rendered.clone(),
+            ),
         )?;
         Ok::<_, ApiError>(())
     })?;

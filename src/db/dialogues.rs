@@ -93,6 +93,39 @@ pub struct OutboxRow {
     pub created_at: chrono::NaiveDateTime,
 }
 
+impl OutboxRow {
+    /// A message ready to send: queued now, with the rendered subject, body and hash.
+    pub fn queued(
+        id: String,
+        kind: &str,
+        invitation_id: Option<&str>,
+        dialogue_id: Option<&str>,
+        recipient: &str,
+        message_id: String,
+        rendered: crate::mail::Rendered,
+    ) -> OutboxRow {
+        let now = super::now();
+        OutboxRow {
+            id,
+            kind: kind.to_owned(),
+            invitation_id: invitation_id.map(str::to_owned),
+            dialogue_id: dialogue_id.map(str::to_owned),
+            recipient: recipient.to_owned(),
+            subject: rendered.subject,
+            message_id,
+            body: Some(rendered.body),
+            sha256: rendered.sha256,
+            status: "queued".into(),
+            attempts: 0,
+            next_attempt_at: now,
+            claimed_until: None,
+            last_error: None,
+            sent_at: None,
+            created_at: now,
+        }
+    }
+}
+
 /// Inserts an event.
 pub fn insert(conn: &mut DbConn, row: &DialogueRow) -> QueryResult<()> {
     diesel::insert_into(dialogues::table)

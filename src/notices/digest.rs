@@ -163,29 +163,19 @@ pub fn run(
                 ],
             )
             .map_err(ApiError::Internal)?;
-            let now = db::now();
             let sent: Vec<String> = new.iter().map(|m| m.id.clone()).collect();
             db::write_tx(conn, |conn| {
                 crate::db::dialogues::enqueue(
                     conn,
-                    &OutboxRow {
-                        id: id.clone(),
-                        kind: "digest".into(),
-                        invitation_id: None,
-                        dialogue_id: None,
-                        recipient: to.clone(),
-                        subject: rendered.subject.clone(),
-                        message_id: message_id.clone(),
-                        body: Some(rendered.body.clone()),
-                        sha256: rendered.sha256.clone(),
-                        status: "queued".into(),
-                        attempts: 0,
-                        next_attempt_at: now,
-                        claimed_until: None,
-                        last_error: None,
-                        sent_at: None,
-                        created_at: now,
-                    },
+                    &OutboxRow::queued(
+                        id.clone(),
+                        "digest",
+                        None,
+                        None,
+                        &to,
+                        message_id.clone(),
+                        rendered.clone(),
+                    ),
                 )?;
                 crate::db::notices::mark_sent(conn, &org.id, &sent)?;
                 Ok::<_, ApiError>(())

@@ -8,7 +8,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
-use super::needs::{county_choices, cpv_choices, theme_choices};
+use super::picker;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor, WebUser};
 use super::{form_errors, options};
@@ -104,17 +104,20 @@ async fn form_page(
     action_url: &str,
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
-    let suggest = (form.action.as_deref() == Some("cpv_suggest")).then(|| {
-        format!(
-            "{}\n{}",
-            form.title.as_deref().unwrap_or(""),
-            form.description.as_deref().unwrap_or("")
-        )
-    });
-    let query = (form.action.as_deref() == Some("cpv_search"))
-        .then_some(form.cpv_q.as_deref())
-        .flatten();
-    let cpv = cpv_choices(state, v.lang, &form.cpv_codes, query, suggest).await?;
+    let shared = picker::fields(
+        state,
+        v.lang,
+        picker::Described {
+            title: form.title.as_deref(),
+            description: form.description.as_deref(),
+            themes: &form.themes,
+            cpv_codes: &form.cpv_codes,
+            counties: &form.counties,
+            cpv_q: form.cpv_q.as_deref(),
+            action: form.action.as_deref(),
+        },
+    )
+    .await?;
     render::page(
         v,
         status,
@@ -124,11 +127,8 @@ async fn form_page(
             action_url => action_url,
             editing => action_url != "/capabilities/new",
             errors => errors,
-            themes => theme_choices(v.lang, &form.themes),
-            counties => county_choices(&form.counties),
-            cpv => cpv,
-            searched => query.is_some() || form.action.as_deref() == Some("cpv_suggest"),
             maturities => options(v.lang, "capabilities.maturities", &["idea", "prototype", "piloted", "on_market"]),
+            ..shared
         },
     )
 }

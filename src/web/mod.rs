@@ -11,6 +11,7 @@ pub mod home;
 pub mod i18n;
 pub mod indicators;
 pub mod needs;
+pub mod picker;
 pub mod processes;
 pub mod public;
 pub mod render;

@@ -5,17 +5,16 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use minijinja::{context, Value};
+use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
-use super::i18n::Lang;
+use super::picker;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
 use super::{form_errors, options};
 use crate::api::error::ApiError;
 use crate::api::needs::NeedView;
-use crate::domain::Theme;
 use crate::needs::NeedFields;
 use crate::search::document::DocType;
 use crate::search::matching::{self, Filters};
@@ -92,120 +91,6 @@ impl NeedForm {
     }
 }
 
-/// One CPV code in the picker.
-#[derive(Debug, Serialize)]
-struct CpvChoice {
-    code: String,
-    label: String,
-    checked: bool,
-    why: Vec<String>,
-}
-
-/// The CPV picker's choices: the codes already chosen, then search results or suggestions.
-pub async fn cpv_choices(
-    state: &web::Data<AppState>,
-    lang: Lang,
-    selected: &[String],
-    query: Option<&str>,
-    suggest_from: Option<String>,
-) -> Result<Vec<Value>, WebError> {
-    let selected: Vec<String> = selected
-        .iter()
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty())
-        .collect();
-    let query = query
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_owned);
-    let st = state.clone();
-    let catalog = state.db.run(move |conn| st.cpv.get(conn)).await?;
-    let Some(catalog) = catalog else {
-        return Ok(selected
-            .into_iter()
-            .map(|code| {
-                Value::from_serialize(CpvChoice {
-                    label: String::new(),
-                    code,
-                    checked: true,
-                    why: vec![],
-                })
-            })
-            .collect());
-    };
-    let label = |e: &crate::cpv::CpvEntry| match lang {
-        Lang::Nb => e.label_nb.clone(),
-        Lang::En => e.label_en.clone(),
-    };
-    let mut choices: Vec<CpvChoice> = Vec::new();
-    for code in &selected {
-        let digits: String = code.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let found = catalog
-            .complete(&digits, 1)
-            .into_iter()
-            .find(|e| e.code == digits);
-        choices.push(CpvChoice {
-            code: code.clone(),
-            label: found.as_ref().map(label).unwrap_or_default(),
-            checked: true,
-            why: vec![],
-        });
-    }
-    let known = |choices: &Vec<CpvChoice>, code: &str| {
-        choices
-            .iter()
-            .any(|c| c.code.starts_with(code) || code.starts_with(&c.code))
-    };
-    if let Some(q) = query {
-        for e in catalog.complete(&q, 15) {
-            if !known(&choices, &e.code) {
-                choices.push(CpvChoice {
-                    label: label(&e),
-                    code: e.code,
-                    checked: false,
-                    why: vec![],
-                });
-            }
-        }
-    }
-    if let Some(text) = suggest_from {
-        for s in catalog.suggest(&text, 10) {
-            if !known(&choices, &s.entry.code) {
-                choices.push(CpvChoice {
-                    label: label(&s.entry),
-                    code: s.entry.code.clone(),
-                    checked: false,
-                    why: s.matched_words.clone(),
-                });
-            }
-        }
-    }
-    Ok(choices.into_iter().map(Value::from_serialize).collect())
-}
-
-/// Themes for checkboxes, with the chosen ones checked.
-pub fn theme_choices(lang: Lang, chosen: &[String]) -> Vec<Value> {
-    Theme::ALL
-        .iter()
-        .map(|t| {
-            let code = t.as_str();
-            context! {
-                value => code,
-                label => super::i18n::words().get(lang, &format!("themes.{code}")),
-                checked => chosen.iter().any(|c| c == code),
-            }
-        })
-        .collect()
-}
-
-/// Counties for checkboxes, with the chosen ones checked.
-pub fn county_choices(chosen: &[String]) -> Vec<Value> {
-    crate::domain::organisation::COUNTIES
-        .iter()
-        .map(|(code, name)| context! { value => code, label => name, checked => chosen.iter().any(|c| c == code) })
-        .collect()
-}
-
 async fn form_page(
     state: &web::Data<AppState>,
     v: &Visitor,
@@ -214,17 +99,20 @@ async fn form_page(
     action_url: &str,
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
-    let suggest = (form.action.as_deref() == Some("cpv_suggest")).then(|| {
-        format!(
-            "{}\n{}",
-            form.title.as_deref().unwrap_or(""),
-            form.description.as_deref().unwrap_or("")
-        )
-    });
-    let query = (form.action.as_deref() == Some("cpv_search"))
-        .then_some(form.cpv_q.as_deref())
-        .flatten();
-    let cpv = cpv_choices(state, v.lang, &form.cpv_codes, query, suggest).await?;
+    let shared = picker::fields(
+        state,
+        v.lang,
+        picker::Described {
+            title: form.title.as_deref(),
+            description: form.description.as_deref(),
+            themes: &form.themes,
+            cpv_codes: &form.cpv_codes,
+            counties: &form.counties,
+            cpv_q: form.cpv_q.as_deref(),
+            action: form.action.as_deref(),
+        },
+    )
+    .await?;
     render::page(
         v,
         status,
@@ -234,11 +122,8 @@ async fn form_page(
             action_url => action_url,
             editing => action_url != "/needs/new",
             errors => errors,
-            themes => theme_choices(v.lang, &form.themes),
-            counties => county_choices(&form.counties),
-            cpv => cpv,
-            searched => query.is_some() || form.action.as_deref() == Some("cpv_suggest"),
             statuses => options(v.lang, "needs.statuses", &["draft", "open", "closed"]),
+            ..shared
         },
     )
 }

@@ -157,6 +157,24 @@ pub async fn answer(
     })
 }
 
+/// Runs a change to process `id` as the signed-in user on the blocking pool, then goes back to
+/// the process page (at `anchor`). The domain function authorizes.
+async fn act<T: Send + 'static>(
+    state: &AppState,
+    v: &Visitor,
+    id: &str,
+    anchor: &str,
+    work: impl FnOnce(&mut crate::db::DbConn, &crate::auth::Caller, &str) -> Result<T, ApiError>
+        + Send
+        + 'static,
+) -> Result<HttpResponse, WebError> {
+    let caller = v.require_user()?.caller.clone();
+    let id = parse_id(id)?;
+    let pid = id.clone();
+    state.db.run(move |conn| work(conn, &caller, &pid)).await?;
+    Ok(see_other(&format!("/processes/{id}{anchor}")))
+}
+
 /// A phase move.
 #[derive(Debug, Deserialize)]
 pub struct PhaseForm {
@@ -172,23 +190,17 @@ pub async fn move_phase(
     id: web::Path<String>,
     Form(f): Form<PhaseForm>,
 ) -> Result<HttpResponse, WebError> {
-    let caller = v.require_user()?.caller.clone();
-    let id = parse_id(&id)?;
-    let pid = id.clone();
-    state
-        .db
-        .run(move |conn| {
-            crate::processes::move_phase(
-                conn,
-                &caller,
-                &pid,
-                f.to.as_deref().unwrap_or(""),
-                f.note.filter(|n| !n.trim().is_empty()),
-                f.reason.filter(|n| !n.trim().is_empty()),
-            )
-        })
-        .await?;
-    Ok(see_other(&format!("/processes/{id}")))
+    act(&state, &v, &id, "", move |conn, caller, pid| {
+        crate::processes::move_phase(
+            conn,
+            caller,
+            pid,
+            f.to.as_deref().unwrap_or(""),
+            f.note.filter(|n| !n.trim().is_empty()),
+            f.reason.filter(|n| !n.trim().is_empty()),
+        )
+    })
+    .await
 }
 
 /// A buyer to invite.
@@ -204,21 +216,11 @@ pub async fn invite_buyer(
     id: web::Path<String>,
     Form(f): Form<InviteBuyerForm>,
 ) -> Result<HttpResponse, WebError> {
-    let caller = v.require_user()?.caller.clone();
-    let id = parse_id(&id)?;
-    let pid = id.clone();
-    state
-        .db
-        .run(move |conn| {
-            crate::processes::invite_buyer(
-                conn,
-                &caller,
-                &pid,
-                f.organisation_id.as_deref().unwrap_or("").trim(),
-            )
-        })
-        .await?;
-    Ok(see_other(&format!("/processes/{id}")))
+    act(&state, &v, &id, "#buyers", move |conn, caller, pid| {
+        let org = f.organisation_id.as_deref().unwrap_or("").trim().to_owned();
+        crate::processes::invite_buyer(conn, caller, pid, &org)
+    })
+    .await
 }
 
 /// The lead's decision on a proposal.
@@ -234,24 +236,18 @@ pub async fn decide(
     path: web::Path<(String, String)>,
     Form(f): Form<DecideForm>,
 ) -> Result<HttpResponse, WebError> {
-    let caller = v.require_user()?.caller.clone();
     let (id, proposal) = path.into_inner();
-    let id = parse_id(&id)?;
     let proposal = parse_id(&proposal)?;
-    let pid = id.clone();
-    state
-        .db
-        .run(move |conn| {
-            crate::processes::decide(
-                conn,
-                &caller,
-                &pid,
-                &proposal,
-                f.status.as_deref().unwrap_or(""),
-            )
-        })
-        .await?;
-    Ok(see_other(&format!("/processes/{id}#proposals")))
+    act(&state, &v, &id, "#proposals", move |conn, caller, pid| {
+        crate::processes::decide(
+            conn,
+            caller,
+            pid,
+            &proposal,
+            f.status.as_deref().unwrap_or(""),
+        )
+    })
+    .await
 }
 
 /// A new dialogue event, as posted.

@@ -24,6 +24,7 @@ macro_rules! page_templates {
 page_templates!(
     "layout.html",
     "macros.html",
+    "describe_fields.html",
     "error.html",
     "message.html",
     "home.html",

@@ -30,31 +30,12 @@ macro_rules! browser_flow {
     };
 }
 
-/// A supplier whose organisation has a contact address, where invitations go.
-async fn supplier(app: &TestApp, email: &str, seed: u32) -> crate::helpers::TestUser {
-    let mut body = crate::helpers::registration(email, &crate::helpers::orgnr(seed), "supplier");
-    body["organisation"]["contact_email"] = json!(email);
-    let res: Value = app
-        .post("/api/v1/auth/register", &body, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    crate::helpers::TestUser {
-        email: email.to_owned(),
-        password: "et langt passord".to_owned(),
-        token: res["token"].as_str().expect("registered").to_owned(),
-        id: res["user"]["id"].as_str().unwrap().to_owned(),
-        organisation_id: res["organisation"]["id"].as_str().unwrap().to_owned(),
-    }
-}
-
 async fn supplier_with_capability(
     app: &TestApp,
     email: &str,
     seed: u32,
 ) -> crate::helpers::TestUser {
-    let supplier = supplier(app, email, seed).await;
+    let supplier = app.register_with_contact(email, seed, "supplier").await;
     let cap = app
         .capability(
             &supplier.token,
@@ -265,7 +246,9 @@ async fn supplier_answers_an_invitation_through_its_link(backend: Backend) {
         return;
     };
     let (buyer, _, did) = event(&app, 31).await;
-    let supplier = supplier(&app, "svar@ferje.no", 32).await;
+    let supplier = app
+        .register_with_contact("svar@ferje.no", 32, "supplier")
+        .await;
     let res = app
         .post(
             &format!("/api/v1/dialogues/{did}/invitations"),

@@ -191,21 +191,7 @@ async fn supplier_with(
     email: &str,
     seed: u32,
 ) -> (crate::helpers::TestUser, String) {
-    let mut body = crate::helpers::registration(email, &crate::helpers::orgnr(seed), "supplier");
-    body["organisation"]["contact_email"] = json!(email);
-    let res: Value = app
-        .post("/api/v1/auth/register", &body, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let user = crate::helpers::TestUser {
-        email: email.to_owned(),
-        password: "et langt passord".to_owned(),
-        token: res["token"].as_str().expect("registered").to_owned(),
-        id: res["user"]["id"].as_str().unwrap().to_owned(),
-        organisation_id: res["organisation"]["id"].as_str().unwrap().to_owned(),
-    };
+    let user = app.register_with_contact(email, seed, "supplier").await;
     let cap = app
         .capability(
             &user.token,
