@@ -262,18 +262,8 @@ impl TestApp {
 
     /// Registers an organisation of `kind` with an owner, and returns the owner.
     pub async fn register(&self, email: &str, seed: u32, kind: &str) -> TestUser {
-        let body = registration(email, &orgnr(seed), kind);
-        let res = self.post("/api/v1/auth/register", &body, None).await;
-        let status = res.status();
-        let json: Value = res.json().await.unwrap();
-        assert_eq!(status, 201, "registration failed: {json}");
-        TestUser {
-            email: email.to_owned(),
-            password: "et langt passord".to_owned(),
-            token: json["token"].as_str().unwrap().to_owned(),
-            id: json["user"]["id"].as_str().unwrap().to_owned(),
-            organisation_id: json["organisation"]["id"].as_str().unwrap().to_owned(),
-        }
+        self.register_body(email, registration(email, &orgnr(seed), kind))
+            .await
     }
 
     /// Registers an organisation of `kind` whose contact address (where invitations and digests
@@ -281,6 +271,10 @@ impl TestApp {
     pub async fn register_with_contact(&self, email: &str, seed: u32, kind: &str) -> TestUser {
         let mut body = registration(email, &orgnr(seed), kind);
         body["organisation"]["contact_email"] = serde_json::json!(email);
+        self.register_body(email, body).await
+    }
+
+    async fn register_body(&self, email: &str, body: Value) -> TestUser {
         let res = self.post("/api/v1/auth/register", &body, None).await;
         let status = res.status();
         let json: Value = res.json().await.unwrap();
