@@ -131,6 +131,24 @@ on_both_databases! {
         assert!(!needs.to_string().contains("root:"));
     }
 
+    async fn a_buyer_known_only_from_a_notice_is_taken_over_by_its_first_user_with_the_need(app: TestApp) {
+        import(&app, &[&fixtures().join("good/pin-01-velferdsteknologi-bergen.xml")]);
+        let body = json!({"email": "innkjop@bergen.kommune.no", "password": "et langt passord", "name": "Kari",
+            "organisation": {"orgnr": "964 338 531", "name": "Bergen kommune", "kind": "buyer", "sector": "municipality", "county": "46"}});
+        let res = app.post("/api/v1/auth/register", &body, None).await;
+        assert_eq!(res.status(), 201);
+        let json: Value = res.json().await.unwrap();
+        assert_eq!(json["user"]["role"], "owner");
+        let token = json["token"].as_str().unwrap();
+        let needs = notice_needs(&app, token, "notice").await;
+        assert_eq!(needs["items"][0]["organisation_id"], json["organisation"]["id"], "the notice's need is now theirs: {needs}");
+        // The next person needs the owner's invitation, as for any organisation.
+        let mut second = body.clone();
+        second["email"] = json!("annen@bergen.kommune.no");
+        let (code, field) = crate::helpers::error_of(app.post("/api/v1/auth/register", &second, None).await, 409).await;
+        assert_eq!((code.as_str(), field.as_deref()), ("conflict", Some("orgnr")));
+    }
+
     async fn indicators_are_public_aggregates_and_only_staff_see_them_by_organisation(app: TestApp) {
         let buyer = app.register("innkjop@kommune.no", 63, "buyer").await;
         let need = app.need(&buyer.token, crate::helpers::need_body("Fallvarsling", "Varsling ved fall hos eldre.")).await;
