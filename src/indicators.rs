@@ -288,8 +288,7 @@ pub fn compute(
         if !in_scope.contains(pid) {
             continue;
         }
-        for (p, org, _) in buyers.iter().filter(|b| b.0 == *pid) {
-            let _ = p;
+        for (_, org, _) in buyers.iter().filter(|b| b.0 == *pid) {
             friendly_buyers.add(*at, org.clone());
             if matches!(
                 orgs.get(org).and_then(|o| o.1.as_deref()),
@@ -309,14 +308,17 @@ pub fn compute(
             process_phase_changes::created_at,
         ))
         .load(conn)?;
+    let procedures: HashMap<&String, &str> = process_rows
+        .iter()
+        .map(|p| (&p.0, p.3.as_deref().unwrap_or(&p.2)))
+        .collect();
     let mut poi = Tally::default();
     let mut poi_buyers = Tally::default();
     for (pid, at) in &contracts {
-        let Some(p) = process_rows.iter().find(|p| p.0 == *pid) else {
+        let Some(procedure) = procedures.get(pid) else {
             continue;
         };
-        let procedure = p.3.as_deref().unwrap_or(&p.2);
-        if !in_scope.contains(pid) || !INNOVATION_PROCEDURES.contains(&procedure) {
+        if !in_scope.contains(pid) || !INNOVATION_PROCEDURES.contains(procedure) {
             continue;
         }
         poi.add(*at, pid.clone());

@@ -1,7 +1,5 @@
 //! `/api/v1/auth` and `/api/v1/me`: registration, sign-in and the caller's own account.
 
-use std::time::Instant;
-
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +10,7 @@ use super::json::ApiJson;
 use super::organisations::{OrganisationInput, OrganisationView, UserView};
 use crate::accounts::{self, Registration};
 use crate::auth::Caller;
-use crate::domain::password::{dummy_hash, hash_blocking, verify_blocking};
+use crate::domain::password::{hash_blocking, verify_blocking};
 use crate::domain::{self, Email, Password};
 use crate::startup::AppState;
 
@@ -122,30 +120,6 @@ pub async fn register(
     Ok(HttpResponse::Created().json(response))
 }
 
-/// The client address used for rate limiting: the TCP peer. A proxy in front should be trusted
-/// explicitly before honouring `X-Forwarded-For`, which anyone can set.
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
-/// Counts a password attempt, or refuses with 429 when the limit is reached.
-fn begin_attempt(state: &AppState, email: &str, address: &str) -> Result<(), ApiError> {
-    state
-        .limiter
-        .begin(email, address, Instant::now())
-        .map_err(|wait| {
-            let retry_after = wait.as_secs().max(1);
-            ApiError::TooManyRequests {
-                retry_after,
-                message: format!(
-                    "too many failed attempts; wait {retry_after} seconds and try again"
-                ),
-            }
-        })
-}
-
 /// Sign in and get a token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -157,25 +131,8 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let email = Email::parse(&body.email)?;
-    let address = client_address(&req);
-    begin_attempt(&state, email.as_str(), &address)?;
-    let lookup = email.clone();
-    let account = state
-        .db
-        .run(move |conn| {
-            crate::db::accounts::find_by_email(conn, lookup.as_str()).map_err(ApiError::from)
-        })
-        .await?;
-    // An unknown email is checked against a dummy hash, so it takes as long as a wrong password.
-    let hash = account
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |a| a.password_hash.clone());
-    let valid = verify_blocking(body.password, hash).await?;
-    let Some(account) = account.filter(|_| valid) else {
-        tracing::warn!(%address, "failed sign-in");
-        return Err(ApiError::unauthorized("wrong email or password"));
-    };
-    state.limiter.succeeded(email.as_str(), &address);
+    let address = crate::auth::client_address(&req);
+    let account = crate::auth::check_password(&state, &email, body.password, &address).await?;
     let (token, expires_at) = state.tokens.issue(&account)?;
     Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
 }
@@ -214,9 +171,9 @@ pub async fn change_password(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let new = Password::parse_for("new_password", &body.new_password)?;
-    let address = client_address(&req);
+    let address = crate::auth::client_address(&req);
     // A stolen token must not become a way to guess the password.
-    begin_attempt(&state, &caller.account.email, &address)?;
+    crate::auth::begin_attempt(&state, &caller.account.email, &address)?;
     if !verify_blocking(body.current_password, caller.account.password_hash.clone()).await? {
         return Err(ApiError::validation(
             "current_password",

@@ -72,7 +72,7 @@ pub struct SearchQuery {
     pub limit: Option<usize>,
 }
 
-pub(crate) fn limit(value: Option<usize>) -> Result<usize, ApiError> {
+fn limit(value: Option<usize>) -> Result<usize, ApiError> {
     match value.unwrap_or(20) {
         n @ 1..=MAX_LIMIT => Ok(n),
         _ => Err(ApiError::validation(
@@ -105,11 +105,7 @@ pub(crate) async fn run_and_name(
     Ok(Matches { items })
 }
 
-pub(crate) async fn load_need(
-    state: &AppState,
-    caller: Caller,
-    id: String,
-) -> Result<Indexable, ApiError> {
+async fn load_need(state: &AppState, caller: Caller, id: String) -> Result<Indexable, ApiError> {
     state
         .db
         .run(move |conn| {

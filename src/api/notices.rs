@@ -178,19 +178,10 @@ async fn optional_caller(
     state: &AppState,
     req: &actix_web::HttpRequest,
 ) -> Result<Option<Caller>, ApiError> {
-    let Some(header) = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(None);
-    };
-    let token = header
-        .strip_prefix("Bearer ")
-        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be: Bearer <token>"))?
-        .trim()
-        .to_owned();
-    Ok(Some(crate::auth::authenticate(state, token).await?))
+    match crate::auth::bearer_token(req)? {
+        Some(token) => Ok(Some(crate::auth::authenticate(state, token).await?)),
+        None => Ok(None),
+    }
 }
 
 /// New notices that match a capability.

@@ -49,29 +49,88 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let header = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let token = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let header = header.ok_or_else(|| {
+            let token = token?.ok_or_else(|| {
                 ApiError::unauthorized(
                     "sign in first: send Authorization: Bearer <token> from /api/v1/auth/login",
                 )
             })?;
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .ok_or_else(|| {
-                    ApiError::unauthorized("the Authorization header must be: Bearer <token>")
-                })?
-                .trim()
-                .to_owned();
             authenticate(&state, token).await
         })
     }
+}
+
+/// The bearer token of a request: none without an `Authorization` header, an error for a header
+/// that is not `Bearer <token>`.
+pub fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(header) = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(None);
+    };
+    header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(|t| Some(t.trim().to_owned()))
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be: Bearer <token>"))
+}
+
+/// The client address used for rate limiting: the TCP peer. A proxy in front should be trusted
+/// explicitly before honouring `X-Forwarded-For`, which anyone can set.
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Counts a password attempt, or refuses with 429 when the limit is reached.
+pub fn begin_attempt(state: &AppState, email: &str, address: &str) -> Result<(), ApiError> {
+    state
+        .limiter
+        .begin(email, address, std::time::Instant::now())
+        .map_err(|wait| {
+            let retry_after = wait.as_secs().max(1);
+            ApiError::TooManyRequests {
+                retry_after,
+                message: format!(
+                    "too many failed attempts; wait {retry_after} seconds and try again"
+                ),
+            }
+        })
+}
+
+/// Checks an email and password, for the API and the sign-in page alike: the attempt counts
+/// against the limits first (429 when reached), and an unknown email is checked against a dummy
+/// hash, so it takes as long as a wrong password (401).
+pub async fn check_password(
+    state: &AppState,
+    email: &crate::domain::Email,
+    password: String,
+    address: &str,
+) -> Result<AccountRow, ApiError> {
+    begin_attempt(state, email.as_str(), address)?;
+    let lookup = email.clone();
+    let account = state
+        .db
+        .run(move |conn| {
+            crate::db::accounts::find_by_email(conn, lookup.as_str()).map_err(ApiError::from)
+        })
+        .await?;
+    let hash = account.as_ref().map_or_else(
+        || crate::domain::password::dummy_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let valid = crate::domain::password::verify_blocking(password, hash).await?;
+    let Some(account) = account.filter(|_| valid) else {
+        tracing::warn!(%address, "failed sign-in");
+        return Err(ApiError::unauthorized("wrong email or password"));
+    };
+    state.limiter.succeeded(email.as_str(), address);
+    Ok(account)
 }
 
 /// Verifies a token and loads its account.

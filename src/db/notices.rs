@@ -86,25 +86,6 @@ pub fn replace(
     Ok(())
 }
 
-/// Counts of stored notices and buyers.
-pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
-    notices::table.count().get_result(conn)
-}
-
-/// (publication date, early dialogue, procurement of innovation, counties as JSON) of every
-/// competition notice, for the indicators.
-pub fn competition_facts(conn: &mut DbConn) -> QueryResult<Vec<(NaiveDate, bool, bool, String)>> {
-    notices::table
-        .filter(notices::kind.eq("competition"))
-        .select((
-            notices::publication_date,
-            notices::early_dialogue,
-            notices::procurement_of_innovation,
-            notices::counties,
-        ))
-        .load(conn)
-}
-
 /// Needs made from notices imported since `since`, with the notice's publication date.
 pub fn needs_since(conn: &mut DbConn, since: NaiveDate) -> QueryResult<Vec<(String, NaiveDate)>> {
     notices::table

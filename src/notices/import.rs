@@ -1,5 +1,5 @@
 //! `innolift notices import PATH...`: single XML files, folders, and `.tar.gz`/`.zip` archives
-//! of notices. Each notice is stored in its own transaction, so a bad file is reported and
+//! of notices. Each notice is stored in its own savepoint, so a bad file is reported and
 //! skipped without leaving anything half written, and the rest of the batch goes on. Importing
 //! the same notices again changes nothing.
 
@@ -65,7 +65,7 @@ pub fn import(
     let mut batch: Vec<(String, Result<Vec<u8>, String>)> = Vec::new();
     for path in paths {
         let mut failed: Option<anyhow::Error> = None;
-        visit(path, &mut |source, bytes| {
+        let visited = visit(path, &mut |source, bytes| {
             if failed.is_some() {
                 return;
             }
@@ -75,8 +75,13 @@ pub fn import(
                     failed = Some(e);
                 }
             }
-        })?;
+        });
         if let Some(e) = failed {
+            return Err(e);
+        }
+        if let Err(e) = visited {
+            // What earlier paths gave is stored before the bad path is reported.
+            flush(conn, &mut batch, &mut report, &mut progress)?;
             return Err(e);
         }
     }
@@ -166,7 +171,10 @@ fn visit(
             .collect();
         entries.sort();
         for entry in entries {
-            visit(&entry, handle)?;
+            // Something unreadable inside a folder is reported like a bad notice.
+            if let Err(e) = visit(&entry, handle) {
+                handle(entry.display().to_string(), Err(format!("{e:#}")));
+            }
         }
         return Ok(());
     }

@@ -1,7 +1,6 @@
 //! Register, sign in, sign out and the language switch.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -15,7 +14,7 @@ use super::{form_errors, local_path, options};
 use crate::accounts::{self, Registration};
 use crate::api::error::ApiError;
 use crate::api::organisations::OrganisationInput;
-use crate::domain::password::{dummy_hash, hash_blocking, verify_blocking};
+use crate::domain::password::hash_blocking;
 use crate::domain::{self, Email, Password};
 use crate::startup::AppState;
 
@@ -81,33 +80,15 @@ pub async fn login(
     let Ok(email) = Email::parse(&raw_email) else {
         return bad(&v);
     };
-    let address = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
-    if let Err(wait) = state
-        .limiter
-        .begin(email.as_str(), &address, Instant::now())
-    {
-        return Err(WebError::TooMany(wait.as_secs().max(1)));
-    }
-    let lookup = email.clone();
-    let account = state
-        .db
-        .run(move |conn| {
-            crate::db::accounts::find_by_email(conn, lookup.as_str()).map_err(ApiError::from)
-        })
-        .await?;
-    let hash = account
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |a| a.password_hash.clone());
-    let valid = verify_blocking(f.password.unwrap_or_default(), hash)
-        .await
-        .map_err(WebError::Internal)?;
-    let Some(account) = account.filter(|_| valid) else {
-        tracing::warn!(%address, "failed sign-in on the web");
-        return bad(&v);
-    };
-    state.limiter.succeeded(email.as_str(), &address);
+    let address = crate::auth::client_address(&req);
+    let account =
+        match crate::auth::check_password(&state, &email, f.password.unwrap_or_default(), &address)
+            .await
+        {
+            Ok(account) => account,
+            Err(ApiError::Unauthorized(_)) => return bad(&v),
+            Err(e) => return Err(e.into()),
+        };
     let cookies = v.sign_in(&state, account).await?;
     let mut response = see_other(&next);
     for c in &cookies {

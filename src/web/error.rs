@@ -68,12 +68,6 @@ impl From<ApiError> for WebError {
     }
 }
 
-impl From<crate::db::DbError> for WebError {
-    fn from(e: crate::db::DbError) -> WebError {
-        WebError::from(ApiError::from(e))
-    }
-}
-
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
         match self {

@@ -109,6 +109,7 @@ async fn supplier(state: &AppState, user: &WebUser) -> Result<Value, WebError> {
     let org = user.caller.organisation_id().unwrap_or_default().to_owned();
     let kind = user.kind().to_owned();
     let o = org.clone();
+    let keys = state.tokens.clone();
     let (capabilities, invitations, digest) = state
         .db
         .run(move |conn| {
@@ -123,7 +124,10 @@ async fn supplier(state: &AppState, user: &WebUser) -> Result<Value, WebError> {
                     context! {
                         dialogue_id => d.id, title => d.title, starts_at => d.starts_at.and_utc().to_rfc3339(),
                         deadline => d.response_deadline.and_utc().to_rfc3339(), status => i.status, answer => i.answer,
-                        invitation_id => i.id, open => crate::db::now() <= d.response_deadline,
+                        open => crate::db::now() <= d.response_deadline,
+                        // The answer link is derived from the invitation id, so a signed-in
+                        // supplier can open it here without the email.
+                        rsvp => format!("/rsvp/{}", keys.link_token("rsvp", &i.id)),
                     }
                 })
                 .collect();
@@ -132,19 +136,6 @@ async fn supplier(state: &AppState, user: &WebUser) -> Result<Value, WebError> {
             Ok::<_, ApiError>((rows, invitations, digest))
         })
         .await?;
-    // The answer link is derived from the invitation id, so a signed-in supplier can open it
-    // here without the email.
-    let invitations: Vec<Value> = invitations
-        .into_iter()
-        .map(|i| {
-            let id = i
-                .get_attr("invitation_id")
-                .ok()
-                .map(|v| v.to_string())
-                .unwrap_or_default();
-            context! { rsvp => format!("/rsvp/{}", state.tokens.link_token("rsvp", &id)), ..i }
-        })
-        .collect();
     let matches = matching_needs(state, &capabilities, &kind).await?;
     let capabilities: Vec<CapabilityView> = capabilities.iter().map(CapabilityView::of).collect();
     Ok(

@@ -16,7 +16,7 @@ use super::{form_errors, options};
 use crate::api::error::ApiError;
 use crate::api::needs::NeedView;
 use crate::needs::NeedFields;
-use crate::search::document::DocType;
+use crate::search::document::{DocType, Indexable};
 use crate::search::matching::{self, Filters};
 use crate::startup::AppState;
 
@@ -289,7 +289,7 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id)?;
     let caller = v.user.as_ref().map(|u| u.caller.clone());
-    let (need, processes, kind) = state
+    let (need, processes, item) = state
         .db
         .run(move |conn| {
             let row = match &caller {
@@ -311,7 +311,8 @@ pub async fn show(
                 }
             }
             let kind = crate::organisations::get(conn, &row.organisation_id)?.kind;
-            Ok::<_, ApiError>((view, processes, kind))
+            let item = Indexable::need(&row, &kind);
+            Ok::<_, ApiError>((view, processes, item))
         })
         .await?;
     let user = v.user.clone();
@@ -324,12 +325,6 @@ pub async fn show(
             .is_some_and(|ps| ps.iter().any(|p| u.caller.belongs_to(&p.organisation_id)))
     });
     let (matches, similar) = if user.is_some() {
-        let id = need.id.clone();
-        let caller = user
-            .as_ref()
-            .map(|u| u.caller.clone())
-            .unwrap_or_else(|| unreachable!());
-        let item = crate::api::matching::load_need(&state, caller, id).await?;
         let index = state.index.clone();
         let item2 = item.clone();
         let matches = crate::api::matching::run_and_name(&state, move || {
@@ -344,18 +339,14 @@ pub async fn show(
         let similar = crate::api::matching::run_and_name(&state, move || {
             matching::similar_needs(&index, &item2, 10)
         });
+        let (matches, similar) = futures_util::future::join(matches, similar).await;
         // A rebuilding index shows the page without matches rather than failing it.
-        let matches = match matches.await {
-            Ok(m) => Some(m.items),
-            Err(ApiError::Unavailable { .. }) => None,
-            Err(e) => return Err(e.into()),
+        let shown = |r: Result<crate::api::matching::Matches, ApiError>| match r {
+            Ok(m) => Ok(Some(m.items)),
+            Err(ApiError::Unavailable { .. }) => Ok(None),
+            Err(e) => Err(WebError::from(e)),
         };
-        let similar = match similar.await {
-            Ok(m) => Some(m.items),
-            Err(ApiError::Unavailable { .. }) => None,
-            Err(e) => return Err(e.into()),
-        };
-        (matches, similar)
+        (shown(matches)?, shown(similar)?)
     } else {
         (None, None)
     };
@@ -365,7 +356,6 @@ pub async fn show(
         "need.html",
         context! {
             need => need,
-            kind => kind,
             own => own,
             participant => participant,
             is_buyer => is_buyer,
