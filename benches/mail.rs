@@ -7,12 +7,11 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use innolift::app::dialogues::{self, Invitees, NewDialogue};
+use innolift::app::processes::{self, NewProcess};
 use innolift::auth::tokens::TokenKeys;
-use innolift::auth::Caller;
+use innolift::caller::Caller;
 use innolift::db::organisations::OrganisationRow;
-use innolift::dialogues::{self, Invitees, NewDialogue};
-use innolift::domain::Role;
-use innolift::processes::{self, NewProcess};
 use innolift::search::SearchIndex;
 use innolift::settings::Settings;
 
@@ -86,7 +85,7 @@ fn main() -> anyhow::Result<()> {
     settings.smtp.host = "127.0.0.1".into();
     settings.smtp.port = port;
     settings.public_url = "https://innolift.test".into();
-    let db = innolift::startup::open_database(&settings)?;
+    let db = innolift::db::open_database(&settings)?;
     let keys = TokenKeys::load(None, &dir, Duration::from_secs(3600))?;
     let mut conn = db.get()?;
 
@@ -106,14 +105,11 @@ fn main() -> anyhow::Result<()> {
         updated_at: now,
     };
     innolift::db::accounts::insert(&mut conn, &account)?;
-    let caller = Caller {
-        account,
-        role: Role::Owner,
-    };
-    let need = innolift::needs::create(
+    let caller = Caller::of_account(&account)?;
+    let need = innolift::app::needs::create(
         &mut conn,
         &caller,
-        innolift::needs::NeedFields {
+        innolift::app::needs::NeedFields {
             title: "Ferjer".into(),
             description: "Elektriske ferjer.".into(),
             themes: vec!["mobility_transport".into()],

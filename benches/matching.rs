@@ -104,7 +104,7 @@ fn main() -> anyhow::Result<()> {
     }
     settings.log = "warn".into();
     innolift::telemetry::init("warn");
-    let db = innolift::startup::open_database(&settings)?;
+    let db = innolift::db::open_database(&settings)?;
     println!(
         "benchmark: {total} documents on {}, data in {}",
         db.backend().name(),
@@ -232,7 +232,7 @@ fn main() -> anyhow::Result<()> {
     server_settings.bind = "127.0.0.1:0".into();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let app = innolift::startup::Application::build(server_settings)
+            let app = innolift::http::server::Application::build(server_settings)
                 .await
                 .expect("server");
             tx.send(app.port()).unwrap();

@@ -42,10 +42,10 @@ fn run(label: &str, paths: &[PathBuf], count: usize) -> anyhow::Result<()> {
     if let Ok(url) = std::env::var("DATABASE_URL") {
         settings.database_url = url;
     }
-    let db = innolift::startup::open_database(&settings)?;
+    let db = innolift::db::open_database(&settings)?;
     let mut conn = db.get()?;
     let started = Instant::now();
-    let report = innolift::notices::import::import(&mut conn, paths, |_, _| {})?;
+    let report = innolift::app::notices::import::import(&mut conn, paths, |_, _| {})?;
     let elapsed = started.elapsed().as_secs_f64();
     anyhow::ensure!(report.read == count, "read {} of {count}", report.read);
     anyhow::ensure!(

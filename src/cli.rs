@@ -167,7 +167,7 @@ pub fn main() -> ExitCode {
 
 fn serve(settings: Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async move {
-        let app = crate::startup::Application::build(settings).await?;
+        let app = crate::http::server::Application::build(settings).await?;
         app.run_until_stopped().await?;
         Ok(())
     })
@@ -198,7 +198,7 @@ pub fn progress_bar(what: &str) -> indicatif::ProgressBar {
 }
 
 fn demo(settings: &Settings) -> anyhow::Result<()> {
-    let db = crate::startup::open_database(settings)?;
+    let db = crate::db::open_database(settings)?;
     let mut conn = db.get()?;
     let bar = progress_bar("loading demo data");
     bar.set_length(580);
@@ -230,7 +230,7 @@ fn demo(settings: &Settings) -> anyhow::Result<()> {
 }
 
 fn reindex(settings: &Settings) -> anyhow::Result<()> {
-    let db = crate::startup::open_database(settings)?;
+    let db = crate::db::open_database(settings)?;
     let index = crate::search::SearchIndex::new(&settings.data_dir);
     let (tantivy_index, _) = index.open_dir()?;
     let mut writer = crate::search::indexer::writer(&tantivy_index)?;
@@ -253,11 +253,11 @@ fn reindex(settings: &Settings) -> anyhow::Result<()> {
 }
 
 fn cpv_import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
-    let (rows, problems) = crate::cpv::read_csv(file)?;
+    let (rows, problems) = crate::app::cpv::read_csv(file)?;
     for problem in &problems {
         eprintln!("skipped {}: {problem}", file.display());
     }
-    let db = crate::startup::open_database(settings)?;
+    let db = crate::db::open_database(settings)?;
     let mut conn = db.get()?;
     let bar = progress_bar("loading CPV codes");
     bar.set_length(rows.len() as u64);
@@ -272,7 +272,7 @@ fn cpv_import(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()>
 }
 
 fn notices_import(settings: &Settings, paths: &[PathBuf]) -> anyhow::Result<()> {
-    let db = crate::startup::open_database(settings)?;
+    let db = crate::db::open_database(settings)?;
     let mut conn = db.get()?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
@@ -281,7 +281,7 @@ fn notices_import(settings: &Settings, paths: &[PathBuf]) -> anyhow::Result<()> 
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
-    let report = crate::notices::import::import(&mut conn, paths, |r, _| {
+    let report = crate::app::notices::import::import(&mut conn, paths, |r, _| {
         bar.set_position(r.read as u64);
         bar.set_message(format!("{} stored, {} refused", r.stored, r.rejected.len()));
     })?;
@@ -324,9 +324,9 @@ fn create_admin(
         crate::domain::Password::parse(&password).map_err(|e| anyhow::anyhow!(e.message))?;
     let name = crate::domain::text("name", name.unwrap_or(email.as_str()), 200)
         .map_err(|e| anyhow::anyhow!(e.message))?;
-    let db = crate::startup::open_database(settings)?;
+    let db = crate::db::open_database(settings)?;
     let mut conn = db.get()?;
-    let account = crate::accounts::create_admin(&mut conn, &email, &name, password.hash())
+    let account = crate::app::accounts::create_admin(&mut conn, &email, &name, password.hash())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("created administrator {} ({})", account.email, account.id);
     Ok(())

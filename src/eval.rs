@@ -281,7 +281,7 @@ pub fn run(file: &Path) -> anyhow::Result<()> {
 
 fn evaluate(set: &EvalSet, dir: &Path) -> anyhow::Result<Vec<(String, (f64, f64, f64))>> {
     let settings = Settings::for_data_dir(dir);
-    let db = crate::startup::open_database(&settings)?;
+    let db = crate::db::open_database(&settings)?;
     let mut conn = db.get()?;
     let (needs, key_of_id) = load(&mut conn, set)?;
     drop(conn);

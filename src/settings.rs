@@ -32,7 +32,7 @@ pub struct SettingsArgs {
         global = true,
         hide_env_values = true
     )]
-    pub token_secret: Option<String>,
+    pub token_secret: Option<Secret>,
     /// How long a sign-in token lasts, in minutes [default: 720]
     #[arg(long, env = "INNOLIFT_TOKEN_TTL_MINUTES", global = true)]
     pub token_ttl_minutes: Option<u64>,
@@ -67,7 +67,7 @@ pub struct SettingsArgs {
         global = true,
         hide_env_values = true
     )]
-    pub smtp_password: Option<String>,
+    pub smtp_password: Option<Secret>,
     /// The sender of outgoing mail [default: innolift <noreply@localhost>]
     #[arg(long, env = "INNOLIFT_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
@@ -78,7 +78,7 @@ pub struct SettingsArgs {
     /// The programme's targets, as a `[targets]` table in the settings file only.
     #[arg(skip)]
     #[serde(default)]
-    pub targets: Option<crate::indicators::Targets>,
+    pub targets: Option<Targets>,
     /// The public address of the service, the base of links in emails [default: http://<bind>]
     #[arg(long, env = "INNOLIFT_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -134,7 +134,7 @@ impl SettingsArgs {
             .unwrap_or_else(|| data_dir.join("innolift.db").to_string_lossy().into_owned());
         if let Some(secret) = &self.token_secret {
             anyhow::ensure!(
-                secret.len() >= 32,
+                secret.expose().len() >= 32,
                 "token_secret must be at least 32 bytes (256 bits); generate one with: openssl rand -hex 32"
             );
         }
@@ -202,6 +202,37 @@ impl SettingsArgs {
     }
 }
 
+/// A value that must never be printed, such as the token secret or the SMTP password: its
+/// `Debug` shows `[redacted]`, so settings can be logged whole.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret(value.to_owned())
+    }
+}
+
 /// Settings in force.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -212,7 +243,7 @@ pub struct Settings {
     /// The database URL (PostgreSQL) or path (SQLite).
     pub database_url: String,
     /// The token secret, when configured.
-    pub token_secret: Option<String>,
+    pub token_secret: Option<Secret>,
     /// Token lifetime.
     pub token_ttl: Duration,
     /// Pool size.
@@ -238,9 +269,44 @@ pub struct Settings {
     /// Whether this process sends the outbox (tests turn it off to control who sends).
     pub outbox_worker: bool,
     /// The programme's targets for the indicators.
-    pub targets: crate::indicators::Targets,
+    pub targets: Targets,
     /// Whether this process sends the daily digest (tests turn it off).
     pub digest_worker: bool,
+}
+
+/// The programme's targets; each can be changed in the settings file's `[targets]` table.
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Targets {
+    pub joint_processes: f64,
+    pub innovation_lifts: f64,
+    pub suppliers_taking_part: f64,
+    pub clusters_matchmaking: f64,
+    pub innovation_friendly_buyers: f64,
+    pub counties_and_cities: f64,
+    pub solutions_spread: f64,
+    pub procurements_of_innovation: f64,
+    pub buyers_with_procurement_of_innovation: f64,
+    pub early_dialogue_share: f64,
+    pub procurement_of_innovation_share: f64,
+}
+
+impl Default for Targets {
+    fn default() -> Targets {
+        Targets {
+            joint_processes: 25.0,
+            innovation_lifts: 5.0,
+            suppliers_taking_part: 10_000.0,
+            clusters_matchmaking: 7.0,
+            innovation_friendly_buyers: 200.0,
+            counties_and_cities: 20.0,
+            solutions_spread: 20.0,
+            procurements_of_innovation: 100.0,
+            buyers_with_procurement_of_innovation: 40.0,
+            early_dialogue_share: 0.05,
+            procurement_of_innovation_share: 0.01,
+        }
+    }
 }
 
 /// SMTP transport security.
@@ -261,7 +327,7 @@ pub struct SmtpSettings {
     pub port: u16,
     pub tls: SmtpTls,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
 }
 
 impl Settings {
@@ -292,6 +358,25 @@ mod tests {
         assert_eq!(s.bind, "0.0.0.0:9000");
         assert_eq!(s.token_ttl, Duration::from_secs(300));
         assert_eq!(s.db_pool_size, 10);
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let args = SettingsArgs {
+            token_secret: Some("a-token-secret-of-at-least-32-bytes!!".into()),
+            smtp_password: Some("hunter2-smtp".into()),
+            ..Default::default()
+        };
+        let settings = args.clone().resolve().unwrap();
+        for printed in [format!("{args:?}"), format!("{settings:?}")] {
+            assert!(!printed.contains("a-token-secret"), "{printed}");
+            assert!(!printed.contains("hunter2"), "{printed}");
+            assert!(printed.contains("[redacted]"), "{printed}");
+        }
+        assert_eq!(
+            settings.token_secret.as_ref().map(Secret::expose),
+            Some("a-token-secret-of-at-least-32-bytes!!")
+        );
     }
 
     #[test]

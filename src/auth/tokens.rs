@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::api::error::ApiError;
 use crate::db::accounts::AccountRow;
+use crate::error::AppError;
 
 /// The issuer claim of every token.
 pub const ISSUER: &str = "innolift";
@@ -137,9 +137,9 @@ impl TokenKeys {
         &self,
         token: &str,
         find: impl FnOnce(&str) -> anyhow::Result<Option<AccountRow>>,
-    ) -> Result<AccountRow, ApiError> {
+    ) -> Result<AccountRow, AppError> {
         let invalid =
-            || ApiError::unauthorized("the token is invalid or has expired; sign in again");
+            || AppError::unauthorized("the token is invalid or has expired; sign in again");
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
         if header.alg != Algorithm::HS256 {
             return Err(invalid());
@@ -151,7 +151,7 @@ impl TokenKeys {
             return Err(invalid());
         }
         let account = find(&unverified.claims.sub)
-            .map_err(ApiError::Internal)?
+            .map_err(AppError::Internal)?
             .ok_or_else(invalid)?;
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "iss"]);

@@ -107,6 +107,18 @@ pub fn connect(url: &str) -> Result<DbConn, ConnectError> {
     }
 }
 
+/// Connects to the database the settings name and brings its schema up to date.
+pub fn open_database(settings: &crate::settings::Settings) -> anyhow::Result<Db> {
+    use anyhow::Context as _;
+    let db = Db::connect(&settings.database_url, settings.db_pool_size)?;
+    let mut conn = db.get().context("cannot take a database connection")?;
+    let applied = run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, backend = db.backend().name(), "applied migrations");
+    }
+    Ok(db)
+}
+
 /// Runs `f` in a write transaction. On SQLite the transaction starts with `BEGIN IMMEDIATE`, so
 /// that it takes the write lock up front and waits on `busy_timeout` rather than failing with
 /// `SQLITE_BUSY` when it upgrades from a read.

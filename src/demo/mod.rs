@@ -4,11 +4,11 @@ pub mod corpus;
 
 use std::collections::HashMap;
 
-use crate::api::error::ApiError;
 use crate::db::capabilities::CapabilityRow;
 use crate::db::needs::NeedRow;
 use crate::db::organisations::{self, OrganisationRow};
 use crate::db::{self, index_queue, DbConn};
+use crate::error::AppError;
 use crate::search::document::json_array;
 use corpus::{DemoCapability, DemoNeed, DemoOrg, DemoRegistry};
 
@@ -116,7 +116,7 @@ pub struct Loaded {
 pub fn insert_orgs(
     conn: &mut DbConn,
     orgs: &[DemoOrg],
-) -> Result<HashMap<String, String>, ApiError> {
+) -> Result<HashMap<String, String>, AppError> {
     let mut ids = HashMap::new();
     db::write_tx(conn, |conn| {
         for org in orgs {
@@ -130,7 +130,7 @@ pub fn insert_orgs(
             };
             ids.insert(org.key.clone(), id);
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, AppError>(())
     })?;
     Ok(ids)
 }
@@ -144,7 +144,7 @@ pub fn insert_items(
     enqueue: bool,
     batch: usize,
     mut progress: impl FnMut(usize),
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     for chunk in needs.chunks(batch) {
         db::write_tx(conn, |conn| {
             for row in chunk {
@@ -153,7 +153,7 @@ pub fn insert_items(
                     index_queue::enqueue(conn, "need", &row.id)?;
                 }
             }
-            Ok::<_, ApiError>(())
+            Ok::<_, AppError>(())
         })?;
         progress(chunk.len());
     }
@@ -165,7 +165,7 @@ pub fn insert_items(
                     index_queue::enqueue(conn, "capability", &row.id)?;
                 }
             }
-            Ok::<_, ApiError>(())
+            Ok::<_, AppError>(())
         })?;
         progress(chunk.len());
     }
@@ -174,7 +174,7 @@ pub fn insert_items(
 
 /// Loads the demo registry, unless it is already loaded. Creates three demo accounts (a buyer,
 /// a supplier and a cluster owner) with [`DEMO_PASSWORD`].
-pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loaded>, ApiError> {
+pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loaded>, AppError> {
     let registry: DemoRegistry = corpus::registry();
     // The last thing a load writes is the demo accounts; without them, loading (again) goes on,
     // skipping what is there.
@@ -188,7 +188,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
                 organisations::add_member(conn, c, m)?;
             }
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, AppError>(())
     })?;
     let needs: Vec<NeedRow> = registry
         .needs
@@ -240,7 +240,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
         ..Loaded::default()
     };
     let hash = crate::domain::Password::parse(DEMO_PASSWORD)
-        .map_err(ApiError::from)?
+        .map_err(AppError::from)?
         .hash();
     // Every other buyer and cluster gets an account too, `<key>@demo.innolift.no`, so that joint
     // processes can be tried from both sides. One hash serves them all: this is demo data.
@@ -283,7 +283,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
                 },
             )?;
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, AppError>(())
     })?;
     for (kind, email) in [
         ("buyer", "kjoper@demo.innolift.no"),

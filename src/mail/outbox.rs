@@ -13,7 +13,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 
-use crate::db::{self, dialogues as q, Db};
+use crate::db::{self, dialogues as q, Db, DbConn};
 use crate::settings::{Settings, SmtpTls};
 
 /// How long a claimed message is reserved for the worker that claimed it.
@@ -57,18 +57,23 @@ fn transport(settings: &Settings) -> anyhow::Result<SmtpTransport> {
         SmtpTls::Tls => builder.tls(Tls::Wrapper(TlsParameters::new(smtp.host.clone())?)),
     };
     if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
-        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        builder = builder.credentials(Credentials::new(user.clone(), password.expose().to_owned()));
     }
     Ok(builder.build())
 }
 
-/// Starts the worker. It stops when the mailer handle is dropped.
+/// Work the owner wants done before each round of sending, such as queueing reminders.
+pub type BeforeRound = Box<dyn Fn(&mut DbConn) -> anyhow::Result<()> + Send>;
+
+/// Starts the worker. It stops when the mailer handle is dropped. `before_round` runs before each
+/// round, so that what it queues goes out in that round.
 pub fn start(
     mailer: &Arc<Mailer>,
     db: Db,
     settings: Settings,
-    keys: crate::auth::tokens::TokenKeys,
+    before_round: impl Fn(&mut DbConn) -> anyhow::Result<()> + Send + 'static,
 ) -> anyhow::Result<std::thread::JoinHandle<()>> {
+    let before_round: BeforeRound = Box::new(before_round);
     let (tx, rx) = mpsc::channel();
     *mailer.kick.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
     let weak = Arc::downgrade(mailer);
@@ -76,7 +81,7 @@ pub fn start(
     let from: Mailbox = settings.mail_from.parse()?;
     Ok(std::thread::Builder::new()
         .name("outbox".into())
-        .spawn(move || run(weak, db, transport, from, rx, settings, keys))?)
+        .spawn(move || run(weak, db, transport, from, rx, before_round))?)
 }
 
 fn run(
@@ -85,8 +90,7 @@ fn run(
     transport: SmtpTransport,
     from: Mailbox,
     rx: mpsc::Receiver<()>,
-    settings: Settings,
-    keys: crate::auth::tokens::TokenKeys,
+    before_round: BeforeRound,
 ) {
     loop {
         match rx.recv_timeout(POLL) {
@@ -97,13 +101,8 @@ fn run(
             return;
         }
         if let Ok(mut conn) = db.get() {
-            if let Err(e) = crate::dialogues::queue_reminders(
-                &mut conn,
-                &settings,
-                &keys,
-                settings.reminder_before,
-            ) {
-                tracing::warn!(error = %e, "cannot queue reminders");
+            if let Err(e) = before_round(&mut conn) {
+                tracing::warn!(error = format!("{e:#}"), "cannot prepare the round");
             }
         }
         // Send until nothing is due, then wait again.

@@ -2,8 +2,6 @@
 //! they announce early dialogue, counted in the programme's indicators, and sent to suppliers
 //! whose capabilities match.
 
-pub mod digest;
-pub mod import;
 pub mod parse;
 
 use crate::domain::Theme;

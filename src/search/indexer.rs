@@ -173,7 +173,7 @@ fn solution_item(conn: &mut DbConn, id: &str) -> anyhow::Result<Option<Indexable
         return Ok(None);
     };
     let process = crate::db::processes::find(conn, &row.process_id)?;
-    crate::solutions::indexable(conn, &row, process.as_ref())
+    crate::app::solutions::indexable(conn, &row, process.as_ref())
         .map(Some)
         .map_err(|e| anyhow::anyhow!("{e}"))
 }

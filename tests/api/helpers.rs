@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use innolift::http::server::Application;
 use innolift::settings::Settings;
-use innolift::startup::Application;
 use serde_json::{json, Value};
 
 /// Which database a test runs on.

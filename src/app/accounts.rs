@@ -1,0 +1,198 @@
+//! Accounts: registration (which may found an organisation or join one by invitation), sign-in,
+//! password changes and programme administrators.
+
+use crate::db::accounts::{self as q, AccountRow};
+use crate::db::organisations::{self as orgs, OrganisationRow};
+use crate::db::{self, DbConn};
+use crate::domain::organisation::Profile;
+use crate::domain::{Email, OrgKind, Orgnr, Role};
+use crate::error::AppError;
+
+/// A new organisation, validated.
+#[derive(Debug, Clone)]
+pub struct NewOrganisation {
+    /// Its orgnr.
+    pub orgnr: Orgnr,
+    /// Its kind.
+    pub kind: OrgKind,
+    /// Its profile, already checked against the kind.
+    pub profile: Profile,
+}
+
+/// A registration, validated.
+#[derive(Debug)]
+pub struct Registration {
+    /// Sign-in email.
+    pub email: Email,
+    /// The password's argon2id hash.
+    pub password_hash: String,
+    /// Display name.
+    pub name: String,
+    /// The organisation to found or join; may be left out by someone with an invitation.
+    pub organisation: Option<NewOrganisation>,
+}
+
+/// Builds an organisation row from validated parts.
+pub fn organisation_row(new: &NewOrganisation) -> OrganisationRow {
+    let now = db::now();
+    let p = &new.profile;
+    OrganisationRow {
+        id: db::new_id(),
+        kind: new.kind.as_str().to_owned(),
+        orgnr: new.orgnr.as_str().to_owned(),
+        search_key: orgs::search_key(&p.name, new.orgnr.as_str()),
+        name: p.name.clone(),
+        website: p.website.as_ref().map(|w| w.as_str().to_owned()),
+        contact_email: p.contact_email.as_ref().map(|e| e.as_str().to_owned()),
+        sector: p.sector.map(|s| s.as_str().to_owned()),
+        county: p.county.as_ref().map(|c| c.as_str().to_owned()),
+        size: p.size.map(|s| s.as_str().to_owned()),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn account_row(
+    email: &Email,
+    name: &str,
+    hash: String,
+    role: Role,
+    organisation_id: Option<String>,
+) -> AccountRow {
+    let now = db::now();
+    AccountRow {
+        id: db::new_id(),
+        email: email.as_str().to_owned(),
+        name: name.to_owned(),
+        password_hash: hash,
+        role: role.as_str().to_owned(),
+        organisation_id,
+        security_stamp: db::new_id(),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn email_taken() -> AppError {
+    AppError::conflict(
+        Some("email"),
+        "an account with this email already exists; sign in instead",
+    )
+}
+
+/// Registers an account. A new orgnr founds the organisation with the account as owner; an
+/// existing one is joined as member only with an invitation from its owner.
+pub fn register(
+    conn: &mut DbConn,
+    reg: Registration,
+) -> Result<(AccountRow, OrganisationRow), AppError> {
+    let hash = reg.password_hash.clone();
+    let result = db::write_tx(conn, |conn| {
+        if q::find_by_email(conn, reg.email.as_str())?.is_some() {
+            return Err(email_taken());
+        }
+        let existing = match &reg.organisation {
+            Some(new) => orgs::find_by_orgnr(conn, new.orgnr.as_str())?,
+            None => None,
+        };
+        // With an organisation named, only that organisation's invitation counts.
+        let invite = match &existing {
+            Some(org) => q::invite(conn, &org.id, reg.email.as_str())?,
+            None => q::invite_for_email(conn, reg.email.as_str())?,
+        };
+        let (organisation, role) = match (&reg.organisation, existing, invite) {
+            (Some(_), Some(org), Some(_)) => (org, Role::Member),
+            // A buyer known only from public notices has no users yet: its first registrant
+            // founds it, as if it were new.
+            (Some(new), Some(org), None)
+                if org.kind == new.kind.as_str() && q::in_organisation(conn, &org.id)?.is_empty() =>
+            {
+                let row = OrganisationRow {
+                    id: org.id.clone(),
+                    created_at: org.created_at,
+                    ..organisation_row(new)
+                };
+                orgs::update(conn, &row)?;
+                (row, Role::Owner)
+            }
+            (Some(_), Some(org), None) => {
+                return Err(AppError::conflict(
+                    Some("orgnr"),
+                    format!(
+                        "{} ({}) is already registered; ask its owner to add you as a user, then register with that email",
+                        org.name, org.orgnr
+                    ),
+                ))
+            }
+            (Some(new), None, _) => {
+                let row = organisation_row(new);
+                orgs::insert(conn, &row)?;
+                (row, Role::Owner)
+            }
+            (None, _, Some(inv)) => {
+                let org = orgs::find(conn, &inv.organisation_id)?
+                    .ok_or_else(|| AppError::internal("invitation points to a missing organisation"))?;
+                (org, Role::Member)
+            }
+            (None, _, None) => {
+                return Err(AppError::validation(
+                    "organisation",
+                    "organisation is required: give your organisation's orgnr, name and kind",
+                ))
+            }
+        };
+        let account = account_row(
+            &reg.email,
+            &reg.name,
+            hash,
+            role,
+            Some(organisation.id.clone()),
+        );
+        q::insert(conn, &account)?;
+        q::delete_invites_for(conn, reg.email.as_str())?;
+        Ok((account, organisation))
+    });
+    // Two registrations racing for the same email or orgnr: the loser gets the answer it would
+    // have got a moment later.
+    result.map_err(|e| {
+        if e.is_unique_violation() {
+            AppError::conflict(
+                None,
+                "this email or organisation was registered just now; sign in or ask the owner",
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// Replaces the password hash and the security stamp, so that every token issued before stops
+/// working. The caller has checked the current password.
+pub fn set_password(
+    conn: &mut DbConn,
+    account_id: &str,
+    new_hash: &str,
+) -> Result<AccountRow, AppError> {
+    let stamp = db::new_id();
+    db::write_tx(conn, |conn| {
+        q::set_password(conn, account_id, new_hash, &stamp)
+    })?;
+    q::find(conn, account_id)?.ok_or_else(|| AppError::unauthorized("the account no longer exists"))
+}
+
+/// Creates a programme administrator, or fails if the email is taken.
+pub fn create_admin(
+    conn: &mut DbConn,
+    email: &Email,
+    name: &str,
+    password_hash: String,
+) -> Result<AccountRow, AppError> {
+    db::write_tx(conn, |conn| {
+        if q::find_by_email(conn, email.as_str())?.is_some() {
+            return Err(email_taken());
+        }
+        let row = account_row(email, name, password_hash, Role::Admin, None);
+        q::insert(conn, &row)?;
+        Ok(row)
+    })
+}

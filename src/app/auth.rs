@@ -1,0 +1,102 @@
+//! Signing in: checking a password against the limits, and turning a token into a [`Caller`].
+//! Both front doors use these, so the API and the sign-in page share one set of rules.
+
+use crate::app::Context;
+use crate::caller::Caller;
+use crate::db::accounts::AccountRow;
+use crate::error::AppError;
+
+/// Counts a password attempt, or refuses with 429 when the limit is reached.
+pub fn begin_attempt(state: &Context, email: &str, address: &str) -> Result<(), AppError> {
+    state
+        .limiter
+        .begin(email, address, std::time::Instant::now())
+        .map_err(|wait| {
+            let retry_after = wait.as_secs().max(1);
+            AppError::TooManyRequests {
+                retry_after,
+                message: format!(
+                    "too many failed attempts; wait {retry_after} seconds and try again"
+                ),
+            }
+        })
+}
+
+/// Checks an email and password, for the API and the sign-in page alike: the attempt counts
+/// against the limits first (429 when reached), and an unknown email is checked against a dummy
+/// hash, so it takes as long as a wrong password (401).
+pub async fn check_password(
+    state: &Context,
+    email: &crate::domain::Email,
+    password: String,
+    address: &str,
+) -> Result<AccountRow, AppError> {
+    begin_attempt(state, email.as_str(), address)?;
+    let lookup = email.clone();
+    let account = state
+        .db
+        .run(move |conn| {
+            crate::db::accounts::find_by_email(conn, lookup.as_str()).map_err(AppError::from)
+        })
+        .await?;
+    let hash = account.as_ref().map_or_else(
+        || crate::domain::password::dummy_hash().to_owned(),
+        |a| a.password_hash.clone(),
+    );
+    let valid = crate::domain::password::verify_blocking(password, hash).await?;
+    let Some(account) = account.filter(|_| valid) else {
+        tracing::warn!(%address, "failed sign-in");
+        return Err(AppError::unauthorized("wrong email or password"));
+    };
+    state.limiter.succeeded(email.as_str(), address);
+    Ok(account)
+}
+
+/// Verifies a token and loads its account.
+pub async fn authenticate(state: &Context, token: String) -> Result<Caller, AppError> {
+    let keys = state.tokens.clone();
+    state
+        .db
+        .run(move |conn| {
+            let account = keys.verify(&token, |id| {
+                crate::db::accounts::find(conn, id).map_err(|e| anyhow::anyhow!(e))
+            })?;
+            Caller::of_account(&account)
+        })
+        .await
+}
+
+/// Changes the caller's password once the current one is checked, and returns a new token; every
+/// token issued before stops working. The check counts against the sign-in limits, so a stolen
+/// token cannot become a way to guess the password.
+pub async fn change_password(
+    state: &Context,
+    caller: &Caller,
+    current: String,
+    new: crate::domain::Password,
+    address: &str,
+) -> Result<(String, chrono::DateTime<chrono::Utc>), AppError> {
+    begin_attempt(state, &caller.email, address)?;
+    let id = caller.account_id.clone();
+    let account = state
+        .db
+        .run(move |conn| crate::db::accounts::find(conn, &id).map_err(AppError::from))
+        .await?
+        .ok_or_else(|| AppError::unauthorized("this account no longer exists"))?;
+    if !crate::domain::password::verify_blocking(current, account.password_hash.clone()).await? {
+        return Err(AppError::validation(
+            "current_password",
+            "current_password is wrong",
+        ));
+    }
+    state.limiter.succeeded(&caller.email, address);
+    let new_hash = crate::domain::password::hash_blocking(new).await?;
+    let id = caller.account_id.clone();
+    let account = state
+        .db
+        .run(move |conn| super::accounts::set_password(conn, &id, &new_hash))
+        .await?;
+    let issued = state.tokens.issue(&account)?;
+    tracing::info!(user = %account.id, "password changed");
+    Ok(issued)
+}

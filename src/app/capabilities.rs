@@ -1,0 +1,210 @@
+//! Capabilities: what a supplier or a cluster can deliver. Who may change them and their
+//! validation.
+
+use crate::app::needs::{coverage, text_and_language};
+use crate::caller::Caller;
+use crate::db::capabilities::{self as q, CapabilityFilter, CapabilityRow};
+use crate::db::{self, index_queue, DbConn};
+use crate::domain::{self, Invalid, Maturity, OrgKind};
+use crate::error::AppError;
+use crate::search::document::{json_array, json_list};
+
+/// The fields of a capability as given, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct CapabilityFields {
+    pub title: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub cpv_codes: Vec<String>,
+    pub counties: Vec<String>,
+    pub national: bool,
+    pub maturity: Option<String>,
+    pub keywords: Vec<String>,
+    pub references: Vec<String>,
+    pub language: Option<String>,
+}
+
+fn short_list(
+    field: &'static str,
+    values: &[String],
+    max_items: usize,
+    max_len: usize,
+) -> Result<Vec<String>, Invalid> {
+    if values.len() > max_items {
+        return Err(Invalid::new(
+            field,
+            format!("give at most {max_items} {field}"),
+        ));
+    }
+    let mut out = Vec::new();
+    for v in values {
+        let v = domain::text(field, v, max_len)?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+fn row_from(
+    conn: &mut DbConn,
+    fields: &CapabilityFields,
+    base: CapabilityRow,
+) -> Result<CapabilityRow, AppError> {
+    let (title, description, language) = text_and_language(
+        &fields.title,
+        &fields.description,
+        fields.language.as_deref(),
+    )?;
+    let cover = coverage(
+        conn,
+        &fields.themes,
+        &fields.cpv_codes,
+        &fields.counties,
+        fields.national,
+    )?;
+    let maturity = match fields
+        .maturity
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        Some(m) => Some(Maturity::parse(m)?.as_str().to_owned()),
+        None => None,
+    };
+    Ok(CapabilityRow {
+        title,
+        description,
+        themes: json_array(&cover.themes),
+        cpv_codes: json_array(&cover.cpv_codes),
+        counties: json_array(&cover.counties),
+        national: cover.national,
+        maturity,
+        keywords: json_array(&short_list("keywords", &fields.keywords, 30, 80)?),
+        reference_list: json_array(&short_list("references", &fields.references, 20, 2000)?),
+        language: language.as_str().to_owned(),
+        updated_at: db::now(),
+        ..base
+    })
+}
+
+/// The fields of a stored capability.
+pub fn fields_of(row: &CapabilityRow) -> CapabilityFields {
+    CapabilityFields {
+        title: row.title.clone(),
+        description: row.description.clone(),
+        themes: json_list(&row.themes),
+        cpv_codes: json_list(&row.cpv_codes),
+        counties: json_list(&row.counties),
+        national: row.national,
+        maturity: row.maturity.clone(),
+        keywords: json_list(&row.keywords),
+        references: json_list(&row.reference_list),
+        language: Some(row.language.clone()),
+    }
+}
+
+/// Registers a capability for the caller's organisation, a supplier or a cluster.
+pub fn create(
+    conn: &mut DbConn,
+    caller: &Caller,
+    fields: CapabilityFields,
+) -> Result<CapabilityRow, AppError> {
+    let org_id = caller
+        .organisation_id()
+        .ok_or_else(|| AppError::forbidden("only suppliers and clusters register capabilities"))?
+        .to_owned();
+    let org = crate::app::organisations::get(conn, &org_id)?;
+    if crate::app::organisations::kind_of(&org)? == OrgKind::Buyer {
+        return Err(AppError::forbidden(
+            "only suppliers and clusters register capabilities; buyers register needs",
+        ));
+    }
+    let now = db::now();
+    let base = CapabilityRow {
+        id: db::new_id(),
+        organisation_id: org_id,
+        created_by: Some(caller.account_id.clone()),
+        title: String::new(),
+        description: String::new(),
+        themes: String::new(),
+        cpv_codes: String::new(),
+        counties: String::new(),
+        national: false,
+        maturity: None,
+        keywords: String::new(),
+        reference_list: String::new(),
+        language: String::new(),
+        created_at: now,
+        updated_at: now,
+    };
+    let row = row_from(conn, &fields, base)?;
+    db::write_tx(conn, |conn| {
+        q::insert(conn, &row)?;
+        index_queue::enqueue(conn, "capability", &row.id)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(row)
+}
+
+/// Loads a capability, or answers 404. Capabilities are visible to everyone signed in.
+pub fn get(conn: &mut DbConn, id: &str) -> Result<CapabilityRow, AppError> {
+    q::find(conn, id)?.ok_or_else(|| AppError::not_found("no capability has this id"))
+}
+
+fn require_own(row: &CapabilityRow, caller: &Caller) -> Result<(), AppError> {
+    if caller.belongs_to(&row.organisation_id) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the organisation that registered the capability can change it",
+        ))
+    }
+}
+
+/// Changes a capability of the caller's organisation.
+pub fn update(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    change: impl FnOnce(&mut CapabilityFields),
+) -> Result<CapabilityRow, AppError> {
+    let current = get(conn, id)?;
+    require_own(&current, caller)?;
+    let mut fields = fields_of(&current);
+    let old_text = (fields.title.clone(), fields.description.clone());
+    // A language given in the change wins; otherwise new text is detected again.
+    fields.language = None;
+    change(&mut fields);
+    if fields.language.is_none() && (fields.title.clone(), fields.description.clone()) == old_text {
+        fields.language = Some(current.language.clone());
+    }
+    let row = row_from(conn, &fields, current)?;
+    db::write_tx(conn, |conn| {
+        q::update(conn, &row)?;
+        index_queue::enqueue(conn, "capability", &row.id)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(row)
+}
+
+/// Deletes a capability of the caller's organisation.
+pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), AppError> {
+    let current = get(conn, id)?;
+    require_own(&current, caller)?;
+    db::write_tx(conn, |conn| {
+        q::delete(conn, id)?;
+        index_queue::enqueue(conn, "capability", id)?;
+        Ok::<_, AppError>(())
+    })
+}
+
+/// Lists capabilities.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &CapabilityFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<CapabilityRow>, i64), AppError> {
+    Ok(q::list(conn, filter, offset, limit)?)
+}

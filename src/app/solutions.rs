@@ -1,0 +1,277 @@
+//! Solutions that joint processes delivered, with the benefits they claim, and the buyers who
+//! adopt them. Solutions are searchable through the index.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::audit;
+use crate::caller::Caller;
+use crate::db::lifts::{self as q, AdoptionRow, SolutionRow};
+use crate::db::processes::ProcessRow;
+use crate::db::{self, index_queue, organisations, DbConn};
+use crate::domain::process::{AdoptionStatus, Phase};
+use crate::domain::{self, string_enum, Invalid, OrgKind};
+use crate::error::AppError;
+use crate::search::document::{json_list, DocType, Indexable};
+
+string_enum!(
+    /// What a benefit measures.
+    BenefitKind, "benefits", {
+        /// Money saved, in NOK.
+        Savings => "savings",
+        /// Emissions cut (e.g. tonnes CO2e).
+        Emissions => "emissions",
+        /// Quality for users or staff.
+        Quality => "quality",
+        /// Anything else.
+        Other => "other",
+    }
+);
+
+/// A claimed benefit: a number with its unit and the basis for it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Benefit {
+    /// `savings`, `emissions`, `quality` or `other`.
+    pub kind: String,
+    /// The amount, e.g. 1200000.
+    pub amount: f64,
+    /// The unit, e.g. `NOK/år` or `tonn CO2e/år`.
+    pub unit: String,
+    /// How the figure was arrived at.
+    pub basis: String,
+}
+
+/// A new solution, as given.
+#[derive(Debug, Clone)]
+pub struct NewSolution {
+    pub process_id: String,
+    pub title: String,
+    pub description: String,
+    pub supplier_ids: Vec<String>,
+    pub benefits: Vec<Benefit>,
+}
+
+/// Registers a solution (the lead, from the contract phase on).
+pub fn create(
+    conn: &mut DbConn,
+    caller: &Caller,
+    new: NewSolution,
+) -> Result<SolutionRow, AppError> {
+    let process_id = uuid::Uuid::parse_str(new.process_id.trim())
+        .map_err(|_| Invalid::new("process_id", "process_id is not a process id"))?
+        .to_string();
+    let process = crate::db::processes::find(conn, &process_id)?
+        .ok_or_else(|| Invalid::new("process_id", "no joint process has this id"))?;
+    if crate::app::processes::standing(conn, caller, &process)?
+        != crate::app::processes::Standing::Lead
+    {
+        return Err(AppError::forbidden(
+            "only the lead buyer registers the process's solution",
+        ));
+    }
+    let phase = Phase::parse(&process.phase).map_err(|e| AppError::internal(e.to_string()))?;
+    if !phase.at_least(Phase::Contract) {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "the process is in {}; solutions are registered from the contract phase on",
+                process.phase
+            ),
+        ));
+    }
+    let title = domain::text("title", &new.title, 200)?;
+    let description = domain::text("description", &new.description, 20_000)?;
+    let mut suppliers = Vec::new();
+    for raw in &new.supplier_ids {
+        let id = uuid::Uuid::parse_str(raw.trim())
+            .map(|u| u.to_string())
+            .map_err(|_| {
+                Invalid::new("supplier_ids", format!("{raw} is not an organisation id"))
+            })?;
+        let org = organisations::find(conn, &id)?.ok_or_else(|| {
+            Invalid::new("supplier_ids", format!("no organisation has the id {id}"))
+        })?;
+        if org.kind == OrgKind::Buyer.as_str() {
+            return Err(Invalid::new(
+                "supplier_ids",
+                format!("{} is a buyer, not a supplier", org.name),
+            )
+            .into());
+        }
+        if !suppliers.contains(&id) {
+            suppliers.push(id);
+        }
+    }
+    if suppliers.is_empty() {
+        return Err(Invalid::new(
+            "supplier_ids",
+            "give the organisations that supply the solution",
+        )
+        .into());
+    }
+    if new.benefits.len() > 50 {
+        return Err(Invalid::new("benefits", "give at most 50 benefits").into());
+    }
+    let mut benefits = new.benefits.clone();
+    for b in &mut benefits {
+        b.kind = BenefitKind::parse(b.kind.trim())?.as_str().to_owned();
+        if !b.amount.is_finite() {
+            return Err(Invalid::new("benefits", "amount must be a number").into());
+        }
+        domain::text("benefits", &b.unit, 40)?;
+        domain::text("benefits", &b.basis, 5000)?;
+    }
+    let now = db::now();
+    let row = SolutionRow {
+        id: db::new_id(),
+        process_id: process_id.clone(),
+        title,
+        description,
+        supplier_ids: serde_json::to_string(&suppliers).unwrap_or_else(|_| "[]".into()),
+        benefits: serde_json::to_string(&benefits).unwrap_or_else(|_| "[]".into()),
+        created_by: Some(caller.account_id.clone()),
+        created_at: now,
+        updated_at: now,
+    };
+    db::write_tx(conn, |conn| {
+        q::insert_solution(conn, &row)?;
+        index_queue::enqueue(conn, DocType::Solution.as_str(), &row.id)?;
+        audit::record(
+            conn,
+            caller,
+            "solution",
+            &row.id,
+            Some(&process_id),
+            "created",
+            None::<&()>,
+            Some(&row),
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(row)
+}
+
+/// Loads a solution or answers 404. Solutions are public to everyone signed in.
+pub fn get(conn: &mut DbConn, id: &str) -> Result<SolutionRow, AppError> {
+    q::find_solution(conn, id)?.ok_or_else(|| AppError::not_found("no solution has this id"))
+}
+
+/// Records that the caller's organisation has adopted or plans to adopt a solution. Returns
+/// whether it was new.
+pub fn adopt(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: &str,
+    status: &str,
+    note: Option<String>,
+) -> Result<bool, AppError> {
+    let solution = get(conn, id)?;
+    let status = AdoptionStatus::parse(status.trim())?;
+    let org_id = caller
+        .organisation_id()
+        .ok_or_else(|| AppError::forbidden("only buyers adopt solutions"))?
+        .to_owned();
+    let org = crate::app::organisations::get(conn, &org_id)?;
+    if crate::app::organisations::kind_of(&org)? != OrgKind::Buyer {
+        return Err(AppError::forbidden("only buyers adopt solutions"));
+    }
+    let note = note
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| domain::text("note", &n, 5000))
+        .transpose()?;
+    let now = db::now();
+    let row = AdoptionRow {
+        solution_id: id.to_owned(),
+        organisation_id: org_id,
+        status: status.as_str().to_owned(),
+        note,
+        created_at: now,
+        updated_at: now,
+    };
+    let write = |conn: &mut DbConn| {
+        db::write_tx(conn, |conn| {
+            let before = q::upsert_adoption(conn, &row)?;
+            audit::record(
+                conn,
+                caller,
+                "adoption",
+                id,
+                Some(&solution.process_id),
+                if before.is_some() {
+                    "adoption_changed"
+                } else {
+                    "adopted"
+                },
+                before.as_ref(),
+                Some(&row),
+            )?;
+            Ok::<_, AppError>(before.is_none())
+        })
+    };
+    // Two answers of one buyer at once: the loser of the insert race runs again as an update.
+    match write(conn) {
+        Err(e) if e.is_unique_violation() => write(conn),
+        other => other,
+    }
+}
+
+/// The indexable content of a solution: its text and the themes and places of its process's
+/// needs.
+pub fn indexable(
+    conn: &mut DbConn,
+    row: &SolutionRow,
+    process: Option<&ProcessRow>,
+) -> Result<Indexable, AppError> {
+    let needs = match process {
+        Some(p) => crate::db::processes::needs_of(conn, &p.id)?,
+        None => Vec::new(),
+    };
+    let mut themes = Vec::new();
+    let mut counties = Vec::new();
+    let mut cpv = Vec::new();
+    let mut national = false;
+    for n in &needs {
+        for t in json_list(&n.themes) {
+            if !themes.contains(&t) {
+                themes.push(t);
+            }
+        }
+        for c in json_list(&n.counties) {
+            if !counties.contains(&c) {
+                counties.push(c);
+            }
+        }
+        for c in json_list(&n.cpv_codes) {
+            if !cpv.contains(&c) {
+                cpv.push(c);
+            }
+        }
+        national |= n.national;
+    }
+    let benefits: Vec<Benefit> = serde_json::from_str(&row.benefits).unwrap_or_default();
+    let bases: Vec<String> = benefits.into_iter().map(|b| b.basis).collect();
+    let text = format!(
+        "{}\n{}\n{}\n{}",
+        row.title,
+        row.title,
+        row.description,
+        bases.join("\n")
+    );
+    Ok(Indexable {
+        id: row.id.clone(),
+        doc_type: DocType::Solution,
+        organisation_id: process
+            .map(|p| p.lead_organisation_id.clone())
+            .unwrap_or_default(),
+        org_kind: "buyer".into(),
+        status: "open".into(),
+        title: row.title.clone(),
+        language: crate::search::analysis::detect_language(&text),
+        text,
+        themes,
+        cpv_codes: cpv,
+        counties,
+        national,
+    })
+}

@@ -1,0 +1,190 @@
+//! `/api/v1/auth` and `/api/v1/me`: registration, sign-in and the caller's own account.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
+use super::json::ApiJson;
+use super::organisations::{OrganisationInput, OrganisationView, UserView};
+use crate::app::accounts::{self, Registration};
+use crate::app::Context;
+use crate::caller::Caller;
+use crate::domain::password::hash_blocking;
+use crate::domain::{self, Email, Password};
+use crate::error::AppError;
+
+/// A new account, and the organisation it founds or joins.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// Sign-in email; compared without regard to case.
+    pub email: String,
+    /// At least 12 characters.
+    pub password: String,
+    /// Display name.
+    pub name: String,
+    /// The organisation. May be left out by someone its owner has added by email.
+    pub organisation: Option<OrganisationInput>,
+}
+
+/// The registered account, its organisation and a token.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RegisterResponse {
+    /// The new account.
+    pub user: UserView,
+    /// Its organisation.
+    pub organisation: OrganisationView,
+    /// A bearer token.
+    pub token: String,
+    /// When the token expires (UTC).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Sign-in email.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A bearer token.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    /// The JWT, for `Authorization: Bearer …`.
+    pub token: String,
+    /// When it expires (UTC).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The caller and their organisation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MeResponse {
+    /// The account.
+    pub user: UserView,
+    /// The organisation; none for administrators.
+    pub organisation: Option<OrganisationView>,
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    /// The password in use.
+    pub current_password: String,
+    /// The new password, at least 12 characters.
+    pub new_password: String,
+}
+
+/// Register an account (and found an organisation, when its orgnr is new).
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = RegisterResponse), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
+pub async fn register(
+    state: web::Data<Context>,
+    body: ApiJson<RegisterRequest>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let email = Email::parse(&body.email)?;
+    let password = Password::parse(&body.password)?;
+    let name = domain::text("name", &body.name, 200)?;
+    let organisation = body
+        .organisation
+        .as_ref()
+        .map(OrganisationInput::parse)
+        .transpose()?;
+    let registration = Registration {
+        email,
+        password_hash: hash_blocking(password).await?,
+        name,
+        organisation,
+    };
+    let keys = state.tokens.clone();
+    let response = state
+        .db
+        .run(move |conn| {
+            let (account, organisation) = accounts::register(conn, registration)?;
+            let (token, expires_at) = keys.issue(&account)?;
+            Ok::<_, AppError>(RegisterResponse {
+                user: UserView::from(&account),
+                organisation: OrganisationView::load(conn, &organisation)?,
+                token,
+                expires_at,
+            })
+        })
+        .await?;
+    tracing::info!(user = %response.user.id, organisation = %response.organisation.id, role = %response.user.role, "registered");
+    Ok(HttpResponse::Created().json(response))
+}
+
+/// Sign in and get a token.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody)))]
+pub async fn login(
+    state: web::Data<Context>,
+    req: HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let email = Email::parse(&body.email)?;
+    let address = crate::http::extract::client_address(&req);
+    let account = crate::app::auth::check_password(&state, &email, body.password, &address).await?;
+    let (token, expires_at) = state.tokens.issue(&account)?;
+    Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
+}
+
+/// The signed-in user and their organisation.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
+pub async fn me(state: web::Data<Context>, caller: Caller) -> Result<HttpResponse, AppError> {
+    let response = state
+        .db
+        .run(move |conn| {
+            let account = crate::db::accounts::find(conn, &caller.account_id)?
+                .ok_or_else(|| AppError::unauthorized("this account no longer exists"))?;
+            let organisation = match caller.organisation_id() {
+                Some(id) => {
+                    let row = crate::app::organisations::get(conn, id)?;
+                    Some(OrganisationView::load(conn, &row)?)
+                }
+                None => None,
+            };
+            Ok::<_, AppError>(MeResponse {
+                user: UserView::from(&account),
+                organisation,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// Change the password. Every token issued before stops working; a new one is returned.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])), request_body = ChangePasswordRequest,
+    responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn change_password(
+    state: web::Data<Context>,
+    req: HttpRequest,
+    caller: Caller,
+    body: ApiJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let new = Password::parse_for("new_password", &body.new_password)?;
+    let address = crate::http::extract::client_address(&req);
+    let (token, expires_at) =
+        crate::app::auth::change_password(&state, &caller, body.current_password, new, &address)
+            .await?;
+    Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/me", web::get().to(me))
+        .route("/me/password", web::post().to(change_password));
+}

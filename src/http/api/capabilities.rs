@@ -1,0 +1,315 @@
+//! `/api/v1/capabilities`: what suppliers and clusters can deliver.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::ErrorBody;
+use super::json::ApiJson;
+use super::needs::cpv_prefix;
+use super::{Page, PageQuery};
+use crate::app::capabilities::{self as service, CapabilityFields};
+use crate::app::Context;
+use crate::caller::Caller;
+use crate::db::capabilities::{CapabilityFilter, CapabilityRow};
+use crate::domain::organisation::optional;
+use crate::domain::{self, County, Maturity, Theme};
+use crate::error::AppError;
+use crate::search::document::json_list;
+
+/// A new capability.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilityCreate {
+    /// At most 200 characters.
+    pub title: String,
+    /// What you can deliver; at most 20,000 characters.
+    pub description: String,
+    /// One or more themes, as for needs.
+    pub themes: Vec<String>,
+    /// CPV codes.
+    #[serde(default)]
+    pub cpv_codes: Vec<String>,
+    /// County numbers served; required unless `national`.
+    #[serde(default)]
+    pub counties: Vec<String>,
+    /// Serves the whole country.
+    #[serde(default)]
+    pub national: bool,
+    /// `idea`, `prototype`, `piloted` or `on_market`.
+    pub maturity: Option<String>,
+    /// Up to 30 keywords.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Earlier deliveries, as free text.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// `nb`, `nn` or `en`; detected when left out.
+    pub language: Option<String>,
+}
+
+/// A change to a capability. Absent fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilityPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub themes: Option<Vec<String>>,
+    pub cpv_codes: Option<Vec<String>>,
+    pub counties: Option<Vec<String>>,
+    pub national: Option<bool>,
+    #[serde(default, deserialize_with = "super::json::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub maturity: Option<Option<String>>,
+    pub keywords: Option<Vec<String>>,
+    pub references: Option<Vec<String>>,
+    pub language: Option<String>,
+}
+
+/// A capability.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CapabilityView {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub cpv_codes: Vec<String>,
+    pub counties: Vec<String>,
+    pub national: bool,
+    pub maturity: Option<String>,
+    pub keywords: Vec<String>,
+    pub references: Vec<String>,
+    pub language: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CapabilityView {
+    /// The view of a row.
+    pub fn of(row: &CapabilityRow) -> CapabilityView {
+        CapabilityView {
+            id: row.id.clone(),
+            organisation_id: row.organisation_id.clone(),
+            organisation_name: None,
+            title: row.title.clone(),
+            description: row.description.clone(),
+            themes: json_list(&row.themes),
+            cpv_codes: json_list(&row.cpv_codes),
+            counties: json_list(&row.counties),
+            national: row.national,
+            maturity: row.maturity.clone(),
+            keywords: json_list(&row.keywords),
+            references: json_list(&row.reference_list),
+            language: row.language.clone(),
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+
+    fn named(
+        conn: &mut crate::db::DbConn,
+        row: &CapabilityRow,
+    ) -> Result<CapabilityView, AppError> {
+        let mut view = CapabilityView::of(row);
+        view.organisation_name =
+            crate::db::organisations::find(conn, &row.organisation_id)?.map(|o| o.name);
+        Ok(view)
+    }
+}
+
+/// Filters for the capability list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilityListQuery {
+    /// A theme.
+    pub theme: Option<String>,
+    /// A county number; national capabilities are included.
+    pub county: Option<String>,
+    /// A CPV code or its first digits.
+    pub cpv: Option<String>,
+    /// One organisation's capabilities.
+    pub organisation_id: Option<uuid::Uuid>,
+    /// `idea`, `prototype`, `piloted` or `on_market`.
+    pub maturity: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page, 1 to 100.
+    pub per_page: Option<i64>,
+}
+
+/// Register a capability (suppliers and clusters).
+#[utoipa::path(post, path = "/api/v1/capabilities", tag = "capabilities", security(("bearer" = [])), request_body = CapabilityCreate,
+    responses((status = 201, body = CapabilityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<Context>,
+    caller: Caller,
+    body: ApiJson<CapabilityCreate>,
+) -> Result<HttpResponse, AppError> {
+    let b = body.0;
+    let fields = CapabilityFields {
+        title: b.title,
+        description: b.description,
+        themes: b.themes,
+        cpv_codes: b.cpv_codes,
+        counties: b.counties,
+        national: b.national,
+        maturity: b.maturity,
+        keywords: b.keywords,
+        references: b.references,
+        language: b.language,
+    };
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::create(conn, &caller, fields)?;
+            CapabilityView::named(conn, &row)
+        })
+        .await?;
+    state.index.notify();
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Get a capability.
+#[utoipa::path(get, path = "/api/v1/capabilities/{id}", tag = "capabilities", security(("bearer" = [])),
+    responses((status = 200, body = CapabilityView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<Context>,
+    _caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::get(conn, &id)?;
+            CapabilityView::named(conn, &row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Change a capability (its organisation).
+#[utoipa::path(patch, path = "/api/v1/capabilities/{id}", tag = "capabilities", security(("bearer" = [])), request_body = CapabilityPatch,
+    responses((status = 200, body = CapabilityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn patch(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<CapabilityPatch>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let p = body.0;
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::update(conn, &caller, &id, |f| {
+                if let Some(v) = p.title {
+                    f.title = v;
+                }
+                if let Some(v) = p.description {
+                    f.description = v;
+                }
+                if let Some(v) = p.themes {
+                    f.themes = v;
+                }
+                if let Some(v) = p.cpv_codes {
+                    f.cpv_codes = v;
+                }
+                if let Some(v) = p.counties {
+                    f.counties = v;
+                }
+                if let Some(v) = p.national {
+                    f.national = v;
+                }
+                if let Some(v) = p.maturity {
+                    f.maturity = v;
+                }
+                if let Some(v) = p.keywords {
+                    f.keywords = v;
+                }
+                if let Some(v) = p.references {
+                    f.references = v;
+                }
+                if let Some(v) = p.language {
+                    f.language = Some(v);
+                }
+            })?;
+            CapabilityView::named(conn, &row)
+        })
+        .await?;
+    state.index.notify();
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Delete a capability (its organisation).
+#[utoipa::path(delete, path = "/api/v1/capabilities/{id}", tag = "capabilities", security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    state
+        .db
+        .run(move |conn| service::delete(conn, &caller, &id))
+        .await?;
+    state.index.notify();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List capabilities.
+#[utoipa::path(get, path = "/api/v1/capabilities", tag = "capabilities", security(("bearer" = [])), params(CapabilityListQuery),
+    responses((status = 200, body = Page<CapabilityView>), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<Context>,
+    _caller: Caller,
+    query: web::Query<CapabilityListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let page = PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
+    let filter = CapabilityFilter {
+        theme: optional(q.theme.as_deref(), |t| {
+            Theme::parse(t).map_err(|e| domain::Invalid::new("theme", e.message))
+        })?
+        .map(|t| t.as_str().to_owned()),
+        county: optional(q.county.as_deref(), County::parse)?.map(|c| c.as_str().to_owned()),
+        cpv_prefix: cpv_prefix(q.cpv.as_deref())?,
+        organisation_id: q.organisation_id.map(|u| u.to_string()),
+        maturity: optional(q.maturity.as_deref(), Maturity::parse)?.map(|m| m.as_str().to_owned()),
+    };
+    let result = state
+        .db
+        .run(move |conn| {
+            let (rows, total) = service::list(conn, &filter, page.offset(), page.per_page)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
+            let names = crate::db::organisations::names(conn, &ids)?;
+            let items = rows
+                .iter()
+                .map(|r| {
+                    let mut v = CapabilityView::of(r);
+                    v.organisation_name = names.get(&r.organisation_id).cloned();
+                    v
+                })
+                .collect();
+            Ok::<_, AppError>(page.wrap(items, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/capabilities", web::post().to(create))
+        .route("/capabilities", web::get().to(list))
+        .route("/capabilities/{id}", web::get().to(get))
+        .route("/capabilities/{id}", web::patch().to(patch))
+        .route("/capabilities/{id}", web::delete().to(delete));
+}

@@ -1,0 +1,263 @@
+//! Matching and search: `/needs/{id}/matches`, `/capabilities/{id}/matches`,
+//! `/needs/{id}/similar` and `/search`.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::ErrorBody;
+use crate::app::Context;
+use crate::caller::Caller;
+use crate::domain::organisation::optional;
+use crate::domain::{self, County, Invalid, Theme};
+use crate::error::AppError;
+use crate::search::document::{DocType, Indexable};
+use crate::search::matching::{self, Filters, Match};
+
+/// The most results any listing gives.
+pub const MAX_LIMIT: usize = 500;
+
+/// A list of matches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Matches {
+    /// Best first.
+    pub items: Vec<Match>,
+}
+
+/// Options for need matches.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NeedMatchQuery {
+    /// 1 to 500, default 20.
+    pub limit: Option<usize>,
+    /// `supplier` or `cluster`.
+    pub kind: Option<String>,
+    /// Only capabilities serving this county (or national).
+    pub county: Option<String>,
+}
+
+/// Options for capability matches.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilityMatchQuery {
+    /// 1 to 500, default 20.
+    pub limit: Option<usize>,
+    /// Only needs in this county (or national).
+    pub county: Option<String>,
+}
+
+/// Options for similar needs.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarQuery {
+    /// 1 to 500, default 20.
+    pub limit: Option<usize>,
+}
+
+/// A search.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Words to look for; searched as text, never as query syntax.
+    pub q: Option<String>,
+    /// `need` or `capability`.
+    #[serde(rename = "type")]
+    pub doc_type: Option<String>,
+    /// A CPV code or its first 2 to 5 digits.
+    pub cpv: Option<String>,
+    /// A county number (national ones are included).
+    pub county: Option<String>,
+    /// A theme.
+    pub theme: Option<String>,
+    /// 1 to 500, default 20.
+    pub limit: Option<usize>,
+}
+
+fn limit(value: Option<usize>) -> Result<usize, AppError> {
+    match value.unwrap_or(20) {
+        n @ 1..=MAX_LIMIT => Ok(n),
+        _ => Err(AppError::validation(
+            "limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
+    }
+}
+
+fn county(value: Option<&str>) -> Result<Option<String>, AppError> {
+    Ok(optional(value, County::parse)?.map(|c| c.as_str().to_owned()))
+}
+
+/// Runs index work on the blocking pool and names the organisations in the result.
+pub(crate) async fn run_and_name(
+    state: &Context,
+    work: impl FnOnce() -> Result<Vec<Match>, matching::MatchError> + Send + 'static,
+) -> Result<Matches, AppError> {
+    let mut items = tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("search task failed: {e}")))??;
+    let ids: Vec<String> = items.iter().map(|m| m.organisation_id.clone()).collect();
+    let names = state
+        .db
+        .run(move |conn| crate::db::organisations::names(conn, &ids).map_err(AppError::from))
+        .await?;
+    for m in &mut items {
+        m.organisation_name = names.get(&m.organisation_id).cloned();
+    }
+    Ok(Matches { items })
+}
+
+async fn load_need(state: &Context, caller: Caller, id: String) -> Result<Indexable, AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let row = crate::app::needs::get(conn, &caller, &id)?;
+            let kind = crate::app::organisations::get(conn, &row.organisation_id)?.kind;
+            Ok::<_, AppError>(Indexable::need(&row, &kind))
+        })
+        .await
+}
+
+/// Capabilities that match a need, best first, with the reasons.
+#[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "matching", security(("bearer" = [])), params(NeedMatchQuery),
+    responses((status = 200, body = Matches), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn need_matches(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    query: web::Query<NeedMatchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let limit = limit(q.limit)?;
+    let kind = match q.kind.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(k @ ("supplier" | "cluster")) => Some(k.to_owned()),
+        Some(_) => {
+            return Err(AppError::validation(
+                "kind",
+                "kind must be supplier or cluster",
+            ))
+        }
+    };
+    let filters = Filters {
+        doc_type: Some(DocType::Capability),
+        org_kind: kind,
+        county: county(q.county.as_deref())?,
+        open_only: true,
+        ..Filters::default()
+    };
+    let need = load_need(&state, caller, id.into_inner().to_string()).await?;
+    let index = state.index.clone();
+    let result = run_and_name(&state, move || {
+        matching::matches(&index, &need, &filters, limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Open needs that match a capability, best first, with the reasons.
+#[utoipa::path(get, path = "/api/v1/capabilities/{id}/matches", tag = "matching", security(("bearer" = [])), params(CapabilityMatchQuery),
+    responses((status = 200, body = Matches), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn capability_matches(
+    state: web::Data<Context>,
+    _caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    query: web::Query<CapabilityMatchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let limit = limit(q.limit)?;
+    let filters = Filters {
+        doc_type: Some(DocType::Need),
+        county: county(q.county.as_deref())?,
+        open_only: true,
+        ..Filters::default()
+    };
+    let id = id.into_inner().to_string();
+    let capability = state
+        .db
+        .run(move |conn| {
+            let row = crate::app::capabilities::get(conn, &id)?;
+            let kind = crate::app::organisations::get(conn, &row.organisation_id)?.kind;
+            Ok::<_, AppError>(Indexable::capability(&row, &kind))
+        })
+        .await?;
+    let index = state.index.clone();
+    let result = run_and_name(&state, move || {
+        matching::matches(&index, &capability, &filters, limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Other organisations' open needs like this one: candidates for a joint process.
+#[utoipa::path(get, path = "/api/v1/needs/{id}/similar", tag = "matching", security(("bearer" = [])), params(SimilarQuery),
+    responses((status = 200, body = Matches), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn similar(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    query: web::Query<SimilarQuery>,
+) -> Result<HttpResponse, AppError> {
+    let limit = limit(query.limit)?;
+    let need = load_need(&state, caller, id.into_inner().to_string()).await?;
+    let index = state.index.clone();
+    let result = run_and_name(&state, move || {
+        matching::similar_needs(&index, &need, limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Full-text search over needs and capabilities, in Norwegian and English.
+#[utoipa::path(get, path = "/api/v1/search", tag = "matching", security(("bearer" = [])), params(SearchQuery),
+    responses((status = 200, body = Matches), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn search(
+    state: web::Data<Context>,
+    caller: Caller,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let limit = limit(q.limit)?;
+    let text = domain::query_text("q", q.q.as_deref().unwrap_or(""))?;
+    let doc_type = match q.doc_type.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("need") => Some(DocType::Need),
+        Some("capability") => Some(DocType::Capability),
+        Some("solution") => Some(DocType::Solution),
+        Some(_) => {
+            return Err(AppError::validation(
+                "type",
+                "type must be need, capability or solution",
+            ))
+        }
+    };
+    let cpv_token = optional(q.cpv.as_deref(), domain::matching::cpv_filter_token)?;
+    let theme = optional(q.theme.as_deref(), |t| {
+        Theme::parse(t).map_err(|e| Invalid::new("theme", e.message))
+    })?;
+    let filters = Filters {
+        doc_type,
+        county: county(q.county.as_deref())?,
+        theme: theme.map(|t| t.as_str().to_owned()),
+        cpv_token,
+        open_only: false,
+        viewer_org: caller.organisation_id().map(str::to_owned),
+        ..Filters::default()
+    };
+    let index = state.index.clone();
+    let result = run_and_name(&state, move || {
+        matching::search(&index, &text, &filters, limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/needs/{id}/matches", web::get().to(need_matches))
+        .route("/needs/{id}/similar", web::get().to(similar))
+        .route(
+            "/capabilities/{id}/matches",
+            web::get().to(capability_matches),
+        )
+        .route("/search", web::get().to(search));
+}

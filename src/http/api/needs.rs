@@ -1,0 +1,460 @@
+//! `/api/v1/needs`: buyers' needs, and buyers who share them.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::ErrorBody;
+use super::json::{double_option, ApiJson};
+use super::{Page, PageQuery};
+use crate::app::needs::{self as service, NeedFields};
+use crate::app::Context;
+use crate::caller::Caller;
+use crate::db::needs::{NeedFilter, NeedRow, ParticipantRow};
+use crate::domain::{self, County, NeedStatus, Theme};
+use crate::error::AppError;
+use crate::search::document::json_list;
+
+/// A new need.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeedCreate {
+    /// At most 200 characters.
+    pub title: String,
+    /// What is needed, not how; at most 20,000 characters.
+    pub description: String,
+    /// One or more of `climate_environment`, `health_welfare`, `digitalisation`,
+    /// `mobility_transport`, `buildings_infrastructure`, `other`.
+    pub themes: Vec<String>,
+    /// CPV codes, `34512000` or `34512000-9`.
+    #[serde(default)]
+    pub cpv_codes: Vec<String>,
+    /// County numbers; required unless `national`.
+    #[serde(default)]
+    pub counties: Vec<String>,
+    /// The need concerns the whole country.
+    #[serde(default)]
+    pub national: bool,
+    /// Estimated value in NOK.
+    pub estimated_value_nok: Option<i64>,
+    /// Planned tender date, `YYYY-MM-DD`.
+    pub planned_tender_date: Option<NaiveDate>,
+    /// `draft`, `open` (default) or `closed`.
+    pub status: Option<String>,
+    /// `nb`, `nn` or `en`; detected when left out.
+    pub language: Option<String>,
+}
+
+/// A change to a need. Absent fields stay; `null` clears the optional ones.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeedPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub themes: Option<Vec<String>>,
+    pub cpv_codes: Option<Vec<String>>,
+    pub counties: Option<Vec<String>>,
+    pub national: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub estimated_value_nok: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub planned_tender_date: Option<Option<NaiveDate>>,
+    pub status: Option<String>,
+    pub language: Option<String>,
+}
+
+/// A buyer that has the same need.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ParticipantView {
+    /// The organisation.
+    pub organisation_id: String,
+    /// Its name.
+    pub organisation_name: String,
+    /// When it joined (UTC).
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<&(ParticipantRow, String)> for ParticipantView {
+    fn from((p, name): &(ParticipantRow, String)) -> Self {
+        ParticipantView {
+            organisation_id: p.organisation_id.clone(),
+            organisation_name: name.clone(),
+            joined_at: p.created_at.and_utc(),
+        }
+    }
+}
+
+/// Where to read a notice: the national notice database's search for its id.
+pub const NOTICE_URL: &str = "https://doffin.no/search?searchString=";
+
+/// The notice a need was read from.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NoticeRef {
+    /// The eForms notice id.
+    pub id: String,
+    /// `planning` or `consultation`.
+    pub kind: String,
+    pub publication_date: NaiveDate,
+    /// The deadline for answers to a pre-market consultation.
+    pub deadline: Option<DateTime<Utc>>,
+    /// The notice in the national notice database.
+    pub url: String,
+}
+
+/// A need.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct NeedView {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub cpv_codes: Vec<String>,
+    pub counties: Vec<String>,
+    pub national: bool,
+    pub estimated_value_nok: Option<i64>,
+    pub planned_tender_date: Option<NaiveDate>,
+    /// `draft`, `open` or `closed`.
+    pub status: String,
+    /// `nb`, `nn` or `en`.
+    pub language: String,
+    /// `registered`, or `notice` for needs read from public notices.
+    pub source: String,
+    /// The notice this need was read from (`source: notice`, on single needs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<NoticeRef>,
+    /// Other buyers with the same need (on single needs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<ParticipantView>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl NeedView {
+    /// The view of a row.
+    pub fn of(row: &NeedRow) -> NeedView {
+        NeedView {
+            id: row.id.clone(),
+            organisation_id: row.organisation_id.clone(),
+            organisation_name: None,
+            title: row.title.clone(),
+            description: row.description.clone(),
+            themes: json_list(&row.themes),
+            cpv_codes: json_list(&row.cpv_codes),
+            counties: json_list(&row.counties),
+            national: row.national,
+            estimated_value_nok: row.estimated_value_nok,
+            planned_tender_date: row.planned_tender_date,
+            status: row.status.clone(),
+            language: row.language.clone(),
+            source: row.source.clone(),
+            participants: None,
+            notice: None,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+
+    pub(crate) fn full(conn: &mut crate::db::DbConn, row: &NeedRow) -> Result<NeedView, AppError> {
+        let mut view = NeedView::of(row);
+        view.organisation_name = Some(service::organisation_name(conn, row)?);
+        if row.source == "notice" {
+            view.notice = crate::db::notices::of_need(conn, &row.id)?.map(|n| NoticeRef {
+                url: format!("{NOTICE_URL}{}", n.id),
+                id: n.id,
+                kind: n.kind,
+                publication_date: n.publication_date,
+                deadline: n.consultation_deadline.map(|d| d.and_utc()),
+            });
+        }
+        view.participants = Some(
+            service::participants(conn, &row.id)?
+                .iter()
+                .map(Into::into)
+                .collect(),
+        );
+        Ok(view)
+    }
+}
+
+/// Filters for the need list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NeedListQuery {
+    /// `draft` (your own), `open` or `closed`.
+    pub status: Option<String>,
+    /// A theme.
+    pub theme: Option<String>,
+    /// A county number; national needs are included.
+    pub county: Option<String>,
+    /// A CPV code or its first digits.
+    pub cpv: Option<String>,
+    /// One organisation's needs.
+    pub organisation_id: Option<uuid::Uuid>,
+    /// `registered` or `notice`.
+    pub source: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<i64>,
+    /// Items per page, 1 to 100.
+    pub per_page: Option<i64>,
+}
+
+/// Register a need (buyers).
+#[utoipa::path(post, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), request_body = NeedCreate,
+    responses((status = 201, body = NeedView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<Context>,
+    caller: Caller,
+    body: ApiJson<NeedCreate>,
+) -> Result<HttpResponse, AppError> {
+    let b = body.0;
+    let fields = NeedFields {
+        title: b.title,
+        description: b.description,
+        themes: b.themes,
+        cpv_codes: b.cpv_codes,
+        counties: b.counties,
+        national: b.national,
+        estimated_value_nok: b.estimated_value_nok,
+        planned_tender_date: b.planned_tender_date,
+        status: b.status,
+        language: b.language,
+    };
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::create(conn, &caller, fields)?;
+            NeedView::full(conn, &row)
+        })
+        .await?;
+    state.index.notify();
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Get a need. Drafts are visible only to their own organisation.
+#[utoipa::path(get, path = "/api/v1/needs/{id}", tag = "needs", security(("bearer" = [])),
+    responses((status = 200, body = NeedView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::get(conn, &caller, &id)?;
+            NeedView::full(conn, &row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Change a need (its organisation).
+#[utoipa::path(patch, path = "/api/v1/needs/{id}", tag = "needs", security(("bearer" = [])), request_body = NeedPatch,
+    responses((status = 200, body = NeedView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn patch(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<NeedPatch>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let p = body.0;
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::update(conn, &caller, &id, |f| {
+                if let Some(v) = p.title {
+                    f.title = v;
+                }
+                if let Some(v) = p.description {
+                    f.description = v;
+                }
+                if let Some(v) = p.themes {
+                    f.themes = v;
+                }
+                if let Some(v) = p.cpv_codes {
+                    f.cpv_codes = v;
+                }
+                if let Some(v) = p.counties {
+                    f.counties = v;
+                }
+                if let Some(v) = p.national {
+                    f.national = v;
+                }
+                if let Some(v) = p.estimated_value_nok {
+                    f.estimated_value_nok = v;
+                }
+                if let Some(v) = p.planned_tender_date {
+                    f.planned_tender_date = v;
+                }
+                if let Some(v) = p.status {
+                    f.status = Some(v);
+                }
+                if let Some(v) = p.language {
+                    f.language = Some(v);
+                }
+            })?;
+            NeedView::full(conn, &row)
+        })
+        .await?;
+    state.index.notify();
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Delete a need (its organisation).
+#[utoipa::path(delete, path = "/api/v1/needs/{id}", tag = "needs", security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    state
+        .db
+        .run(move |conn| service::delete(conn, &caller, &id))
+        .await?;
+    state.index.notify();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// List needs: open and closed ones, and your organisation's drafts.
+#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), params(NeedListQuery),
+    responses((status = 200, body = Page<NeedView>), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    state: web::Data<Context>,
+    caller: Caller,
+    query: web::Query<NeedListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let page = PageQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
+    let filter = NeedFilter {
+        status: domain::organisation::optional(q.status.as_deref(), NeedStatus::parse)?
+            .map(|s| s.as_str().to_owned()),
+        theme: domain::organisation::optional(q.theme.as_deref(), |t| {
+            Theme::parse(t).map_err(|e| domain::Invalid::new("theme", e.message))
+        })?
+        .map(|t| t.as_str().to_owned()),
+        county: domain::organisation::optional(q.county.as_deref(), County::parse)?
+            .map(|c| c.as_str().to_owned()),
+        cpv_prefix: cpv_prefix(q.cpv.as_deref())?,
+        organisation_id: q.organisation_id.map(|u| u.to_string()),
+        source: match q.source.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s @ ("registered" | "notice")) => Some(s.to_owned()),
+            Some(_) => {
+                return Err(AppError::validation(
+                    "source",
+                    "source must be registered or notice",
+                ))
+            }
+        },
+        viewer_organisation: None,
+    };
+    let result = state
+        .db
+        .run(move |conn| {
+            let (rows, total) = service::list(conn, &caller, filter, page.offset(), page.per_page)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
+            let names = crate::db::organisations::names(conn, &ids)?;
+            let items = rows
+                .iter()
+                .map(|r| {
+                    let mut v = NeedView::of(r);
+                    v.organisation_name = names.get(&r.organisation_id).cloned();
+                    v
+                })
+                .collect();
+            Ok::<_, AppError>(page.wrap(items, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// The digits of a CPV filter: a code (with or without check digit) or its first 2 to 8 digits.
+pub fn cpv_prefix(value: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let digits = value.split('-').next().unwrap_or("");
+    if !(2..=8).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::validation(
+            "cpv",
+            "cpv must be a CPV code or its first digits, e.g. 345 or 34512000",
+        ));
+    }
+    let significant = crate::domain::CpvCode::from_stored(&format!("{digits:0<8}"))
+        .significant()
+        .to_owned();
+    Ok(Some(if digits.len() == 8 {
+        significant
+    } else {
+        digits.to_owned()
+    }))
+}
+
+/// Declare that your organisation has the same need (buyers).
+#[utoipa::path(post, path = "/api/v1/needs/{id}/participants", tag = "needs", security(("bearer" = [])),
+    responses((status = 201, description = "joined", body = NeedView), (status = 200, description = "already taking part", body = NeedView),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn join(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let (joined, view) = state
+        .db
+        .run(move |conn| {
+            let joined = service::join(conn, &caller, &id)?;
+            let row = service::get(conn, &caller, &id)?;
+            Ok::<_, AppError>((joined, NeedView::full(conn, &row)?))
+        })
+        .await?;
+    Ok(if joined {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+/// Withdraw a participant (the participant itself or the need's owner).
+#[utoipa::path(delete, path = "/api/v1/needs/{id}/participants/{organisation_id}", tag = "needs", security(("bearer" = [])),
+    responses((status = 204, description = "removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn leave(
+    state: web::Data<Context>,
+    caller: Caller,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, org) = path.into_inner();
+    let (id, org) = (id.to_string(), org.to_string());
+    state
+        .db
+        .run(move |conn| service::leave(conn, &caller, &id, &org))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/needs", web::post().to(create))
+        .route("/needs", web::get().to(list))
+        .route("/needs/{id}", web::get().to(get))
+        .route("/needs/{id}", web::patch().to(patch))
+        .route("/needs/{id}", web::delete().to(delete))
+        .route("/needs/{id}/participants", web::post().to(join))
+        .route(
+            "/needs/{id}/participants/{organisation_id}",
+            web::delete().to(leave),
+        );
+}

@@ -1,0 +1,204 @@
+//! `/api/v1/solutions`: solutions that joint processes delivered, and who adopts them.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::ErrorBody;
+use super::json::ApiJson;
+use super::{Page, PageQuery};
+use crate::app::solutions::{self as service, Benefit, NewSolution};
+use crate::app::Context;
+use crate::caller::Caller;
+use crate::db::lifts::SolutionRow;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::search::document::json_list;
+
+/// A new solution.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SolutionCreate {
+    pub process_id: String,
+    pub title: String,
+    pub description: String,
+    /// The supplying organisations.
+    pub supplier_ids: Vec<String>,
+    /// What it achieves, as numbers with units and a basis.
+    #[serde(default)]
+    pub benefits: Vec<Benefit>,
+}
+
+/// A buyer's adoption.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionCreate {
+    /// `adopted` or `planned`.
+    pub status: String,
+    pub note: Option<String>,
+}
+
+/// A buyer that adopted or plans to adopt a solution.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdoptionView {
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A solution.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SolutionView {
+    pub id: String,
+    pub process_id: String,
+    pub title: String,
+    pub description: String,
+    pub supplier_ids: Vec<String>,
+    pub benefits: Vec<Benefit>,
+    pub adoptions: Vec<AdoptionView>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl SolutionView {
+    fn load(conn: &mut DbConn, row: &SolutionRow) -> Result<SolutionView, AppError> {
+        let adoptions = crate::db::lifts::adoptions(conn, &row.id)?
+            .into_iter()
+            .map(|(a, name)| AdoptionView {
+                organisation_id: a.organisation_id,
+                organisation_name: name,
+                status: a.status,
+                note: a.note,
+                updated_at: a.updated_at.and_utc(),
+            })
+            .collect();
+        Ok(SolutionView {
+            id: row.id.clone(),
+            process_id: row.process_id.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            supplier_ids: json_list(&row.supplier_ids),
+            benefits: serde_json::from_str(&row.benefits).unwrap_or_default(),
+            adoptions,
+            created_at: row.created_at.and_utc(),
+        })
+    }
+}
+
+/// Register a process's solution (the lead, from the contract phase on).
+#[utoipa::path(post, path = "/api/v1/solutions", tag = "solutions", security(("bearer" = [])), request_body = SolutionCreate,
+    responses((status = 201, body = SolutionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create(
+    state: web::Data<Context>,
+    caller: Caller,
+    body: ApiJson<SolutionCreate>,
+) -> Result<HttpResponse, AppError> {
+    let b = body.0;
+    let new = NewSolution {
+        process_id: b.process_id,
+        title: b.title,
+        description: b.description,
+        supplier_ids: b.supplier_ids,
+        benefits: b.benefits,
+    };
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::create(conn, &caller, new)?;
+            SolutionView::load(conn, &row)
+        })
+        .await?;
+    state.index.notify();
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// A solution and its adoptions.
+#[utoipa::path(get, path = "/api/v1/solutions/{id}", tag = "solutions", security(("bearer" = [])),
+    responses((status = 200, body = SolutionView), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    state: web::Data<Context>,
+    _caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = service::get(conn, &id)?;
+            SolutionView::load(conn, &row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Pagination for solutions.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SolutionListQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// All solutions, newest first.
+#[utoipa::path(get, path = "/api/v1/solutions", tag = "solutions", security(("bearer" = [])), params(SolutionListQuery),
+    responses((status = 200, body = Page<SolutionView>)))]
+pub async fn list(
+    state: web::Data<Context>,
+    _caller: Caller,
+    query: web::Query<SolutionListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .resolve()?;
+    let result = state
+        .db
+        .run(move |conn| {
+            let (rows, total) =
+                crate::db::lifts::list_solutions(conn, page.offset(), page.per_page)?;
+            let items = rows
+                .iter()
+                .map(|r| SolutionView::load(conn, r))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, AppError>(page.wrap(items, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Record that your organisation adopted or plans to adopt a solution (buyers).
+#[utoipa::path(post, path = "/api/v1/solutions/{id}/adoptions", tag = "solutions", security(("bearer" = [])), request_body = AdoptionCreate,
+    responses((status = 201, body = SolutionView), (status = 200, description = "changed", body = SolutionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn adopt(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<AdoptionCreate>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let b = body.0;
+    let (created, view) = state
+        .db
+        .run(move |conn| {
+            let created = service::adopt(conn, &caller, &id, &b.status, b.note)?;
+            let row = service::get(conn, &id)?;
+            Ok::<_, AppError>((created, SolutionView::load(conn, &row)?))
+        })
+        .await?;
+    Ok(if created {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/solutions", web::post().to(create))
+        .route("/solutions", web::get().to(list))
+        .route("/solutions/{id}", web::get().to(get))
+        .route("/solutions/{id}/adoptions", web::post().to(adopt));
+}

@@ -1,0 +1,9 @@
+//! The HTTP front doors: the JSON API (`api`) and the web pages (`web`), the extractors they share
+//! (`extract`), and the server that mounts them (`server`). Nothing below this layer knows actix.
+
+pub mod api;
+pub mod extract;
+pub mod server;
+pub mod web;
+
+pub use server::Application;

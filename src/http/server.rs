@@ -1,0 +1,113 @@
+//! Building and running the HTTP server: both front doors, the API docs and the headers every
+//! answer carries, over one [`Context`].
+
+use std::net::TcpListener;
+
+use actix_web::dev::{Server, Service};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{web, App, HttpMessage, HttpServer};
+use anyhow::Context as _;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::api;
+use crate::app::Context;
+use crate::settings::Settings;
+
+/// A built server, bound to its port but not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Migrates, binds `settings.bind` (port 0 picks a free port) and builds the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Application::build_with_workers(settings, 0).await
+    }
+
+    /// As [`Application::build`], with a fixed number of HTTP workers (0 means one per core).
+    pub async fn build_with_workers(
+        settings: Settings,
+        workers: usize,
+    ) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind).with_context(|| {
+            format!(
+                "cannot listen on {}; is another server using it?",
+                settings.bind
+            )
+        })?;
+        let port = listener.local_addr()?.port();
+        let context = Context::start(settings).await?;
+        tracing::info!(address = %listener.local_addr()?, backend = context.db.backend().name(), "listening");
+        let state = web::Data::new(context);
+        let server = serve(listener, state, workers)?;
+        Ok(Application { port, server })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until the server is stopped (SIGINT or SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    state: web::Data<Context>,
+    workers: usize,
+) -> anyhow::Result<Server> {
+    let openapi = api::openapi::ApiDoc::openapi();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(
+                actix_web::middleware::ErrorHandlers::new()
+                    .default_handler(super::web::error::render_error_page),
+            )
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+            .wrap_fn(|req, srv| {
+                // Echo the request id that tracing puts on every log line, so a user's report can
+                // be matched to the logs.
+                let id = req.extensions().get::<RequestId>().copied();
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    if let Some(id) = id {
+                        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+                            res.headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), value);
+                        }
+                    }
+                    Ok(res)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(web::QueryConfig::default().error_handler(api::error::query_error))
+            .app_data(web::PathConfig::default().error_handler(api::error::path_error))
+            .route("/healthz", web::get().to(api::health::healthz))
+            .route("/readyz", web::get().to(api::health::readyz))
+            .service(
+                SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()),
+            )
+            .configure(super::web::routes)
+            .configure(api::routes)
+            .default_service(web::to(api::not_found))
+    })
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

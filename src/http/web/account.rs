@@ -1,0 +1,260 @@
+//! Register, sign in, sign out and the language switch.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::render::{self, see_other};
+use super::session::{self, Form, Visitor};
+use super::{form_errors, local_path, options};
+use crate::app::accounts::{self, Registration};
+use crate::app::Context;
+use crate::domain::password::hash_blocking;
+use crate::domain::{self, Email, Password};
+use crate::error::AppError;
+use crate::http::api::organisations::OrganisationInput;
+
+/// `?next=` on the sign-in page.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub email: Option<String>,
+    pub password: Option<String>,
+    pub next: Option<String>,
+}
+
+fn login_page(
+    v: &Visitor,
+    status: actix_web::http::StatusCode,
+    email: &str,
+    next: &str,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    render::page(
+        v,
+        status,
+        "login.html",
+        context! { email => email, next => next, error => error },
+    )
+}
+
+/// The sign-in page.
+pub async fn login_form(v: Visitor, q: web::Query<NextQuery>) -> Result<HttpResponse, WebError> {
+    let next = local_path(q.next.as_deref()).unwrap_or("/dashboard");
+    if v.user.is_some() {
+        return Ok(see_other(next));
+    }
+    login_page(&v, actix_web::http::StatusCode::OK, "", next, None)
+}
+
+/// Signs in: checks the password as the API does (same limits), then starts a session.
+pub async fn login(
+    state: web::Data<Context>,
+    v: Visitor,
+    req: HttpRequest,
+    Form(f): Form<LoginForm>,
+) -> Result<HttpResponse, WebError> {
+    let words = super::i18n::words();
+    let next = local_path(f.next.as_deref())
+        .unwrap_or("/dashboard")
+        .to_owned();
+    let raw_email = f.email.unwrap_or_default();
+    let bad = |v: &Visitor| {
+        login_page(
+            v,
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            &raw_email,
+            &next,
+            Some(words.get(v.lang, "account.login_failed").to_owned()),
+        )
+    };
+    let Ok(email) = Email::parse(&raw_email) else {
+        return bad(&v);
+    };
+    let address = crate::http::extract::client_address(&req);
+    let account = match crate::app::auth::check_password(
+        &state,
+        &email,
+        f.password.unwrap_or_default(),
+        &address,
+    )
+    .await
+    {
+        Ok(account) => account,
+        Err(AppError::Unauthorized(_)) => return bad(&v),
+        Err(e) => return Err(e.into()),
+    };
+    let cookies = v.sign_in(&state, account).await?;
+    let mut response = see_other(&next);
+    for c in &cookies {
+        let _ = response.add_cookie(c);
+    }
+    Ok(response)
+}
+
+/// Signs out: the session is deleted on the server, not only forgotten by the browser.
+pub async fn logout(
+    state: web::Data<Context>,
+    v: Visitor,
+    req: HttpRequest,
+    Form(_): Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    session::end_session(&state, &req).await?;
+    let mut response = see_other("/");
+    for c in &v.sign_out_cookies() {
+        let _ = response.add_cookie(c);
+    }
+    Ok(response)
+}
+
+/// The registration form.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct RegisterForm {
+    pub email: Option<String>,
+    pub password: Option<String>,
+    pub name: Option<String>,
+    pub orgnr: Option<String>,
+    pub organisation_name: Option<String>,
+    pub kind: Option<String>,
+    pub sector: Option<String>,
+    pub county: Option<String>,
+    pub size: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+fn register_page(
+    v: &Visitor,
+    status: actix_web::http::StatusCode,
+    form: &RegisterForm,
+    errors: BTreeMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    render::page(
+        v,
+        status,
+        "register.html",
+        context! {
+            form => form,
+            errors => errors,
+            kinds => options(v.lang, "account.kinds", &["buyer", "supplier", "cluster"]),
+            sectors => options(v.lang, "account.sectors", &["state", "county", "municipality", "other"]),
+            sizes => options(v.lang, "account.sizes", &["micro", "small", "medium", "large"]),
+            counties => super::counties(),
+        },
+    )
+}
+
+/// The registration page.
+pub async fn register_form(v: Visitor) -> Result<HttpResponse, WebError> {
+    if v.user.is_some() {
+        return Ok(see_other("/dashboard"));
+    }
+    register_page(
+        &v,
+        actix_web::http::StatusCode::OK,
+        &RegisterForm::default(),
+        BTreeMap::new(),
+    )
+}
+
+fn blank(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// Registers an account (founding its organisation, or joining one by invitation) and signs in.
+pub async fn register(
+    state: web::Data<Context>,
+    v: Visitor,
+    Form(f): Form<RegisterForm>,
+) -> Result<HttpResponse, WebError> {
+    let parsed = (|| -> Result<_, AppError> {
+        let email = Email::parse(f.email.as_deref().unwrap_or(""))?;
+        let password = Password::parse(f.password.as_deref().unwrap_or(""))?;
+        let name = domain::text("name", f.name.as_deref().unwrap_or(""), 200)?;
+        // An empty organisation number means: join the organisation that invited this email.
+        let organisation = match blank(&f.orgnr) {
+            None => None,
+            Some(orgnr) => Some(
+                OrganisationInput {
+                    orgnr,
+                    name: f.organisation_name.clone().unwrap_or_default(),
+                    kind: f.kind.clone().unwrap_or_default(),
+                    website: None,
+                    contact_email: blank(&f.contact_email),
+                    sector: blank(&f.sector),
+                    county: blank(&f.county),
+                    size: blank(&f.size),
+                }
+                .parse()
+                .map_err(|mut e| {
+                    // The form's field for the organisation's name is `organisation_name`.
+                    if e.field == "name" {
+                        e.field = "organisation_name";
+                    }
+                    e
+                })?,
+            ),
+        };
+        Ok((email, password, name, organisation))
+    })();
+    let (email, password, name, organisation) = match parsed {
+        Ok(p) => p,
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            return register_page(&v, actix_web::http::StatusCode::BAD_REQUEST, &f, errors);
+        }
+    };
+    let registration = Registration {
+        email,
+        password_hash: hash_blocking(password).await.map_err(WebError::Internal)?,
+        name,
+        organisation,
+    };
+    let result = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(accounts::register(conn, registration)))
+        .await?;
+    match result {
+        Ok((account, _)) => {
+            let cookies = v.sign_in(&state, account).await?;
+            let mut response = see_other("/dashboard");
+            for c in &cookies {
+                let _ = response.add_cookie(c);
+            }
+            Ok(response)
+        }
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            register_page(&v, actix_web::http::StatusCode::BAD_REQUEST, &f, errors)
+        }
+    }
+}
+
+/// The language switch: remembers the choice for a year and goes back.
+pub async fn switch_lang(
+    v: Visitor,
+    code: web::Path<String>,
+    q: web::Query<NextQuery>,
+) -> Result<HttpResponse, WebError> {
+    let lang = super::i18n::parse_code(&code).ok_or(WebError::NotFound)?;
+    let next = local_path(q.next.as_deref()).unwrap_or("/");
+    let mut response = HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next.to_owned()))
+        .finish();
+    let _ = response.add_cookie(&v.cookie(
+        session::LANG_COOKIE,
+        super::i18n::code(lang).to_owned(),
+        Some(365 * 24 * 3600),
+    ));
+    Ok(response)
+}

@@ -1,0 +1,149 @@
+//! Errors of pages: each becomes a proper page in the visitor's language, never raw text.
+
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::error::AppError;
+
+/// Why a page could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// 303 to the sign-in page, which comes back to `next`.
+    #[error("sign in first")]
+    SignIn { next: String },
+    /// 400, with a message for the visitor.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 403: signed in but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// 403: the form's CSRF token is missing or wrong.
+    #[error("the form has expired")]
+    Csrf,
+    /// 404.
+    #[error("not found")]
+    NotFound,
+    /// 409, with a message.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413.
+    #[error("too large")]
+    TooLarge,
+    /// 429, with seconds to wait.
+    #[error("too many attempts")]
+    TooMany(u64),
+    /// 503, with seconds to wait.
+    #[error("unavailable")]
+    Unavailable(u64),
+    /// 500; the cause is logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(anyhow::Error),
+}
+
+/// What the error page should say beyond its status, carried from the handler to the renderer.
+#[derive(Debug, Clone)]
+pub struct ErrorDetail {
+    /// The key of the text (under `errors.`), when the status alone is not enough.
+    pub key: Option<&'static str>,
+    /// A message for the visitor (from validation).
+    pub message: Option<String>,
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> WebError {
+        match e {
+            AppError::Validation { message, .. } => WebError::BadRequest(message),
+            AppError::Unauthorized(_) => WebError::SignIn { next: "/".into() },
+            AppError::Forbidden(_) => WebError::Forbidden,
+            AppError::NotFound(_) => WebError::NotFound,
+            AppError::Conflict { message, .. } => WebError::Conflict(message),
+            AppError::TooManyRequests { retry_after, .. } => WebError::TooMany(retry_after),
+            AppError::Unavailable { retry_after, .. } => WebError::Unavailable(retry_after),
+            AppError::Internal(e) => WebError::Internal(e),
+        }
+    }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignIn { .. } => StatusCode::SEE_OTHER,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let WebError::SignIn { next } = self {
+            let target = format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish();
+        }
+        if let WebError::Internal(e) = self {
+            tracing::error!(error = ?e, "page failed");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            WebError::TooMany(s) | WebError::Unavailable(s) => {
+                response.insert_header((header::RETRY_AFTER, s.to_string()));
+            }
+            _ => {}
+        }
+        let mut response = response.finish();
+        let detail = ErrorDetail {
+            key: match self {
+                WebError::Csrf => Some("csrf"),
+                _ => None,
+            },
+            message: match self {
+                WebError::BadRequest(m) | WebError::Conflict(m) => Some(m.clone()),
+                _ => None,
+            },
+        };
+        response.extensions_mut().insert(detail);
+        response
+    }
+}
+
+/// Turns every error response outside the API into a page in the visitor's language. Runs as
+/// the app's error handler, so extractor failures and unknown paths get pages too.
+pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let path = res.request().path();
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || is_html {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let lang = super::session::request_lang(res.request());
+    let detail = res.response().extensions().get::<ErrorDetail>().cloned();
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let page = super::render::error_page(lang, status, detail.as_ref());
+    let mut new = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_LANGUAGE, super::i18n::code(lang)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page);
+    if let Some(v) = retry_after {
+        new.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    let (req, _) = res.into_parts();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body::<B>(),
+    ))
+}

@@ -1,0 +1,450 @@
+//! Buyers' need pages: create and edit with a CPV picker, and a need's page with its matches,
+//! similar needs of other buyers, and the way into a joint process.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use super::error::WebError;
+use super::picker;
+use super::render::{self, see_other};
+use super::session::{Form, Visitor};
+use super::{form_errors, options};
+use crate::app::needs::NeedFields;
+use crate::app::Context;
+use crate::error::AppError;
+use crate::http::api::needs::NeedView;
+use crate::search::document::{DocType, Indexable};
+use crate::search::matching::{self, Filters};
+
+/// The need form, as posted. `action` says which button: `save`, `cpv_search` or `cpv_suggest`.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct NeedForm {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub cpv_codes: Vec<String>,
+    #[serde(default)]
+    pub counties: Vec<String>,
+    pub national: Option<String>,
+    pub estimated_value_nok: Option<String>,
+    pub planned_tender_date: Option<String>,
+    pub status: Option<String>,
+    pub cpv_q: Option<String>,
+    pub action: Option<String>,
+}
+
+impl NeedForm {
+    fn of(n: &NeedView) -> NeedForm {
+        NeedForm {
+            title: Some(n.title.clone()),
+            description: Some(n.description.clone()),
+            themes: n.themes.clone(),
+            cpv_codes: n.cpv_codes.clone(),
+            counties: n.counties.clone(),
+            national: n.national.then(|| "on".to_owned()),
+            estimated_value_nok: n.estimated_value_nok.map(|v| v.to_string()),
+            planned_tender_date: n.planned_tender_date.map(|d| d.to_string()),
+            status: Some(n.status.clone()),
+            cpv_q: None,
+            action: None,
+        }
+    }
+
+    fn fields(&self) -> Result<NeedFields, AppError> {
+        let value = match self.estimated_value_nok.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(v) => Some(
+                v.replace([' ', '\u{a0}'], "")
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| {
+                        AppError::validation("estimated_value_nok", "give a whole number of kroner")
+                    })?,
+            ),
+        };
+        let date =
+            match self.planned_tender_date.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(
+                    |_| AppError::validation("planned_tender_date", "give a date like 2027-03-01"),
+                )?),
+            };
+        Ok(NeedFields {
+            title: self.title.clone().unwrap_or_default(),
+            description: self.description.clone().unwrap_or_default(),
+            themes: self.themes.clone(),
+            cpv_codes: self.cpv_codes.clone(),
+            counties: self.counties.clone(),
+            national: self.national.is_some(),
+            estimated_value_nok: value,
+            planned_tender_date: date,
+            status: self.status.clone().filter(|s| !s.is_empty()),
+            language: None,
+        })
+    }
+}
+
+async fn form_page(
+    state: &web::Data<Context>,
+    v: &Visitor,
+    status: StatusCode,
+    form: &NeedForm,
+    action_url: &str,
+    errors: BTreeMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    let shared = picker::fields(
+        state,
+        v.lang,
+        picker::Described {
+            title: form.title.as_deref(),
+            description: form.description.as_deref(),
+            themes: &form.themes,
+            cpv_codes: &form.cpv_codes,
+            counties: &form.counties,
+            cpv_q: form.cpv_q.as_deref(),
+            action: form.action.as_deref(),
+        },
+    )
+    .await?;
+    render::page(
+        v,
+        status,
+        "need_form.html",
+        context! {
+            form => form,
+            action_url => action_url,
+            editing => action_url != "/needs/new",
+            errors => errors,
+            statuses => options(v.lang, "needs.statuses", &["draft", "open", "closed"]),
+            ..shared
+        },
+    )
+}
+
+/// A blank need form.
+pub async fn new_form(state: web::Data<Context>, v: Visitor) -> Result<HttpResponse, WebError> {
+    v.require_kind("buyer")?;
+    let form = NeedForm {
+        status: Some("open".into()),
+        ..NeedForm::default()
+    };
+    form_page(
+        &state,
+        &v,
+        StatusCode::OK,
+        &form,
+        "/needs/new",
+        BTreeMap::new(),
+    )
+    .await
+}
+
+/// Creates a need, or re-shows the form with CPV codes found or suggested.
+pub async fn create(
+    state: web::Data<Context>,
+    v: Visitor,
+    Form(form): Form<NeedForm>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    if form.action.as_deref().unwrap_or("save") != "save" {
+        return form_page(
+            &state,
+            &v,
+            StatusCode::OK,
+            &form,
+            "/needs/new",
+            BTreeMap::new(),
+        )
+        .await;
+    }
+    let fields = match form.fields() {
+        Ok(f) => f,
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            return form_page(
+                &state,
+                &v,
+                StatusCode::BAD_REQUEST,
+                &form,
+                "/needs/new",
+                errors,
+            )
+            .await;
+        }
+    };
+    let caller = user.caller.clone();
+    let result = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(crate::app::needs::create(conn, &caller, fields)))
+        .await?;
+    match result {
+        Ok(row) => Ok(see_other(&format!("/needs/{}", row.id))),
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            form_page(
+                &state,
+                &v,
+                StatusCode::BAD_REQUEST,
+                &form,
+                "/needs/new",
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+fn parse_id(id: &str) -> Result<String, WebError> {
+    uuid::Uuid::parse_str(id.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| WebError::NotFound)
+}
+
+/// The edit form of an own need.
+pub async fn edit_form(
+    state: web::Data<Context>,
+    v: Visitor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let caller = user.caller.clone();
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = crate::app::needs::get(conn, &caller, &id)?;
+            if !caller.belongs_to(&row.organisation_id) {
+                return Err(AppError::not_found("no such need"));
+            }
+            Ok(NeedView::of(&row))
+        })
+        .await?;
+    let url = format!("/needs/{}/edit", view.id);
+    form_page(
+        &state,
+        &v,
+        StatusCode::OK,
+        &NeedForm::of(&view),
+        &url,
+        BTreeMap::new(),
+    )
+    .await
+}
+
+/// Saves an own need.
+pub async fn update(
+    state: web::Data<Context>,
+    v: Visitor,
+    id: web::Path<String>,
+    Form(form): Form<NeedForm>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let url = format!("/needs/{id}/edit");
+    if form.action.as_deref().unwrap_or("save") != "save" {
+        return form_page(&state, &v, StatusCode::OK, &form, &url, BTreeMap::new()).await;
+    }
+    let fields = match form.fields() {
+        Ok(f) => f,
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            return form_page(&state, &v, StatusCode::BAD_REQUEST, &form, &url, errors).await;
+        }
+    };
+    let caller = user.caller.clone();
+    let need_id = id.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(crate::app::needs::update(conn, &caller, &need_id, |f| {
+                *f = fields
+            }))
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/needs/{id}"))),
+        Err(AppError::NotFound(m)) | Err(AppError::Forbidden(m)) => {
+            Err(WebError::from(AppError::NotFound(m)))
+        }
+        Err(e) => {
+            let errors = form_errors(v.lang, e)?;
+            form_page(&state, &v, StatusCode::BAD_REQUEST, &form, &url, errors).await
+        }
+    }
+}
+
+/// A need's page: for everyone when open; drafts only for their own organisation (404 to
+/// others, as if they did not exist). Signed-in users also see matches and similar needs.
+pub async fn show(
+    state: web::Data<Context>,
+    v: Visitor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let id = parse_id(&id)?;
+    let caller = v.user.as_ref().map(|u| u.caller.clone());
+    let (need, processes, item) = state
+        .db
+        .run(move |conn| {
+            let row = match &caller {
+                Some(c) => crate::app::needs::get(conn, c, &id)?,
+                None => crate::db::needs::find(conn, &id)?
+                    .filter(|r| r.status != "draft")
+                    .ok_or_else(|| AppError::not_found("no such need"))?,
+            };
+            let view = NeedView::full(conn, &row)?;
+            let process_ids: Vec<String> =
+                crate::db::processes::processes_of_needs(conn, &[row.id.clone()])?
+                    .into_iter()
+                    .map(|(_, p)| p)
+                    .collect();
+            let mut processes = Vec::new();
+            for pid in process_ids {
+                if let Some(p) = crate::db::processes::find(conn, &pid)? {
+                    processes.push(context! { id => p.id, title => p.title, phase => p.phase });
+                }
+            }
+            let kind = crate::app::organisations::get(conn, &row.organisation_id)?.kind;
+            let item = Indexable::need(&row, &kind);
+            Ok::<_, AppError>((view, processes, item))
+        })
+        .await?;
+    let user = v.user.clone();
+    let own = user
+        .as_ref()
+        .is_some_and(|u| u.caller.belongs_to(&need.organisation_id));
+    let participant = user.as_ref().is_some_and(|u| {
+        need.participants
+            .as_ref()
+            .is_some_and(|ps| ps.iter().any(|p| u.caller.belongs_to(&p.organisation_id)))
+    });
+    let (matches, similar) = if user.is_some() {
+        let index = state.index.clone();
+        let item2 = item.clone();
+        let matches = crate::http::api::matching::run_and_name(&state, move || {
+            let filters = Filters {
+                doc_type: Some(DocType::Capability),
+                open_only: true,
+                ..Filters::default()
+            };
+            matching::matches(&index, &item, &filters, 20)
+        });
+        let index = state.index.clone();
+        let similar = crate::http::api::matching::run_and_name(&state, move || {
+            matching::similar_needs(&index, &item2, 10)
+        });
+        let (matches, similar) = futures_util::future::join(matches, similar).await;
+        // A rebuilding index shows the page without matches rather than failing it.
+        let shown = |r: Result<crate::http::api::matching::Matches, AppError>| match r {
+            Ok(m) => Ok(Some(m.items)),
+            Err(AppError::Unavailable { .. }) => Ok(None),
+            Err(e) => Err(WebError::from(e)),
+        };
+        (shown(matches)?, shown(similar)?)
+    } else {
+        (None, None)
+    };
+    let is_buyer = user.as_ref().is_some_and(|u| u.kind() == "buyer");
+    render::ok(
+        &v,
+        "need.html",
+        context! {
+            need => need,
+            own => own,
+            participant => participant,
+            is_buyer => is_buyer,
+            processes => processes,
+            matches => matches,
+            similar => similar,
+            procedures => options(v.lang, "processes.procedures", &["innovation_partnership", "pre_commercial_procurement", "competitive_dialogue", "negotiated_with_prior_publication", "open", "restricted", "other"]),
+        },
+    )
+}
+
+/// Starting a joint process from a need, optionally inviting the buyers of similar needs.
+#[derive(Debug, Deserialize)]
+pub struct StartForm {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub procedure: Option<String>,
+    #[serde(default)]
+    pub invite: Vec<String>,
+}
+
+/// Opens a joint process on this need (the caller must own it or share it).
+pub async fn start_process(
+    state: web::Data<Context>,
+    v: Visitor,
+    id: web::Path<String>,
+    Form(f): Form<StartForm>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let caller = user.caller.clone();
+    let process = state
+        .db
+        .run(move |conn| {
+            let need = crate::app::needs::get(conn, &caller, &id)?;
+            let title = f
+                .title
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| need.title.clone());
+            let description = f
+                .description
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| need.description.clone());
+            let process = crate::app::processes::create(
+                conn,
+                &caller,
+                crate::app::processes::NewProcess {
+                    title,
+                    description,
+                    need_ids: vec![id.clone()],
+                    procedure: f
+                        .procedure
+                        .unwrap_or_else(|| "innovation_partnership".into()),
+                },
+            )?;
+            for org in f.invite.iter().filter(|o| !o.trim().is_empty()) {
+                crate::app::processes::invite_buyer(conn, &caller, &process.id, org.trim())?;
+            }
+            Ok::<_, AppError>(process)
+        })
+        .await?;
+    Ok(see_other(&format!("/processes/{}", process.id)))
+}
+
+/// Declares that the caller's organisation has the same need (joins it).
+pub async fn join(
+    state: web::Data<Context>,
+    v: Visitor,
+    id: web::Path<String>,
+    Form(_): Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_kind("buyer")?.clone();
+    let id = parse_id(&id)?;
+    let caller = user.caller.clone();
+    let need_id = id.clone();
+    state
+        .db
+        .run(move |conn| crate::app::needs::join(conn, &caller, &need_id))
+        .await?;
+    Ok(see_other(&format!("/needs/{id}")))
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/needs/new", web::get().to(new_form))
+        .route("/needs/new", web::post().to(create))
+        .route("/needs/{id}", web::get().to(show))
+        .route("/needs/{id}/edit", web::get().to(edit_form))
+        .route("/needs/{id}/edit", web::post().to(update))
+        .route("/needs/{id}/process", web::post().to(start_process))
+        .route("/needs/{id}/join", web::post().to(join));
+}

@@ -1,0 +1,397 @@
+//! Public pages without sign-in: a dialogue event with registration of interest, the answer page
+//! behind an invitation link (the link is the key), and unsubscribing.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::{context, Value};
+use serde::Deserialize;
+
+use super::error::WebError;
+use super::i18n;
+use super::render;
+use super::session::{self, Form, Visitor};
+use crate::app::dialogues as service;
+use crate::app::Context;
+use crate::db::dialogues::{DialogueRow, InvitationRow, QuestionRow};
+use crate::error::AppError;
+
+fn event_ctx(d: &DialogueRow) -> Value {
+    context! {
+        id => d.id, title => d.title, kind => d.kind, agenda => d.agenda,
+        starts_at => d.starts_at.and_utc().to_rfc3339(), ends_at => d.ends_at.and_utc().to_rfc3339(),
+        deadline => d.response_deadline.and_utc().to_rfc3339(), place => d.place, online_url => d.online_url,
+        open => crate::db::now() <= d.response_deadline,
+    }
+}
+
+/// A short page with a heading and a few paragraphs, all from word keys.
+fn message(
+    v: &Visitor,
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[String],
+) -> Result<HttpResponse, WebError> {
+    render::page(
+        v,
+        status,
+        "message.html",
+        context! { title => title, paragraphs => paragraphs },
+    )
+}
+
+fn word(v: &Visitor, key: &str) -> String {
+    i18n::words().get(v.lang, key).to_owned()
+}
+
+fn published(qa: Vec<QuestionRow>) -> Vec<QuestionRow> {
+    qa.into_iter().filter(|q| q.answer.is_some()).collect()
+}
+
+async fn load_event(
+    state: &Context,
+    id: &str,
+) -> Result<(DialogueRow, Vec<QuestionRow>), WebError> {
+    let id = uuid::Uuid::parse_str(id.trim())
+        .map_err(|_| WebError::NotFound)?
+        .to_string();
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(d) = crate::db::dialogues::find(conn, &id)? else {
+                return Ok::<_, AppError>(None);
+            };
+            let qa = published(crate::db::dialogues::questions(conn, &id)?);
+            Ok(Some((d, qa)))
+        })
+        .await?;
+    found.ok_or(WebError::NotFound)
+}
+
+fn event_page(
+    v: &Visitor,
+    status: StatusCode,
+    d: &DialogueRow,
+    qa: &[QuestionRow],
+    form: &RegisterForm,
+    errors: BTreeMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    render::page(
+        v,
+        status,
+        "event.html",
+        context! { event => event_ctx(d), questions => qa, form => form, errors => errors },
+    )
+}
+
+/// The public page of an event: what, when, where, published questions and answers, and
+/// registration for suppliers without an invitation.
+pub async fn event(
+    state: web::Data<Context>,
+    v: Visitor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let (d, qa) = load_event(&state, &id).await?;
+    event_page(
+        &v,
+        StatusCode::OK,
+        &d,
+        &qa,
+        &RegisterForm::default(),
+        BTreeMap::new(),
+    )
+}
+
+/// Registration of interest, as posted.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct RegisterForm {
+    pub orgnr: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Registration of interest from the public page; limited per client address against floods.
+pub async fn register(
+    state: web::Data<Context>,
+    v: Visitor,
+    req: HttpRequest,
+    id: web::Path<String>,
+    Form(f): Form<RegisterForm>,
+) -> Result<HttpResponse, WebError> {
+    let (d, qa) = load_event(&state, &id).await?;
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let orgnr = f.orgnr.clone().unwrap_or_default();
+    if let Err(wait) = state.registrations.begin(
+        &format!("{}:{}", d.id, orgnr.trim()),
+        &address,
+        std::time::Instant::now(),
+    ) {
+        return Err(WebError::TooMany(wait.as_secs().max(1)));
+    }
+    let email = f.email.clone().unwrap_or_default();
+    let st = state.clone();
+    let did = d.id.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(service::register(
+                conn,
+                &st.settings,
+                &st.tokens,
+                &did,
+                &orgnr,
+                &email,
+            ))
+        })
+        .await?;
+    match outcome {
+        Ok(_) => {
+            state.mailer.notify();
+            message(
+                &v,
+                StatusCode::OK,
+                &d.title,
+                &[word(&v, "dialogues.registered")],
+            )
+        }
+        Err(AppError::Conflict { message: m, .. }) => message(
+            &v,
+            StatusCode::GONE,
+            &d.title,
+            &[word(&v, "errors.410.text"), m],
+        ),
+        Err(e) => {
+            let errors = super::form_errors(v.lang, e)?;
+            event_page(&v, StatusCode::BAD_REQUEST, &d, &qa, &f, errors)
+        }
+    }
+}
+
+/// The answer form, as posted.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct RsvpForm {
+    pub answer: Option<String>,
+    pub attendees: Option<String>,
+    pub comment: Option<String>,
+}
+
+async fn lookup(
+    state: &Context,
+    token: &str,
+) -> Result<(InvitationRow, DialogueRow, Vec<QuestionRow>), WebError> {
+    let t = token.to_owned();
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some((inv, d)) = service::lookup(conn, &t)? else {
+                return Ok::<_, AppError>(None);
+            };
+            let qa = published(crate::db::dialogues::questions(conn, &d.id)?);
+            Ok(Some((inv, d, qa)))
+        })
+        .await?;
+    found.ok_or(WebError::NotFound)
+}
+
+fn rsvp_page(
+    v: &Visitor,
+    status: StatusCode,
+    token: &str,
+    d: &DialogueRow,
+    inv: &InvitationRow,
+    qa: &[QuestionRow],
+    errors: BTreeMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    let mut response = render::page(
+        v,
+        status,
+        "rsvp.html",
+        context! {
+            token => token, event => event_ctx(d), questions => qa, errors => errors,
+            form => context! { answer => inv.answer, attendees => inv.attendees, comment => inv.comment },
+        },
+    )?;
+    // The link is a key: keep it out of caches and out of Referer headers to other sites.
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
+}
+
+/// The answer page behind an invitation link. No sign-in: the link is the key.
+pub async fn rsvp(
+    state: web::Data<Context>,
+    v: Visitor,
+    token: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let token = token.into_inner();
+    let (inv, d, qa) = lookup(&state, &token).await?;
+    if crate::db::now() > d.response_deadline {
+        return message(
+            &v,
+            StatusCode::GONE,
+            &d.title,
+            &[word(&v, "dialogues.deadline_passed")],
+        );
+    }
+    rsvp_page(&v, StatusCode::OK, &token, &d, &inv, &qa, BTreeMap::new())
+}
+
+/// Receives the answer form.
+pub async fn rsvp_answer(
+    state: web::Data<Context>,
+    v: Visitor,
+    token: web::Path<String>,
+    Form(f): Form<RsvpForm>,
+) -> Result<HttpResponse, WebError> {
+    let token = token.into_inner();
+    let st = state.clone();
+    let t = token.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(service::answer(
+                conn,
+                &st.settings,
+                &t,
+                f.answer.as_deref().unwrap_or(""),
+                f.attendees.as_deref(),
+                f.comment.as_deref(),
+            ))
+        })
+        .await?;
+    match outcome {
+        Ok((_, d)) => {
+            state.mailer.notify();
+            message(
+                &v,
+                StatusCode::OK,
+                &d.title,
+                &[word(&v, "dialogues.answer_saved")],
+            )
+        }
+        Err(AppError::Conflict { .. }) => {
+            let (_, d, _) = lookup(&state, &token).await?;
+            message(
+                &v,
+                StatusCode::GONE,
+                &d.title,
+                &[word(&v, "dialogues.deadline_passed")],
+            )
+        }
+        Err(AppError::NotFound(_)) => Err(WebError::NotFound),
+        Err(e) => {
+            let errors = super::form_errors(v.lang, e)?;
+            let (inv, d, qa) = lookup(&state, &token).await?;
+            rsvp_page(&v, StatusCode::BAD_REQUEST, &token, &d, &inv, &qa, errors)
+        }
+    }
+}
+
+/// A question, as posted.
+#[derive(Debug, Deserialize)]
+pub struct QuestionForm {
+    pub question: Option<String>,
+}
+
+/// A supplier's question from the answer page; answered to every invitee without its name.
+pub async fn ask(
+    state: web::Data<Context>,
+    v: Visitor,
+    token: web::Path<String>,
+    Form(f): Form<QuestionForm>,
+) -> Result<HttpResponse, WebError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let question = f.question.unwrap_or_default();
+    let outcome = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(service::ask(conn, &t, &question)))
+        .await?;
+    match outcome {
+        Ok(d) => message(
+            &v,
+            StatusCode::OK,
+            &d.title,
+            &[word(&v, "dialogues.question_sent")],
+        ),
+        Err(AppError::Conflict { .. }) => message(
+            &v,
+            StatusCode::GONE,
+            &word(&v, "errors.410.title"),
+            &[word(&v, "dialogues.deadline_passed")],
+        ),
+        Err(AppError::NotFound(_)) => Err(WebError::NotFound),
+        Err(e) => {
+            let errors = super::form_errors(v.lang, e)?;
+            let (inv, d, qa) = lookup(&state, &token).await?;
+            rsvp_page(&v, StatusCode::BAD_REQUEST, &token, &d, &inv, &qa, errors)
+        }
+    }
+}
+
+/// The page behind the unsubscribe link: a button, since a link alone must not unsubscribe
+/// (mail scanners follow links).
+pub async fn unsubscribe_page(
+    v: Visitor,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, WebError> {
+    let (id, token) = path.into_inner();
+    render::ok(
+        &v,
+        "unsubscribe.html",
+        context! { id => id, token => token },
+    )
+}
+
+/// Unsubscribes: the page's button (with a CSRF token), or a mail client's one-click POST
+/// (RFC 8058, body `List-Unsubscribe=One-Click`), which cannot carry one; the link's own key
+/// is what authorizes it.
+pub async fn unsubscribe(
+    state: web::Data<Context>,
+    v: Visitor,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, WebError> {
+    let one_click = url::form_urlencoded::parse(&body)
+        .any(|(k, val)| k == "List-Unsubscribe" && val == "One-Click");
+    let seed = req
+        .cookie(session::CSRF_COOKIE)
+        .map(|c| c.value().to_owned());
+    if !one_click && !session::csrf_valid(&state, seed.as_deref(), &body) {
+        return Err(WebError::Csrf);
+    }
+    let (id, token) = path.into_inner();
+    let st = state.clone();
+    let email = state
+        .db
+        .run(move |conn| service::unsubscribe(conn, &st.tokens, &id, &token))
+        .await?;
+    match email {
+        Some(email) => message(
+            &v,
+            StatusCode::OK,
+            &word(&v, "dialogues.unsubscribed_title"),
+            &[i18n::words()
+                .get(v.lang, "dialogues.unsubscribed")
+                .replace("{email}", &email)],
+        ),
+        None => Err(WebError::NotFound),
+    }
+}
+
+/// Routes of this module.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/unsubscribe/{id}/{token}", web::get().to(unsubscribe_page))
+        .route("/unsubscribe/{id}/{token}", web::post().to(unsubscribe))
+        .route("/rsvp/{token}", web::get().to(rsvp))
+        .route("/rsvp/{token}", web::post().to(rsvp_answer))
+        .route("/rsvp/{token}/questions", web::post().to(ask))
+        .route("/dialogues/{id}", web::get().to(event))
+        .route("/dialogues/{id}/register", web::post().to(register));
+}

@@ -1,0 +1,291 @@
+//! Rendering pages from `templates/pages/` with minijinja. Templates are compiled into the
+//! binary, auto-escaped (they end in `.html`), and given `t(key)` for the visitor's language.
+
+use std::sync::OnceLock;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+use minijinja::value::Kwargs;
+use minijinja::{context, Environment, State, Value};
+
+use super::error::{ErrorDetail, WebError};
+use super::i18n::{self, Lang};
+use super::session::Visitor;
+
+macro_rules! page_templates {
+    ($($name:literal),* $(,)?) => {
+        /// Every page template, by name, compiled into the binary.
+        pub const TEMPLATES: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../../../templates/pages/", $name)))),*
+        ];
+    };
+}
+
+page_templates!(
+    "layout.html",
+    "macros.html",
+    "describe_fields.html",
+    "error.html",
+    "message.html",
+    "home.html",
+    "login.html",
+    "register.html",
+    "dashboard.html",
+    "lifts.html",
+    "lift.html",
+    "admin_organisations.html",
+    "admin_outbox.html",
+    "cluster.html",
+    "need_form.html",
+    "need.html",
+    "capability_form.html",
+    "process.html",
+    "event.html",
+    "rsvp.html",
+    "unsubscribe.html",
+    "indicators.html",
+);
+
+/// Pages load only their own stylesheet and script, and cannot be framed or post elsewhere.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+fn lang_of(state: &State) -> Lang {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(i18n::parse_code))
+        .unwrap_or(Lang::Nb)
+}
+
+/// `t("key", name=value)`: the text in the page's language, with `{name}` filled in.
+fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijinja::Error> {
+    let mut text = i18n::words().get(lang_of(state), key).to_owned();
+    for arg in kwargs.args() {
+        let value: Value = kwargs.get(arg)?;
+        text = text.replace(&format!("{{{arg}}}"), &value.to_string());
+    }
+    Ok(text)
+}
+
+/// `value|when`: a stored UTC time as Norwegian local time.
+fn when(state: &State, value: Value) -> String {
+    let Some(text) = value.as_str() else {
+        return String::new();
+    };
+    let parsed = chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.naive_utc())
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"));
+    let Ok(utc) = parsed else {
+        return text.to_owned();
+    };
+    use chrono::TimeZone;
+    let local = chrono_tz::Europe::Oslo.from_utc_datetime(&utc);
+    match lang_of(state) {
+        Lang::Nb => local.format("%d.%m.%Y kl. %H:%M").to_string(),
+        Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
+    }
+}
+
+/// `code|county`: a county number as its name.
+fn county(code: String) -> String {
+    crate::domain::organisation::COUNTIES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code.clone(), |(_, name)| (*name).to_owned())
+}
+
+/// `value|pct`: a score in [0, 1] as a whole percent.
+fn pct(value: f64) -> String {
+    format!("{:.0} %", (value * 100.0).clamp(0.0, 100.0))
+}
+
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("template {name}: {e}"));
+        }
+        env.add_function("t", translate);
+        env.add_filter("when", when);
+        env.add_filter("pct", pct);
+        env.add_filter("county", county);
+        env
+    })
+}
+
+fn render(name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+    environment().get_template(name)?.render(ctx)
+}
+
+fn switch_link(lang: Lang, path: &str) -> String {
+    let other = match lang {
+        Lang::Nb => "en",
+        Lang::En => "nb",
+    };
+    format!(
+        "/lang/{other}?next={}",
+        url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>()
+    )
+}
+
+/// What every page gets: language, switch link, CSRF token and the user.
+fn base(v: &Visitor) -> Value {
+    let user = v.user.as_ref().map(|u| {
+        context! {
+            name => u.caller.name,
+            email => u.caller.email,
+            role => u.caller.role.as_str(),
+            kind => u.kind(),
+            organisation => u.organisation.as_ref().map(|o| o.name.clone()),
+            organisation_id => u.organisation.as_ref().map(|o| o.id.clone()),
+        }
+    });
+    context! {
+        lang => i18n::code(v.lang),
+        switch_url => switch_link(v.lang, &v.path),
+        csrf => v.csrf(),
+        user => user,
+        path => v.path,
+    }
+}
+
+/// Renders `template` with `ctx` (and the base context) as a full page.
+pub fn page(
+    v: &Visitor,
+    status: StatusCode,
+    template: &str,
+    ctx: Value,
+) -> Result<HttpResponse, WebError> {
+    let html = render(template, context! { ..ctx, ..base(v) })
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("template {template}: {e:#}")))?;
+    let mut response = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_LANGUAGE, i18n::code(v.lang)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
+        .body(html);
+    v.finish(&mut response);
+    Ok(response)
+}
+
+/// A 200 page.
+pub fn ok(v: &Visitor, template: &str, ctx: Value) -> Result<HttpResponse, WebError> {
+    page(v, StatusCode::OK, template, ctx)
+}
+
+/// A 303 to `location`, after a form was handled.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_owned()))
+        .finish()
+}
+
+/// The error page for `status`, for the error handler (no visitor: it may have failed).
+pub fn error_page(lang: Lang, status: StatusCode, detail: Option<&ErrorDetail>) -> String {
+    let code = status.as_u16();
+    let key = detail.and_then(|d| d.key).map_or_else(
+        || {
+            if i18n::words().has(&format!("errors.{code}.title")) {
+                code.to_string()
+            } else if status.is_server_error() {
+                "500".to_owned()
+            } else {
+                "400".to_owned()
+            }
+        },
+        str::to_owned,
+    );
+    let ctx = context! {
+        lang => i18n::code(lang),
+        switch_url => switch_link(lang, "/"),
+        status => code,
+        key => key,
+        message => detail.and_then(|d| d.message.clone()),
+    };
+    render("error.html", ctx).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "error page failed to render");
+        format!("<!doctype html><html lang=\"nb\"><title>{code}</title><h1>{code}</h1></html>")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_template_in_the_folder_is_compiled_in_and_parses() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/pages");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed);
+        for (name, _) in TEMPLATES {
+            environment().get_template(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn every_text_a_template_asks_for_exists_in_both_languages() {
+        let words = i18n::words();
+        let mut missing = Vec::new();
+        for (name, source) in TEMPLATES {
+            for (at, _) in source.match_indices("t(\"") {
+                // `select("kind", …)` also contains `t("`; only a call of `t` counts.
+                if source[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                {
+                    continue;
+                }
+                let key = source[at + 3..].split('"').next().unwrap_or("");
+                // Keys built in the template (`t("phase." ~ p)`) end in a dot; they are checked
+                // by the tests of their values.
+                if !key.ends_with('.') && !words.has(key) {
+                    missing.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing words: {missing:#?}");
+    }
+
+    #[test]
+    fn error_pages_speak_the_visitors_language() {
+        let nb = error_page(Lang::Nb, StatusCode::NOT_FOUND, None);
+        let en = error_page(Lang::En, StatusCode::NOT_FOUND, None);
+        assert!(
+            nb.contains("lang=\"nb\"")
+                && nb.contains(i18n::words().get(Lang::Nb, "errors.404.title"))
+        );
+        assert!(
+            en.contains("lang=\"en\"")
+                && en.contains(i18n::words().get(Lang::En, "errors.404.title"))
+        );
+        assert_ne!(nb, en);
+        for status in [
+            StatusCode::FORBIDDEN,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::BAD_GATEWAY,
+        ] {
+            let key = if status == StatusCode::FORBIDDEN {
+                "errors.403.title"
+            } else {
+                "errors.500.title"
+            };
+            for lang in [Lang::Nb, Lang::En] {
+                let page = error_page(lang, status, None);
+                assert!(
+                    page.contains(i18n::words().get(lang, key)),
+                    "{status} in {lang:?}: {page}"
+                );
+                assert!(page.contains("<main"), "a full page with the layout");
+            }
+        }
+    }
+}
