@@ -1,12 +1,18 @@
 //! Capabilities: what a supplier or a cluster can deliver. Who may change them and their
 //! validation.
 
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::page::{Page, PageSpec};
+use super::Context;
 use crate::app::needs::{coverage, text_and_language};
 use crate::caller::Caller;
 use crate::db::capabilities::{self as q, CapabilityFilter, CapabilityRow};
 use crate::db::{self, index_queue, DbConn};
 use crate::domain::{self, Invalid, Maturity, OrgKind};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::search::document::{json_array, json_list};
 
 /// The fields of a capability as given, before validation.
@@ -207,4 +213,149 @@ pub fn list(
     limit: i64,
 ) -> Result<(Vec<CapabilityRow>, i64), AppError> {
     Ok(q::list(conn, filter, offset, limit)?)
+}
+
+// Read models: what both front doors show of a capability.
+
+/// A capability.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CapabilityView {
+    pub id: String,
+    pub organisation_id: String,
+    pub organisation_name: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub cpv_codes: Vec<String>,
+    pub counties: Vec<String>,
+    pub national: bool,
+    pub maturity: Option<String>,
+    pub keywords: Vec<String>,
+    pub references: Vec<String>,
+    pub language: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CapabilityView {
+    /// The view of a row.
+    pub fn of(row: &CapabilityRow) -> CapabilityView {
+        CapabilityView {
+            id: row.id.clone(),
+            organisation_id: row.organisation_id.clone(),
+            organisation_name: None,
+            title: row.title.clone(),
+            description: row.description.clone(),
+            themes: json_list(&row.themes),
+            cpv_codes: json_list(&row.cpv_codes),
+            counties: json_list(&row.counties),
+            national: row.national,
+            maturity: row.maturity.clone(),
+            keywords: json_list(&row.keywords),
+            references: json_list(&row.reference_list),
+            language: row.language.clone(),
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+
+    /// The view of a row with its organisation's name.
+    pub fn named(conn: &mut DbConn, row: &CapabilityRow) -> Result<CapabilityView, AppError> {
+        let mut view = CapabilityView::of(row);
+        view.organisation_name =
+            crate::db::organisations::find(conn, &row.organisation_id)?.map(|o| o.name);
+        Ok(view)
+    }
+}
+
+// The use cases both front doors call: each runs off the async executor and wakes the indexer
+// after a write.
+
+/// Registers a capability for the caller's organisation and returns its view.
+pub async fn register(
+    ctx: &Context,
+    caller: &Caller,
+    fields: CapabilityFields,
+) -> AppResult<CapabilityView> {
+    let caller = caller.clone();
+    let view = ctx
+        .db
+        .run(move |conn| {
+            let row = create(conn, &caller, fields)?;
+            CapabilityView::named(conn, &row)
+        })
+        .await?;
+    ctx.index.notify();
+    Ok(view)
+}
+
+/// A capability, with its organisation's name. Capabilities are public to signed-in users.
+pub async fn view(ctx: &Context, id: &str) -> AppResult<CapabilityView> {
+    let id = id.to_owned();
+    ctx.db
+        .run(move |conn| {
+            let row = get(conn, &id)?;
+            CapabilityView::named(conn, &row)
+        })
+        .await
+}
+
+/// A capability of the caller's own organisation, for its edit form; others' are not found.
+pub async fn own(ctx: &Context, caller: &Caller, id: &str) -> AppResult<CapabilityView> {
+    let view = view(ctx, id).await?;
+    if !caller.belongs_to(&view.organisation_id) {
+        return Err(AppError::not_found("no such capability"));
+    }
+    Ok(view)
+}
+
+/// Applies `change` to a capability of the caller's organisation and returns the new view.
+pub async fn change(
+    ctx: &Context,
+    caller: &Caller,
+    id: &str,
+    change: impl FnOnce(&mut CapabilityFields) + Send + 'static,
+) -> AppResult<CapabilityView> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    let view = ctx
+        .db
+        .run(move |conn| {
+            let row = update(conn, &caller, &id, change)?;
+            CapabilityView::named(conn, &row)
+        })
+        .await?;
+    ctx.index.notify();
+    Ok(view)
+}
+
+/// Deletes a capability of the caller's organisation.
+pub async fn remove(ctx: &Context, caller: &Caller, id: &str) -> AppResult<()> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    ctx.db.run(move |conn| delete(conn, &caller, &id)).await?;
+    ctx.index.notify();
+    Ok(())
+}
+
+/// A page of capabilities with their organisations' names.
+pub async fn page(
+    ctx: &Context,
+    filter: CapabilityFilter,
+    spec: PageSpec,
+) -> AppResult<Page<CapabilityView>> {
+    ctx.db
+        .run(move |conn| {
+            let (rows, total) = list(conn, &filter, spec.offset(), spec.per_page)?;
+            let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
+            let names = crate::db::organisations::names(conn, &ids)?;
+            let items = rows
+                .iter()
+                .map(|r| {
+                    let mut v = CapabilityView::of(r);
+                    v.organisation_name = names.get(&r.organisation_id).cloned();
+                    v
+                })
+                .collect();
+            Ok(spec.wrap(items, total))
+        })
+        .await
 }

@@ -5,13 +5,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
+use super::Context;
+use crate::caller::Caller;
 use crate::db::schema::{
     dialogues, invitations, lift_processes, lifts, needs, notices, organisations, process_buyers,
     process_needs, process_phase_changes, processes, proposals, solution_adoptions, solutions,
 };
 use crate::db::DbConn;
+use crate::domain::organisation::optional;
+use crate::domain::{County, Invalid, Theme};
 use crate::error::AppError;
 use crate::search::document::json_list;
 use crate::settings::Targets;
@@ -453,4 +458,89 @@ pub fn by_organisation(
             .then(a.name.cmp(&b.name))
     });
     Ok(list)
+}
+
+// The read model both front doors show.
+
+/// Which figures.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorQuery {
+    /// A year; all years when left out.
+    pub year: Option<String>,
+    /// Only this county (a county number).
+    pub county: Option<String>,
+    /// Only this theme.
+    pub theme: Option<String>,
+    /// `organisation` breaks the process figures down by buyer (programme staff only).
+    pub by: Option<String>,
+}
+
+/// The indicators.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Indicators {
+    pub year: Option<i32>,
+    pub county: Option<String>,
+    pub theme: Option<String>,
+    pub items: Vec<Indicator>,
+    /// With `by=organisation` (programme staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisations: Option<Vec<OrganisationFigures>>,
+}
+
+fn parse_query(q: &IndicatorQuery) -> Result<(Option<i32>, Scope), AppError> {
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(y) => Some(
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(|| AppError::validation("year", "year must be a year like 2026"))?,
+        ),
+    };
+    let county = optional(q.county.as_deref(), County::parse)?.map(|c| c.as_str().to_owned());
+    let theme = optional(q.theme.as_deref(), |t| {
+        Theme::parse(t).map_err(|e| Invalid::new("theme", e.message))
+    })?
+    .map(|t| t.as_str().to_owned());
+    Ok((year, Scope { county, theme }))
+}
+
+/// Loads the indicators for a query; `by=organisation` needs programme staff.
+pub async fn load(
+    state: &Context,
+    caller: Option<&Caller>,
+    q: &IndicatorQuery,
+) -> Result<Indicators, AppError> {
+    let (year, scope) = parse_query(q)?;
+    let by_org = match q.by.as_deref().map(str::trim) {
+        None | Some("") => false,
+        Some("organisation") if caller.is_some_and(Caller::is_admin) => true,
+        Some("organisation") => {
+            return Err(AppError::forbidden(
+                "only programme staff see figures by organisation",
+            ))
+        }
+        Some(_) => return Err(AppError::validation("by", "by must be organisation")),
+    };
+    let targets = state.settings.targets.clone();
+    let (county, theme) = (scope.county.clone(), scope.theme.clone());
+    state
+        .db
+        .run(move |conn| {
+            let items = compute(conn, &targets, year, &scope)?;
+            let organisations = if by_org {
+                Some(by_organisation(conn, year)?)
+            } else {
+                None
+            };
+            Ok(Indicators {
+                year,
+                county,
+                theme,
+                items,
+                organisations,
+            })
+        })
+        .await
 }

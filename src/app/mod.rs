@@ -10,12 +10,15 @@ pub mod audit;
 pub mod auth;
 pub mod capabilities;
 pub mod cpv;
+pub mod dashboard;
 pub mod dialogues;
 pub mod indicators;
 pub mod lifts;
+pub mod matching;
 pub mod needs;
 pub mod notices;
 pub mod organisations;
+pub mod page;
 pub mod processes;
 pub mod solutions;
 

@@ -6,11 +6,16 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::Context;
+use crate::caller::Caller;
 use crate::db::capabilities::CapabilityFilter;
 use crate::db::dialogues::OutboxRow;
 use crate::db::organisations::OrganisationRow;
 use crate::db::{self, DbConn};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::mail::{self, Lang};
 use crate::search::document::{DocType, Indexable};
 use crate::search::matching::{self, Filters, Match};
@@ -224,4 +229,99 @@ pub fn start(
                 std::thread::sleep(std::time::Duration::from_secs(600));
             }
         })?)
+}
+
+// The use cases both front doors call.
+
+/// New notices that match a capability.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Alerts {
+    /// Notices imported in the last 14 days, as open needs, best first.
+    pub items: Vec<Match>,
+    /// The organisation's threshold.
+    pub threshold: f64,
+}
+
+/// New notices matching a capability, above its organisation's threshold: for the capability's
+/// own organisation and programme staff.
+pub async fn alerts(ctx: &Context, caller: &Caller, capability_id: &str) -> AppResult<Alerts> {
+    let (caller, id, index) = (caller.clone(), capability_id.to_owned(), ctx.index.clone());
+    ctx.db
+        .run(move |conn| {
+            let row = crate::app::capabilities::get(conn, &id)?;
+            if !caller.is_admin() && !caller.belongs_to(&row.organisation_id) {
+                return Err(AppError::forbidden(
+                    "alerts are for the capability's own organisation",
+                ));
+            }
+            let org = crate::app::organisations::get(conn, &row.organisation_id)?;
+            let (_, threshold) = settings_of(conn, &org.id)?;
+            let since = db::now().date() - chrono::Duration::days(NEW_DAYS);
+            let items = matching_notices(conn, &index, &[row], &org.kind, threshold, since)?;
+            Ok(Alerts { items, threshold })
+        })
+        .await
+}
+
+/// A supplier's digest settings.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DigestSettings {
+    /// Whether the daily digest is sent.
+    pub enabled: bool,
+    /// The least score in [0, 1] a match needs to be told about.
+    pub threshold: f64,
+}
+
+fn own_organisation(caller: &Caller) -> AppResult<String> {
+    caller
+        .organisation_id()
+        .map(str::to_owned)
+        .ok_or_else(|| AppError::forbidden("programme staff have no digest"))
+}
+
+/// The caller's organisation's digest settings.
+pub async fn settings(ctx: &Context, caller: &Caller) -> AppResult<DigestSettings> {
+    let org = own_organisation(caller)?;
+    let (enabled, threshold) = ctx.db.run(move |conn| settings_of(conn, &org)).await?;
+    Ok(DigestSettings { enabled, threshold })
+}
+
+/// Changes the caller's organisation's digest settings (its owner).
+pub async fn save_settings(
+    ctx: &Context,
+    caller: &Caller,
+    wanted: DigestSettings,
+) -> AppResult<DigestSettings> {
+    let org = own_organisation(caller)?;
+    crate::app::organisations::require_owner(caller, &org)?;
+    if !(0.0..=1.0).contains(&wanted.threshold) || wanted.threshold.is_nan() {
+        return Err(AppError::validation(
+            "threshold",
+            "threshold must be between 0 and 1",
+        ));
+    }
+    let (enabled, threshold) = (wanted.enabled, wanted.threshold);
+    ctx.db
+        .run(move |conn| {
+            crate::db::notices::set_digest(conn, &org, enabled, threshold).map_err(AppError::from)
+        })
+        .await?;
+    Ok(wanted)
+}
+
+/// Runs the digest now, as the daily worker does (programme staff), and wakes the mailer.
+pub async fn run_now(ctx: &Context, caller: &Caller) -> AppResult<DigestRun> {
+    if !caller.is_admin() {
+        return Err(AppError::forbidden(
+            "only programme administrators can run the digest",
+        ));
+    }
+    let (settings, index) = (ctx.settings.clone(), ctx.index.clone());
+    let report = ctx
+        .db
+        .run(move |conn| run(conn, &settings, &index, db::now().date()))
+        .await?;
+    ctx.mailer.notify();
+    Ok(report)
 }

@@ -1,22 +1,20 @@
 //! `/api/v1/capabilities`: what suppliers and clusters can deliver.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ErrorBody;
 use super::json::ApiJson;
 use super::needs::cpv_prefix;
-use super::{Page, PageQuery};
-use crate::app::capabilities::{self as service, CapabilityFields};
+use crate::app::capabilities::{self as service, CapabilityFields, CapabilityView};
+use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::capabilities::{CapabilityFilter, CapabilityRow};
+use crate::db::capabilities::CapabilityFilter;
 use crate::domain::organisation::optional;
 use crate::domain::{self, County, Maturity, Theme};
 use crate::error::AppError;
-use crate::search::document::json_list;
 
 /// A new capability.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -67,59 +65,6 @@ pub struct CapabilityPatch {
     pub language: Option<String>,
 }
 
-/// A capability.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct CapabilityView {
-    pub id: String,
-    pub organisation_id: String,
-    pub organisation_name: Option<String>,
-    pub title: String,
-    pub description: String,
-    pub themes: Vec<String>,
-    pub cpv_codes: Vec<String>,
-    pub counties: Vec<String>,
-    pub national: bool,
-    pub maturity: Option<String>,
-    pub keywords: Vec<String>,
-    pub references: Vec<String>,
-    pub language: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl CapabilityView {
-    /// The view of a row.
-    pub fn of(row: &CapabilityRow) -> CapabilityView {
-        CapabilityView {
-            id: row.id.clone(),
-            organisation_id: row.organisation_id.clone(),
-            organisation_name: None,
-            title: row.title.clone(),
-            description: row.description.clone(),
-            themes: json_list(&row.themes),
-            cpv_codes: json_list(&row.cpv_codes),
-            counties: json_list(&row.counties),
-            national: row.national,
-            maturity: row.maturity.clone(),
-            keywords: json_list(&row.keywords),
-            references: json_list(&row.reference_list),
-            language: row.language.clone(),
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        }
-    }
-
-    fn named(
-        conn: &mut crate::db::DbConn,
-        row: &CapabilityRow,
-    ) -> Result<CapabilityView, AppError> {
-        let mut view = CapabilityView::of(row);
-        view.organisation_name =
-            crate::db::organisations::find(conn, &row.organisation_id)?.map(|o| o.name);
-        Ok(view)
-    }
-}
-
 /// Filters for the capability list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -161,14 +106,7 @@ pub async fn create(
         references: b.references,
         language: b.language,
     };
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::create(conn, &caller, fields)?;
-            CapabilityView::named(conn, &row)
-        })
-        .await?;
-    state.index.notify();
+    let view = service::register(&state, &caller, fields).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -180,14 +118,7 @@ pub async fn get(
     _caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::get(conn, &id)?;
-            CapabilityView::named(conn, &row)
-        })
-        .await?;
+    let view = service::view(&state, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -202,45 +133,39 @@ pub async fn patch(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
     let p = body.0;
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::update(conn, &caller, &id, |f| {
-                if let Some(v) = p.title {
-                    f.title = v;
-                }
-                if let Some(v) = p.description {
-                    f.description = v;
-                }
-                if let Some(v) = p.themes {
-                    f.themes = v;
-                }
-                if let Some(v) = p.cpv_codes {
-                    f.cpv_codes = v;
-                }
-                if let Some(v) = p.counties {
-                    f.counties = v;
-                }
-                if let Some(v) = p.national {
-                    f.national = v;
-                }
-                if let Some(v) = p.maturity {
-                    f.maturity = v;
-                }
-                if let Some(v) = p.keywords {
-                    f.keywords = v;
-                }
-                if let Some(v) = p.references {
-                    f.references = v;
-                }
-                if let Some(v) = p.language {
-                    f.language = Some(v);
-                }
-            })?;
-            CapabilityView::named(conn, &row)
-        })
-        .await?;
-    state.index.notify();
+    let view = service::change(&state, &caller, &id, move |f| {
+        if let Some(v) = p.title {
+            f.title = v;
+        }
+        if let Some(v) = p.description {
+            f.description = v;
+        }
+        if let Some(v) = p.themes {
+            f.themes = v;
+        }
+        if let Some(v) = p.cpv_codes {
+            f.cpv_codes = v;
+        }
+        if let Some(v) = p.counties {
+            f.counties = v;
+        }
+        if let Some(v) = p.national {
+            f.national = v;
+        }
+        if let Some(v) = p.maturity {
+            f.maturity = v;
+        }
+        if let Some(v) = p.keywords {
+            f.keywords = v;
+        }
+        if let Some(v) = p.references {
+            f.references = v;
+        }
+        if let Some(v) = p.language {
+            f.language = Some(v);
+        }
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -253,11 +178,7 @@ pub async fn delete(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    state
-        .db
-        .run(move |conn| service::delete(conn, &caller, &id))
-        .await?;
-    state.index.notify();
+    service::remove(&state, &caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -285,23 +206,7 @@ pub async fn list(
         organisation_id: q.organisation_id.map(|u| u.to_string()),
         maturity: optional(q.maturity.as_deref(), Maturity::parse)?.map(|m| m.as_str().to_owned()),
     };
-    let result = state
-        .db
-        .run(move |conn| {
-            let (rows, total) = service::list(conn, &filter, page.offset(), page.per_page)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
-            let names = crate::db::organisations::names(conn, &ids)?;
-            let items = rows
-                .iter()
-                .map(|r| {
-                    let mut v = CapabilityView::of(r);
-                    v.organisation_name = names.get(&r.organisation_id).cloned();
-                    v
-                })
-                .collect();
-            Ok::<_, AppError>(page.wrap(items, total))
-        })
-        .await?;
+    let result = service::page(&state, filter, page).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 

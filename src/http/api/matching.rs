@@ -2,27 +2,21 @@
 //! `/needs/{id}/similar` and `/search`.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::error::ErrorBody;
+use crate::app::matching::{self as service, Matches};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::domain::organisation::optional;
 use crate::domain::{self, County, Invalid, Theme};
 use crate::error::AppError;
-use crate::search::document::{DocType, Indexable};
-use crate::search::matching::{self, Filters, Match};
+use crate::search::document::DocType;
+use crate::search::matching::Filters;
 
 /// The most results any listing gives.
 pub const MAX_LIMIT: usize = 500;
-
-/// A list of matches.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Matches {
-    /// Best first.
-    pub items: Vec<Match>,
-}
 
 /// Options for need matches.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -87,36 +81,6 @@ fn county(value: Option<&str>) -> Result<Option<String>, AppError> {
     Ok(optional(value, County::parse)?.map(|c| c.as_str().to_owned()))
 }
 
-/// Runs index work on the blocking pool and names the organisations in the result.
-pub(crate) async fn run_and_name(
-    state: &Context,
-    work: impl FnOnce() -> Result<Vec<Match>, matching::MatchError> + Send + 'static,
-) -> Result<Matches, AppError> {
-    let mut items = tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("search task failed: {e}")))??;
-    let ids: Vec<String> = items.iter().map(|m| m.organisation_id.clone()).collect();
-    let names = state
-        .db
-        .run(move |conn| crate::db::organisations::names(conn, &ids).map_err(AppError::from))
-        .await?;
-    for m in &mut items {
-        m.organisation_name = names.get(&m.organisation_id).cloned();
-    }
-    Ok(Matches { items })
-}
-
-async fn load_need(state: &Context, caller: Caller, id: String) -> Result<Indexable, AppError> {
-    state
-        .db
-        .run(move |conn| {
-            let row = crate::app::needs::get(conn, &caller, &id)?;
-            let kind = crate::app::organisations::get(conn, &row.organisation_id)?.kind;
-            Ok::<_, AppError>(Indexable::need(&row, &kind))
-        })
-        .await
-}
-
 /// Capabilities that match a need, best first, with the reasons.
 #[utoipa::path(get, path = "/api/v1/needs/{id}/matches", tag = "matching", security(("bearer" = [])), params(NeedMatchQuery),
     responses((status = 200, body = Matches), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
@@ -145,12 +109,8 @@ pub async fn need_matches(
         open_only: true,
         ..Filters::default()
     };
-    let need = load_need(&state, caller, id.into_inner().to_string()).await?;
-    let index = state.index.clone();
-    let result = run_and_name(&state, move || {
-        matching::matches(&index, &need, &filters, limit)
-    })
-    .await?;
+    let need = service::need_item(&state, Some(&caller), &id.into_inner().to_string()).await?;
+    let result = service::for_need(&state, need, filters, limit).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -171,20 +131,8 @@ pub async fn capability_matches(
         open_only: true,
         ..Filters::default()
     };
-    let id = id.into_inner().to_string();
-    let capability = state
-        .db
-        .run(move |conn| {
-            let row = crate::app::capabilities::get(conn, &id)?;
-            let kind = crate::app::organisations::get(conn, &row.organisation_id)?.kind;
-            Ok::<_, AppError>(Indexable::capability(&row, &kind))
-        })
-        .await?;
-    let index = state.index.clone();
-    let result = run_and_name(&state, move || {
-        matching::matches(&index, &capability, &filters, limit)
-    })
-    .await?;
+    let capability = service::capability_item(&state, &id.into_inner().to_string()).await?;
+    let result = service::for_capability(&state, capability, filters, limit).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -198,12 +146,8 @@ pub async fn similar(
     query: web::Query<SimilarQuery>,
 ) -> Result<HttpResponse, AppError> {
     let limit = limit(query.limit)?;
-    let need = load_need(&state, caller, id.into_inner().to_string()).await?;
-    let index = state.index.clone();
-    let result = run_and_name(&state, move || {
-        matching::similar_needs(&index, &need, limit)
-    })
-    .await?;
+    let need = service::need_item(&state, Some(&caller), &id.into_inner().to_string()).await?;
+    let result = service::similar(&state, need, limit).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -243,11 +187,7 @@ pub async fn search(
         viewer_org: caller.organisation_id().map(str::to_owned),
         ..Filters::default()
     };
-    let index = state.index.clone();
-    let result = run_and_name(&state, move || {
-        matching::search(&index, &text, &filters, limit)
-    })
-    .await?;
+    let result = service::search(&state, text, filters, limit).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 

@@ -1,20 +1,19 @@
 //! `/api/v1/needs`: buyers' needs, and buyers who share them.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ErrorBody;
 use super::json::{double_option, ApiJson};
-use super::{Page, PageQuery};
-use crate::app::needs::{self as service, NeedFields};
+use crate::app::needs::{self as service, NeedFields, NeedView};
+use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::needs::{NeedFilter, NeedRow, ParticipantRow};
+use crate::db::needs::NeedFilter;
 use crate::domain::{self, County, NeedStatus, Theme};
 use crate::error::AppError;
-use crate::search::document::json_list;
 
 /// A new need.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -66,121 +65,6 @@ pub struct NeedPatch {
     pub language: Option<String>,
 }
 
-/// A buyer that has the same need.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ParticipantView {
-    /// The organisation.
-    pub organisation_id: String,
-    /// Its name.
-    pub organisation_name: String,
-    /// When it joined (UTC).
-    pub joined_at: DateTime<Utc>,
-}
-
-impl From<&(ParticipantRow, String)> for ParticipantView {
-    fn from((p, name): &(ParticipantRow, String)) -> Self {
-        ParticipantView {
-            organisation_id: p.organisation_id.clone(),
-            organisation_name: name.clone(),
-            joined_at: p.created_at.and_utc(),
-        }
-    }
-}
-
-/// Where to read a notice: the national notice database's search for its id.
-pub const NOTICE_URL: &str = "https://doffin.no/search?searchString=";
-
-/// The notice a need was read from.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct NoticeRef {
-    /// The eForms notice id.
-    pub id: String,
-    /// `planning` or `consultation`.
-    pub kind: String,
-    pub publication_date: NaiveDate,
-    /// The deadline for answers to a pre-market consultation.
-    pub deadline: Option<DateTime<Utc>>,
-    /// The notice in the national notice database.
-    pub url: String,
-}
-
-/// A need.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct NeedView {
-    pub id: String,
-    pub organisation_id: String,
-    pub organisation_name: Option<String>,
-    pub title: String,
-    pub description: String,
-    pub themes: Vec<String>,
-    pub cpv_codes: Vec<String>,
-    pub counties: Vec<String>,
-    pub national: bool,
-    pub estimated_value_nok: Option<i64>,
-    pub planned_tender_date: Option<NaiveDate>,
-    /// `draft`, `open` or `closed`.
-    pub status: String,
-    /// `nb`, `nn` or `en`.
-    pub language: String,
-    /// `registered`, or `notice` for needs read from public notices.
-    pub source: String,
-    /// The notice this need was read from (`source: notice`, on single needs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notice: Option<NoticeRef>,
-    /// Other buyers with the same need (on single needs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participants: Option<Vec<ParticipantView>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl NeedView {
-    /// The view of a row.
-    pub fn of(row: &NeedRow) -> NeedView {
-        NeedView {
-            id: row.id.clone(),
-            organisation_id: row.organisation_id.clone(),
-            organisation_name: None,
-            title: row.title.clone(),
-            description: row.description.clone(),
-            themes: json_list(&row.themes),
-            cpv_codes: json_list(&row.cpv_codes),
-            counties: json_list(&row.counties),
-            national: row.national,
-            estimated_value_nok: row.estimated_value_nok,
-            planned_tender_date: row.planned_tender_date,
-            status: row.status.clone(),
-            language: row.language.clone(),
-            source: row.source.clone(),
-            participants: None,
-            notice: None,
-            created_at: row.created_at.and_utc(),
-            updated_at: row.updated_at.and_utc(),
-        }
-    }
-
-    pub(crate) fn full(conn: &mut crate::db::DbConn, row: &NeedRow) -> Result<NeedView, AppError> {
-        let mut view = NeedView::of(row);
-        view.organisation_name = Some(service::organisation_name(conn, row)?);
-        if row.source == "notice" {
-            view.notice = crate::db::notices::of_need(conn, &row.id)?.map(|n| NoticeRef {
-                url: format!("{NOTICE_URL}{}", n.id),
-                id: n.id,
-                kind: n.kind,
-                publication_date: n.publication_date,
-                deadline: n.consultation_deadline.map(|d| d.and_utc()),
-            });
-        }
-        view.participants = Some(
-            service::participants(conn, &row.id)?
-                .iter()
-                .map(Into::into)
-                .collect(),
-        );
-        Ok(view)
-    }
-}
-
 /// Filters for the need list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -224,14 +108,7 @@ pub async fn create(
         status: b.status,
         language: b.language,
     };
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::create(conn, &caller, fields)?;
-            NeedView::full(conn, &row)
-        })
-        .await?;
-    state.index.notify();
+    let view = service::register(&state, &caller, fields).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -243,14 +120,7 @@ pub async fn get(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::get(conn, &caller, &id)?;
-            NeedView::full(conn, &row)
-        })
-        .await?;
+    let view = service::view(&state, Some(&caller), &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -265,45 +135,39 @@ pub async fn patch(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
     let p = body.0;
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::update(conn, &caller, &id, |f| {
-                if let Some(v) = p.title {
-                    f.title = v;
-                }
-                if let Some(v) = p.description {
-                    f.description = v;
-                }
-                if let Some(v) = p.themes {
-                    f.themes = v;
-                }
-                if let Some(v) = p.cpv_codes {
-                    f.cpv_codes = v;
-                }
-                if let Some(v) = p.counties {
-                    f.counties = v;
-                }
-                if let Some(v) = p.national {
-                    f.national = v;
-                }
-                if let Some(v) = p.estimated_value_nok {
-                    f.estimated_value_nok = v;
-                }
-                if let Some(v) = p.planned_tender_date {
-                    f.planned_tender_date = v;
-                }
-                if let Some(v) = p.status {
-                    f.status = Some(v);
-                }
-                if let Some(v) = p.language {
-                    f.language = Some(v);
-                }
-            })?;
-            NeedView::full(conn, &row)
-        })
-        .await?;
-    state.index.notify();
+    let view = service::change(&state, &caller, &id, move |f| {
+        if let Some(v) = p.title {
+            f.title = v;
+        }
+        if let Some(v) = p.description {
+            f.description = v;
+        }
+        if let Some(v) = p.themes {
+            f.themes = v;
+        }
+        if let Some(v) = p.cpv_codes {
+            f.cpv_codes = v;
+        }
+        if let Some(v) = p.counties {
+            f.counties = v;
+        }
+        if let Some(v) = p.national {
+            f.national = v;
+        }
+        if let Some(v) = p.estimated_value_nok {
+            f.estimated_value_nok = v;
+        }
+        if let Some(v) = p.planned_tender_date {
+            f.planned_tender_date = v;
+        }
+        if let Some(v) = p.status {
+            f.status = Some(v);
+        }
+        if let Some(v) = p.language {
+            f.language = Some(v);
+        }
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -316,11 +180,7 @@ pub async fn delete(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    state
-        .db
-        .run(move |conn| service::delete(conn, &caller, &id))
-        .await?;
-    state.index.notify();
+    service::remove(&state, &caller, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -361,23 +221,7 @@ pub async fn list(
         },
         viewer_organisation: None,
     };
-    let result = state
-        .db
-        .run(move |conn| {
-            let (rows, total) = service::list(conn, &caller, filter, page.offset(), page.per_page)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
-            let names = crate::db::organisations::names(conn, &ids)?;
-            let items = rows
-                .iter()
-                .map(|r| {
-                    let mut v = NeedView::of(r);
-                    v.organisation_name = names.get(&r.organisation_id).cloned();
-                    v
-                })
-                .collect();
-            Ok::<_, AppError>(page.wrap(items, total))
-        })
-        .await?;
+    let result = service::page(&state, Some(&caller), filter, page).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -413,14 +257,7 @@ pub async fn join(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    let (joined, view) = state
-        .db
-        .run(move |conn| {
-            let joined = service::join(conn, &caller, &id)?;
-            let row = service::get(conn, &caller, &id)?;
-            Ok::<_, AppError>((joined, NeedView::full(conn, &row)?))
-        })
-        .await?;
+    let (joined, view) = service::join_need(&state, &caller, &id).await?;
     Ok(if joined {
         HttpResponse::Created().json(view)
     } else {
@@ -438,10 +275,7 @@ pub async fn leave(
 ) -> Result<HttpResponse, AppError> {
     let (id, org) = path.into_inner();
     let (id, org) = (id.to_string(), org.to_string());
-    state
-        .db
-        .run(move |conn| service::leave(conn, &caller, &id, &org))
-        .await?;
+    service::leave_need(&state, &caller, &id, &org).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    admin, auth, capabilities, cpv, dialogues, health, lifts, matching, needs, notices,
+    admin, auth, capabilities, cpv, dialogues, health, indicators, lifts, matching, needs, notices,
     organisations, processes, solutions,
 };
 
@@ -77,8 +77,8 @@ use super::{
         dialogues::questions,
         dialogues::answer_question,
         dialogues::outbox,
-        notices::indicators_json,
-        notices::indicators_csv,
+        indicators::indicators_json,
+        indicators::indicators_csv,
         notices::alerts,
         notices::get_digest,
         notices::put_digest,

@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::ErrorBody;
 use super::json::{double_option, ApiJson};
-use super::{Page, PageQuery};
 use crate::app::organisations as service;
+use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::accounts::{AccountRow, InviteRow};

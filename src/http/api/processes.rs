@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::ErrorBody;
 use super::json::{double_option, ApiJson};
-use super::{Page, PageQuery};
+use crate::app::page::{Page, PageQuery};
 use crate::app::processes::{self as service, NewProcess, ProcessChange, Standing};
 use crate::app::Context;
 use crate::caller::Caller;

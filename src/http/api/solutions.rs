@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::ApiJson;
-use super::{Page, PageQuery};
+use crate::app::page::{Page, PageQuery};
 use crate::app::solutions::{self as service, Benefit, NewSolution};
 use crate::app::Context;
 use crate::caller::Caller;

@@ -13,9 +13,9 @@ use super::render::{self, see_other};
 use super::session::{Form, Visitor, WebUser};
 use super::{form_errors, options};
 use crate::app::capabilities::CapabilityFields;
+use crate::app::capabilities::CapabilityView;
 use crate::app::Context;
 use crate::error::AppError;
-use crate::http::api::capabilities::CapabilityView;
 
 /// The capability form, as posted.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -160,11 +160,7 @@ pub async fn create(
         return form_page(&state, &v, StatusCode::OK, &form, url, BTreeMap::new()).await;
     }
     let fields = form.fields();
-    let result = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(crate::app::capabilities::create(conn, &caller, fields)))
-        .await?;
-    match result {
+    match crate::app::capabilities::register(&state, &caller, fields).await {
         Ok(_) => Ok(see_other("/dashboard")),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
@@ -187,16 +183,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, WebError> {
     let caller = require_supplier(&v)?.caller.clone();
     let id = parse_id(&id)?;
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = crate::app::capabilities::get(conn, &id)?;
-            if !caller.belongs_to(&row.organisation_id) {
-                return Err(AppError::not_found("no such capability"));
-            }
-            Ok(CapabilityView::of(&row))
-        })
-        .await?;
+    let view = crate::app::capabilities::own(&state, &caller, &id).await?;
     let url = format!("/capabilities/{}/edit", view.id);
     form_page(
         &state,
@@ -223,15 +210,7 @@ pub async fn update(
         return form_page(&state, &v, StatusCode::OK, &form, &url, BTreeMap::new()).await;
     }
     let fields = form.fields();
-    let result = state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(crate::app::capabilities::update(conn, &caller, &id, |f| {
-                *f = fields
-            }))
-        })
-        .await?;
-    match result {
+    match crate::app::capabilities::change(&state, &caller, &id, |f| *f = fields).await {
         Ok(_) => Ok(see_other("/dashboard")),
         Err(AppError::NotFound(m)) | Err(AppError::Forbidden(m)) => {
             Err(WebError::from(AppError::NotFound(m)))

@@ -8,8 +8,8 @@ use super::error::WebError;
 use super::render;
 use super::session::Visitor;
 use crate::app::indicators::Indicator;
+use crate::app::indicators::IndicatorQuery;
 use crate::app::Context;
-use crate::http::api::notices::IndicatorQuery;
 
 const BLUE: &str = "#0a4a82";
 const GREEN: &str = "#1d6b32";
@@ -100,7 +100,7 @@ pub async fn page(
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_admin()?.clone();
     let q = query.into_inner();
-    let data = crate::http::api::notices::load(&state, Some(&user.caller), &q).await?;
+    let data = crate::app::indicators::load(&state, Some(&user.caller), &q).await?;
     let words = super::i18n::words();
     let items: Vec<Value> = data
         .items

@@ -14,11 +14,11 @@ use super::render::{self, see_other};
 use super::session::{Form, Visitor};
 use super::{form_errors, options};
 use crate::app::needs::NeedFields;
+use crate::app::needs::NeedView;
 use crate::app::Context;
 use crate::error::AppError;
-use crate::http::api::needs::NeedView;
-use crate::search::document::{DocType, Indexable};
-use crate::search::matching::{self, Filters};
+use crate::search::document::DocType;
+use crate::search::matching::Filters;
 
 /// The need form, as posted. `action` says which button: `save`, `cpv_search` or `cpv_suggest`.
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -180,12 +180,8 @@ pub async fn create(
         }
     };
     let caller = user.caller.clone();
-    let result = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(crate::app::needs::create(conn, &caller, fields)))
-        .await?;
-    match result {
-        Ok(row) => Ok(see_other(&format!("/needs/{}", row.id))),
+    match crate::app::needs::register(&state, &caller, fields).await {
+        Ok(need) => Ok(see_other(&format!("/needs/{}", need.id))),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
             form_page(
@@ -216,16 +212,7 @@ pub async fn edit_form(
     let user = v.require_kind("buyer")?.clone();
     let id = parse_id(&id)?;
     let caller = user.caller.clone();
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = crate::app::needs::get(conn, &caller, &id)?;
-            if !caller.belongs_to(&row.organisation_id) {
-                return Err(AppError::not_found("no such need"));
-            }
-            Ok(NeedView::of(&row))
-        })
-        .await?;
+    let view = crate::app::needs::own(&state, &caller, &id).await?;
     let url = format!("/needs/{}/edit", view.id);
     form_page(
         &state,
@@ -260,15 +247,7 @@ pub async fn update(
     };
     let caller = user.caller.clone();
     let need_id = id.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(crate::app::needs::update(conn, &caller, &need_id, |f| {
-                *f = fields
-            }))
-        })
-        .await?;
-    match result {
+    match crate::app::needs::change(&state, &caller, &need_id, |f| *f = fields).await {
         Ok(_) => Ok(see_other(&format!("/needs/{id}"))),
         Err(AppError::NotFound(m)) | Err(AppError::Forbidden(m)) => {
             Err(WebError::from(AppError::NotFound(m)))
@@ -289,32 +268,8 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id)?;
     let caller = v.user.as_ref().map(|u| u.caller.clone());
-    let (need, processes, item) = state
-        .db
-        .run(move |conn| {
-            let row = match &caller {
-                Some(c) => crate::app::needs::get(conn, c, &id)?,
-                None => crate::db::needs::find(conn, &id)?
-                    .filter(|r| r.status != "draft")
-                    .ok_or_else(|| AppError::not_found("no such need"))?,
-            };
-            let view = NeedView::full(conn, &row)?;
-            let process_ids: Vec<String> =
-                crate::db::processes::processes_of_needs(conn, &[row.id.clone()])?
-                    .into_iter()
-                    .map(|(_, p)| p)
-                    .collect();
-            let mut processes = Vec::new();
-            for pid in process_ids {
-                if let Some(p) = crate::db::processes::find(conn, &pid)? {
-                    processes.push(context! { id => p.id, title => p.title, phase => p.phase });
-                }
-            }
-            let kind = crate::app::organisations::get(conn, &row.organisation_id)?.kind;
-            let item = Indexable::need(&row, &kind);
-            Ok::<_, AppError>((view, processes, item))
-        })
-        .await?;
+    let detail = crate::app::needs::detail(&state, caller.as_ref(), &id).await?;
+    let (need, processes, item) = (detail.need, detail.processes, detail.item);
     let user = v.user.clone();
     let own = user
         .as_ref()
@@ -325,23 +280,16 @@ pub async fn show(
             .is_some_and(|ps| ps.iter().any(|p| u.caller.belongs_to(&p.organisation_id)))
     });
     let (matches, similar) = if user.is_some() {
-        let index = state.index.clone();
-        let item2 = item.clone();
-        let matches = crate::http::api::matching::run_and_name(&state, move || {
-            let filters = Filters {
-                doc_type: Some(DocType::Capability),
-                open_only: true,
-                ..Filters::default()
-            };
-            matching::matches(&index, &item, &filters, 20)
-        });
-        let index = state.index.clone();
-        let similar = crate::http::api::matching::run_and_name(&state, move || {
-            matching::similar_needs(&index, &item2, 10)
-        });
+        let filters = Filters {
+            doc_type: Some(DocType::Capability),
+            open_only: true,
+            ..Filters::default()
+        };
+        let matches = crate::app::matching::for_need(&state, item.clone(), filters, 20);
+        let similar = crate::app::matching::similar(&state, item, 10);
         let (matches, similar) = futures_util::future::join(matches, similar).await;
         // A rebuilding index shows the page without matches rather than failing it.
-        let shown = |r: Result<crate::http::api::matching::Matches, AppError>| match r {
+        let shown = |r: Result<crate::app::matching::Matches, AppError>| match r {
             Ok(m) => Ok(Some(m.items)),
             Err(AppError::Unavailable { .. }) => Ok(None),
             Err(e) => Err(WebError::from(e)),
@@ -431,10 +379,7 @@ pub async fn join(
     let id = parse_id(&id)?;
     let caller = user.caller.clone();
     let need_id = id.clone();
-    state
-        .db
-        .run(move |conn| crate::app::needs::join(conn, &caller, &need_id))
-        .await?;
+    crate::app::needs::join_need(&state, &caller, &need_id).await?;
     Ok(see_other(&format!("/needs/{id}")))
 }
 

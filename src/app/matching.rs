@@ -1,0 +1,150 @@
+//! Matching as both front doors show it: needs to capabilities, needs to needs, and search, each
+//! behind the visibility rule of what it starts from, with the organisations' names filled in.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::Context;
+use crate::caller::Caller;
+use crate::db::capabilities::CapabilityRow;
+use crate::error::{AppError, AppResult};
+use crate::search::document::{DocType, Indexable};
+use crate::search::matching::{self, Filters, Match};
+
+/// A list of matches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Matches {
+    /// Best first.
+    pub items: Vec<Match>,
+}
+
+/// Runs index work on the blocking pool and names the organisations in the result.
+pub async fn run_and_name(
+    ctx: &Context,
+    work: impl FnOnce() -> Result<Vec<Match>, matching::MatchError> + Send + 'static,
+) -> AppResult<Matches> {
+    let mut items = tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("search task failed: {e}")))??;
+    let ids: Vec<String> = items.iter().map(|m| m.organisation_id.clone()).collect();
+    let names = ctx
+        .db
+        .run(move |conn| crate::db::organisations::names(conn, &ids).map_err(AppError::from))
+        .await?;
+    for m in &mut items {
+        m.organisation_name = names.get(&m.organisation_id).cloned();
+    }
+    Ok(Matches { items })
+}
+
+/// The index form of a need `caller` may see (a visitor sees no drafts).
+pub async fn need_item(ctx: &Context, caller: Option<&Caller>, id: &str) -> AppResult<Indexable> {
+    let (caller, id) = (caller.cloned(), id.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let row = super::needs::visible(conn, caller.as_ref(), &id)?;
+            let kind = super::organisations::get(conn, &row.organisation_id)?.kind;
+            Ok(Indexable::need(&row, &kind))
+        })
+        .await
+}
+
+/// The index form of a capability.
+pub async fn capability_item(ctx: &Context, id: &str) -> AppResult<Indexable> {
+    let id = id.to_owned();
+    ctx.db
+        .run(move |conn| {
+            let row = super::capabilities::get(conn, &id)?;
+            let kind = super::organisations::get(conn, &row.organisation_id)?.kind;
+            Ok(Indexable::capability(&row, &kind))
+        })
+        .await
+}
+
+/// Capabilities that match `need`, best first, with the reasons.
+pub async fn for_need(
+    ctx: &Context,
+    need: Indexable,
+    filters: Filters,
+    limit: usize,
+) -> AppResult<Matches> {
+    let index = ctx.index.clone();
+    run_and_name(ctx, move || {
+        matching::matches(&index, &need, &filters, limit)
+    })
+    .await
+}
+
+/// Open needs that match a capability, best first, with the reasons.
+pub async fn for_capability(
+    ctx: &Context,
+    capability: Indexable,
+    filters: Filters,
+    limit: usize,
+) -> AppResult<Matches> {
+    for_need(ctx, capability, filters, limit).await
+}
+
+/// Other organisations' open needs like `need`.
+pub async fn similar(ctx: &Context, need: Indexable, limit: usize) -> AppResult<Matches> {
+    let index = ctx.index.clone();
+    run_and_name(ctx, move || matching::similar_needs(&index, &need, limit)).await
+}
+
+/// Full-text search over needs, capabilities and solutions.
+pub async fn search(
+    ctx: &Context,
+    text: String,
+    filters: Filters,
+    limit: usize,
+) -> AppResult<Matches> {
+    let index = ctx.index.clone();
+    run_and_name(ctx, move || {
+        matching::search(&index, &text, &filters, limit)
+    })
+    .await
+}
+
+/// Open needs that match any of a supplier's capabilities (the first ten), best first, each
+/// once, at most 15.
+pub async fn needs_for_capabilities(
+    ctx: &Context,
+    capabilities: &[CapabilityRow],
+    kind: &str,
+) -> AppResult<Vec<Match>> {
+    if capabilities.is_empty() {
+        return Ok(Vec::new());
+    }
+    let items: Vec<Indexable> = capabilities
+        .iter()
+        .take(10)
+        .map(|c| Indexable::capability(c, kind))
+        .collect();
+    let index = ctx.index.clone();
+    let found = run_and_name(ctx, move || {
+        let filters = Filters {
+            doc_type: Some(DocType::Need),
+            open_only: true,
+            ..Filters::default()
+        };
+        let mut best: HashMap<String, Match> = HashMap::new();
+        for item in &items {
+            for m in matching::matches(&index, item, &filters, 10)? {
+                match best.get(&m.id) {
+                    Some(b) if b.score >= m.score => {}
+                    _ => {
+                        best.insert(m.id.clone(), m);
+                    }
+                }
+            }
+        }
+        let mut all: Vec<Match> = best.into_values().collect();
+        all.sort_by(|a, b| b.score.total_cmp(&a.score));
+        all.truncate(15);
+        Ok(all)
+    })
+    .await?;
+    Ok(found.items)
+}
