@@ -7,7 +7,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use innolift::app::dialogues::{self, Invitees, NewDialogue};
+use innolift::app::dialogues::invitations::Invitees;
+use innolift::app::dialogues::{self, NewDialogue};
 use innolift::app::processes::{self, NewProcess};
 use innolift::auth::tokens::TokenKeys;
 use innolift::caller::Caller;
@@ -166,7 +167,7 @@ fn main() -> anyhow::Result<()> {
 
     let index = SearchIndex::new(&dir);
     let started = Instant::now();
-    let outcomes = dialogues::invite(
+    let outcomes = dialogues::invitations::invite(
         &mut conn,
         &caller,
         &settings,

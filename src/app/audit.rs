@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::db::lifts::{audit, AuditRow};
+use crate::db::audit::{insert, AuditRow};
 use crate::db::{self, DbConn};
 
 /// Records a change to `entity` (`process`, `lift`, `proposal`, `solution`, `adoption`) in the
@@ -19,7 +19,10 @@ pub fn record<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> diesel::QueryResult<()> {
-    audit(
+    // A value that cannot be written down must fail the change, not leave a hole in the record.
+    let before_value = before.map(to_json).transpose()?;
+    let after_value = after.map(to_json).transpose()?;
+    insert(
         conn,
         &AuditRow {
             id: db::new_id(),
@@ -29,9 +32,13 @@ pub fn record<B: Serialize, A: Serialize>(
             action: action.to_owned(),
             account_id: Some(caller.account_id.clone()),
             organisation_id: caller.organisation_id().map(str::to_owned),
-            before_value: before.and_then(|b| serde_json::to_string(b).ok()),
-            after_value: after.and_then(|a| serde_json::to_string(a).ok()),
+            before_value,
+            after_value,
             created_at: db::now(),
         },
     )
+}
+
+fn to_json<T: Serialize>(value: &T) -> diesel::QueryResult<String> {
+    serde_json::to_string(value).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
 }

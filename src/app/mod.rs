@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod capabilities;
+pub mod clusters;
 pub mod cpv;
 pub mod dashboard;
 pub mod dialogues;
@@ -20,6 +21,7 @@ pub mod notices;
 pub mod organisations;
 pub mod page;
 pub mod processes;
+pub mod programme;
 pub mod solutions;
 
 use std::sync::Arc;
@@ -81,7 +83,7 @@ impl Context {
             // mail worker needs to know nothing of dialogues.
             let (for_reminders, keys) = (settings.clone(), tokens.clone());
             let before_round = move |conn: &mut crate::db::DbConn| {
-                dialogues::queue_reminders(
+                dialogues::invitations::queue_reminders(
                     conn,
                     &for_reminders,
                     &keys,

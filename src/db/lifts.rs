@@ -1,8 +1,8 @@
-//! Queries on innovation lifts, solutions, adoptions and the audit record.
+//! Queries on innovation lifts, solutions and adoptions.
 
 use diesel::prelude::*;
 
-use super::schema::{audit_log, lift_processes, lifts, solution_adoptions, solutions};
+use super::schema::{lift_processes, lifts, solution_adoptions, solutions};
 use super::DbConn;
 
 /// An innovation lift.
@@ -45,22 +45,6 @@ pub struct AdoptionRow {
     pub note: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-}
-
-/// One recorded change.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_log)]
-pub struct AuditRow {
-    pub id: String,
-    pub entity: String,
-    pub entity_id: String,
-    pub process_id: Option<String>,
-    pub action: String,
-    pub account_id: Option<String>,
-    pub organisation_id: Option<String>,
-    pub before_value: Option<String>,
-    pub after_value: Option<String>,
-    pub created_at: chrono::NaiveDateTime,
 }
 
 /// Inserts a lift.
@@ -225,22 +209,5 @@ pub fn adoptions(conn: &mut DbConn, solution_id: &str) -> QueryResult<Vec<(Adopt
         .filter(solution_adoptions::solution_id.eq(solution_id))
         .order(solution_adoptions::created_at.asc())
         .select((AdoptionRow::as_select(), organisations::name))
-        .load(conn)
-}
-
-/// Records a change.
-pub fn audit(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table)
-        .values(row)
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// The record of a process and everything tied to it, oldest first.
-pub fn audit_of_process(conn: &mut DbConn, process_id: &str) -> QueryResult<Vec<AuditRow>> {
-    audit_log::table
-        .filter(audit_log::process_id.eq(process_id))
-        .order((audit_log::created_at.asc(), audit_log::id.asc()))
-        .select(AuditRow::as_select())
         .load(conn)
 }

@@ -4,6 +4,7 @@
 //! with the concrete backend type so that connection errors keep their real message.
 
 pub mod accounts;
+pub mod audit;
 pub mod capabilities;
 pub mod cpv;
 pub mod dialogues;

@@ -2,16 +2,19 @@
 //! and the one-click unsubscribe page behind every invitation.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::ApiJson;
-use crate::app::dialogues::{self as service, InviteOutcome, Invitees, NewDialogue};
+use crate::app::dialogues::insiders as service;
+use crate::app::dialogues::invitations::{InviteOutcome, Invitees};
+use crate::app::dialogues::record::{
+    Answers, DialogueView, Invitations, OutboxReport, Questions, Record,
+};
+use crate::app::dialogues::NewDialogue;
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::dialogues::DialogueRow;
 use crate::error::AppError;
 
 /// A new dialogue event. Times are Norwegian local time (`2027-03-01T09:00`) or carry an offset.
@@ -32,42 +35,6 @@ pub struct DialogueCreate {
     pub language: Option<String>,
 }
 
-/// A dialogue event; public.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DialogueView {
-    pub id: String,
-    pub process_id: String,
-    pub kind: String,
-    pub title: String,
-    pub agenda: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub place: Option<String>,
-    pub online_url: Option<String>,
-    pub response_deadline: DateTime<Utc>,
-    pub capacity: Option<i64>,
-    pub language: String,
-}
-
-impl From<&DialogueRow> for DialogueView {
-    fn from(d: &DialogueRow) -> Self {
-        DialogueView {
-            id: d.id.clone(),
-            process_id: d.process_id.clone(),
-            kind: d.kind.clone(),
-            title: d.title.clone(),
-            agenda: d.agenda.clone(),
-            starts_at: d.starts_at.and_utc(),
-            ends_at: d.ends_at.and_utc(),
-            place: d.place.clone(),
-            online_url: d.online_url.clone(),
-            response_deadline: d.response_deadline.and_utc(),
-            capacity: d.capacity,
-            language: d.language.clone(),
-        }
-    }
-}
-
 /// Whom to invite: exactly one of the three.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -84,76 +51,6 @@ pub struct InvitationCreate {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationOutcomes {
     pub items: Vec<InviteOutcome>,
-}
-
-/// An invitation and its state.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InvitationView {
-    pub id: String,
-    /// Empty for suppliers that registered without being in innolift.
-    pub supplier_id: Option<String>,
-    pub orgnr: String,
-    /// `invited` or `registered` (on the event page).
-    pub source: String,
-    pub supplier_name: Option<String>,
-    pub email: String,
-    /// `queued`, `sent`, `failed`, `answered` or `unsubscribed`.
-    pub status: String,
-    /// Why it failed or was not sent.
-    pub failure: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// Invitations.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Invitations {
-    pub items: Vec<InvitationView>,
-}
-
-/// One message of the record.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecordEntry {
-    /// `invitation`, and later reminders and published answers.
-    pub kind: String,
-    pub recipient: String,
-    pub subject: String,
-    pub message_id: String,
-    /// SHA-256 of the exact message sent.
-    pub sha256: String,
-    /// `queued`, `sent` or `failed`.
-    pub status: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub queued_at: DateTime<Utc>,
-    pub sent_at: Option<DateTime<Utc>>,
-}
-
-/// What was sent to whom, and when.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Record {
-    pub items: Vec<RecordEntry>,
-}
-
-/// The outbox, for administrators.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OutboxReport {
-    pub queued: i64,
-    pub failed: i64,
-    pub sent_last_minute: i64,
-    pub sent_last_hour: i64,
-}
-
-/// Loads an event for one of its process's buyers or programme staff, or refuses.
-fn insider_dialogue(
-    conn: &mut crate::db::DbConn,
-    caller: &Caller,
-    id: &str,
-) -> Result<DialogueRow, AppError> {
-    let d = service::get(conn, id)?;
-    let process = crate::app::processes::get(conn, &d.process_id)?;
-    crate::app::processes::require_insider(conn, caller, &process)?;
-    Ok(d)
 }
 
 /// Create a dialogue event in a process (its buyers, in the market-dialogue phase).
@@ -179,11 +76,8 @@ pub async fn create(
         capacity: b.capacity,
         language: b.language,
     };
-    let row = state
-        .db
-        .run(move |conn| service::create(conn, &caller, &id, new))
-        .await?;
-    Ok(HttpResponse::Created().json(DialogueView::from(&row)))
+    let view = service::open_event(&state, &caller, &id, new).await?;
+    Ok(HttpResponse::Created().json(view))
 }
 
 /// A dialogue event (public: no sign-in).
@@ -192,9 +86,8 @@ pub async fn get(
     state: web::Data<Context>,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let row = state.db.run(move |conn| service::get(conn, &id)).await?;
-    Ok(HttpResponse::Ok().json(DialogueView::from(&row)))
+    let view = service::event(&state, &id.into_inner().to_string()).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Invite suppliers by email (the process's buyers).
@@ -219,14 +112,7 @@ pub async fn invite(
             ))
         }
     };
-    let st = state.clone();
-    let items = state
-        .db
-        .run(move |conn| {
-            service::invite(conn, &caller, &st.settings, &st.tokens, &st.index, &id, who)
-        })
-        .await?;
-    state.mailer.notify();
+    let items = service::invite_suppliers(&state, &caller, None, &id, who).await?;
     Ok(HttpResponse::Created().json(InvitationOutcomes { items }))
 }
 
@@ -238,37 +124,7 @@ pub async fn invitations(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let items = state
-        .db
-        .run(move |conn| {
-            insider_dialogue(conn, &caller, &id)?;
-            let rows = crate::db::dialogues::invitations(conn, &id)?;
-            let names = crate::db::organisations::names(
-                conn,
-                &rows
-                    .iter()
-                    .filter_map(|r| r.supplier_id.clone())
-                    .collect::<Vec<_>>(),
-            )?;
-            Ok::<_, AppError>(
-                rows.into_iter()
-                    .map(|r| InvitationView {
-                        supplier_name: r.supplier_id.as_ref().and_then(|id| names.get(id).cloned()),
-                        id: r.id,
-                        supplier_id: r.supplier_id,
-                        orgnr: r.orgnr,
-                        source: r.source,
-                        email: r.email,
-                        status: r.status,
-                        failure: r.failure,
-                        created_at: r.created_at.and_utc(),
-                        updated_at: r.updated_at.and_utc(),
-                    })
-                    .collect(),
-            )
-        })
-        .await?;
+    let items = service::invitation_list(&state, &caller, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(Invitations { items }))
 }
 
@@ -281,30 +137,7 @@ pub async fn record(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let items = state
-        .db
-        .run(move |conn| {
-            insider_dialogue(conn, &caller, &id)?;
-            Ok::<_, AppError>(
-                crate::db::dialogues::outbox_of_dialogue(conn, &id)?
-                    .into_iter()
-                    .map(|m| RecordEntry {
-                        kind: m.kind,
-                        recipient: m.recipient,
-                        subject: m.subject,
-                        message_id: m.message_id,
-                        sha256: m.sha256,
-                        status: m.status,
-                        attempts: m.attempts,
-                        last_error: m.last_error,
-                        queued_at: m.created_at.and_utc(),
-                        sent_at: m.sent_at.map(|t| t.and_utc()),
-                    })
-                    .collect(),
-            )
-        })
-        .await?;
+    let items = service::record(&state, &caller, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(Record { items }))
 }
 
@@ -312,71 +145,7 @@ pub async fn record(
 #[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = OutboxReport), (status = 403, body = ErrorBody)))]
 pub async fn outbox(state: web::Data<Context>, caller: Caller) -> Result<HttpResponse, AppError> {
-    if !caller.is_admin() {
-        return Err(AppError::forbidden(
-            "only programme administrators can see this",
-        ));
-    }
-    let (queued, failed, sent_last_minute, sent_last_hour) = state
-        .db
-        .run(|conn| crate::db::dialogues::outbox_stats(conn).map_err(AppError::from))
-        .await?;
-    Ok(HttpResponse::Ok().json(OutboxReport {
-        queued,
-        failed,
-        sent_last_minute,
-        sent_last_hour,
-    }))
-}
-
-/// A supplier's answer, for the buyers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AnswerView {
-    pub supplier_id: Option<String>,
-    pub orgnr: String,
-    pub supplier_name: Option<String>,
-    pub email: String,
-    pub answer: Option<String>,
-    pub attendees: Option<i64>,
-    pub comment: Option<String>,
-    pub answered_at: Option<DateTime<Utc>>,
-}
-
-/// Answers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Answers {
-    pub items: Vec<AnswerView>,
-}
-
-fn load_answers(
-    conn: &mut crate::db::DbConn,
-    caller: &Caller,
-    id: &str,
-) -> Result<Vec<AnswerView>, AppError> {
-    // Answers and comments are confidential to the process's buyers (and programme staff).
-    insider_dialogue(conn, caller, id)?;
-    let rows = crate::db::dialogues::invitations(conn, id)?;
-    let names = crate::db::organisations::names(
-        conn,
-        &rows
-            .iter()
-            .filter_map(|r| r.supplier_id.clone())
-            .collect::<Vec<_>>(),
-    )?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| r.answer.is_some())
-        .map(|r| AnswerView {
-            supplier_name: r.supplier_id.as_ref().and_then(|id| names.get(id).cloned()),
-            supplier_id: r.supplier_id,
-            orgnr: r.orgnr,
-            email: r.email,
-            answer: r.answer,
-            attendees: r.attendees,
-            comment: r.comment,
-            answered_at: r.answered_at.map(|t| t.and_utc()),
-        })
-        .collect())
+    Ok(HttpResponse::Ok().json(service::outbox_report(&state, &caller).await?))
 }
 
 /// The suppliers' answers (the process's buyers and programme staff).
@@ -387,11 +156,7 @@ pub async fn answers(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let items = state
-        .db
-        .run(move |conn| load_answers(conn, &caller, &id))
-        .await?;
+    let items = service::answer_list(&state, &caller, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(Answers { items }))
 }
 
@@ -403,21 +168,20 @@ pub async fn answers_csv(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let items = state
-        .db
-        .run(move |conn| load_answers(conn, &caller, &id))
-        .await?;
+    let items = service::answer_list(&state, &caller, &id.into_inner().to_string()).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
-        "supplier_id",
-        "supplier_name",
-        "email",
-        "answer",
-        "attendees",
-        "comment",
-        "answered_at",
-    ]);
+    let csv_error = |e: csv::Error| AppError::Internal(e.into());
+    writer
+        .write_record([
+            "supplier_id",
+            "supplier_name",
+            "email",
+            "answer",
+            "attendees",
+            "comment",
+            "answered_at",
+        ])
+        .map_err(csv_error)?;
     for a in &items {
         // A leading =, +, - or @ would be a formula in a spreadsheet.
         let safe = |s: &str| {
@@ -427,15 +191,17 @@ pub async fn answers_csv(
                 s.to_owned()
             }
         };
-        let _ = writer.write_record([
-            a.supplier_id.clone().unwrap_or_else(|| a.orgnr.clone()),
-            safe(a.supplier_name.as_deref().unwrap_or("")),
-            safe(&a.email),
-            a.answer.clone().unwrap_or_default(),
-            a.attendees.map(|n| n.to_string()).unwrap_or_default(),
-            safe(a.comment.as_deref().unwrap_or("")),
-            a.answered_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-        ]);
+        writer
+            .write_record([
+                a.supplier_id.clone().unwrap_or_else(|| a.orgnr.clone()),
+                safe(a.supplier_name.as_deref().unwrap_or("")),
+                safe(&a.email),
+                a.answer.clone().unwrap_or_default(),
+                a.attendees.map(|n| n.to_string()).unwrap_or_default(),
+                safe(a.comment.as_deref().unwrap_or("")),
+                a.answered_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            ])
+            .map_err(csv_error)?;
     }
     let body = writer
         .into_inner()
@@ -453,24 +219,6 @@ pub struct QuestionAnswer {
     pub answer: String,
 }
 
-/// A question, for the buyers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QuestionView {
-    pub id: String,
-    pub question: String,
-    /// Who asked (the buyers only see this; invitees get the question without it).
-    pub asked_by_orgnr: Option<String>,
-    pub answer: Option<String>,
-    pub asked_at: DateTime<Utc>,
-    pub answered_at: Option<DateTime<Utc>>,
-}
-
-/// Questions.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Questions {
-    pub items: Vec<QuestionView>,
-}
-
 /// The questions asked (the process's buyers and programme staff).
 #[utoipa::path(get, path = "/api/v1/dialogues/{id}/questions", tag = "dialogues", security(("bearer" = [])),
     responses((status = 200, body = Questions), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -479,31 +227,7 @@ pub async fn questions(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let items = state
-        .db
-        .run(move |conn| {
-            insider_dialogue(conn, &caller, &id)?;
-            let invitations: std::collections::HashMap<String, String> =
-                crate::db::dialogues::invitations(conn, &id)?
-                    .into_iter()
-                    .map(|i| (i.id, i.orgnr))
-                    .collect();
-            Ok::<_, AppError>(
-                crate::db::dialogues::questions(conn, &id)?
-                    .into_iter()
-                    .map(|q| QuestionView {
-                        asked_by_orgnr: invitations.get(&q.invitation_id).cloned(),
-                        id: q.id,
-                        question: q.question,
-                        answer: q.answer,
-                        asked_at: q.asked_at.and_utc(),
-                        answered_at: q.answered_at.map(|t| t.and_utc()),
-                    })
-                    .collect(),
-            )
-        })
-        .await?;
+    let items = service::question_list(&state, &caller, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(Questions { items }))
 }
 
@@ -519,12 +243,7 @@ pub async fn answer_question(
     let (id, qid) = path.into_inner();
     let (id, qid) = (id.to_string(), qid.to_string());
     let answer = body.0.answer;
-    let st = state.clone();
-    state
-        .db
-        .run(move |conn| service::answer_question(conn, &caller, &st.settings, &id, &qid, &answer))
-        .await?;
-    state.mailer.notify();
+    service::publish_answer(&state, &caller, None, &id, &qid, answer).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({"published": true})))
 }
 

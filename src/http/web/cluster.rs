@@ -14,13 +14,9 @@ use super::error::WebError;
 use super::form_errors;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor, WebUser};
-use crate::app::Context;
-use crate::domain::process::Phase;
-use crate::domain::Orgnr;
+use crate::app::processes::views::propose_members;
+use crate::app::{clusters, Context};
 use crate::error::AppError;
-
-/// Processes offered in the proposal form (the most recently changed).
-const PROCESSES: i64 = 200;
 
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -57,14 +53,6 @@ pub struct DoneQuery {
     pub done: Option<String>,
 }
 
-/// Whether proposals may be made to a process in this phase (as `processes::propose` checks).
-fn open_for_proposals(phase: &str) -> bool {
-    !matches!(
-        Phase::parse(phase),
-        Ok(Phase::Completed | Phase::Cancelled) | Err(_)
-    )
-}
-
 fn cluster_of(v: &Visitor) -> Result<(WebUser, String), WebError> {
     let user = v.require_kind("cluster")?.clone();
     let id = user
@@ -86,41 +74,15 @@ async fn cluster_page(
 ) -> Result<HttpResponse, WebError> {
     let (user, cluster_id) = cluster_of(v)?;
     let owner = user.caller.owns(&cluster_id);
-    let (members, processes, proposals) = state
-        .db
-        .run(move |conn| {
-            let members = crate::db::organisations::members(conn, &cluster_id)?;
-            let (rows, _) = crate::db::processes::list(conn, None, None, false, 0, PROCESSES)?;
-            let mut processes = Vec::new();
-            let mut proposals = Vec::new();
-            for p in rows.iter().filter(|p| open_for_proposals(&p.phase)) {
-                processes.push(context! { value => p.id, label => p.title, phase => p.phase });
-                let ours = crate::db::processes::proposals(conn, &p.id, Some(&cluster_id))?;
-                let ids: Vec<String> = ours.iter().map(|r| r.supplier_id.clone()).collect();
-                let names = crate::db::organisations::names(conn, &ids)?;
-                for r in ours {
-                    proposals.push(context! {
-                        process => p.title, phase => p.phase,
-                        supplier => names.get(&r.supplier_id).cloned().unwrap_or_default(),
-                        note => r.note, status => r.status,
-                        created_at => r.created_at.and_utc().to_rfc3339(),
-                    });
-                }
-            }
-            Ok::<_, AppError>((members, processes, proposals))
-        })
-        .await?;
+    let page = clusters::page(state, &user.caller).await?;
     // The confirmation's text key, for the known outcomes only.
     let done = done
         .filter(|d| matches!(*d, "added" | "already" | "removed" | "proposed"))
         .map(|d| format!("cluster.done_{d}"));
-    let member_options: Vec<Value> = members
+    let member_options: Vec<Value> = page
+        .members
         .iter()
         .map(|m| context! { value => m.id, label => m.name })
-        .collect();
-    let members: Vec<Value> = members
-        .iter()
-        .map(|m| context! { id => m.id, name => m.name, orgnr => m.orgnr })
         .collect();
     render::page(
         v,
@@ -129,10 +91,10 @@ async fn cluster_page(
         context! {
             cluster => user.organisation.as_ref().map(|o| o.name.clone()),
             owner => owner,
-            members => members,
+            members => page.members,
             member_options => member_options,
-            processes => processes,
-            proposals => proposals,
+            processes => page.processes,
+            proposals => page.proposals,
             member_form => member,
             proposal_form => proposal,
             errors => errors,
@@ -165,20 +127,11 @@ pub async fn add_member(
     v: Visitor,
     Form(f): Form<MemberForm>,
 ) -> Result<HttpResponse, WebError> {
-    let (user, cluster_id) = cluster_of(&v)?;
-    let caller = user.caller.clone();
-    let orgnr = f.orgnr.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(Orgnr::parse(&orgnr).map_err(AppError::from).and_then(|nr| {
-                crate::app::organisations::add_member(conn, &caller, &cluster_id, &nr)
-            }))
-        })
-        .await?;
+    let (user, _) = cluster_of(&v)?;
+    let result = clusters::add_member(&state, &user.caller, &f.orgnr).await;
     match result {
-        Ok((_, true)) => Ok(see_other("/cluster?done=added")),
-        Ok((_, false)) => Ok(see_other("/cluster?done=already")),
+        Ok(true) => Ok(see_other("/cluster?done=added")),
+        Ok(false) => Ok(see_other("/cluster?done=already")),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
             cluster_page(
@@ -202,17 +155,11 @@ pub async fn remove_member(
     id: web::Path<String>,
     Form(_): Form<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, WebError> {
-    let (user, cluster_id) = cluster_of(&v)?;
-    let caller = user.caller.clone();
+    let (user, _) = cluster_of(&v)?;
     let member = uuid::Uuid::parse_str(&id)
         .map_err(|_| WebError::NotFound)?
         .to_string();
-    state
-        .db
-        .run(move |conn| {
-            crate::app::organisations::remove_member(conn, &caller, &cluster_id, &member)
-        })
-        .await?;
+    clusters::remove_member(&state, &user.caller, &member).await?;
     Ok(see_other("/cluster?done=removed"))
 }
 
@@ -223,31 +170,25 @@ pub async fn propose(
     Form(f): Form<ProposalForm>,
 ) -> Result<HttpResponse, WebError> {
     let (user, _) = cluster_of(&v)?;
-    let caller = user.caller.clone();
-    let form = f.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            let process = uuid::Uuid::parse_str(form.process_id.trim())
-                .map(|u| u.to_string())
-                .map_err(|_| AppError::validation("process_id", "choose a joint process"));
-            Ok::<_, AppError>(process.and_then(|pid| {
-                let supplier = form.supplier_id.trim();
-                let suppliers: Vec<String> = if supplier.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![supplier.to_owned()]
-                };
-                crate::app::processes::propose(
-                    conn,
-                    &caller,
-                    &pid,
-                    &suppliers,
-                    Some(form.note.clone()),
-                )
-            }))
-        })
-        .await?;
+    let result = match uuid::Uuid::parse_str(f.process_id.trim()) {
+        Err(_) => Err(AppError::validation("process_id", "choose a joint process")),
+        Ok(pid) => {
+            let supplier = f.supplier_id.trim();
+            let suppliers: Vec<String> = if supplier.is_empty() {
+                Vec::new()
+            } else {
+                vec![supplier.to_owned()]
+            };
+            propose_members(
+                &state,
+                &user.caller,
+                &pid.to_string(),
+                suppliers,
+                Some(f.note.clone()),
+            )
+            .await
+        }
+    };
     match result {
         Ok(_) => Ok(see_other("/cluster?done=proposed")),
         // A process that is gone or not visible is a mistake in the form, not a missing page.

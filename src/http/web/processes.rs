@@ -9,11 +9,10 @@ use super::error::WebError;
 use super::options;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
-use crate::app::dialogues::{Invitees, NewDialogue};
-use crate::app::processes::Standing;
+use crate::app::dialogues::invitations::Invitees;
+use crate::app::dialogues::NewDialogue;
 use crate::app::Context;
 use crate::error::AppError;
-use crate::http::api::processes::{proposal_views, ProcessView};
 
 fn parse_id(id: &str) -> Result<String, WebError> {
     uuid::Uuid::parse_str(id.trim())
@@ -51,68 +50,8 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_user()?.clone();
     let id = parse_id(&id)?;
-    let caller = user.caller.clone();
-    let ctx = state
-        .db
-        .run(move |conn| {
-            let row = crate::app::processes::get(conn, &id)?;
-            let standing = crate::app::processes::standing(conn, &caller, &row)?;
-            let view = ProcessView::load(conn, &row, standing)?;
-            let insider = standing.is_insider();
-            let proposals = match crate::app::processes::proposals(conn, &caller, &id) {
-                Ok(rows) => Some(proposal_views(conn, &rows)?),
-                Err(AppError::Forbidden(_)) => None,
-                Err(e) => return Err(e),
-            };
-            let mut events = Vec::new();
-            if insider {
-                for d in crate::db::dialogues::of_process(conn, &id)? {
-                    let invitations = crate::db::dialogues::invitations(conn, &d.id)?;
-                    let names = crate::db::organisations::names(
-                        conn,
-                        &invitations.iter().filter_map(|i| i.supplier_id.clone()).collect::<Vec<_>>(),
-                    )?;
-                    let invitations: Vec<Value> = invitations
-                        .iter()
-                        .map(|i| {
-                            context! {
-                                name => i.supplier_id.as_ref().and_then(|s| names.get(s).cloned()).unwrap_or_else(|| i.orgnr.clone()),
-                                email => i.email, status => i.status, answer => i.answer, attendees => i.attendees,
-                                comment => i.comment, failure => i.failure,
-                            }
-                        })
-                        .collect();
-                    let questions = crate::db::dialogues::questions(conn, &d.id)?;
-                    let open = crate::db::now() <= d.response_deadline;
-                    events.push(context! {
-                        id => d.id, title => d.title, kind => d.kind, agenda => d.agenda,
-                        starts_at => d.starts_at.and_utc().to_rfc3339(), ends_at => d.ends_at.and_utc().to_rfc3339(),
-                        deadline => d.response_deadline.and_utc().to_rfc3339(), place => d.place, online_url => d.online_url,
-                        invitations => invitations, questions => questions, open => open,
-                    });
-                }
-            }
-            let buyers_to_invite: Vec<Value> = if matches!(standing, Standing::Lead | Standing::Buyer) {
-                let (orgs, _) = crate::db::organisations::list(conn, Some("buyer"), None, 0, 500)?;
-                orgs.into_iter()
-                    .filter(|o| !view.buyers.iter().any(|b| b.organisation_id == o.id))
-                    .map(|o| context! { value => o.id, label => o.name })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            Ok::<_, AppError>(context! {
-                process => view,
-                lead => standing == Standing::Lead,
-                buyer => matches!(standing, Standing::Lead | Standing::Buyer),
-                insider => insider,
-                invited => standing == Standing::Invited,
-                proposals => proposals,
-                events => events,
-                buyers_to_invite => buyers_to_invite,
-            })
-        })
-        .await?;
+    let page = crate::app::processes::page::page(&state, &user.caller, &id).await?;
+    let ctx = Value::from_serialize(&page);
     render::ok(
         &v,
         "process.html",
@@ -141,15 +80,8 @@ pub async fn answer(
     let user = v.require_kind("buyer")?.clone();
     let id = parse_id(&id)?;
     let accept = f.accept.as_deref() == Some("true");
-    let caller = user.caller.clone();
-    let pid = id.clone();
-    state
-        .db
-        .run(move |conn| {
-            let org = caller.organisation_id().unwrap_or_default().to_owned();
-            crate::app::processes::answer(conn, &caller, &pid, &org, accept)
-        })
-        .await?;
+    let org = user.caller.organisation_id().unwrap_or_default().to_owned();
+    crate::app::processes::views::respond(&state, &user.caller, &id, &org, accept).await?;
     Ok(if accept {
         see_other(&format!("/processes/{id}"))
     } else {
@@ -157,22 +89,9 @@ pub async fn answer(
     })
 }
 
-/// Runs a change to process `id` as the signed-in user on the blocking pool, then goes back to
-/// the process page (at `anchor`). The domain function authorizes.
-async fn act<T: Send + 'static>(
-    state: &Context,
-    v: &Visitor,
-    id: &str,
-    anchor: &str,
-    work: impl FnOnce(&mut crate::db::DbConn, &crate::caller::Caller, &str) -> Result<T, AppError>
-        + Send
-        + 'static,
-) -> Result<HttpResponse, WebError> {
-    let caller = v.require_user()?.caller.clone();
-    let id = parse_id(id)?;
-    let pid = id.clone();
-    state.db.run(move |conn| work(conn, &caller, &pid)).await?;
-    Ok(see_other(&format!("/processes/{id}{anchor}")))
+/// Back to the process page, at `anchor`, after a change.
+fn back(id: &str, anchor: &str) -> HttpResponse {
+    see_other(&format!("/processes/{id}{anchor}"))
 }
 
 /// A phase move.
@@ -190,17 +109,18 @@ pub async fn move_phase(
     id: web::Path<String>,
     Form(f): Form<PhaseForm>,
 ) -> Result<HttpResponse, WebError> {
-    act(&state, &v, &id, "", move |conn, caller, pid| {
-        crate::app::processes::move_phase(
-            conn,
-            caller,
-            pid,
-            f.to.as_deref().unwrap_or(""),
-            f.note.filter(|n| !n.trim().is_empty()),
-            f.reason.filter(|n| !n.trim().is_empty()),
-        )
-    })
-    .await
+    let caller = v.require_user()?.caller.clone();
+    let id = parse_id(&id)?;
+    crate::app::processes::views::move_to(
+        &state,
+        &caller,
+        &id,
+        f.to.unwrap_or_default(),
+        f.note.filter(|n| !n.trim().is_empty()),
+        f.reason.filter(|n| !n.trim().is_empty()),
+    )
+    .await?;
+    Ok(back(&id, ""))
 }
 
 /// A buyer to invite.
@@ -216,11 +136,11 @@ pub async fn invite_buyer(
     id: web::Path<String>,
     Form(f): Form<InviteBuyerForm>,
 ) -> Result<HttpResponse, WebError> {
-    act(&state, &v, &id, "#buyers", move |conn, caller, pid| {
-        let org = f.organisation_id.as_deref().unwrap_or("").trim().to_owned();
-        crate::app::processes::invite_buyer(conn, caller, pid, &org)
-    })
-    .await
+    let caller = v.require_user()?.caller.clone();
+    let id = parse_id(&id)?;
+    let org = f.organisation_id.as_deref().unwrap_or("").trim().to_owned();
+    crate::app::processes::views::invite(&state, &caller, &id, &org).await?;
+    Ok(back(&id, "#buyers"))
 }
 
 /// The lead's decision on a proposal.
@@ -238,16 +158,11 @@ pub async fn decide(
 ) -> Result<HttpResponse, WebError> {
     let (id, proposal) = path.into_inner();
     let proposal = parse_id(&proposal)?;
-    act(&state, &v, &id, "#proposals", move |conn, caller, pid| {
-        crate::app::processes::decide(
-            conn,
-            caller,
-            pid,
-            &proposal,
-            f.status.as_deref().unwrap_or(""),
-        )
-    })
-    .await
+    let caller = v.require_user()?.caller.clone();
+    let id = parse_id(&id)?;
+    let status = f.status.unwrap_or_default();
+    crate::app::processes::views::decide_proposal(&state, &caller, &id, &proposal, &status).await?;
+    Ok(back(&id, "#proposals"))
 }
 
 /// A new dialogue event, as posted.
@@ -298,11 +213,7 @@ pub async fn create_event(
         capacity,
         language: None,
     };
-    let pid = id.clone();
-    let event = state
-        .db
-        .run(move |conn| crate::app::dialogues::create(conn, &caller, &pid, new))
-        .await?;
+    let event = crate::app::dialogues::insiders::open_event(&state, &caller, &id, new).await?;
     Ok(see_other(&format!("/processes/{id}#event-{}", event.id)))
 }
 
@@ -342,28 +253,9 @@ pub async fn invite_suppliers(
             Invitees::FromMatches(n)
         }
     };
-    let st = state.clone();
-    let (pid, eid) = (id.clone(), event.clone());
-    let outcomes = state
-        .db
-        .run(move |conn| {
-            // The event must belong to this process.
-            let d = crate::app::dialogues::get(conn, &eid)?;
-            if d.process_id != pid {
-                return Err(AppError::not_found("no such event in this process"));
-            }
-            crate::app::dialogues::invite(
-                conn,
-                &caller,
-                &st.settings,
-                &st.tokens,
-                &st.index,
-                &eid,
-                who,
-            )
-        })
-        .await?;
-    state.mailer.notify();
+    let outcomes =
+        crate::app::dialogues::insiders::invite_suppliers(&state, &caller, Some(&id), &event, who)
+            .await?;
     let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
     let others =
         outcomes.len() - count("queued") - count("already_invited") - count("no_contact_email");
@@ -394,26 +286,16 @@ pub async fn answer_question(
     let id = parse_id(&id)?;
     let event = parse_id(&event)?;
     let question = parse_id(&question)?;
-    let st = state.clone();
-    let (pid, eid) = (id.clone(), event.clone());
-    state
-        .db
-        .run(move |conn| {
-            let d = crate::app::dialogues::get(conn, &eid)?;
-            if d.process_id != pid {
-                return Err(AppError::not_found("no such event in this process"));
-            }
-            crate::app::dialogues::answer_question(
-                conn,
-                &caller,
-                &st.settings,
-                &eid,
-                &question,
-                f.answer.as_deref().unwrap_or(""),
-            )
-        })
-        .await?;
-    state.mailer.notify();
+    let answer = f.answer.unwrap_or_default();
+    crate::app::dialogues::insiders::publish_answer(
+        &state,
+        &caller,
+        Some(&id),
+        &event,
+        &question,
+        answer,
+    )
+    .await?;
     Ok(see_other(&format!("/processes/{id}#event-{event}")))
 }
 

@@ -12,9 +12,9 @@ use super::error::WebError;
 use super::i18n;
 use super::render;
 use super::session::{self, Form, Visitor};
-use crate::app::dialogues as service;
+use crate::app::dialogues::public::{self as service, Invitation, PublicEvent, PublishedQuestion};
 use crate::app::Context;
-use crate::db::dialogues::{DialogueRow, InvitationRow, QuestionRow};
+use crate::db::dialogues::{DialogueRow, InvitationRow};
 use crate::error::AppError;
 
 fn event_ctx(d: &DialogueRow) -> Value {
@@ -22,7 +22,7 @@ fn event_ctx(d: &DialogueRow) -> Value {
         id => d.id, title => d.title, kind => d.kind, agenda => d.agenda,
         starts_at => d.starts_at.and_utc().to_rfc3339(), ends_at => d.ends_at.and_utc().to_rfc3339(),
         deadline => d.response_deadline.and_utc().to_rfc3339(), place => d.place, online_url => d.online_url,
-        open => crate::db::now() <= d.response_deadline,
+        open => service::is_open(d),
     }
 }
 
@@ -45,35 +45,20 @@ fn word(v: &Visitor, key: &str) -> String {
     i18n::words().get(v.lang, key).to_owned()
 }
 
-fn published(qa: Vec<QuestionRow>) -> Vec<QuestionRow> {
-    qa.into_iter().filter(|q| q.answer.is_some()).collect()
-}
-
-async fn load_event(
-    state: &Context,
-    id: &str,
-) -> Result<(DialogueRow, Vec<QuestionRow>), WebError> {
+async fn load_event(state: &Context, id: &str) -> Result<PublicEvent, WebError> {
     let id = uuid::Uuid::parse_str(id.trim())
         .map_err(|_| WebError::NotFound)?
         .to_string();
-    let found = state
-        .db
-        .run(move |conn| {
-            let Some(d) = crate::db::dialogues::find(conn, &id)? else {
-                return Ok::<_, AppError>(None);
-            };
-            let qa = published(crate::db::dialogues::questions(conn, &id)?);
-            Ok(Some((d, qa)))
-        })
-        .await?;
-    found.ok_or(WebError::NotFound)
+    service::public_event(state, &id)
+        .await?
+        .ok_or(WebError::NotFound)
 }
 
 fn event_page(
     v: &Visitor,
     status: StatusCode,
     d: &DialogueRow,
-    qa: &[QuestionRow],
+    qa: &[PublishedQuestion],
     form: &RegisterForm,
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
@@ -92,7 +77,10 @@ pub async fn event(
     v: Visitor,
     id: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let (d, qa) = load_event(&state, &id).await?;
+    let PublicEvent {
+        event: d,
+        questions: qa,
+    } = load_event(&state, &id).await?;
     event_page(
         &v,
         StatusCode::OK,
@@ -118,45 +106,21 @@ pub async fn register(
     id: web::Path<String>,
     Form(f): Form<RegisterForm>,
 ) -> Result<HttpResponse, WebError> {
-    let (d, qa) = load_event(&state, &id).await?;
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let PublicEvent {
+        event: d,
+        questions: qa,
+    } = load_event(&state, &id).await?;
+    let address = crate::http::extract::client_address(&req);
     let orgnr = f.orgnr.clone().unwrap_or_default();
-    if let Err(wait) = state.registrations.begin(
-        &format!("{}:{}", d.id, orgnr.trim()),
-        &address,
-        std::time::Instant::now(),
-    ) {
-        return Err(WebError::TooMany(wait.as_secs().max(1)));
-    }
     let email = f.email.clone().unwrap_or_default();
-    let st = state.clone();
-    let did = d.id.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(service::register(
-                conn,
-                &st.settings,
-                &st.tokens,
-                &did,
-                &orgnr,
-                &email,
-            ))
-        })
-        .await?;
+    let outcome = service::register_interest(&state, &d.id, &orgnr, &email, &address).await;
     match outcome {
-        Ok(_) => {
-            state.mailer.notify();
-            message(
-                &v,
-                StatusCode::OK,
-                &d.title,
-                &[word(&v, "dialogues.registered")],
-            )
-        }
+        Ok(()) => message(
+            &v,
+            StatusCode::OK,
+            &d.title,
+            &[word(&v, "dialogues.registered")],
+        ),
         Err(AppError::Conflict { message: m, .. }) => message(
             &v,
             StatusCode::GONE,
@@ -178,22 +142,10 @@ pub struct RsvpForm {
     pub comment: Option<String>,
 }
 
-async fn lookup(
-    state: &Context,
-    token: &str,
-) -> Result<(InvitationRow, DialogueRow, Vec<QuestionRow>), WebError> {
-    let t = token.to_owned();
-    let found = state
-        .db
-        .run(move |conn| {
-            let Some((inv, d)) = service::lookup(conn, &t)? else {
-                return Ok::<_, AppError>(None);
-            };
-            let qa = published(crate::db::dialogues::questions(conn, &d.id)?);
-            Ok(Some((inv, d, qa)))
-        })
-        .await?;
-    found.ok_or(WebError::NotFound)
+async fn lookup(state: &Context, token: &str) -> Result<Invitation, WebError> {
+    service::invitation(state, token)
+        .await?
+        .ok_or(WebError::NotFound)
 }
 
 fn rsvp_page(
@@ -202,7 +154,7 @@ fn rsvp_page(
     token: &str,
     d: &DialogueRow,
     inv: &InvitationRow,
-    qa: &[QuestionRow],
+    qa: &[PublishedQuestion],
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
     let mut response = render::page(
@@ -229,8 +181,12 @@ pub async fn rsvp(
     token: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let token = token.into_inner();
-    let (inv, d, qa) = lookup(&state, &token).await?;
-    if crate::db::now() > d.response_deadline {
+    let Invitation {
+        invitation: inv,
+        event: d,
+        questions: qa,
+    } = lookup(&state, &token).await?;
+    if !service::is_open(&d) {
         return message(
             &v,
             StatusCode::GONE,
@@ -249,33 +205,23 @@ pub async fn rsvp_answer(
     Form(f): Form<RsvpForm>,
 ) -> Result<HttpResponse, WebError> {
     let token = token.into_inner();
-    let st = state.clone();
-    let t = token.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(service::answer(
-                conn,
-                &st.settings,
-                &t,
-                f.answer.as_deref().unwrap_or(""),
-                f.attendees.as_deref(),
-                f.comment.as_deref(),
-            ))
-        })
-        .await?;
+    let outcome = service::answer_invitation(
+        &state,
+        &token,
+        f.answer.unwrap_or_default(),
+        f.attendees,
+        f.comment,
+    )
+    .await;
     match outcome {
-        Ok((_, d)) => {
-            state.mailer.notify();
-            message(
-                &v,
-                StatusCode::OK,
-                &d.title,
-                &[word(&v, "dialogues.answer_saved")],
-            )
-        }
+        Ok(d) => message(
+            &v,
+            StatusCode::OK,
+            &d.title,
+            &[word(&v, "dialogues.answer_saved")],
+        ),
         Err(AppError::Conflict { .. }) => {
-            let (_, d, _) = lookup(&state, &token).await?;
+            let d = lookup(&state, &token).await?.event;
             message(
                 &v,
                 StatusCode::GONE,
@@ -286,8 +232,16 @@ pub async fn rsvp_answer(
         Err(AppError::NotFound(_)) => Err(WebError::NotFound),
         Err(e) => {
             let errors = super::form_errors(v.lang, e)?;
-            let (inv, d, qa) = lookup(&state, &token).await?;
-            rsvp_page(&v, StatusCode::BAD_REQUEST, &token, &d, &inv, &qa, errors)
+            let found = lookup(&state, &token).await?;
+            rsvp_page(
+                &v,
+                StatusCode::BAD_REQUEST,
+                &token,
+                &found.event,
+                &found.invitation,
+                &found.questions,
+                errors,
+            )
         }
     }
 }
@@ -306,12 +260,7 @@ pub async fn ask(
     Form(f): Form<QuestionForm>,
 ) -> Result<HttpResponse, WebError> {
     let token = token.into_inner();
-    let t = token.clone();
-    let question = f.question.unwrap_or_default();
-    let outcome = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(service::ask(conn, &t, &question)))
-        .await?;
+    let outcome = service::ask_question(&state, &token, f.question.unwrap_or_default()).await;
     match outcome {
         Ok(d) => message(
             &v,
@@ -328,8 +277,16 @@ pub async fn ask(
         Err(AppError::NotFound(_)) => Err(WebError::NotFound),
         Err(e) => {
             let errors = super::form_errors(v.lang, e)?;
-            let (inv, d, qa) = lookup(&state, &token).await?;
-            rsvp_page(&v, StatusCode::BAD_REQUEST, &token, &d, &inv, &qa, errors)
+            let found = lookup(&state, &token).await?;
+            rsvp_page(
+                &v,
+                StatusCode::BAD_REQUEST,
+                &token,
+                &found.event,
+                &found.invitation,
+                &found.questions,
+                errors,
+            )
         }
     }
 }
@@ -367,11 +324,7 @@ pub async fn unsubscribe(
         return Err(WebError::Csrf);
     }
     let (id, token) = path.into_inner();
-    let st = state.clone();
-    let email = state
-        .db
-        .run(move |conn| service::unsubscribe(conn, &st.tokens, &id, &token))
-        .await?;
+    let email = service::unsubscribe_link(&state, &id, &token).await?;
     match email {
         Some(email) => message(
             &v,

@@ -1,5 +1,7 @@
 //! Innovation lifts: joint processes on one theme, grouped by programme staff, and suggestions
-//! from the index for new groups.
+//! from the index for new groups. What the front doors show of them is in `views`.
+
+pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 

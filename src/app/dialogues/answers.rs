@@ -1,0 +1,221 @@
+//! Answers to an event: registrations of interest on its public page, and answers behind an
+//! invitation's link.
+
+use crate::auth::tokens::TokenKeys;
+use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
+use crate::db::{self, organisations, DbConn};
+use crate::domain::{self, string_enum, Invalid, OrgKind};
+use crate::error::AppError;
+use crate::mail::{self, Lang};
+use crate::settings::Settings;
+
+use super::invitations::{buyer_names, invitation_message, new_invitation};
+use super::questions::earlier_answers;
+use super::{get, host, lookup, oslo, token_hash};
+
+string_enum!(
+    /// A supplier's answer to an invitation.
+    Answer, "answer", {
+        /// Will attend.
+        Attending => "attending",
+        /// Interested, but cannot attend.
+        InterestedCannotAttend => "interested_cannot_attend",
+        /// Not relevant for us.
+        NotRelevant => "not_relevant",
+    }
+);
+
+/// A supplier registers interest on the event's public page: it gets the same invitation, by
+/// email, as the invited ones. Returns false when the organisation was registered or invited
+/// already (no second email).
+pub fn register(
+    conn: &mut DbConn,
+    settings: &Settings,
+    keys: &TokenKeys,
+    id: &str,
+    orgnr: &str,
+    email: &str,
+) -> Result<bool, AppError> {
+    let d = get(conn, id)?;
+    let orgnr = domain::Orgnr::parse(orgnr)?;
+    let email = domain::Email::parse(email)?;
+    if db::now() > d.response_deadline {
+        return Err(AppError::conflict(
+            None,
+            "the deadline for this event has passed",
+        ));
+    }
+    if q::invitation_of(conn, &d.id, orgnr.as_str())?.is_some() {
+        return Ok(false);
+    }
+    let org = organisations::find_by_orgnr(conn, orgnr.as_str())?;
+    if org
+        .as_ref()
+        .is_some_and(|o| o.kind == OrgKind::Buyer.as_str())
+    {
+        return Err(Invalid::new(
+            "orgnr",
+            "this organisation is a buyer; registration is for suppliers",
+        )
+        .into());
+    }
+    // An organisation registered in innolift gets the invitation at its own contact address,
+    // whatever address was typed in, so nobody can take over another supplier's invitation.
+    let address = match &org {
+        Some(o) => o.contact_email.clone().ok_or_else(|| {
+            Invalid::new("email", "this organisation is registered in innolift without a contact address; its owner must add one first")
+        })?,
+        None => email.as_str().to_owned(),
+    };
+    let unsubscribed = q::is_unsubscribed(conn, &address)?;
+    let name = org
+        .as_ref()
+        .map(|o| o.name.clone())
+        .unwrap_or_else(|| orgnr.as_str().to_owned());
+    let invitation = new_invitation(
+        keys,
+        &d,
+        org.map(|o| o.id),
+        orgnr.as_str(),
+        "registered",
+        &address,
+        unsubscribed,
+    );
+    let buyers = buyer_names(conn, &d.process_id)?;
+    let message = invitation_message(
+        settings,
+        keys,
+        &d,
+        &buyers,
+        &name,
+        &invitation.id,
+        &address,
+        false,
+    )?;
+    let earlier = earlier_answers(conn, settings, &d, &invitation.id, &address)?;
+    let result = db::write_tx(conn, |conn| {
+        q::insert_invitation(conn, &invitation)?;
+        if !unsubscribed {
+            q::enqueue(conn, &message)?;
+            for m in &earlier {
+                q::enqueue(conn, m)?;
+            }
+        }
+        Ok::<_, AppError>(())
+    });
+    match result {
+        Err(e) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
+        Ok(()) => Ok(true),
+    }
+}
+
+/// Records a supplier's answer through its link, until the deadline, and queues a confirmation.
+pub fn answer(
+    conn: &mut DbConn,
+    settings: &Settings,
+    token: &str,
+    answer: &str,
+    attendees: Option<&str>,
+    comment: Option<&str>,
+) -> Result<(InvitationRow, DialogueRow), AppError> {
+    let (invitation, dialogue) =
+        lookup(conn, token)?.ok_or_else(|| AppError::not_found("the link is not valid"))?;
+    if db::now() > dialogue.response_deadline {
+        return Err(AppError::conflict(
+            None,
+            "the deadline for answers has passed",
+        ));
+    }
+    let answer = Answer::parse(answer.trim())?;
+    let attendees = match attendees.map(str::trim).filter(|a| !a.is_empty()) {
+        None => None,
+        Some(a) => Some(
+            a.parse::<i64>()
+                .ok()
+                .filter(|n| (0..=100).contains(n))
+                .ok_or_else(|| {
+                    Invalid::new("attendees", "attendees must be a number from 0 to 100")
+                })?,
+        ),
+    };
+    if answer == Answer::Attending && attendees.unwrap_or(0) < 1 {
+        return Err(Invalid::new("attendees", "say how many will attend").into());
+    }
+    let comment = comment
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| domain::text("comment", c, 5000))
+        .transpose()?;
+    // Places are limited: attendees of other invitees plus these must fit.
+    if let (Answer::Attending, Some(capacity)) = (answer, dialogue.capacity) {
+        let taken: i64 = q::invitations(conn, &dialogue.id)?
+            .iter()
+            .filter(|i| i.id != invitation.id && i.answer.as_deref() == Some("attending"))
+            .map(|i| i.attendees.unwrap_or(1))
+            .sum();
+        if taken + attendees.unwrap_or(1) > capacity {
+            return Err(Invalid::new(
+                "attendees",
+                format!("only {} places are left", (capacity - taken).max(0)),
+            )
+            .into());
+        }
+    }
+    let lang = if dialogue.language == "en" {
+        Lang::En
+    } else {
+        Lang::Nb
+    };
+    let label = match (answer, lang) {
+        (Answer::Attending, Lang::Nb) => "deltar",
+        (Answer::InterestedCannotAttend, Lang::Nb) => "interessert, men kan ikke delta",
+        (Answer::NotRelevant, Lang::Nb) => "ikke aktuelt",
+        (Answer::Attending, Lang::En) => "attending",
+        (Answer::InterestedCannotAttend, Lang::En) => "interested, cannot attend",
+        (Answer::NotRelevant, Lang::En) => "not relevant",
+    };
+    let outbox_id = db::new_id();
+    let message_id = format!("<confirmation-{outbox_id}@{}>", host(settings));
+    let rendered = mail::render_template(
+        "confirmation",
+        lang,
+        &settings.mail_from,
+        &invitation.email,
+        &message_id,
+        &[
+            ("title", dialogue.title.clone()),
+            ("answer", label.to_owned()),
+            ("deadline", oslo(dialogue.response_deadline)),
+            (
+                "answer_url",
+                format!("{}/rsvp/{token}", settings.public_url),
+            ),
+        ],
+    )
+    .map_err(AppError::Internal)?;
+    db::write_tx(conn, |conn| {
+        q::set_answer(
+            conn,
+            &invitation.id,
+            answer.as_str(),
+            attendees,
+            comment.as_deref(),
+        )?;
+        q::enqueue(
+            conn,
+            &OutboxRow::queued(
+                outbox_id.clone(),
+                "confirmation",
+                None,
+                Some(&dialogue.id),
+                &invitation.email,
+                message_id.clone(),
+                rendered.clone(),
+            ),
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    let invitation = q::invitation_by_token_hash(conn, &token_hash(token))?
+        .ok_or_else(|| AppError::internal("invitation vanished"))?;
+    Ok((invitation, dialogue))
+}

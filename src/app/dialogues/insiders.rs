@@ -1,0 +1,300 @@
+//! The use cases of a process's buyers and programme staff on its dialogue events. Each runs off
+//! the async executor; a use case that queues mail wakes the mailer.
+
+use serde::Serialize;
+
+use super::invitations::{InviteOutcome, Invitees};
+use super::record::{
+    insider, load_answers, AnswerView, DialogueView, InvitationView, OutboxReport, QuestionView,
+    RecordEntry,
+};
+use super::{get, NewDialogue};
+use crate::app::Context;
+use crate::caller::Caller;
+use crate::db::dialogues::QuestionRow;
+use crate::db::DbConn;
+use crate::error::{AppError, AppResult};
+
+/// Loads an event, refusing one that is not in `process_id` when that is given (the pages reach
+/// events through their process's address).
+fn event_in(
+    conn: &mut DbConn,
+    process_id: Option<&str>,
+    id: &str,
+) -> AppResult<crate::db::dialogues::DialogueRow> {
+    let d = get(conn, id)?;
+    if process_id.is_some_and(|p| p != d.process_id) {
+        return Err(AppError::not_found("no such event in this process"));
+    }
+    Ok(d)
+}
+
+/// Creates an event in a process (its buyers, in the market-dialogue phase).
+pub async fn open_event(
+    ctx: &Context,
+    caller: &Caller,
+    process_id: &str,
+    new: NewDialogue,
+) -> AppResult<DialogueView> {
+    let (caller, process_id) = (caller.clone(), process_id.to_owned());
+    let row = ctx
+        .db
+        .run(move |conn| super::create(conn, &caller, &process_id, new))
+        .await?;
+    Ok(DialogueView::from(&row))
+}
+
+/// An event; public.
+pub async fn event(ctx: &Context, id: &str) -> AppResult<DialogueView> {
+    let id = id.to_owned();
+    let row = ctx.db.run(move |conn| get(conn, &id)).await?;
+    Ok(DialogueView::from(&row))
+}
+
+/// Invites suppliers to an event (the process's buyers) and wakes the mailer.
+pub async fn invite_suppliers(
+    ctx: &Context,
+    caller: &Caller,
+    process_id: Option<&str>,
+    id: &str,
+    who: Invitees,
+) -> AppResult<Vec<InviteOutcome>> {
+    let (caller, process_id, id) = (caller.clone(), process_id.map(str::to_owned), id.to_owned());
+    let (settings, tokens, index) = (ctx.settings.clone(), ctx.tokens.clone(), ctx.index.clone());
+    let outcomes = ctx
+        .db
+        .run(move |conn| {
+            event_in(conn, process_id.as_deref(), &id)?;
+            super::invitations::invite(conn, &caller, &settings, &tokens, &index, &id, who)
+        })
+        .await?;
+    ctx.mailer.notify();
+    Ok(outcomes)
+}
+
+/// The invitations of an event and their states (insiders).
+pub async fn invitation_list(
+    ctx: &Context,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<Vec<InvitationView>> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    ctx.db
+        .run(move |conn| {
+            insider(conn, &caller, &id)?;
+            let rows = crate::db::dialogues::invitations(conn, &id)?;
+            let names = crate::db::organisations::names(
+                conn,
+                &rows
+                    .iter()
+                    .filter_map(|r| r.supplier_id.clone())
+                    .collect::<Vec<_>>(),
+            )?;
+            Ok(rows
+                .into_iter()
+                .map(|r| InvitationView {
+                    supplier_name: r.supplier_id.as_ref().and_then(|id| names.get(id).cloned()),
+                    id: r.id,
+                    supplier_id: r.supplier_id,
+                    orgnr: r.orgnr,
+                    source: r.source,
+                    email: r.email,
+                    status: r.status,
+                    failure: r.failure,
+                    created_at: r.created_at.and_utc(),
+                    updated_at: r.updated_at.and_utc(),
+                })
+                .collect())
+        })
+        .await
+}
+
+/// What was sent to whom and when, with the SHA-256 of each exact message (insiders).
+pub async fn record(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Vec<RecordEntry>> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    ctx.db
+        .run(move |conn| {
+            insider(conn, &caller, &id)?;
+            Ok(crate::db::dialogues::outbox_of_dialogue(conn, &id)?
+                .into_iter()
+                .map(|m| RecordEntry {
+                    kind: m.kind,
+                    recipient: m.recipient,
+                    subject: m.subject,
+                    message_id: m.message_id,
+                    sha256: m.sha256,
+                    status: m.status,
+                    attempts: m.attempts,
+                    last_error: m.last_error,
+                    queued_at: m.created_at.and_utc(),
+                    sent_at: m.sent_at.map(|t| t.and_utc()),
+                })
+                .collect())
+        })
+        .await
+}
+
+/// Outbox depth and send rate (programme staff).
+pub async fn outbox_report(ctx: &Context, caller: &Caller) -> AppResult<OutboxReport> {
+    if !caller.is_admin() {
+        return Err(AppError::forbidden(
+            "only programme administrators can see this",
+        ));
+    }
+    let (queued, failed, sent_last_minute, sent_last_hour) = ctx
+        .db
+        .run(|conn| crate::db::dialogues::outbox_stats(conn).map_err(AppError::from))
+        .await?;
+    Ok(OutboxReport {
+        queued,
+        failed,
+        sent_last_minute,
+        sent_last_hour,
+    })
+}
+
+/// The suppliers' answers (insiders).
+pub async fn answer_list(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Vec<AnswerView>> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    ctx.db
+        .run(move |conn| load_answers(conn, &caller, &id))
+        .await
+}
+
+/// The questions asked, with who asked (insiders).
+pub async fn question_list(
+    ctx: &Context,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<Vec<QuestionView>> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    ctx.db
+        .run(move |conn| {
+            insider(conn, &caller, &id)?;
+            let invitations: std::collections::HashMap<String, String> =
+                crate::db::dialogues::invitations(conn, &id)?
+                    .into_iter()
+                    .map(|i| (i.id, i.orgnr))
+                    .collect();
+            Ok(crate::db::dialogues::questions(conn, &id)?
+                .into_iter()
+                .map(|q| QuestionView {
+                    asked_by_orgnr: invitations.get(&q.invitation_id).cloned(),
+                    id: q.id,
+                    question: q.question,
+                    answer: q.answer,
+                    asked_at: q.asked_at.and_utc(),
+                    answered_at: q.answered_at.map(|t| t.and_utc()),
+                })
+                .collect())
+        })
+        .await
+}
+
+/// Answers a question and publishes it to every invitee without the asker (the process's
+/// buyers), then wakes the mailer.
+pub async fn publish_answer(
+    ctx: &Context,
+    caller: &Caller,
+    process_id: Option<&str>,
+    id: &str,
+    question_id: &str,
+    answer: String,
+) -> AppResult<()> {
+    let (caller, process_id, id, qid) = (
+        caller.clone(),
+        process_id.map(str::to_owned),
+        id.to_owned(),
+        question_id.to_owned(),
+    );
+    let settings = ctx.settings.clone();
+    ctx.db
+        .run(move |conn| {
+            event_in(conn, process_id.as_deref(), &id)?;
+            super::questions::answer_question(conn, &caller, &settings, &id, &qid, &answer)
+        })
+        .await?;
+    ctx.mailer.notify();
+    Ok(())
+}
+
+/// An invitation as a process page lists it.
+#[derive(Debug, Serialize)]
+pub struct EventInvitation {
+    /// The supplier's name, or its organisation number when it is not in innolift.
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub answer: Option<String>,
+    pub attendees: Option<i64>,
+    pub comment: Option<String>,
+    pub failure: Option<String>,
+}
+
+/// An event as its process's page shows it to insiders.
+#[derive(Debug, Serialize)]
+pub struct EventDetail {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub agenda: String,
+    /// RFC 3339, UTC.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub deadline: String,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub invitations: Vec<EventInvitation>,
+    pub questions: Vec<QuestionRow>,
+    /// Whether answers are still taken.
+    pub open: bool,
+}
+
+/// The events of a process with their invitations, answers and questions. The caller must
+/// already be known as an insider of the process: this is confidential.
+pub fn events_of_process(conn: &mut DbConn, process_id: &str) -> AppResult<Vec<EventDetail>> {
+    let now = crate::db::now();
+    let mut events = Vec::new();
+    for d in crate::db::dialogues::of_process(conn, process_id)? {
+        let invitations = crate::db::dialogues::invitations(conn, &d.id)?;
+        let names = crate::db::organisations::names(
+            conn,
+            &invitations
+                .iter()
+                .filter_map(|i| i.supplier_id.clone())
+                .collect::<Vec<_>>(),
+        )?;
+        let invitations = invitations
+            .into_iter()
+            .map(|i| EventInvitation {
+                name: i
+                    .supplier_id
+                    .as_ref()
+                    .and_then(|s| names.get(s).cloned())
+                    .unwrap_or_else(|| i.orgnr.clone()),
+                email: i.email,
+                status: i.status,
+                answer: i.answer,
+                attendees: i.attendees,
+                comment: i.comment,
+                failure: i.failure,
+            })
+            .collect();
+        let questions = crate::db::dialogues::questions(conn, &d.id)?;
+        events.push(EventDetail {
+            open: now <= d.response_deadline,
+            starts_at: d.starts_at.and_utc().to_rfc3339(),
+            ends_at: d.ends_at.and_utc().to_rfc3339(),
+            deadline: d.response_deadline.and_utc().to_rfc3339(),
+            id: d.id,
+            title: d.title,
+            kind: d.kind,
+            agenda: d.agenda,
+            place: d.place,
+            online_url: d.online_url,
+            invitations,
+            questions,
+        });
+    }
+    Ok(events)
+}

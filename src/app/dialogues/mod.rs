@@ -1,0 +1,249 @@
+//! Early market dialogue: events in a joint process, and invitations to them by email. Every
+//! invitee gets the same text; what was sent to whom, when, is kept with the SHA-256 of the exact
+//! message.
+//!
+//! - this module: events, their kinds and times, and who may see them;
+//! - `invitations`: inviting suppliers, reminders and unsubscribing;
+//! - `answers`: registrations of interest and answers behind an invitation's link;
+//! - `questions`: questions from suppliers and the answers published to every invitee;
+//! - `record`: what the process's buyers see: invitations, answers and what was sent to whom;
+//! - `insiders` and `public`: the use cases the front doors call, for the process's buyers and
+//!   for anyone with a link.
+
+pub mod answers;
+pub mod insiders;
+pub mod invitations;
+pub mod public;
+pub mod questions;
+pub mod record;
+
+use crate::app::processes::{self, Standing};
+use crate::caller::Caller;
+use crate::db::dialogues::{self as q, DialogueRow, InvitationRow};
+use crate::db::{self, DbConn};
+use crate::domain::{self, string_enum, Invalid};
+use crate::error::AppError;
+use crate::mail::Lang;
+use crate::settings::Settings;
+use chrono::{NaiveDateTime, TimeZone};
+use sha2::{Digest, Sha256};
+
+string_enum!(
+    /// The form of a dialogue event.
+    DialogueKind, "kind", {
+        /// Dialogkonferanse.
+        Conference => "conference",
+        /// En-til-en-møter.
+        OneToOneMeetings => "one_to_one_meetings",
+        /// Skriftlige innspill.
+        WrittenInput => "written_input",
+    }
+);
+
+impl DialogueKind {
+    fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (DialogueKind::Conference, Lang::Nb) => "dialogkonferanse",
+            (DialogueKind::OneToOneMeetings, Lang::Nb) => "en-til-en-møter",
+            (DialogueKind::WrittenInput, Lang::Nb) => "skriftlige innspill",
+            (DialogueKind::Conference, Lang::En) => "dialogue conference",
+            (DialogueKind::OneToOneMeetings, Lang::En) => "one-to-one meetings",
+            (DialogueKind::WrittenInput, Lang::En) => "written input",
+        }
+    }
+}
+
+/// Reads a time: RFC 3339 with an offset, or a local time (`2027-03-01T09:00`) in Europe/Oslo.
+/// Returns UTC.
+pub fn parse_time(field: &'static str, input: &str) -> Result<NaiveDateTime, Invalid> {
+    let value = input.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(value) {
+        return Ok(t.naive_utc());
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(value, format) {
+            return chrono_tz::Europe::Oslo
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.naive_utc())
+                .ok_or_else(|| {
+                    Invalid::new(
+                        field,
+                        format!("{field}: {value} does not exist in Norwegian time"),
+                    )
+                });
+        }
+    }
+    Err(Invalid::new(field, format!("{field} must be a time like 2027-03-01T09:00 (Norwegian time) or 2027-03-01T09:00:00+01:00")))
+}
+
+/// A UTC time as Norwegian local time, `dd.mm.yyyy hh:mm`.
+pub fn format_oslo(t: NaiveDateTime) -> String {
+    oslo(t)
+}
+
+fn oslo(t: NaiveDateTime) -> String {
+    chrono_tz::Europe::Oslo
+        .from_utc_datetime(&t)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// A new event, as given.
+#[derive(Debug, Clone, Default)]
+pub struct NewDialogue {
+    pub kind: String,
+    pub title: String,
+    pub agenda: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub response_deadline: String,
+    pub capacity: Option<i64>,
+    pub language: Option<String>,
+}
+
+fn require_buyer(
+    conn: &mut DbConn,
+    caller: &Caller,
+    process_id: &str,
+) -> Result<crate::db::processes::ProcessRow, AppError> {
+    let process = processes::get(conn, process_id)?;
+    if !matches!(
+        processes::standing(conn, caller, &process)?,
+        Standing::Lead | Standing::Buyer
+    ) {
+        return Err(AppError::forbidden("only the process's buyers can do this"));
+    }
+    Ok(process)
+}
+
+/// Creates a dialogue event (the process's buyers, in the market-dialogue phase).
+pub fn create(
+    conn: &mut DbConn,
+    caller: &Caller,
+    process_id: &str,
+    new: NewDialogue,
+) -> Result<DialogueRow, AppError> {
+    let process = require_buyer(conn, caller, process_id)?;
+    if process.phase != "market_dialogue" {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "the process is in {}; move it to market_dialogue first",
+                process.phase
+            ),
+        ));
+    }
+    let kind = DialogueKind::parse(new.kind.trim())?;
+    let starts_at = parse_time("starts_at", &new.starts_at)?;
+    let ends_at = parse_time("ends_at", &new.ends_at)?;
+    let deadline = parse_time("response_deadline", &new.response_deadline)?;
+    if ends_at <= starts_at {
+        return Err(Invalid::new("ends_at", "ends_at must be after starts_at").into());
+    }
+    if deadline > ends_at {
+        return Err(Invalid::new(
+            "response_deadline",
+            "response_deadline must be before the event ends",
+        )
+        .into());
+    }
+    let place = new
+        .place
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| domain::text("place", &p, 500))
+        .transpose()?;
+    let online_url = new
+        .online_url
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| {
+            domain::Website::parse(&u)
+                .map(|w| w.as_str().to_owned())
+                .map_err(|_| {
+                    Invalid::new(
+                        "online_url",
+                        "online_url must be an address like https://meet.example.no/abc",
+                    )
+                })
+        })
+        .transpose()?;
+    if place.is_none() && online_url.is_none() && kind != DialogueKind::WrittenInput {
+        return Err(Invalid::new("place", "give a place or an online link").into());
+    }
+    if new.capacity.is_some_and(|c| c < 1) {
+        return Err(Invalid::new("capacity", "capacity must be 1 or more").into());
+    }
+    let language = match new.language.as_deref().map(str::trim) {
+        None | Some("") | Some("nb") => "nb",
+        Some("en") => "en",
+        Some(_) => return Err(Invalid::new("language", "language must be nb or en").into()),
+    };
+    let now = db::now();
+    let row = DialogueRow {
+        id: db::new_id(),
+        process_id: process_id.to_owned(),
+        kind: kind.as_str().to_owned(),
+        title: domain::text("title", &new.title, 200)?,
+        agenda: domain::text("agenda", &new.agenda, 20_000)?,
+        starts_at,
+        ends_at,
+        place,
+        online_url,
+        response_deadline: deadline,
+        capacity: new.capacity,
+        language: language.to_owned(),
+        created_by: Some(caller.account_id.clone()),
+        created_at: now,
+        updated_at: now,
+    };
+    db::write_tx(conn, |conn| {
+        q::insert(conn, &row)?;
+        crate::app::audit::record(
+            conn,
+            caller,
+            "dialogue",
+            &row.id,
+            Some(process_id),
+            "created",
+            None::<&()>,
+            Some(&row),
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(row)
+}
+
+/// Loads an event or answers 404.
+pub fn get(conn: &mut DbConn, id: &str) -> Result<DialogueRow, AppError> {
+    q::find(conn, id)?.ok_or_else(|| AppError::not_found("no dialogue event has this id"))
+}
+
+/// The host of the public address, for the `Message-ID`s of the emails it sends.
+pub(super) fn host(settings: &Settings) -> String {
+    url::Url::parse(&settings.public_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "innolift".into())
+}
+
+/// The SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The invitation and event behind an answer token, if the token is well formed and known.
+pub fn lookup(
+    conn: &mut DbConn,
+    token: &str,
+) -> Result<Option<(InvitationRow, DialogueRow)>, AppError> {
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    let Some(invitation) = q::invitation_by_token_hash(conn, &token_hash(token))? else {
+        return Ok(None);
+    };
+    let dialogue = get(conn, &invitation.dialogue_id)?;
+    Ok(Some((invitation, dialogue)))
+}
