@@ -4,6 +4,7 @@
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::accounts::AccountRow;
+use crate::db::organisations::OrganisationRow;
 use crate::error::AppError;
 
 /// Counts a password attempt, or refuses with 429 when the limit is reached.
@@ -99,4 +100,51 @@ pub async fn change_password(
     let issued = state.tokens.issue(&account)?;
     tracing::info!(user = %account.id, "password changed");
     Ok(issued)
+}
+
+/// Records a sign-in session of the pages under the hash of its secret, until `expires`. Expired
+/// sessions are cleared on the way.
+pub async fn start_session(
+    state: &Context,
+    session_hash: String,
+    account: AccountRow,
+    expires: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    state
+        .db
+        .run(move |conn| {
+            crate::db::sessions::purge_expired(conn)?;
+            crate::db::sessions::insert(conn, &session_hash, &account, expires)?;
+            Ok(())
+        })
+        .await
+}
+
+/// The caller behind a live session, with their organisation; `None` when the session is
+/// unknown or expired.
+pub async fn session_caller(
+    state: &Context,
+    session_hash: String,
+) -> Result<Option<(Caller, Option<OrganisationRow>)>, AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let Some(account) = crate::db::sessions::account(conn, &session_hash)? else {
+                return Ok(None);
+            };
+            let organisation = match &account.organisation_id {
+                Some(id) => Some(super::organisations::get(conn, id)?),
+                None => None,
+            };
+            Ok(Some((Caller::of_account(&account)?, organisation)))
+        })
+        .await
+}
+
+/// Ends a session of the pages.
+pub async fn end_session(state: &Context, session_hash: String) -> Result<(), AppError> {
+    state
+        .db
+        .run(move |conn| crate::db::sessions::delete(conn, &session_hash).map_err(AppError::from))
+        .await
 }

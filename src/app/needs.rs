@@ -68,10 +68,7 @@ pub fn coverage(
             theme_codes.push(theme);
         }
     }
-    if cpv_codes.len() > 50 {
-        return Err(Invalid::new("cpv_codes", "give at most 50 CPV codes").into());
-    }
-    let codes = cpv::validate_codes(conn, cpv_codes)?;
+    let codes = checked_cpv_codes(conn, cpv_codes)?;
     let mut county_codes = Vec::new();
     for c in counties {
         let county = County::parse_for("counties", c)?.as_str().to_owned();
@@ -92,6 +89,15 @@ pub fn coverage(
         counties: county_codes,
         national,
     })
+}
+
+/// CPV codes, validated: at most 50, each well formed and, when a vocabulary is loaded, in it.
+/// Returns them normalised and deduplicated.
+pub fn checked_cpv_codes(conn: &mut DbConn, cpv_codes: &[String]) -> AppResult<Vec<String>> {
+    if cpv_codes.len() > 50 {
+        return Err(Invalid::new("cpv_codes", "give at most 50 CPV codes").into());
+    }
+    cpv::validate_codes(conn, cpv_codes)
 }
 
 /// Text and language, validated; the language is detected when not given.

@@ -7,12 +7,11 @@ use utoipa::ToSchema;
 use crate::app::audit;
 use crate::caller::Caller;
 use crate::db::lifts::{self as q, AdoptionRow, SolutionRow};
-use crate::db::processes::ProcessRow;
 use crate::db::{self, index_queue, organisations, DbConn};
 use crate::domain::process::{AdoptionStatus, Phase};
 use crate::domain::{self, string_enum, Invalid, OrgKind};
 use crate::error::AppError;
-use crate::search::document::{json_list, DocType, Indexable};
+use crate::search::document::DocType;
 
 string_enum!(
     /// What a benefit measures.
@@ -214,64 +213,4 @@ pub fn adopt(
         Err(e) if e.is_unique_violation() => write(conn),
         other => other,
     }
-}
-
-/// The indexable content of a solution: its text and the themes and places of its process's
-/// needs.
-pub fn indexable(
-    conn: &mut DbConn,
-    row: &SolutionRow,
-    process: Option<&ProcessRow>,
-) -> Result<Indexable, AppError> {
-    let needs = match process {
-        Some(p) => crate::db::processes::needs_of(conn, &p.id)?,
-        None => Vec::new(),
-    };
-    let mut themes = Vec::new();
-    let mut counties = Vec::new();
-    let mut cpv = Vec::new();
-    let mut national = false;
-    for n in &needs {
-        for t in json_list(&n.themes) {
-            if !themes.contains(&t) {
-                themes.push(t);
-            }
-        }
-        for c in json_list(&n.counties) {
-            if !counties.contains(&c) {
-                counties.push(c);
-            }
-        }
-        for c in json_list(&n.cpv_codes) {
-            if !cpv.contains(&c) {
-                cpv.push(c);
-            }
-        }
-        national |= n.national;
-    }
-    let benefits: Vec<Benefit> = serde_json::from_str(&row.benefits).unwrap_or_default();
-    let bases: Vec<String> = benefits.into_iter().map(|b| b.basis).collect();
-    let text = format!(
-        "{}\n{}\n{}\n{}",
-        row.title,
-        row.title,
-        row.description,
-        bases.join("\n")
-    );
-    Ok(Indexable {
-        id: row.id.clone(),
-        doc_type: DocType::Solution,
-        organisation_id: process
-            .map(|p| p.lead_organisation_id.clone())
-            .unwrap_or_default(),
-        org_kind: "buyer".into(),
-        status: "open".into(),
-        title: row.title.clone(),
-        language: crate::search::analysis::detect_language(&text),
-        text,
-        themes,
-        cpv_codes: cpv,
-        counties,
-        national,
-    })
 }

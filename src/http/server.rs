@@ -40,7 +40,7 @@ impl Application {
             )
         })?;
         let port = listener.local_addr()?.port();
-        let context = Context::start(settings).await?;
+        let context = crate::app::workers::start(settings).await?;
         tracing::info!(address = %listener.local_addr()?, backend = context.db.backend().name(), "listening");
         let state = web::Data::new(context);
         let server = serve(listener, state, workers)?;

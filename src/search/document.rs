@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use crate::db::capabilities::CapabilityRow;
+use crate::db::lifts::SolutionRow;
 use crate::db::needs::NeedRow;
+use crate::db::processes::ProcessRow;
 use crate::domain::{CpvCode, Language};
 
 use super::analysis::{Analyzer, Flavour};
@@ -86,6 +88,70 @@ impl Indexable {
             cpv_codes: json_list(&row.cpv_codes),
             counties: json_list(&row.counties),
             national: row.national,
+        }
+    }
+
+    /// The indexable form of a solution: its text, and the themes and places of its process's
+    /// needs.
+    pub fn solution(
+        row: &SolutionRow,
+        process: Option<&ProcessRow>,
+        needs: &[NeedRow],
+    ) -> Indexable {
+        let mut themes = Vec::new();
+        let mut counties = Vec::new();
+        let mut cpv = Vec::new();
+        let mut national = false;
+        for n in needs {
+            for t in json_list(&n.themes) {
+                if !themes.contains(&t) {
+                    themes.push(t);
+                }
+            }
+            for c in json_list(&n.counties) {
+                if !counties.contains(&c) {
+                    counties.push(c);
+                }
+            }
+            for c in json_list(&n.cpv_codes) {
+                if !cpv.contains(&c) {
+                    cpv.push(c);
+                }
+            }
+            national |= n.national;
+        }
+        /// Only the basis of a claimed benefit is text worth finding.
+        #[derive(serde::Deserialize)]
+        struct Basis {
+            basis: String,
+        }
+        let bases: Vec<String> = serde_json::from_str::<Vec<Basis>>(&row.benefits)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|b| b.basis)
+            .collect();
+        let text = format!(
+            "{}\n{}\n{}\n{}",
+            row.title,
+            row.title,
+            row.description,
+            bases.join("\n")
+        );
+        Indexable {
+            id: row.id.clone(),
+            doc_type: DocType::Solution,
+            organisation_id: process
+                .map(|p| p.lead_organisation_id.clone())
+                .unwrap_or_default(),
+            org_kind: "buyer".into(),
+            status: "open".into(),
+            title: row.title.clone(),
+            language: super::analysis::detect_language(&text),
+            text,
+            themes,
+            cpv_codes: cpv,
+            counties,
+            national,
         }
     }
 

@@ -173,9 +173,11 @@ fn solution_item(conn: &mut DbConn, id: &str) -> anyhow::Result<Option<Indexable
         return Ok(None);
     };
     let process = crate::db::processes::find(conn, &row.process_id)?;
-    crate::app::solutions::indexable(conn, &row, process.as_ref())
-        .map(Some)
-        .map_err(|e| anyhow::anyhow!("{e}"))
+    let needs = match &process {
+        Some(p) => crate::db::processes::needs_of(conn, &p.id)?,
+        None => Vec::new(),
+    };
+    Ok(Some(Indexable::solution(&row, process.as_ref(), &needs)))
 }
 
 /// Loads the organisations' kinds for a batch of rows.

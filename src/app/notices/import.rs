@@ -402,16 +402,11 @@ fn save_need(
         language: None,
     };
     // A code missing from the loaded CPV vocabulary must not cost the need: keep it without codes.
-    let row = match crate::app::needs::save_from_notice(
-        conn,
-        &owner,
-        existing.clone(),
-        fields(cpv_codes.clone()),
-    ) {
-        Err(AppError::Validation { field: Some(f), .. }) if f == "cpv_codes" => {
-            crate::app::needs::save_from_notice(conn, &owner, existing, fields(Vec::new()))?
-        }
-        other => other?,
+    let codes = match crate::app::needs::checked_cpv_codes(conn, &cpv_codes) {
+        Ok(_) => cpv_codes.clone(),
+        Err(AppError::Validation { .. }) => Vec::new(),
+        Err(e) => return Err(e),
     };
+    let row = crate::app::needs::save_from_notice(conn, &owner, existing, fields(codes))?;
     Ok(Some(row.id))
 }

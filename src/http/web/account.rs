@@ -94,11 +94,7 @@ pub async fn login(
         Err(e) => return Err(e.into()),
     };
     let cookies = v.sign_in(&state, account).await?;
-    let mut response = see_other(&next);
-    for c in &cookies {
-        let _ = response.add_cookie(c);
-    }
-    Ok(response)
+    render::with_cookies(see_other(&next), &cookies)
 }
 
 /// Signs out: the session is deleted on the server, not only forgotten by the browser.
@@ -109,11 +105,7 @@ pub async fn logout(
     Form(_): Form<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, WebError> {
     session::end_session(&state, &req).await?;
-    let mut response = see_other("/");
-    for c in &v.sign_out_cookies() {
-        let _ = response.add_cookie(c);
-    }
-    Ok(response)
+    render::with_cookies(see_other("/"), &v.sign_out_cookies())
 }
 
 /// The registration form.
@@ -227,11 +219,7 @@ pub async fn register(
     match result {
         Ok((account, _)) => {
             let cookies = v.sign_in(&state, account).await?;
-            let mut response = see_other("/dashboard");
-            for c in &cookies {
-                let _ = response.add_cookie(c);
-            }
-            Ok(response)
+            render::with_cookies(see_other("/dashboard"), &cookies)
         }
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
@@ -248,13 +236,13 @@ pub async fn switch_lang(
 ) -> Result<HttpResponse, WebError> {
     let lang = super::i18n::parse_code(&code).ok_or(WebError::NotFound)?;
     let next = local_path(q.next.as_deref()).unwrap_or("/");
-    let mut response = HttpResponse::SeeOther()
+    let response = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, next.to_owned()))
         .finish();
-    let _ = response.add_cookie(&v.cookie(
+    let cookie = v.cookie(
         session::LANG_COOKIE,
         super::i18n::code(lang).to_owned(),
         Some(365 * 24 * 3600),
-    ));
-    Ok(response)
+    );
+    render::with_cookies(response, &[cookie])
 }

@@ -175,6 +175,20 @@ pub fn ok(v: &Visitor, template: &str, ctx: Value) -> Result<HttpResponse, WebEr
     page(v, StatusCode::OK, template, ctx)
 }
 
+/// `response` with `cookies` set; a cookie that cannot be set fails the answer, since a
+/// sign-in without its session cookie would only look like one.
+pub fn with_cookies(
+    mut response: HttpResponse,
+    cookies: &[actix_web::cookie::Cookie<'static>],
+) -> Result<HttpResponse, WebError> {
+    for c in cookies {
+        response
+            .add_cookie(c)
+            .map_err(|e| WebError::Internal(anyhow::anyhow!("cannot set a cookie: {e}")))?;
+    }
+    Ok(response)
+}
+
 /// A 303 to `location`, after a form was handled.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

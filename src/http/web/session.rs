@@ -17,7 +17,6 @@ use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::organisations::OrganisationRow;
 use crate::domain::Role;
-use crate::error::AppError;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "innolift_session";
@@ -155,7 +154,12 @@ impl Visitor {
     /// Adds the cookies this visit needs (a new CSRF seed) to a response.
     pub fn finish(&self, response: &mut HttpResponse) {
         if self.new_seed {
-            let _ = response.add_cookie(&self.cookie(CSRF_COOKIE, self.csrf_seed.clone(), None));
+            if let Err(e) =
+                response.add_cookie(&self.cookie(CSRF_COOKIE, self.csrf_seed.clone(), None))
+            {
+                // The next form post then asks to reload the page; the visit itself goes on.
+                tracing::error!(error = %e, "cannot set the CSRF cookie");
+            }
         }
     }
 
@@ -169,14 +173,7 @@ impl Visitor {
         let id = random_hex();
         let hash = session_hash(&id);
         let expires = crate::db::now() + chrono::Duration::hours(SESSION_HOURS);
-        state
-            .db
-            .run(move |conn| {
-                crate::db::sessions::purge_expired(conn)?;
-                crate::db::sessions::insert(conn, &hash, &account, expires)?;
-                Ok::<_, AppError>(())
-            })
-            .await?;
+        crate::app::auth::start_session(state, hash, account, expires).await?;
         Ok(vec![
             self.cookie(SESSION_COOKIE, id, Some(SESSION_HOURS * 3600)),
             self.cookie(CSRF_COOKIE, random_hex(), None),
@@ -232,33 +229,18 @@ impl FromRequest for Visitor {
 }
 
 async fn load_user(state: &Context, hash: String) -> Result<Option<WebUser>, WebError> {
-    let found = state
-        .db
-        .run(move |conn| {
-            let Some(account) = crate::db::sessions::account(conn, &hash)? else {
-                return Ok::<_, AppError>(None);
-            };
-            let organisation = match &account.organisation_id {
-                Some(id) => Some(crate::app::organisations::get(conn, id)?),
-                None => None,
-            };
-            Ok(Some(WebUser {
-                caller: Caller::of_account(&account)?,
-                organisation,
-            }))
-        })
-        .await?;
-    Ok(found)
+    let found = crate::app::auth::session_caller(state, hash).await?;
+    Ok(found.map(|(caller, organisation)| WebUser {
+        caller,
+        organisation,
+    }))
 }
 
 /// Ends the session behind this request's cookie, if any.
 pub async fn end_session(state: &Context, req: &HttpRequest) -> Result<(), WebError> {
     if let Some(id) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let hash = session_hash(&id);
-        state
-            .db
-            .run(move |conn| crate::db::sessions::delete(conn, &hash).map_err(AppError::from))
-            .await?;
+        crate::app::auth::end_session(state, hash).await?;
     }
     Ok(())
 }

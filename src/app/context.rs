@@ -1,0 +1,32 @@
+//! What every service can reach: the database, the index, the mailer and the settings.
+
+use std::sync::Arc;
+
+use super::cpv::CatalogCache;
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::tokens::TokenKeys;
+use crate::db::Db;
+use crate::mail::outbox::Mailer;
+use crate::search::SearchIndex;
+use crate::settings::Settings;
+
+/// What every service can reach: the database, the index, the mailer and the settings. One is
+/// built per process and shared by every request and worker.
+pub struct Context {
+    /// The database.
+    pub db: Db,
+    /// Settings in force.
+    pub settings: Settings,
+    /// Token signing keys.
+    pub tokens: TokenKeys,
+    /// Failed sign-in counters.
+    pub limiter: LoginLimiter,
+    /// The search index.
+    pub index: Arc<SearchIndex>,
+    /// The CPV vocabulary in memory.
+    pub cpv: CatalogCache,
+    /// Wakes the outbox worker.
+    pub mailer: Arc<Mailer>,
+    /// Limits registrations on public event pages, against floods.
+    pub registrations: LoginLimiter,
+}

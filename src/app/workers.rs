@@ -1,0 +1,65 @@
+//! The background workers of a process, started with its [`Context`]: the indexer always, the
+//! outbox and the daily digest when the settings ask for them. Each worker owns its loop; this
+//! module only wires them to the services they call.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use super::cpv::CatalogCache;
+use super::{dialogues, notices, Context};
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::tokens::TokenKeys;
+use crate::mail::outbox::Mailer;
+use crate::search::{indexer, SearchIndex};
+use crate::settings::Settings;
+
+/// Opens the database (migrating it), loads the token keys and starts the workers.
+pub async fn start(settings: Settings) -> anyhow::Result<Context> {
+    let for_db = settings.clone();
+    let db = tokio::task::spawn_blocking(move || crate::db::open_database(&for_db))
+        .await
+        .context("opening the database panicked")??;
+    let tokens = TokenKeys::load(
+        settings.token_secret.as_ref().map(|s| s.expose()),
+        &settings.data_dir,
+        settings.token_ttl,
+    )?;
+    let limiter = LoginLimiter::new(
+        settings.login_window,
+        settings.login_max_failures_per_account,
+        settings.login_max_failures_per_address,
+    );
+    let index = SearchIndex::new(&settings.data_dir);
+    indexer::start(&index, db.clone());
+    let mailer = Arc::new(Mailer::default());
+    if settings.outbox_worker {
+        // Reminders are queued by the dialogue service before each round of sending, so the
+        // mail worker needs to know nothing of dialogues.
+        let (for_reminders, keys) = (settings.clone(), tokens.clone());
+        let before_round = move |conn: &mut crate::db::DbConn| {
+            dialogues::invitations::queue_reminders(
+                conn,
+                &for_reminders,
+                &keys,
+                for_reminders.reminder_before,
+            )
+            .map(|_| ())
+            .map_err(|e| anyhow::anyhow!("{e}"))
+        };
+        crate::mail::outbox::start(&mailer, db.clone(), settings.clone(), before_round)?;
+    }
+    if settings.digest_worker {
+        notices::digest::start(db.clone(), settings.clone(), &index)?;
+    }
+    Ok(Context {
+        db,
+        settings,
+        tokens,
+        limiter,
+        index,
+        cpv: CatalogCache::default(),
+        mailer,
+        registrations: LoginLimiter::new(std::time::Duration::from_secs(600), 3, 10),
+    })
+}
