@@ -102,14 +102,15 @@ pub async fn change_password(
     Ok(issued)
 }
 
-/// Records a sign-in session of the pages under the hash of its secret, until `expires`. Expired
+/// Records a sign-in session of the pages under the hash of its secret, for `hours`. Expired
 /// sessions are cleared on the way.
 pub async fn start_session(
     state: &Context,
     session_hash: String,
     account: AccountRow,
-    expires: chrono::NaiveDateTime,
+    hours: i64,
 ) -> Result<(), AppError> {
+    let expires = crate::db::now() + chrono::Duration::hours(hours);
     state
         .db
         .run(move |conn| {

@@ -68,7 +68,7 @@ fn serve(
         App::new()
             .wrap(
                 actix_web::middleware::ErrorHandlers::new()
-                    .default_handler(super::web::error::render_error_page),
+                    .default_handler(super::web::render::render_error_page),
             )
             .wrap(
                 DefaultHeaders::new()

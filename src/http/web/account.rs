@@ -8,9 +8,9 @@ use minijinja::context;
 use serde::Deserialize;
 
 use super::error::WebError;
+use super::forms::{form_errors, local_path, options};
 use super::render::{self, see_other};
 use super::session::{self, Form, Visitor};
-use super::{form_errors, local_path, options};
 use crate::app::accounts::{self, Registration};
 use crate::app::Context;
 use crate::domain::password::hash_blocking;
@@ -139,7 +139,7 @@ fn register_page(
             kinds => options(v.lang, "account.kinds", &["buyer", "supplier", "cluster"]),
             sectors => options(v.lang, "account.sectors", &["state", "county", "municipality", "other"]),
             sizes => options(v.lang, "account.sizes", &["micro", "small", "medium", "large"]),
-            counties => super::counties(),
+            counties => super::forms::counties(),
         },
     )
 }

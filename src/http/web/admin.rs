@@ -11,10 +11,10 @@ use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
+use super::forms::{form_errors, options};
 use super::i18n::{self, Lang};
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
-use super::{form_errors, options};
 use crate::app::lifts::views::{self, ExplainedSuggestion};
 use crate::app::{programme, Context};
 use crate::domain::{self, OrgKind, Theme};

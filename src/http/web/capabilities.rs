@@ -8,10 +8,10 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
+use super::forms::{form_errors, options};
 use super::picker;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor, WebUser};
-use super::{form_errors, options};
 use crate::app::capabilities::CapabilityFields;
 use crate::app::capabilities::CapabilityView;
 use crate::app::Context;

@@ -11,7 +11,7 @@ use minijinja::{context, Value};
 use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
-use super::form_errors;
+use super::forms::form_errors;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor, WebUser};
 use crate::app::processes::views::propose_members;

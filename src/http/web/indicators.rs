@@ -159,8 +159,8 @@ pub async fn page(
             year => q.year.unwrap_or_default(),
             county => q.county.unwrap_or_default(),
             theme => q.theme.unwrap_or_default(),
-            counties => super::counties(),
-            themes => super::options(v.lang, "themes", &["climate_environment", "health_welfare", "digitalisation", "mobility_transport", "buildings_infrastructure", "other"]),
+            counties => super::forms::counties(),
+            themes => super::forms::options(v.lang, "themes", &["climate_environment", "health_welfare", "digitalisation", "mobility_transport", "buildings_infrastructure", "other"]),
             csv => csv,
         },
     )

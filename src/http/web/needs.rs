@@ -9,10 +9,10 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
+use super::forms::{form_errors, options};
 use super::picker;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
-use super::{form_errors, options};
 use crate::app::needs::NeedFields;
 use crate::app::needs::NeedView;
 use crate::app::Context;

@@ -6,7 +6,7 @@ use minijinja::{context, Value};
 use serde::Deserialize;
 
 use super::error::WebError;
-use super::options;
+use super::forms::options;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
 use crate::app::dialogues::invitations::Invitees;

@@ -128,7 +128,7 @@ pub async fn register(
             &[word(&v, "errors.410.text"), m],
         ),
         Err(e) => {
-            let errors = super::form_errors(v.lang, e)?;
+            let errors = super::forms::form_errors(v.lang, e)?;
             event_page(&v, StatusCode::BAD_REQUEST, &d, &qa, &f, errors)
         }
     }
@@ -231,7 +231,7 @@ pub async fn rsvp_answer(
         }
         Err(AppError::NotFound(_)) => Err(WebError::NotFound),
         Err(e) => {
-            let errors = super::form_errors(v.lang, e)?;
+            let errors = super::forms::form_errors(v.lang, e)?;
             let found = lookup(&state, &token).await?;
             rsvp_page(
                 &v,
@@ -276,7 +276,7 @@ pub async fn ask(
         ),
         Err(AppError::NotFound(_)) => Err(WebError::NotFound),
         Err(e) => {
-            let errors = super::form_errors(v.lang, e)?;
+            let errors = super::forms::form_errors(v.lang, e)?;
             let found = lookup(&state, &token).await?;
             rsvp_page(
                 &v,

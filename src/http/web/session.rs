@@ -172,8 +172,7 @@ impl Visitor {
     ) -> Result<Vec<Cookie<'static>>, WebError> {
         let id = random_hex();
         let hash = session_hash(&id);
-        let expires = crate::db::now() + chrono::Duration::hours(SESSION_HOURS);
-        crate::app::auth::start_session(state, hash, account, expires).await?;
+        crate::app::auth::start_session(state, hash, account, SESSION_HOURS).await?;
         Ok(vec![
             self.cookie(SESSION_COOKIE, id, Some(SESSION_HOURS * 3600)),
             self.cookie(CSRF_COOKIE, random_hex(), None),
