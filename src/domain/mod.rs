@@ -1,14 +1,20 @@
 //! Domain types that validate on construction. A value of one of these types is always valid.
 
+pub mod cpv;
 pub mod email;
-pub mod matching;
+pub mod language;
+pub mod need;
 pub mod organisation;
 pub mod orgnr;
 pub mod password;
 pub mod process;
+pub mod theme;
 
 pub use email::Email;
-pub use matching::{CpvCode, CpvLevel, Language, Maturity, NeedStatus, Theme};
+pub use cpv::{CpvCode, CpvLevel};
+pub use language::Language;
+pub use need::{Maturity, NeedStatus};
+pub use theme::Theme;
 pub use organisation::{County, OrgKind, Role, Sector, Size, Website};
 pub use orgnr::Orgnr;
 pub use password::Password;

@@ -174,7 +174,7 @@ pub async fn search(
             ))
         }
     };
-    let cpv_token = optional(q.cpv.as_deref(), domain::matching::cpv_filter_token)?;
+    let cpv_token = optional(q.cpv.as_deref(), domain::cpv::cpv_filter_token)?;
     let theme = optional(q.theme.as_deref(), |t| {
         Theme::parse(t).map_err(|e| Invalid::new("theme", e.message))
     })?;

@@ -1,62 +1,7 @@
-//! Values shared by needs and capabilities: themes, CPV codes, languages and the like.
+//! CPV codes (Common Procurement Vocabulary): parsing, the hierarchy their digits encode, and
+//! the tokens the index and its filters use for them.
 
-use super::{string_enum, Invalid};
-
-string_enum!(
-    /// The programme's themes.
-    Theme, "themes", {
-        /// Klima og miljø.
-        ClimateEnvironment => "climate_environment",
-        /// Helse og velferd.
-        HealthWelfare => "health_welfare",
-        /// Digitalisering.
-        Digitalisation => "digitalisation",
-        /// Mobilitet og transport.
-        MobilityTransport => "mobility_transport",
-        /// Bygg og infrastruktur.
-        BuildingsInfrastructure => "buildings_infrastructure",
-        /// Annet.
-        Other => "other",
-    }
-);
-
-string_enum!(
-    /// Where a need is in its life.
-    NeedStatus, "status", {
-        /// Visible only to the owning organisation.
-        Draft => "draft",
-        /// Visible to everyone signed in, and matched.
-        Open => "open",
-        /// Visible, no longer matched.
-        Closed => "closed",
-    }
-);
-
-string_enum!(
-    /// How far a capability has come.
-    Maturity, "maturity", {
-        /// An idea.
-        Idea => "idea",
-        /// A working prototype.
-        Prototype => "prototype",
-        /// Tried out with a customer.
-        Piloted => "piloted",
-        /// Sold today.
-        OnMarket => "on_market",
-    }
-);
-
-string_enum!(
-    /// The language of a text.
-    Language, "language", {
-        /// Bokmål.
-        Nb => "nb",
-        /// Nynorsk.
-        Nn => "nn",
-        /// English.
-        En => "en",
-    }
-);
+use super::Invalid;
 
 /// A CPV code: eight digits, as stored. The check digit is checked against the vocabulary when
 /// one is loaded.
