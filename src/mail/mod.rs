@@ -1,13 +1,18 @@
-//! Outgoing mail: invitations rendered from `templates/emails/` (subject, text and HTML, Bokmål
-//! and English) with an iCalendar attachment and one-click unsubscribe, queued in the database's
-//! outbox and sent by the worker in [`outbox`].
+//! Outgoing mail: invitations, confirmations, published answers and digests rendered with
+//! minijinja from `templates/emails/` (subject, text and HTML, Bokmål and English), invitations
+//! with an iCalendar attachment and one-click unsubscribe, queued in the database's outbox and
+//! sent by the worker in [`outbox`].
 
 pub mod calendar;
 pub mod outbox;
 
+use std::sync::OnceLock;
+
+use anyhow::Context as _;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::Message;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use sha2::{Digest, Sha256};
 
 /// The language of an email.
@@ -19,46 +24,88 @@ pub enum Lang {
     En,
 }
 
-fn template(name: &str, lang: Lang) -> &'static str {
-    macro_rules! pick {
-        ($($key:literal => $nb:literal, $en:literal;)*) => {
-            match (name, lang) {
-                $(($key, Lang::Nb) => include_str!(concat!("../../templates/emails/", $nb)),
-                  ($key, Lang::En) => include_str!(concat!("../../templates/emails/", $en)),)*
-                _ => "",
-            }
-        };
-    }
-    pick! {
-        "invitation.subject" => "invitation.nb.subject", "invitation.en.subject";
-        "invitation.txt" => "invitation.nb.txt", "invitation.en.txt";
-        "invitation.html" => "invitation.nb.html", "invitation.en.html";
-        "confirmation.subject" => "confirmation.nb.subject", "confirmation.en.subject";
-        "confirmation.txt" => "confirmation.nb.txt", "confirmation.en.txt";
-        "confirmation.html" => "confirmation.nb.html", "confirmation.en.html";
-        "digest.subject" => "digest.nb.subject", "digest.en.subject";
-        "digest.txt" => "digest.nb.txt", "digest.en.txt";
-        "digest.html" => "digest.nb.html", "digest.en.html";
-        "answer.subject" => "answer.nb.subject", "answer.en.subject";
-        "answer.txt" => "answer.nb.txt", "answer.en.txt";
-        "answer.html" => "answer.nb.html", "answer.en.html";
+impl Lang {
+    /// The code that names the language's templates.
+    fn code(self) -> &'static str {
+        match self {
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        }
     }
 }
 
-/// Escapes text for HTML.
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+macro_rules! email_templates {
+    ($($name:literal),* $(,)?) => {
+        /// Every email template, by file name, compiled into the binary.
+        const TEMPLATES: &[(&str, &str)] = &[
+            $(
+                email_templates!(@file $name, ".nb.subject"),
+                email_templates!(@file $name, ".nb.txt"),
+                email_templates!(@file $name, ".nb.html"),
+                email_templates!(@file $name, ".en.subject"),
+                email_templates!(@file $name, ".en.txt"),
+                email_templates!(@file $name, ".en.html"),
+            )*
+        ];
+    };
+    (@file $name:literal, $suffix:literal) => {
+        (
+            concat!($name, $suffix),
+            include_str!(concat!("../../templates/emails/", $name, $suffix)),
+        )
+    };
+}
+
+email_templates!("invitation", "confirmation", "digest", "answer");
+
+/// The email templates, compiled once. A template that does not compile makes every render
+/// return that error, rather than panicking in a request or in the outbox worker.
+fn environment() -> anyhow::Result<&'static Environment<'static>> {
+    static ENV: OnceLock<Result<Environment<'static>, minijinja::Error>> = OnceLock::new();
+    let env = ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        // A value the code forgot to pass must fail the render, not leave a gap in a sent email.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Only the HTML part is markup; subjects and plain text go out exactly as the values are.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                AutoEscape::Html
+            } else {
+                AutoEscape::None
+            }
+        });
+        // The messages have always ended in the files' final newline.
+        env.set_keep_trailing_newline(true);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
         }
-    }
-    out
+        Ok(env)
+    });
+    env.as_ref()
+        .map_err(|e| anyhow::anyhow!("the email templates: {e}"))
+}
+
+/// Subject, text and HTML of the template `name` in `lang`.
+struct Parts {
+    subject: String,
+    text: String,
+    html: String,
+}
+
+fn render_parts(name: &str, lang: Lang, values: &[(&str, String)]) -> anyhow::Result<Parts> {
+    let env = environment()?;
+    let values: Value = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let part = |kind: &str| -> anyhow::Result<String> {
+        let file = format!("{name}.{}.{kind}", lang.code());
+        env.get_template(&file)
+            .and_then(|t| t.render(&values))
+            .with_context(|| format!("email template {file}"))
+    };
+    Ok(Parts {
+        subject: one_line(&part("subject")?),
+        text: part("txt")?,
+        html: part("html")?,
+    })
 }
 
 /// One line with no line breaks: header values must never carry CR or LF.
@@ -68,33 +115,6 @@ pub fn one_line(text: &str) -> String {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Replaces each `{{key}}` in one pass, so a value that itself contains `{{…}}` stays as it is.
-fn fill(template: &str, values: &[(&str, String)], escape: bool) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find("}}") {
-            Some(end) => {
-                let key = &after[..end];
-                match values.iter().find(|(k, _)| *k == key) {
-                    Some((_, v)) if escape => out.push_str(&html_escape(v)),
-                    Some((_, v)) => out.push_str(v),
-                    None => out.push_str(&rest[start..start + 2 + end + 2]),
-                }
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 struct ListUnsubscribe(String);
@@ -181,13 +201,11 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
         ("answer_url", inv.answer_url.clone()),
         ("unsubscribe_url", inv.unsubscribe_url.clone()),
     ];
-    let subject = one_line(&fill(
-        template("invitation.subject", inv.lang),
-        &values,
-        false,
-    ));
-    let text = fill(template("invitation.txt", inv.lang), &values, false);
-    let html = fill(template("invitation.html", inv.lang), &values, true);
+    let Parts {
+        subject,
+        text,
+        html,
+    } = render_parts("invitation", inv.lang, &values)?;
     let from: Mailbox = inv.from.parse()?;
     let to: Mailbox = inv.to.parse()?;
     let message = Message::builder()
@@ -215,6 +233,36 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
                     ),
                 ),
         )?;
+    let body = String::from_utf8(message.formatted())?;
+    let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
+    Ok(Rendered {
+        subject,
+        body,
+        sha256,
+    })
+}
+
+/// Renders the template `name` (`confirmation`, `answer`, `digest`) into the exact message that
+/// will be sent, with a text and an HTML part.
+pub fn render_template(
+    name: &str,
+    lang: Lang,
+    from: &str,
+    to: &str,
+    message_id: &str,
+    values: &[(&str, String)],
+) -> anyhow::Result<Rendered> {
+    let Parts {
+        subject,
+        text,
+        html,
+    } = render_parts(name, lang, values)?;
+    let message = Message::builder()
+        .from(from.parse::<Mailbox>()?)
+        .to(to.parse::<Mailbox>()?)
+        .subject(subject.clone())
+        .message_id(Some(message_id.to_owned()))
+        .multipart(MultiPart::alternative_plain_html(text, html))?;
     let body = String::from_utf8(message.formatted())?;
     let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
     Ok(Rendered {
@@ -263,16 +311,126 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_in_values_are_not_expanded() {
-        let filled = fill(
-            "{{title}} {{answer_url}}",
-            &[
-                ("title", "{{answer_url}}".into()),
-                ("answer_url", "https://x".into()),
-            ],
-            false,
+    fn template_syntax_in_values_comes_out_literally() {
+        let values = [
+            (
+                "title",
+                "{{ answer_url }} {{answer_url}} {% if true %}x{% endif %}".into(),
+            ),
+            ("answer", "deltar".into()),
+            ("deadline", "20. februar 2027".into()),
+            ("answer_url", "https://x".into()),
+        ];
+        let parts = render_parts("confirmation", Lang::Nb, &values).unwrap();
+        assert_eq!(
+            parts.subject,
+            "Svar registrert: {{ answer_url }} {{answer_url}} {% if true %}x{% endif %}"
         );
-        assert_eq!(filled, "{{answer_url}} https://x");
+        assert!(parts
+            .text
+            .starts_with("Vi har registrert svaret ditt på «{{ answer_url }} {{answer_url}} {% if true %}x{% endif %}»"));
+        assert!(parts
+            .html
+            .contains("<title>{{ answer_url }} {{answer_url}} {% if true %}x{% endif %}</title>"));
+    }
+
+    #[test]
+    fn only_the_html_part_is_escaped() {
+        let values = [
+            ("title", "Ferje <b> & \"båt\"".into()),
+            ("answer", "deltar".into()),
+            ("deadline", "20. februar 2027".into()),
+            ("answer_url", "https://x".into()),
+        ];
+        let parts = render_parts("confirmation", Lang::En, &values).unwrap();
+        assert_eq!(parts.subject, "Answer received: Ferje <b> & \"båt\"");
+        assert!(
+            parts.text.contains("\"Ferje <b> & \"båt\"\""),
+            "{}",
+            parts.text
+        );
+        assert!(
+            parts.html.contains("Ferje &lt;b&gt; &amp; &quot;båt&quot;"),
+            "{}",
+            parts.html
+        );
+        assert!(!parts.html.contains("<b>"), "{}", parts.html);
+    }
+
+    #[test]
+    fn a_missing_value_is_an_error() {
+        let values = [
+            ("title", "Ferje".into()),
+            ("answer", "deltar".into()),
+            ("answer_url", "https://x".into()),
+        ];
+        let err = render_template(
+            "confirmation",
+            Lang::Nb,
+            "a@b.no",
+            "c@d.no",
+            "<m@x>",
+            &values,
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("confirmation.nb."), "{err:#}");
+        assert!(
+            render_template("nonesuch", Lang::Nb, "a@b.no", "c@d.no", "<m@x>", &values).is_err()
+        );
+    }
+
+    /// The names each caller passes, in `app::dialogues` and `app::notices::digest`.
+    fn values_of(name: &str) -> Vec<(&'static str, String)> {
+        let keys: &[&str] = match name {
+            "invitation" => &[
+                "supplier",
+                "buyers",
+                "kind",
+                "title",
+                "agenda",
+                "starts",
+                "ends",
+                "place",
+                "deadline",
+                "answer_url",
+                "unsubscribe_url",
+            ],
+            "confirmation" => &["title", "answer", "deadline", "answer_url"],
+            "answer" => &["title", "question", "answer", "event_url"],
+            "digest" => &["supplier", "count", "matches", "settings_url"],
+            _ => unreachable!("{name}"),
+        };
+        keys.iter().map(|k| (*k, format!("{k} <&>"))).collect()
+    }
+
+    #[test]
+    fn every_template_renders_in_both_languages_with_the_values_the_code_passes() {
+        let mut rendered = 0;
+        for name in ["invitation", "confirmation", "answer", "digest"] {
+            for lang in [Lang::Nb, Lang::En] {
+                let parts = render_parts(name, lang, &values_of(name))
+                    .unwrap_or_else(|e| panic!("{name} {lang:?}: {e:#}"));
+                for text in [&parts.subject, &parts.text, &parts.html] {
+                    assert!(!text.contains("{{") && !text.contains("{%"), "{text}");
+                }
+                assert!(parts.subject.contains("<&>"), "{}", parts.subject);
+                assert!(parts.text.contains("<&>") && parts.text.ends_with('\n'));
+                assert!(
+                    parts.html.contains("&lt;&amp;&gt;") && !parts.html.contains("<&>"),
+                    "{}",
+                    parts.html
+                );
+                rendered += 3;
+            }
+        }
+        assert_eq!(rendered, TEMPLATES.len(), "every template file is rendered");
+        for lang in [Lang::Nb, Lang::En] {
+            render_invitation(&Invitation {
+                lang,
+                ..invitation("Ferje")
+            })
+            .unwrap();
+        }
     }
 
     #[test]
@@ -293,35 +451,4 @@ mod tests {
         );
         assert_eq!(rendered.sha256.len(), 64);
     }
-}
-
-/// Renders the template `name` (`confirmation`, `answer`) as text and HTML.
-pub fn render_template(
-    name: &str,
-    lang: Lang,
-    from: &str,
-    to: &str,
-    message_id: &str,
-    values: &[(&str, String)],
-) -> anyhow::Result<Rendered> {
-    let subject = one_line(&fill(
-        template(&format!("{name}.subject"), lang),
-        values,
-        false,
-    ));
-    let text = fill(template(&format!("{name}.txt"), lang), values, false);
-    let html = fill(template(&format!("{name}.html"), lang), values, true);
-    let message = Message::builder()
-        .from(from.parse::<Mailbox>()?)
-        .to(to.parse::<Mailbox>()?)
-        .subject(subject.clone())
-        .message_id(Some(message_id.to_owned()))
-        .multipart(MultiPart::alternative_plain_html(text, html))?;
-    let body = String::from_utf8(message.formatted())?;
-    let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
-    Ok(Rendered {
-        subject,
-        body,
-        sha256,
-    })
 }

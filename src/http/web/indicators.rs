@@ -38,7 +38,9 @@ fn progress_svg(value: f64, target: f64, label: &str) -> String {
         "<svg class=\"chart\" width=\"{w}\" height=\"18\" viewBox=\"0 0 {w} 18\" role=\"img\" aria-label=\"{label}\"><rect x=\"0\" y=\"2\" width=\"{w}\" height=\"14\" rx=\"3\" fill=\"{TRACK}\"/><rect x=\"0\" y=\"2\" width=\"{f:.1}\" height=\"14\" rx=\"3\" fill=\"{fill}\"/></svg>",
         w = width,
         f = width * ratio,
-        label = crate::mail::html_escape(label),
+        // minijinja also escapes `/`, which a quoted attribute does not need; the labels read
+        // "1 / 25" as they always have.
+        label = minijinja::HtmlEscape(label).to_string().replace("&#x2f;", "/"),
     )
 }
 
@@ -73,7 +75,7 @@ fn trend_svg(i: &Indicator, label: &str) -> String {
     let mut out = format!(
         "<svg class=\"chart\" width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" role=\"img\" aria-label=\"{label}\">",
         h = height + 16.0,
-        label = crate::mail::html_escape(label),
+        label = minijinja::HtmlEscape(label).to_string().replace("&#x2f;", "/"),
     );
     for (n, (year, v)) in values.iter().enumerate() {
         let h = (v / max * height).max(1.0);
