@@ -1,4 +1,5 @@
-//! Languages: the language a text is written in (for analysis and matching).
+//! Languages: the one a text is written in (for analysis and matching), and the one the
+//! interface and emails speak to a person.
 
 use super::string_enum;
 
@@ -13,3 +14,13 @@ string_enum!(
         En => "en",
     }
 );
+
+/// The language innolift speaks to a person in, on pages and in emails: Bokmål, with English
+/// available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Bokmål.
+    Nb,
+    /// English.
+    En,
+}

@@ -10,14 +10,14 @@ pub mod password;
 pub mod process;
 pub mod theme;
 
-pub use email::Email;
 pub use cpv::{CpvCode, CpvLevel};
-pub use language::Language;
+pub use email::Email;
+pub use language::{Lang, Language};
 pub use need::{Maturity, NeedStatus};
-pub use theme::Theme;
 pub use organisation::{County, OrgKind, Role, Sector, Size, Website};
 pub use orgnr::Orgnr;
 pub use password::Password;
+pub use theme::Theme;
 
 /// Why a value was refused: the API field it came from and a message for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -15,14 +15,7 @@ use lettre::Message;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use sha2::{Digest, Sha256};
 
-/// The language of an email.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Bokmål.
-    Nb,
-    /// English.
-    En,
-}
+use crate::domain::Lang;
 
 impl Lang {
     /// The code that names the language's templates.

@@ -4,9 +4,10 @@
 use crate::auth::tokens::TokenKeys;
 use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
 use crate::db::{self, organisations, DbConn};
+use crate::domain::Lang;
 use crate::domain::{self, string_enum, Invalid, OrgKind};
 use crate::error::AppError;
-use crate::mail::{self, Lang};
+use crate::mail;
 use crate::settings::Settings;
 
 use super::invitations::{buyer_names, invitation_message, new_invitation};

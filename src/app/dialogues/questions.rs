@@ -4,9 +4,10 @@
 use crate::caller::Caller;
 use crate::db::dialogues::{self as q, DialogueRow, OutboxRow};
 use crate::db::{self, DbConn};
+use crate::domain::Lang;
 use crate::domain::{self};
 use crate::error::AppError;
-use crate::mail::{self, Lang};
+use crate::mail;
 use crate::settings::Settings;
 
 use super::{get, host, lookup, require_buyer};

@@ -12,11 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
 use super::forms::{form_errors, options};
-use super::i18n::{self, Lang};
+use super::i18n;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
 use crate::app::lifts::views::{self, ExplainedSuggestion};
 use crate::app::{programme, Context};
+use crate::domain::Lang;
 use crate::domain::{self, OrgKind, Theme};
 use crate::error::AppError;
 

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use minijinja::{context, Value};
 
 use super::error::WebError;
-use super::i18n::{self, Lang};
+use super::i18n;
+use crate::domain::Lang;
 use crate::error::AppError;
 
 /// A path on this site, safe to redirect to (not `//host` or a full URL).

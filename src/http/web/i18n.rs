@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use crate::mail::Lang;
+pub use crate::domain::Lang;
 
 macro_rules! i18n_files {
     ($($name:literal),* $(,)?) => {

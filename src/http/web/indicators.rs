@@ -10,6 +10,7 @@ use super::session::Visitor;
 use crate::app::indicators::Indicator;
 use crate::app::indicators::IndicatorQuery;
 use crate::app::Context;
+use crate::domain::Lang;
 
 const BLUE: &str = "#0a4a82";
 const GREEN: &str = "#1d6b32";
@@ -121,7 +122,7 @@ pub async fn page(
             context! {
                 id => i.id,
                 name => name,
-                definition => match v.lang { super::i18n::Lang::Nb => i.definition_nb.clone(), super::i18n::Lang::En => i.definition.clone() },
+                definition => match v.lang { Lang::Nb => i.definition_nb.clone(), Lang::En => i.definition.clone() },
                 value => fmt(value, share),
                 target => fmt(i.target, share),
                 base => i.base.map(|b| fmt(b, false)),

@@ -7,8 +7,8 @@ use minijinja::{context, Value};
 use serde::Serialize;
 
 use super::error::WebError;
-use super::i18n::Lang;
 use crate::app::Context;
+use crate::domain::Lang;
 use crate::domain::Theme;
 
 /// What a need or capability form holds of the shared fields.

@@ -11,8 +11,9 @@ use minijinja::value::Kwargs;
 use minijinja::{context, Environment, State, Value};
 
 use super::error::{ErrorDetail, WebError};
-use super::i18n::{self, Lang};
+use super::i18n;
 use super::session::Visitor;
+use crate::domain::Lang;
 
 macro_rules! page_templates {
     ($($name:literal),* $(,)?) => {

@@ -12,10 +12,11 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use super::error::WebError;
-use super::i18n::{self, Lang};
+use super::i18n;
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::organisations::OrganisationRow;
+use crate::domain::Lang;
 use crate::domain::Role;
 
 /// The session cookie.
