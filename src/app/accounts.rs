@@ -1,11 +1,14 @@
 //! Accounts: registration (which may found an organisation or join one by invitation), sign-in,
 //! password changes and programme administrators.
 
+use serde::Deserialize;
+use utoipa::ToSchema;
+
 use crate::db::accounts::{self as q, AccountRow};
 use crate::db::organisations::{self as orgs, OrganisationRow};
 use crate::db::{self, DbConn};
-use crate::domain::organisation::Profile;
-use crate::domain::{Email, OrgKind, Orgnr, Role};
+use crate::domain::organisation::{optional, Profile};
+use crate::domain::{self, County, Email, OrgKind, Orgnr, Role, Sector, Size, Website};
 use crate::error::AppError;
 
 /// A new organisation, validated.
@@ -195,4 +198,50 @@ pub fn create_admin(
         q::insert(conn, &row)?;
         Ok(row)
     })
+}
+
+/// The organisation part of a registration.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationInput {
+    /// Organisation number; spaces are allowed.
+    pub orgnr: String,
+    /// Name.
+    pub name: String,
+    /// `buyer`, `supplier` or `cluster`.
+    pub kind: String,
+    /// Home page.
+    pub website: Option<String>,
+    /// Contact address for invitations.
+    pub contact_email: Option<String>,
+    /// Required for buyers: `state`, `county`, `municipality` or `other`.
+    pub sector: Option<String>,
+    /// County number (2024).
+    pub county: Option<String>,
+    /// Suppliers only: `micro`, `small`, `medium` or `large`.
+    pub size: Option<String>,
+}
+
+impl OrganisationInput {
+    /// Validates into a new organisation.
+    pub fn parse(&self) -> Result<NewOrganisation, domain::Invalid> {
+        let orgnr = Orgnr::parse(&self.orgnr)?;
+        let kind = OrgKind::parse(self.kind.trim())?;
+        let profile = Profile {
+            name: domain::text("name", &self.name, 200)?,
+            website: optional(self.website.as_deref(), Website::parse)?,
+            contact_email: optional(self.contact_email.as_deref(), |v| {
+                Email::parse_for("contact_email", v)
+            })?,
+            sector: optional(self.sector.as_deref(), Sector::parse)?,
+            county: optional(self.county.as_deref(), County::parse)?,
+            size: optional(self.size.as_deref(), Size::parse)?,
+        };
+        profile.check_for(kind)?;
+        Ok(NewOrganisation {
+            orgnr,
+            kind,
+            profile,
+        })
+    }
 }

@@ -1,12 +1,18 @@
 //! Organisations: who may change what, profile edits, cluster membership and adding colleagues.
 
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::page::{Page, PageSpec};
+use super::Context;
 use crate::caller::Caller;
 use crate::db::accounts::{self as accounts_q, AccountRow, InviteRow};
 use crate::db::organisations::{self as q, OrganisationRow};
 use crate::db::{self, DbConn};
 use crate::domain::organisation::Profile;
-use crate::domain::{Email, OrgKind, Orgnr};
-use crate::error::AppError;
+use crate::domain::{County, Email, OrgKind, Orgnr};
+use crate::error::{AppError, AppResult};
 
 /// Loads an organisation or answers 404.
 pub fn get(conn: &mut DbConn, id: &str) -> Result<OrganisationRow, AppError> {
@@ -183,4 +189,293 @@ pub fn users(
         accounts_q::in_organisation(conn, organisation_id)?,
         accounts_q::invites_of(conn, organisation_id)?,
     ))
+}
+
+// Read models and the use cases both front doors call.
+
+/// An organisation in short, as listed in memberships.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrganisationSummary {
+    /// Id.
+    pub id: String,
+    /// `buyer`, `supplier` or `cluster`.
+    pub kind: String,
+    /// Organisation number, 9 digits.
+    pub orgnr: String,
+    /// Name.
+    pub name: String,
+}
+
+impl From<&OrganisationRow> for OrganisationSummary {
+    fn from(r: &OrganisationRow) -> Self {
+        OrganisationSummary {
+            id: r.id.clone(),
+            kind: r.kind.clone(),
+            orgnr: r.orgnr.clone(),
+            name: r.name.clone(),
+        }
+    }
+}
+
+/// An organisation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrganisationView {
+    /// Id (UUID).
+    pub id: String,
+    /// `buyer`, `supplier` or `cluster`.
+    pub kind: String,
+    /// Organisation number, 9 digits without spaces.
+    pub orgnr: String,
+    /// Name.
+    pub name: String,
+    /// Home page.
+    pub website: Option<String>,
+    /// Contact address for invitations.
+    pub contact_email: Option<String>,
+    /// Buyers: `state`, `county`, `municipality` or `other`.
+    pub sector: Option<String>,
+    /// County number (2024), e.g. `46`.
+    pub county: Option<String>,
+    /// The county's name.
+    pub county_name: Option<String>,
+    /// Suppliers: `micro`, `small`, `medium` or `large`.
+    pub size: Option<String>,
+    /// Clusters: their member suppliers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<OrganisationSummary>>,
+    /// Suppliers: the clusters they belong to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clusters: Option<Vec<OrganisationSummary>>,
+    /// When it was registered (UTC).
+    pub created_at: DateTime<Utc>,
+    /// When it was last changed (UTC).
+    pub updated_at: DateTime<Utc>,
+}
+
+impl OrganisationView {
+    /// The view of a row, without memberships.
+    pub fn of(r: &OrganisationRow) -> OrganisationView {
+        OrganisationView {
+            id: r.id.clone(),
+            kind: r.kind.clone(),
+            orgnr: r.orgnr.clone(),
+            name: r.name.clone(),
+            website: r.website.clone(),
+            contact_email: r.contact_email.clone(),
+            sector: r.sector.clone(),
+            county_name: r
+                .county
+                .as_deref()
+                .and_then(|c| County::parse(c).ok())
+                .map(|c| c.name().to_owned()),
+            county: r.county.clone(),
+            size: r.size.clone(),
+            members: None,
+            clusters: None,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+
+    /// The view with memberships, loaded from the database.
+    pub fn load(conn: &mut DbConn, r: &OrganisationRow) -> Result<OrganisationView, AppError> {
+        let mut view = OrganisationView::of(r);
+        match r.kind.as_str() {
+            "cluster" => {
+                view.members = Some(q::members(conn, &r.id)?.iter().map(Into::into).collect())
+            }
+            "supplier" => {
+                view.clusters = Some(
+                    q::clusters_of(conn, &r.id)?
+                        .iter()
+                        .map(Into::into)
+                        .collect(),
+                )
+            }
+            _ => {}
+        }
+        Ok(view)
+    }
+}
+
+/// A pending invitation to join an organisation.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct InviteView {
+    /// The invited address.
+    pub email: String,
+    /// The organisation.
+    pub organisation_id: String,
+    /// When (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&InviteRow> for InviteView {
+    fn from(r: &InviteRow) -> Self {
+        InviteView {
+            email: r.email.clone(),
+            organisation_id: r.organisation_id.clone(),
+            created_at: r.created_at.and_utc(),
+        }
+    }
+}
+
+/// A user account.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    /// Id (UUID).
+    pub id: String,
+    /// Sign-in email, lowercased.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `owner`, `member` or `admin`.
+    pub role: String,
+    /// The organisation; none for administrators.
+    pub organisation_id: Option<String>,
+    /// When it was created (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&AccountRow> for UserView {
+    fn from(a: &AccountRow) -> Self {
+        UserView {
+            id: a.id.clone(),
+            email: a.email.clone(),
+            name: a.name.clone(),
+            role: a.role.clone(),
+            organisation_id: a.organisation_id.clone(),
+            created_at: a.created_at.and_utc(),
+        }
+    }
+}
+
+/// An organisation's users and pending invitations.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UsersView {
+    /// Accounts in the organisation.
+    pub users: Vec<UserView>,
+    /// Invitations not yet used.
+    pub invites: Vec<InviteView>,
+}
+
+/// A page of organisations of one kind or all, whose name or number has every word of `q`.
+pub async fn page(
+    ctx: &Context,
+    kind: Option<OrgKind>,
+    q: Option<String>,
+    spec: PageSpec,
+) -> AppResult<Page<OrganisationView>> {
+    ctx.db
+        .run(move |conn| {
+            let (rows, total) = crate::db::organisations::list(
+                conn,
+                kind.map(|k| k.as_str()),
+                q.as_deref(),
+                spec.offset(),
+                spec.per_page,
+            )?;
+            Ok(spec.wrap(rows.iter().map(OrganisationView::of).collect(), total))
+        })
+        .await
+}
+
+/// One organisation, with its members or clusters.
+pub async fn view(ctx: &Context, id: &str) -> AppResult<OrganisationView> {
+    let id = id.to_owned();
+    ctx.db
+        .run(move |conn| {
+            let row = get(conn, &id)?;
+            OrganisationView::load(conn, &row)
+        })
+        .await
+}
+
+/// Changes an organisation's profile (its owner); `apply` makes the new profile from the row.
+pub async fn change_profile(
+    ctx: &Context,
+    caller: &Caller,
+    id: &str,
+    apply: impl FnOnce(&OrganisationRow) -> AppResult<Profile> + Send + 'static,
+) -> AppResult<OrganisationView> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let row = update_profile(conn, &caller, &id, apply)?;
+            OrganisationView::load(conn, &row)
+        })
+        .await
+}
+
+/// Adds a supplier to a cluster (its owner); true when it was not a member.
+pub async fn add_cluster_member(
+    ctx: &Context,
+    caller: &Caller,
+    cluster_id: &str,
+    orgnr: Orgnr,
+) -> AppResult<(OrganisationSummary, bool)> {
+    let (caller, cluster_id) = (caller.clone(), cluster_id.to_owned());
+    let (member, added) = ctx
+        .db
+        .run(move |conn| add_member(conn, &caller, &cluster_id, &orgnr))
+        .await?;
+    Ok((OrganisationSummary::from(&member), added))
+}
+
+/// Removes a member from a cluster (its owner).
+pub async fn remove_cluster_member(
+    ctx: &Context,
+    caller: &Caller,
+    cluster_id: &str,
+    member_id: &str,
+) -> AppResult<()> {
+    let (caller, cluster_id, member) =
+        (caller.clone(), cluster_id.to_owned(), member_id.to_owned());
+    ctx.db
+        .run(move |conn| remove_member(conn, &caller, &cluster_id, &member))
+        .await
+}
+
+/// Lets a colleague join by registering with `email` (the owner); true when the invitation is
+/// new.
+pub async fn invite_colleague(
+    ctx: &Context,
+    caller: &Caller,
+    id: &str,
+    email: Email,
+) -> AppResult<(InviteView, bool)> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    let (invite, created) = ctx
+        .db
+        .run(move |conn| invite_user(conn, &caller, &id, &email))
+        .await?;
+    Ok((InviteView::from(&invite), created))
+}
+
+/// An organisation's users and pending invitations (its own users).
+pub async fn user_list(ctx: &Context, caller: &Caller, id: &str) -> AppResult<UsersView> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    let (users, invites) = ctx.db.run(move |conn| users(conn, &caller, &id)).await?;
+    Ok(UsersView {
+        users: users.iter().map(Into::into).collect(),
+        invites: invites.iter().map(Into::into).collect(),
+    })
+}
+
+/// The caller's own account and organisation.
+pub async fn me(ctx: &Context, caller: &Caller) -> AppResult<(UserView, Option<OrganisationView>)> {
+    let caller = caller.clone();
+    ctx.db
+        .run(move |conn| {
+            let account = crate::db::accounts::find(conn, &caller.account_id)?
+                .ok_or_else(|| AppError::unauthorized("this account no longer exists"))?;
+            let organisation = match caller.organisation_id() {
+                Some(id) => {
+                    let row = get(conn, id)?;
+                    Some(OrganisationView::load(conn, &row)?)
+                }
+                None => None,
+            };
+            Ok((UserView::from(&account), organisation))
+        })
+        .await
 }

@@ -1,16 +1,20 @@
 //! Solutions that joint processes delivered, with the benefits they claim, and the buyers who
 //! adopt them. Solutions are searchable through the index.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::page::{Page, PageSpec};
+use super::Context;
 use crate::app::audit;
 use crate::caller::Caller;
 use crate::db::lifts::{self as q, AdoptionRow, SolutionRow};
 use crate::db::{self, index_queue, organisations, DbConn};
 use crate::domain::process::{AdoptionStatus, Phase};
 use crate::domain::{self, string_enum, Invalid, OrgKind};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use crate::search::document::json_list;
 use crate::search::document::DocType;
 
 string_enum!(
@@ -213,4 +217,115 @@ pub fn adopt(
         Err(e) if e.is_unique_violation() => write(conn),
         other => other,
     }
+}
+
+// Read models and the use cases both front doors call.
+
+/// A buyer that adopted or plans to adopt a solution.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdoptionView {
+    pub organisation_id: String,
+    pub organisation_name: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A solution.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SolutionView {
+    pub id: String,
+    pub process_id: String,
+    pub title: String,
+    pub description: String,
+    pub supplier_ids: Vec<String>,
+    pub benefits: Vec<Benefit>,
+    pub adoptions: Vec<AdoptionView>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl SolutionView {
+    /// The view of a solution with its adoptions.
+    pub fn load(conn: &mut DbConn, row: &SolutionRow) -> Result<SolutionView, AppError> {
+        let adoptions = crate::db::lifts::adoptions(conn, &row.id)?
+            .into_iter()
+            .map(|(a, name)| AdoptionView {
+                organisation_id: a.organisation_id,
+                organisation_name: name,
+                status: a.status,
+                note: a.note,
+                updated_at: a.updated_at.and_utc(),
+            })
+            .collect();
+        Ok(SolutionView {
+            id: row.id.clone(),
+            process_id: row.process_id.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            supplier_ids: json_list(&row.supplier_ids),
+            // Benefits were checked when written; one that no longer reads is a fault to see.
+            benefits: serde_json::from_str(&row.benefits).map_err(|e| {
+                AppError::Internal(anyhow::anyhow!("solution {}: benefits: {e}", row.id))
+            })?,
+            adoptions,
+            created_at: row.created_at.and_utc(),
+        })
+    }
+}
+
+/// Registers a process's solution (the lead) and wakes the indexer.
+pub async fn register(ctx: &Context, caller: &Caller, new: NewSolution) -> AppResult<SolutionView> {
+    let caller = caller.clone();
+    let view = ctx
+        .db
+        .run(move |conn| {
+            let row = create(conn, &caller, new)?;
+            SolutionView::load(conn, &row)
+        })
+        .await?;
+    ctx.index.notify();
+    Ok(view)
+}
+
+/// A solution and its adoptions.
+pub async fn view(ctx: &Context, id: &str) -> AppResult<SolutionView> {
+    let id = id.to_owned();
+    ctx.db
+        .run(move |conn| {
+            let row = get(conn, &id)?;
+            SolutionView::load(conn, &row)
+        })
+        .await
+}
+
+/// A page of solutions, newest first.
+pub async fn page(ctx: &Context, spec: PageSpec) -> AppResult<Page<SolutionView>> {
+    ctx.db
+        .run(move |conn| {
+            let (rows, total) = q::list_solutions(conn, spec.offset(), spec.per_page)?;
+            let items = rows
+                .iter()
+                .map(|r| SolutionView::load(conn, r))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(spec.wrap(items, total))
+        })
+        .await
+}
+
+/// Records the caller's organisation's adoption; true when it is new.
+pub async fn adopt_solution(
+    ctx: &Context,
+    caller: &Caller,
+    id: &str,
+    status: String,
+    note: Option<String>,
+) -> AppResult<(bool, SolutionView)> {
+    let (caller, id) = (caller.clone(), id.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let created = adopt(conn, &caller, &id, &status, note)?;
+            let row = get(conn, &id)?;
+            Ok((created, SolutionView::load(conn, &row)?))
+        })
+        .await
 }

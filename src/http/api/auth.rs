@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::ApiJson;
-use super::organisations::{OrganisationInput, OrganisationView, UserView};
+use crate::app::accounts::OrganisationInput;
 use crate::app::accounts::{self, Registration};
+use crate::app::organisations::{OrganisationView, UserView};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::domain::password::hash_blocking;
@@ -142,24 +143,8 @@ pub async fn login(
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
 pub async fn me(state: web::Data<Context>, caller: Caller) -> Result<HttpResponse, AppError> {
-    let response = state
-        .db
-        .run(move |conn| {
-            let account = crate::db::accounts::find(conn, &caller.account_id)?
-                .ok_or_else(|| AppError::unauthorized("this account no longer exists"))?;
-            let organisation = match caller.organisation_id() {
-                Some(id) => {
-                    let row = crate::app::organisations::get(conn, id)?;
-                    Some(OrganisationView::load(conn, &row)?)
-                }
-                None => None,
-            };
-            Ok::<_, AppError>(MeResponse {
-                user: UserView::from(&account),
-                organisation,
-            })
-        })
-        .await?;
+    let (user, organisation) = crate::app::organisations::me(&state, &caller).await?;
+    let response = MeResponse { user, organisation };
     Ok(HttpResponse::Ok().json(response))
 }
 

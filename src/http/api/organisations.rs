@@ -1,175 +1,21 @@
 //! `/api/v1/organisations`: the registry of buyers, suppliers and clusters.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ErrorBody;
 use super::json::{double_option, ApiJson};
-use crate::app::organisations as service;
+use crate::app::organisations::{
+    self as service, InviteView, OrganisationSummary, OrganisationView, UsersView,
+};
 use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::accounts::{AccountRow, InviteRow};
-use crate::db::organisations::{self as q, OrganisationRow};
+use crate::db::organisations::OrganisationRow;
 use crate::domain::organisation::{optional, Profile};
 use crate::domain::{self, County, Email, OrgKind, Orgnr, Sector, Size, Website};
 use crate::error::AppError;
-
-/// An organisation in short, as listed in memberships.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct OrganisationSummary {
-    /// Id.
-    pub id: String,
-    /// `buyer`, `supplier` or `cluster`.
-    pub kind: String,
-    /// Organisation number, 9 digits.
-    pub orgnr: String,
-    /// Name.
-    pub name: String,
-}
-
-impl From<&OrganisationRow> for OrganisationSummary {
-    fn from(r: &OrganisationRow) -> Self {
-        OrganisationSummary {
-            id: r.id.clone(),
-            kind: r.kind.clone(),
-            orgnr: r.orgnr.clone(),
-            name: r.name.clone(),
-        }
-    }
-}
-
-/// An organisation.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct OrganisationView {
-    /// Id (UUID).
-    pub id: String,
-    /// `buyer`, `supplier` or `cluster`.
-    pub kind: String,
-    /// Organisation number, 9 digits without spaces.
-    pub orgnr: String,
-    /// Name.
-    pub name: String,
-    /// Home page.
-    pub website: Option<String>,
-    /// Contact address for invitations.
-    pub contact_email: Option<String>,
-    /// Buyers: `state`, `county`, `municipality` or `other`.
-    pub sector: Option<String>,
-    /// County number (2024), e.g. `46`.
-    pub county: Option<String>,
-    /// The county's name.
-    pub county_name: Option<String>,
-    /// Suppliers: `micro`, `small`, `medium` or `large`.
-    pub size: Option<String>,
-    /// Clusters: their member suppliers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<OrganisationSummary>>,
-    /// Suppliers: the clusters they belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clusters: Option<Vec<OrganisationSummary>>,
-    /// When it was registered (UTC).
-    pub created_at: DateTime<Utc>,
-    /// When it was last changed (UTC).
-    pub updated_at: DateTime<Utc>,
-}
-
-impl OrganisationView {
-    /// The view of a row, without memberships.
-    pub fn of(r: &OrganisationRow) -> OrganisationView {
-        OrganisationView {
-            id: r.id.clone(),
-            kind: r.kind.clone(),
-            orgnr: r.orgnr.clone(),
-            name: r.name.clone(),
-            website: r.website.clone(),
-            contact_email: r.contact_email.clone(),
-            sector: r.sector.clone(),
-            county_name: r
-                .county
-                .as_deref()
-                .and_then(|c| County::parse(c).ok())
-                .map(|c| c.name().to_owned()),
-            county: r.county.clone(),
-            size: r.size.clone(),
-            members: None,
-            clusters: None,
-            created_at: r.created_at.and_utc(),
-            updated_at: r.updated_at.and_utc(),
-        }
-    }
-
-    /// The view with memberships, loaded from the database.
-    pub fn load(
-        conn: &mut crate::db::DbConn,
-        r: &OrganisationRow,
-    ) -> Result<OrganisationView, AppError> {
-        let mut view = OrganisationView::of(r);
-        match r.kind.as_str() {
-            "cluster" => {
-                view.members = Some(q::members(conn, &r.id)?.iter().map(Into::into).collect())
-            }
-            "supplier" => {
-                view.clusters = Some(
-                    q::clusters_of(conn, &r.id)?
-                        .iter()
-                        .map(Into::into)
-                        .collect(),
-                )
-            }
-            _ => {}
-        }
-        Ok(view)
-    }
-}
-
-/// The organisation part of a registration.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OrganisationInput {
-    /// Organisation number; spaces are allowed.
-    pub orgnr: String,
-    /// Name.
-    pub name: String,
-    /// `buyer`, `supplier` or `cluster`.
-    pub kind: String,
-    /// Home page.
-    pub website: Option<String>,
-    /// Contact address for invitations.
-    pub contact_email: Option<String>,
-    /// Required for buyers: `state`, `county`, `municipality` or `other`.
-    pub sector: Option<String>,
-    /// County number (2024).
-    pub county: Option<String>,
-    /// Suppliers only: `micro`, `small`, `medium` or `large`.
-    pub size: Option<String>,
-}
-
-impl OrganisationInput {
-    /// Validates into a new organisation.
-    pub fn parse(&self) -> Result<crate::app::accounts::NewOrganisation, domain::Invalid> {
-        let orgnr = Orgnr::parse(&self.orgnr)?;
-        let kind = OrgKind::parse(self.kind.trim())?;
-        let profile = Profile {
-            name: domain::text("name", &self.name, 200)?,
-            website: optional(self.website.as_deref(), Website::parse)?,
-            contact_email: optional(self.contact_email.as_deref(), |v| {
-                Email::parse_for("contact_email", v)
-            })?,
-            sector: optional(self.sector.as_deref(), Sector::parse)?,
-            county: optional(self.county.as_deref(), County::parse)?,
-            size: optional(self.size.as_deref(), Size::parse)?,
-        };
-        profile.check_for(kind)?;
-        Ok(crate::app::accounts::NewOrganisation {
-            orgnr,
-            kind,
-            profile,
-        })
-    }
-}
 
 /// A change to an organisation's profile. Absent fields stay; `null` clears.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -274,66 +120,6 @@ pub struct AddUser {
     pub email: String,
 }
 
-/// A pending invitation to join an organisation.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct InviteView {
-    /// The invited address.
-    pub email: String,
-    /// The organisation.
-    pub organisation_id: String,
-    /// When (UTC).
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&InviteRow> for InviteView {
-    fn from(r: &InviteRow) -> Self {
-        InviteView {
-            email: r.email.clone(),
-            organisation_id: r.organisation_id.clone(),
-            created_at: r.created_at.and_utc(),
-        }
-    }
-}
-
-/// A user account.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UserView {
-    /// Id (UUID).
-    pub id: String,
-    /// Sign-in email, lowercased.
-    pub email: String,
-    /// Display name.
-    pub name: String,
-    /// `owner`, `member` or `admin`.
-    pub role: String,
-    /// The organisation; none for administrators.
-    pub organisation_id: Option<String>,
-    /// When it was created (UTC).
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&AccountRow> for UserView {
-    fn from(a: &AccountRow) -> Self {
-        UserView {
-            id: a.id.clone(),
-            email: a.email.clone(),
-            name: a.name.clone(),
-            role: a.role.clone(),
-            organisation_id: a.organisation_id.clone(),
-            created_at: a.created_at.and_utc(),
-        }
-    }
-}
-
-/// An organisation's users and pending invitations.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UsersView {
-    /// Accounts in the organisation.
-    pub users: Vec<UserView>,
-    /// Invitations not yet used.
-    pub invites: Vec<InviteView>,
-}
-
 /// A page of organisations.
 pub type OrganisationPage = Page<OrganisationView>;
 
@@ -359,19 +145,7 @@ pub async fn list(
         .map(|q| domain::query_text("q", q))
         .transpose()?
         .filter(|q| !q.is_empty());
-    let result = state
-        .db
-        .run(move |conn| {
-            let (rows, total) = q::list(
-                conn,
-                kind.map(|k| k.as_str()),
-                q.as_deref(),
-                page.offset(),
-                page.per_page,
-            )?;
-            Ok::<_, AppError>(page.wrap(rows.iter().map(OrganisationView::of).collect(), total))
-        })
-        .await?;
+    let result = service::page(&state, kind, q, page).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -383,14 +157,7 @@ pub async fn get(
     _caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::get(conn, &id)?;
-            OrganisationView::load(conn, &row)
-        })
-        .await?;
+    let view = service::view(&state, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -406,13 +173,7 @@ pub async fn patch(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
     let patch = body.0;
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::update_profile(conn, &caller, &id, |row| patch.apply(row))?;
-            OrganisationView::load(conn, &row)
-        })
-        .await?;
+    let view = service::change_profile(&state, &caller, &id, move |row| patch.apply(row)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -429,11 +190,7 @@ pub async fn add_member(
 ) -> Result<HttpResponse, AppError> {
     let orgnr = Orgnr::parse(&body.0.orgnr)?;
     let id = id.into_inner().to_string();
-    let (member, added) = state
-        .db
-        .run(move |conn| service::add_member(conn, &caller, &id, &orgnr))
-        .await?;
-    let summary = OrganisationSummary::from(&member);
+    let (summary, added) = service::add_cluster_member(&state, &caller, &id, orgnr).await?;
     Ok(if added {
         HttpResponse::Created().json(summary)
     } else {
@@ -451,10 +208,7 @@ pub async fn remove_member(
 ) -> Result<HttpResponse, AppError> {
     let (id, member_id) = path.into_inner();
     let (id, member_id) = (id.to_string(), member_id.to_string());
-    state
-        .db
-        .run(move |conn| service::remove_member(conn, &caller, &id, &member_id))
-        .await?;
+    service::remove_cluster_member(&state, &caller, &id, &member_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -471,11 +225,7 @@ pub async fn add_user(
 ) -> Result<HttpResponse, AppError> {
     let email = Email::parse(&body.0.email)?;
     let id = id.into_inner().to_string();
-    let (invite, created) = state
-        .db
-        .run(move |conn| service::invite_user(conn, &caller, &id, &email))
-        .await?;
-    let view = InviteView::from(&invite);
+    let (view, created) = service::invite_colleague(&state, &caller, &id, email).await?;
     Ok(if created {
         HttpResponse::Created().json(view)
     } else {
@@ -492,14 +242,7 @@ pub async fn users(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    let (users, invites) = state
-        .db
-        .run(move |conn| service::users(conn, &caller, &id))
-        .await?;
-    Ok(HttpResponse::Ok().json(UsersView {
-        users: users.iter().map(Into::into).collect(),
-        invites: invites.iter().map(Into::into).collect(),
-    }))
+    Ok(HttpResponse::Ok().json(service::user_list(&state, &caller, &id).await?))
 }
 
 /// Routes of this module.

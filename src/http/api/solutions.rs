@@ -1,20 +1,16 @@
 //! `/api/v1/solutions`: solutions that joint processes delivered, and who adopts them.
 
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::ApiJson;
 use crate::app::page::{Page, PageQuery};
-use crate::app::solutions::{self as service, Benefit, NewSolution};
+use crate::app::solutions::{self as service, Benefit, NewSolution, SolutionView};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::lifts::SolutionRow;
-use crate::db::DbConn;
 use crate::error::AppError;
-use crate::search::document::json_list;
 
 /// A new solution.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,54 +35,6 @@ pub struct AdoptionCreate {
     pub note: Option<String>,
 }
 
-/// A buyer that adopted or plans to adopt a solution.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdoptionView {
-    pub organisation_id: String,
-    pub organisation_name: String,
-    pub status: String,
-    pub note: Option<String>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A solution.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SolutionView {
-    pub id: String,
-    pub process_id: String,
-    pub title: String,
-    pub description: String,
-    pub supplier_ids: Vec<String>,
-    pub benefits: Vec<Benefit>,
-    pub adoptions: Vec<AdoptionView>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl SolutionView {
-    fn load(conn: &mut DbConn, row: &SolutionRow) -> Result<SolutionView, AppError> {
-        let adoptions = crate::db::lifts::adoptions(conn, &row.id)?
-            .into_iter()
-            .map(|(a, name)| AdoptionView {
-                organisation_id: a.organisation_id,
-                organisation_name: name,
-                status: a.status,
-                note: a.note,
-                updated_at: a.updated_at.and_utc(),
-            })
-            .collect();
-        Ok(SolutionView {
-            id: row.id.clone(),
-            process_id: row.process_id.clone(),
-            title: row.title.clone(),
-            description: row.description.clone(),
-            supplier_ids: json_list(&row.supplier_ids),
-            benefits: serde_json::from_str(&row.benefits).unwrap_or_default(),
-            adoptions,
-            created_at: row.created_at.and_utc(),
-        })
-    }
-}
-
 /// Register a process's solution (the lead, from the contract phase on).
 #[utoipa::path(post, path = "/api/v1/solutions", tag = "solutions", security(("bearer" = [])), request_body = SolutionCreate,
     responses((status = 201, body = SolutionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -103,14 +51,7 @@ pub async fn create(
         supplier_ids: b.supplier_ids,
         benefits: b.benefits,
     };
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::create(conn, &caller, new)?;
-            SolutionView::load(conn, &row)
-        })
-        .await?;
-    state.index.notify();
+    let view = service::register(&state, &caller, new).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -122,14 +63,7 @@ pub async fn get(
     _caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner().to_string();
-    let view = state
-        .db
-        .run(move |conn| {
-            let row = service::get(conn, &id)?;
-            SolutionView::load(conn, &row)
-        })
-        .await?;
+    let view = service::view(&state, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -154,18 +88,7 @@ pub async fn list(
         per_page: query.per_page,
     }
     .resolve()?;
-    let result = state
-        .db
-        .run(move |conn| {
-            let (rows, total) =
-                crate::db::lifts::list_solutions(conn, page.offset(), page.per_page)?;
-            let items = rows
-                .iter()
-                .map(|r| SolutionView::load(conn, r))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, AppError>(page.wrap(items, total))
-        })
-        .await?;
+    let result = service::page(&state, page).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -180,14 +103,7 @@ pub async fn adopt(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
     let b = body.0;
-    let (created, view) = state
-        .db
-        .run(move |conn| {
-            let created = service::adopt(conn, &caller, &id, &b.status, b.note)?;
-            let row = service::get(conn, &id)?;
-            Ok::<_, AppError>((created, SolutionView::load(conn, &row)?))
-        })
-        .await?;
+    let (created, view) = service::adopt_solution(&state, &caller, &id, b.status, b.note).await?;
     Ok(if created {
         HttpResponse::Created().json(view)
     } else {

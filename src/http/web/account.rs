@@ -11,12 +11,12 @@ use super::error::WebError;
 use super::forms::{form_errors, local_path, options};
 use super::render::{self, see_other};
 use super::session::{self, Form, Visitor};
+use crate::app::accounts::OrganisationInput;
 use crate::app::accounts::{self, Registration};
 use crate::app::Context;
 use crate::domain::password::hash_blocking;
 use crate::domain::{self, Email, Password};
 use crate::error::AppError;
-use crate::http::api::organisations::OrganisationInput;
 
 /// `?next=` on the sign-in page.
 #[derive(Debug, Deserialize)]
