@@ -245,3 +245,18 @@ impl OrganisationInput {
         })
     }
 }
+
+/// Registers an account (founding or joining its organisation) off the async executor. Returns
+/// the account and its organisation's view.
+pub async fn sign_up(
+    ctx: &super::Context,
+    registration: Registration,
+) -> Result<(AccountRow, super::organisations::OrganisationView), AppError> {
+    ctx.db
+        .run(move |conn| {
+            let (account, organisation) = register(conn, registration)?;
+            let view = super::organisations::OrganisationView::load(conn, &organisation)?;
+            Ok((account, view))
+        })
+        .await
+}

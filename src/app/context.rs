@@ -24,7 +24,7 @@ pub struct Context {
     /// The search index.
     pub index: Arc<SearchIndex>,
     /// The CPV vocabulary in memory.
-    pub cpv: CatalogCache,
+    pub cpv: Arc<CatalogCache>,
     /// Wakes the outbox worker.
     pub mailer: Arc<Mailer>,
     /// Limits registrations on public event pages, against floods.

@@ -351,3 +351,47 @@ impl CatalogCache {
         Ok(Some(catalog))
     }
 }
+
+/// Why a CPV lookup cannot be answered yet, and what to do.
+fn not_loaded() -> AppError {
+    AppError::Unavailable {
+        retry_after: 60,
+        message: "the CPV vocabulary is not loaded; an administrator loads it with: innolift cpv import FILE".into(),
+    }
+}
+
+/// The vocabulary in memory, loaded from the database on first use; `None` when none is loaded.
+pub async fn catalog(ctx: &super::Context) -> Result<Option<Arc<Catalog>>, AppError> {
+    let cache = ctx.cpv.clone();
+    ctx.db.run(move |conn| cache.get(conn)).await
+}
+
+/// Codes whose number starts with `q` or whose label has its words, best first.
+pub async fn complete(
+    ctx: &super::Context,
+    q: &str,
+    limit: usize,
+) -> Result<Vec<CpvEntry>, AppError> {
+    let (cache, q) = (ctx.cpv.clone(), q.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let catalog = cache.get(conn)?.ok_or_else(not_loaded)?;
+            Ok(catalog.complete(&q, limit))
+        })
+        .await
+}
+
+/// Codes suggested for a need's text, best first. The text is analysed off the async executor.
+pub async fn suggest(
+    ctx: &super::Context,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<CpvSuggestion>, AppError> {
+    let (cache, text) = (ctx.cpv.clone(), text.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let catalog = cache.get(conn)?.ok_or_else(not_loaded)?;
+            Ok(catalog.suggest(&text, limit))
+        })
+        .await
+}

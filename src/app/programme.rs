@@ -148,3 +148,52 @@ pub async fn outbox(ctx: &Context, caller: &Caller, limit: i64) -> AppResult<Out
         })
         .await
 }
+
+/// The search index's state and how many committed changes it has still to apply.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IndexReport {
+    /// The index.
+    #[serde(flatten)]
+    pub status: crate::search::IndexStatus,
+    /// Committed changes not yet in this node's index.
+    pub queue_depth: i64,
+}
+
+/// This node's search index (programme staff).
+pub async fn index_report(ctx: &Context, caller: &Caller) -> AppResult<IndexReport> {
+    if !caller.is_admin() {
+        return Err(AppError::forbidden(
+            "only programme administrators can see this",
+        ));
+    }
+    let status = ctx.index.status();
+    let applied = status.applied_seq;
+    let queue_depth = ctx
+        .db
+        .run(move |conn| crate::db::index_queue::depth_after(conn, applied).map_err(AppError::from))
+        .await?;
+    Ok(IndexReport {
+        status,
+        queue_depth,
+    })
+}
+
+/// Why this node cannot serve yet: `None` when the database answers and its migrations are
+/// current.
+pub async fn not_ready(ctx: &Context) -> Option<String> {
+    let check = ctx
+        .db
+        .run(|conn| Ok::<_, anyhow::Error>(crate::db::migrations_current(conn)?))
+        .await;
+    match check {
+        Ok(true) => None,
+        Ok(false) => Some("database migrations are pending; run `innolift migrate`".to_owned()),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            Some(match e.downcast_ref::<crate::db::DbError>() {
+                Some(_) => "database unreachable".to_owned(),
+                None => "database check failed; see the server log".to_owned(),
+            })
+        }
+    }
+}

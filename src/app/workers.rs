@@ -58,7 +58,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         tokens,
         limiter,
         index,
-        cpv: CatalogCache::default(),
+        cpv: Arc::new(CatalogCache::default()),
         mailer,
         registrations: LoginLimiter::new(std::time::Duration::from_secs(600), 3, 10),
     })

@@ -104,20 +104,14 @@ pub async fn register(
         name,
         organisation,
     };
-    let keys = state.tokens.clone();
-    let response = state
-        .db
-        .run(move |conn| {
-            let (account, organisation) = accounts::register(conn, registration)?;
-            let (token, expires_at) = keys.issue(&account)?;
-            Ok::<_, AppError>(RegisterResponse {
-                user: UserView::from(&account),
-                organisation: OrganisationView::load(conn, &organisation)?,
-                token,
-                expires_at,
-            })
-        })
-        .await?;
+    let (account, organisation) = accounts::sign_up(&state, registration).await?;
+    let (token, expires_at) = state.tokens.issue(&account)?;
+    let response = RegisterResponse {
+        user: UserView::from(&account),
+        organisation,
+        token,
+        expires_at,
+    };
     tracing::info!(user = %response.user.id, organisation = %response.organisation.id, role = %response.user.role, "registered");
     Ok(HttpResponse::Created().json(response))
 }

@@ -55,13 +55,6 @@ fn limit(value: Option<usize>, default: usize) -> Result<usize, AppError> {
     }
 }
 
-fn not_loaded() -> AppError {
-    AppError::Unavailable {
-        retry_after: 60,
-        message: "the CPV vocabulary is not loaded; an administrator loads it with: innolift cpv import FILE".into(),
-    }
-}
-
 /// Complete a CPV code prefix or label text.
 #[utoipa::path(get, path = "/api/v1/cpv", tag = "cpv", security(("bearer" = [])), params(CompleteQuery),
     responses((status = 200, body = CpvCompletions), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
@@ -73,14 +66,7 @@ pub async fn complete(
     let q = query.into_inner();
     let limit = limit(q.limit, 20)?;
     let text = domain::query_text("q", &q.q)?;
-    let st = state.clone();
-    let items = state
-        .db
-        .run(move |conn| {
-            let catalog = st.cpv.get(conn)?.ok_or_else(not_loaded)?;
-            Ok::<_, AppError>(catalog.complete(&text, limit))
-        })
-        .await?;
+    let items = crate::app::cpv::complete(&state, &text, limit).await?;
     Ok(HttpResponse::Ok().json(CpvCompletions { items }))
 }
 
@@ -109,14 +95,7 @@ pub async fn suggest(
             "text contains control characters; remove them",
         ));
     }
-    let st = state.clone();
-    let items = state
-        .db
-        .run(move |conn| {
-            let catalog = st.cpv.get(conn)?.ok_or_else(not_loaded)?;
-            Ok::<_, AppError>(catalog.suggest(&q.text, limit))
-        })
-        .await?;
+    let items = crate::app::cpv::suggest(&state, &q.text, limit).await?;
     Ok(HttpResponse::Ok().json(CpvSuggestions { items }))
 }
 

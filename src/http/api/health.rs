@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::Context;
-use crate::db::{self, DbError};
 
 /// Health state.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -34,21 +33,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "health", responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn readyz(state: web::Data<Context>) -> HttpResponse {
     let backend = state.db.backend().name().to_owned();
-    let check = state
-        .db
-        .run(|conn| Ok::<_, anyhow::Error>(db::migrations_current(conn)?))
-        .await;
-    let reason = match check {
-        Ok(true) => None,
-        Ok(false) => Some("database migrations are pending; run `innolift migrate`".to_owned()),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            Some(match e.downcast_ref::<DbError>() {
-                Some(_) => "database unreachable".to_owned(),
-                None => "database check failed; see the server log".to_owned(),
-            })
-        }
-    };
+    let reason = crate::app::programme::not_ready(&state).await;
     match reason {
         None => HttpResponse::Ok().json(Health {
             status: "ready".into(),

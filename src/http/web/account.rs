@@ -212,11 +212,7 @@ pub async fn register(
         name,
         organisation,
     };
-    let result = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(accounts::register(conn, registration)))
-        .await?;
-    match result {
+    match accounts::sign_up(&state, registration).await {
         Ok((account, _)) => {
             let cookies = v.sign_in(&state, account).await?;
             render::with_cookies(see_other("/dashboard"), &cookies)

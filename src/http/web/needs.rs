@@ -15,6 +15,7 @@ use super::render::{self, see_other};
 use super::session::{Form, Visitor};
 use crate::app::needs::NeedFields;
 use crate::app::needs::NeedView;
+use crate::app::processes::views::{start_from_need, FromNeed};
 use crate::app::Context;
 use crate::error::AppError;
 use crate::search::document::DocType;
@@ -334,37 +335,13 @@ pub async fn start_process(
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_kind("buyer")?.clone();
     let id = parse_id(&id)?;
-    let caller = user.caller.clone();
-    let process = state
-        .db
-        .run(move |conn| {
-            let need = crate::app::needs::get(conn, &caller, &id)?;
-            let title = f
-                .title
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| need.title.clone());
-            let description = f
-                .description
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| need.description.clone());
-            let process = crate::app::processes::create(
-                conn,
-                &caller,
-                crate::app::processes::NewProcess {
-                    title,
-                    description,
-                    need_ids: vec![id.clone()],
-                    procedure: f
-                        .procedure
-                        .unwrap_or_else(|| "innovation_partnership".into()),
-                },
-            )?;
-            for org in f.invite.iter().filter(|o| !o.trim().is_empty()) {
-                crate::app::processes::invite_buyer(conn, &caller, &process.id, org.trim())?;
-            }
-            Ok::<_, AppError>(process)
-        })
-        .await?;
+    let start = FromNeed {
+        title: f.title,
+        description: f.description,
+        procedure: f.procedure,
+        invite: f.invite,
+    };
+    let process = start_from_need(&state, &user.caller, &id, start).await?;
     Ok(see_other(&format!("/processes/{}", process.id)))
 }
 

@@ -70,8 +70,7 @@ async fn cpv_choices(
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(str::to_owned);
-    let st = state.clone();
-    let catalog = state.db.run(move |conn| st.cpv.get(conn)).await?;
+    let catalog = crate::app::cpv::catalog(state).await?;
     let Some(catalog) = catalog else {
         return Ok(selected
             .into_iter()
