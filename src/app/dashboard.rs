@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::capabilities::CapabilityView;
-use super::needs::NeedView;
+use super::needs::views::NeedView;
 use super::page::PageSpec;
 use super::Context;
 use crate::caller::Caller;
@@ -51,7 +51,7 @@ pub async fn front(ctx: &Context) -> AppResult<FrontPage> {
         page: 1,
         per_page: FRONT_NEEDS,
     };
-    let needs = super::needs::page(ctx, None, filter, spec).await?;
+    let needs = super::needs::views::page(ctx, None, filter, spec).await?;
     let lifts = ctx
         .db
         .run(|conn| {

@@ -7,7 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::ErrorBody;
 use super::json::{double_option, ApiJson};
-use crate::app::needs::{self as service, NeedFields, NeedView};
+use crate::app::needs::views::{self as service, NeedView};
+use crate::app::needs::NeedFields;
 use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;

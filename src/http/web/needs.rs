@@ -13,8 +13,8 @@ use super::forms::{form_errors, options};
 use super::picker;
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
+use crate::app::needs::views::NeedView;
 use crate::app::needs::NeedFields;
-use crate::app::needs::NeedView;
 use crate::app::processes::views::{start_from_need, FromNeed};
 use crate::app::Context;
 use crate::error::AppError;
@@ -181,7 +181,7 @@ pub async fn create(
         }
     };
     let caller = user.caller.clone();
-    match crate::app::needs::register(&state, &caller, fields).await {
+    match crate::app::needs::views::register(&state, &caller, fields).await {
         Ok(need) => Ok(see_other(&format!("/needs/{}", need.id))),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
@@ -213,7 +213,7 @@ pub async fn edit_form(
     let user = v.require_kind("buyer")?.clone();
     let id = parse_id(&id)?;
     let caller = user.caller.clone();
-    let view = crate::app::needs::own(&state, &caller, &id).await?;
+    let view = crate::app::needs::views::own(&state, &caller, &id).await?;
     let url = format!("/needs/{}/edit", view.id);
     form_page(
         &state,
@@ -248,7 +248,7 @@ pub async fn update(
     };
     let caller = user.caller.clone();
     let need_id = id.clone();
-    match crate::app::needs::change(&state, &caller, &need_id, |f| *f = fields).await {
+    match crate::app::needs::views::change(&state, &caller, &need_id, |f| *f = fields).await {
         Ok(_) => Ok(see_other(&format!("/needs/{id}"))),
         Err(AppError::NotFound(m)) | Err(AppError::Forbidden(m)) => {
             Err(WebError::from(AppError::NotFound(m)))
@@ -269,7 +269,7 @@ pub async fn show(
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id)?;
     let caller = v.user.as_ref().map(|u| u.caller.clone());
-    let detail = crate::app::needs::detail(&state, caller.as_ref(), &id).await?;
+    let detail = crate::app::needs::views::detail(&state, caller.as_ref(), &id).await?;
     let (need, processes, item) = (detail.need, detail.processes, detail.item);
     let user = v.user.clone();
     let own = user
@@ -356,7 +356,7 @@ pub async fn join(
     let id = parse_id(&id)?;
     let caller = user.caller.clone();
     let need_id = id.clone();
-    crate::app::needs::join_need(&state, &caller, &need_id).await?;
+    crate::app::needs::views::join_need(&state, &caller, &need_id).await?;
     Ok(see_other(&format!("/needs/{id}")))
 }
 
