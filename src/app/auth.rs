@@ -2,6 +2,7 @@
 //! Both front doors use these, so the API and the sign-in page share one set of rules.
 
 use crate::app::Context;
+use crate::auth::tokens::TokenError;
 use crate::caller::Caller;
 use crate::db::accounts::AccountRow;
 use crate::db::organisations::OrganisationRow;
@@ -59,9 +60,14 @@ pub async fn authenticate(state: &Context, token: String) -> Result<Caller, AppE
     state
         .db
         .run(move |conn| {
-            let account = keys.verify(&token, |id| {
-                crate::db::accounts::find(conn, id).map_err(|e| anyhow::anyhow!(e))
-            })?;
+            let account = keys
+                .verify(&token, |id| {
+                    crate::db::accounts::find(conn, id).map_err(|e| anyhow::anyhow!(e))
+                })
+                .map_err(|e| match e {
+                    TokenError::Invalid => AppError::unauthorized(e.to_string()),
+                    TokenError::Lookup(inner) => AppError::Internal(inner),
+                })?;
             Caller::of_account(&account)
         })
         .await

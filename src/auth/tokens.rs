@@ -14,7 +14,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::db::accounts::AccountRow;
-use crate::error::AppError;
 
 /// The issuer claim of every token.
 pub const ISSUER: &str = "innolift";
@@ -137,9 +136,8 @@ impl TokenKeys {
         &self,
         token: &str,
         find: impl FnOnce(&str) -> anyhow::Result<Option<AccountRow>>,
-    ) -> Result<AccountRow, AppError> {
-        let invalid =
-            || AppError::unauthorized("the token is invalid or has expired; sign in again");
+    ) -> Result<AccountRow, TokenError> {
+        let invalid = || TokenError::Invalid;
         let header = jsonwebtoken::decode_header(token).map_err(|_| invalid())?;
         if header.alg != Algorithm::HS256 {
             return Err(invalid());
@@ -151,7 +149,7 @@ impl TokenKeys {
             return Err(invalid());
         }
         let account = find(&unverified.claims.sub)
-            .map_err(AppError::Internal)?
+            .map_err(TokenError::Lookup)?
             .ok_or_else(invalid)?;
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "iss"]);
@@ -168,6 +166,17 @@ impl TokenKeys {
         }
         Ok(account)
     }
+}
+
+/// Why a token was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Malformed, forged, expired, or signed before the account's key changed.
+    #[error("the token is invalid or has expired; sign in again")]
+    Invalid,
+    /// The account could not be looked up.
+    #[error("cannot look up the token's account: {0}")]
+    Lookup(anyhow::Error),
 }
 
 /// Creates `path` with `bytes`, readable only by its owner, complete or not at all: the bytes go

@@ -13,6 +13,7 @@ mod dialogues;
 mod errors;
 mod health;
 mod index_lifecycle;
+mod layers;
 mod matching;
 mod needs;
 mod notices;
