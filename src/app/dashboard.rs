@@ -10,6 +10,7 @@ use super::Context;
 use crate::caller::Caller;
 use crate::db::capabilities::CapabilityFilter;
 use crate::db::needs::NeedFilter;
+use crate::domain::process::BuyerStatus;
 use crate::domain::NeedStatus;
 use crate::error::{AppError, AppResult};
 use crate::search::matching::Match;
@@ -115,16 +116,14 @@ pub async fn buyer(ctx: &Context, caller: &Caller) -> AppResult<BuyerDashboard> 
             let mut mine = Vec::new();
             let mut invited = Vec::new();
             for p in processes {
-                let status = crate::db::processes::buyer(conn, &p.id, &org)?
-                    .map(|b| b.status)
-                    .unwrap_or_default();
+                let status = crate::db::processes::buyer(conn, &p.id, &org)?.map(|b| b.status);
                 let item = ProcessItem {
                     id: p.id,
                     title: p.title,
                     phase: p.phase,
-                    status,
+                    status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
                 };
-                if item.status == "invited" {
+                if status == Some(BuyerStatus::Invited) {
                     invited.push(item);
                 } else {
                     mine.push(item);

@@ -2,6 +2,8 @@
 
 use diesel::prelude::*;
 
+use crate::domain::process::BuyerStatus;
+
 use super::schema::{
     needs, process_buyers, process_needs, process_phase_changes, processes, proposals,
 };
@@ -29,7 +31,8 @@ pub struct ProcessRow {
 pub struct BuyerRow {
     pub process_id: String,
     pub organisation_id: String,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: BuyerStatus,
     pub invited_by: Option<String>,
     pub invited_at: chrono::NaiveDateTime,
     pub answered_at: Option<chrono::NaiveDateTime>,
@@ -104,11 +107,16 @@ pub fn list(
                 processes::id.eq_any(
                     process_buyers::table
                         .filter(process_buyers::organisation_id.eq(org.to_owned()))
-                        .filter(process_buyers::status.eq_any(if include_invited {
-                            vec!["lead", "accepted", "invited"]
-                        } else {
-                            vec!["lead", "accepted"]
-                        }))
+                        .filter(process_buyers::status.eq_any(
+                            BuyerStatus::ALL
+                                .iter()
+                                .filter(|s| {
+                                    s.takes_part()
+                                        || (include_invited && **s == BuyerStatus::Invited)
+                                })
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>(),
+                        ))
                         .select(process_buyers::process_id),
                 ),
             );
@@ -169,7 +177,7 @@ pub fn all_need_links(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
 /// Inserts a buyer's place.
 pub fn insert_buyer(conn: &mut DbConn, row: &BuyerRow) -> QueryResult<()> {
     diesel::insert_into(process_buyers::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -192,19 +200,19 @@ pub fn set_buyer_status(
     conn: &mut DbConn,
     process_id: &str,
     organisation_id: &str,
-    from: &[&str],
-    to: &str,
+    from: &[BuyerStatus],
+    to: BuyerStatus,
 ) -> QueryResult<bool> {
     diesel::update(
         process_buyers::table
             .find((process_id, organisation_id))
             .filter(
                 process_buyers::status
-                    .eq_any(from.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+                    .eq_any(from.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
             ),
     )
     .set((
-        process_buyers::status.eq(to),
+        process_buyers::status.eq(to.as_str()),
         process_buyers::answered_at.eq(Some(super::now())),
     ))
     .execute(conn)
@@ -220,7 +228,7 @@ pub fn reinvite(
 ) -> QueryResult<()> {
     diesel::update(process_buyers::table.find((process_id, organisation_id)))
         .set((
-            process_buyers::status.eq("invited"),
+            process_buyers::status.eq(BuyerStatus::Invited.as_str()),
             process_buyers::invited_by.eq(Some(by)),
             process_buyers::invited_at.eq(super::now()),
             process_buyers::answered_at.eq(None::<chrono::NaiveDateTime>),

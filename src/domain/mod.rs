@@ -117,6 +117,21 @@ macro_rules! string_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        // How `db/` reads and writes the value in a text column: a stored value that is not
+        // one of these fails the query instead of passing through as a string.
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::Invalid;
+            fn try_from(value: String) -> Result<$name, $crate::domain::Invalid> {
+                $name::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.as_str().to_owned()
+            }
+        }
     };
 }
 pub(crate) use string_enum;

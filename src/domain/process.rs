@@ -91,6 +91,13 @@ string_enum!(
     }
 );
 
+impl BuyerStatus {
+    /// True for the buyers that take part: the lead and those who accepted.
+    pub fn takes_part(self) -> bool {
+        matches!(self, BuyerStatus::Lead | BuyerStatus::Accepted)
+    }
+}
+
 string_enum!(
     /// What the lead buyer said of a cluster's proposal.
     ProposalStatus, "status", {

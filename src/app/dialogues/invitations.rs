@@ -133,7 +133,7 @@ pub fn invite(
 pub(super) fn buyer_names(conn: &mut DbConn, process_id: &str) -> Result<String, AppError> {
     Ok(crate::db::processes::buyers(conn, process_id)?
         .into_iter()
-        .filter(|(b, _)| b.status == "lead" || b.status == "accepted")
+        .filter(|(b, _)| b.status.takes_part())
         .map(|(_, name)| name)
         .collect::<Vec<_>>()
         .join(", "))

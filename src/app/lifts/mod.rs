@@ -264,7 +264,7 @@ pub fn suggestions(conn: &mut DbConn, index: &SearchIndex) -> Result<Vec<Suggest
         let mut orgs = BTreeSet::new();
         for p in &members {
             for (b, _) in crate::db::processes::buyers(conn, p)? {
-                if b.status == "lead" || b.status == "accepted" {
+                if b.status.takes_part() {
                     orgs.insert(b.organisation_id);
                 }
             }

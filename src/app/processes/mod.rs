@@ -55,10 +55,10 @@ pub fn standing(
         return Ok(Standing::Outsider);
     };
     Ok(match q::buyer(conn, &process.id, org)?.map(|b| b.status) {
-        Some(s) if s == BuyerStatus::Lead.as_str() => Standing::Lead,
-        Some(s) if s == BuyerStatus::Accepted.as_str() => Standing::Buyer,
-        Some(s) if s == BuyerStatus::Invited.as_str() => Standing::Invited,
-        _ => Standing::Outsider,
+        Some(BuyerStatus::Lead) => Standing::Lead,
+        Some(BuyerStatus::Accepted) => Standing::Buyer,
+        Some(BuyerStatus::Invited) => Standing::Invited,
+        Some(BuyerStatus::Declined) | None => Standing::Outsider,
     })
 }
 
@@ -168,7 +168,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewProcess) -> Result<Pro
             &BuyerRow {
                 process_id: row.id.clone(),
                 organisation_id: org_id.clone(),
-                status: BuyerStatus::Lead.as_str().to_owned(),
+                status: BuyerStatus::Lead,
                 invited_by: Some(caller.account_id.clone()),
                 invited_at: now,
                 answered_at: Some(now),
@@ -377,7 +377,7 @@ pub fn invite_buyer(
     let result = db::write_tx(conn, |conn| {
         let before = q::buyer(conn, id, organisation_id)?;
         match &before {
-            Some(b) if b.status == BuyerStatus::Declined.as_str() => {
+            Some(b) if b.status == BuyerStatus::Declined => {
                 q::reinvite(conn, id, organisation_id, &caller.account_id)?
             }
             Some(_) => return Ok(false),
@@ -386,7 +386,7 @@ pub fn invite_buyer(
                 &BuyerRow {
                     process_id: id.to_owned(),
                     organisation_id: organisation_id.to_owned(),
-                    status: BuyerStatus::Invited.as_str().to_owned(),
+                    status: BuyerStatus::Invited,
                     invited_by: Some(caller.account_id.clone()),
                     invited_at: db::now(),
                     answered_at: None,
@@ -435,21 +435,21 @@ pub fn answer(
             "your organisation is not invited to this process",
         ));
     };
-    let (from, to): (&[&str], &str) = if accept {
-        (&["invited"], "accepted")
+    let (from, to): (&[BuyerStatus], BuyerStatus) = if accept {
+        (&[BuyerStatus::Invited], BuyerStatus::Accepted)
     } else {
-        (&["invited", "accepted"], "declined")
+        (&[BuyerStatus::Invited, BuyerStatus::Accepted], BuyerStatus::Declined)
     };
     if current.status == to {
         return Ok(false);
     }
-    if current.status == BuyerStatus::Lead.as_str() {
+    if current.status == BuyerStatus::Lead {
         return Err(AppError::conflict(
             None,
             "the lead buyer cannot answer an invitation; it leads the process",
         ));
     }
-    if !from.contains(&current.status.as_str()) {
+    if !from.contains(&current.status) {
         return Err(AppError::conflict(
             None,
             format!(

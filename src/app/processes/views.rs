@@ -120,11 +120,11 @@ impl ProcessView {
         }
         let buyers = q::buyers(conn, &row.id)?
             .into_iter()
-            .filter(|(b, _)| insider || b.status == "lead" || b.status == "accepted")
+            .filter(|(b, _)| insider || b.status.takes_part())
             .map(|(b, name)| ProcessBuyer {
                 organisation_id: b.organisation_id,
                 organisation_name: name,
-                status: b.status,
+                status: b.status.as_str().to_owned(),
             })
             .collect();
         let procedure = row
