@@ -140,7 +140,7 @@ fn main() -> anyhow::Result<()> {
     );
     let sample: Vec<NeedRow> = need_rows
         .iter()
-        .filter(|n| n.status == "open")
+        .filter(|n| n.status == innolift::domain::NeedStatus::Open)
         .step_by((total / 2 / 1100).max(1))
         .take(1100)
         .cloned()

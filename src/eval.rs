@@ -116,7 +116,7 @@ fn load(
                 national: item.national,
                 estimated_value_nok: None,
                 planned_tender_date: None,
-                status: "open".into(),
+                status: crate::domain::NeedStatus::Open,
                 language: item.language.clone(),
                 source: "registered".into(),
                 created_at: now,

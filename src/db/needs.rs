@@ -2,6 +2,8 @@
 
 use diesel::prelude::*;
 
+use crate::domain::NeedStatus;
+
 use super::schema::{need_participants, needs, organisations};
 use super::DbConn;
 
@@ -20,7 +22,8 @@ pub struct NeedRow {
     pub national: bool,
     pub estimated_value_nok: Option<i64>,
     pub planned_tender_date: Option<chrono::NaiveDate>,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: NeedStatus,
     pub language: String,
     /// `registered` here; later `notice` for needs read from public notices.
     pub source: String,
@@ -60,7 +63,7 @@ pub struct NeedFilter {
 /// Inserts a need.
 pub fn insert(conn: &mut DbConn, row: &NeedRow) -> QueryResult<()> {
     diesel::insert_into(needs::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -68,7 +71,7 @@ pub fn insert(conn: &mut DbConn, row: &NeedRow) -> QueryResult<()> {
 /// Writes every column back.
 pub fn update(conn: &mut DbConn, row: &NeedRow) -> QueryResult<()> {
     diesel::update(needs::table.find(&row.id))
-        .set(row)
+        .set(row.clone())
         .execute(conn)
         .map(|_| ())
 }

@@ -8,6 +8,7 @@ use crate::db::capabilities::CapabilityRow;
 use crate::db::needs::NeedRow;
 use crate::db::organisations::{self, OrganisationRow};
 use crate::db::{self, index_queue, DbConn};
+use crate::domain::NeedStatus;
 use crate::error::AppError;
 use crate::search::document::json_array;
 use corpus::{DemoCapability, DemoNeed, DemoOrg, DemoRegistry};
@@ -66,7 +67,7 @@ pub fn need_row(need: &DemoNeed, id: String, org_ids: &HashMap<String, String>) 
         national: need.national,
         estimated_value_nok: need.estimated_value_nok,
         planned_tender_date: need.planned_tender_date,
-        status: need.status.to_owned(),
+        status: NeedStatus::parse(need.status).expect("the demo corpus has valid statuses"),
         language: need.language.to_owned(),
         source: "registered".to_owned(),
         created_at: now,
@@ -235,7 +236,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
         capabilities: caps.len(),
         sample_need: needs
             .iter()
-            .find(|n| n.status == "open" && n.language == "nb")
+            .find(|n| n.status == NeedStatus::Open && n.language == "nb")
             .map(|n| (n.id.clone(), n.title.clone())),
         ..Loaded::default()
     };

@@ -80,7 +80,7 @@ impl Indexable {
             doc_type: DocType::Need,
             organisation_id: row.organisation_id.clone(),
             org_kind: org_kind.to_owned(),
-            status: row.status.clone(),
+            status: row.status.as_str().to_owned(),
             title: row.title.clone(),
             text: format!("{}\n{}\n{}", row.title, row.title, row.description),
             language: Language::parse(&row.language).unwrap_or(Language::Nb),

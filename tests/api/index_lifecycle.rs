@@ -102,7 +102,7 @@ fn insert_behind_the_servers_back(app: &TestApp, organisation_id: &str, title: &
         national: false,
         estimated_value_nok: None,
         planned_tender_date: None,
-        status: "open".into(),
+        status: innolift::domain::NeedStatus::Open,
         language: "nb".into(),
         source: "registered".into(),
         created_at: now,

@@ -226,7 +226,7 @@ on_both_databases! {
         let row = innolift::db::needs::NeedRow {
             id: id.clone(), organisation_id: buyer.organisation_id.clone(), created_by: None, title: "Kaianlegg".into(),
             description: "Nytt kaianlegg.".into(), themes: "[\"other\"]".into(), cpv_codes: "[]".into(), counties: "[\"46\"]".into(),
-            national: false, estimated_value_nok: None, planned_tender_date: None, status: "open".into(), language: "nb".into(),
+            national: false, estimated_value_nok: None, planned_tender_date: None, status: innolift::domain::NeedStatus::Open, language: "nb".into(),
             source: "registered".into(), created_at: now, updated_at: now,
         };
         innolift::db::write_tx(&mut conn, |conn| {

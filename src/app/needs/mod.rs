@@ -148,7 +148,7 @@ fn row_from(conn: &mut DbConn, fields: &NeedFields, base: NeedRow) -> Result<Nee
         national: cover.national,
         estimated_value_nok: fields.estimated_value_nok,
         planned_tender_date: fields.planned_tender_date,
-        status: status.as_str().to_owned(),
+        status,
         language: language.as_str().to_owned(),
         updated_at: db::now(),
         ..base
@@ -166,7 +166,7 @@ pub fn fields_of(row: &NeedRow) -> NeedFields {
         national: row.national,
         estimated_value_nok: row.estimated_value_nok,
         planned_tender_date: row.planned_tender_date,
-        status: Some(row.status.clone()),
+        status: Some(row.status.as_str().to_owned()),
         language: Some(row.language.clone()),
     }
 }
@@ -204,7 +204,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, fields: NeedFields) -> Result<
         national: false,
         estimated_value_nok: None,
         planned_tender_date: None,
-        status: String::new(),
+        status: NeedStatus::Open,
         language: String::new(),
         source: "registered".to_owned(),
         created_at: now,
@@ -240,7 +240,7 @@ pub fn save_from_notice(
         national: false,
         estimated_value_nok: None,
         planned_tender_date: None,
-        status: String::new(),
+        status: NeedStatus::Open,
         language: String::new(),
         source: "notice".to_owned(),
         created_at: now,
@@ -258,7 +258,7 @@ pub fn save_from_notice(
 
 /// Whether the caller may see this need: drafts only by their own organisation.
 pub fn visible_to(row: &NeedRow, caller: &Caller) -> bool {
-    row.status != NeedStatus::Draft.as_str() || caller.belongs_to(&row.organisation_id)
+    row.status != NeedStatus::Draft || caller.belongs_to(&row.organisation_id)
 }
 
 /// Loads a need the caller may see, or answers 404.
@@ -337,7 +337,7 @@ pub fn join(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<bool, AppErr
             "your organisation registered this need; it already takes part",
         ));
     }
-    if need.status != NeedStatus::Open.as_str() {
+    if need.status != NeedStatus::Open {
         return Err(AppError::conflict(
             Some("status"),
             "this need is closed; only open needs can be joined",
@@ -400,7 +400,7 @@ pub fn visible(conn: &mut DbConn, caller: Option<&Caller>, id: &str) -> AppResul
     match caller {
         Some(c) => get(conn, c, id),
         None => q::find(conn, id)?
-            .filter(|r| r.status != NeedStatus::Draft.as_str())
+            .filter(|r| r.status != NeedStatus::Draft)
             .ok_or_else(|| AppError::not_found("no need has this id")),
     }
 }

@@ -99,7 +99,7 @@ impl NeedView {
             national: row.national,
             estimated_value_nok: row.estimated_value_nok,
             planned_tender_date: row.planned_tender_date,
-            status: row.status.clone(),
+            status: row.status.as_str().to_owned(),
             language: row.language.clone(),
             source: row.source.clone(),
             participants: None,
