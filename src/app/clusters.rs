@@ -55,11 +55,8 @@ pub struct ClusterPage {
 
 /// Whether proposals may be made to a process in this phase (as `processes::proposals::propose`
 /// checks).
-fn open_for_proposals(phase: &str) -> bool {
-    !matches!(
-        Phase::parse(phase),
-        Ok(Phase::Completed | Phase::Cancelled) | Err(_)
-    )
+fn open_for_proposals(phase: Phase) -> bool {
+    !matches!(phase, Phase::Completed | Phase::Cancelled)
 }
 
 /// The caller's cluster: its members, the processes open for proposals and its own proposals.
@@ -85,11 +82,11 @@ pub async fn page(ctx: &Context, caller: &Caller) -> AppResult<ClusterPage> {
             let (rows, _) = crate::db::processes::list(conn, None, None, false, 0, PROCESSES)?;
             let mut processes = Vec::new();
             let mut proposals = Vec::new();
-            for p in rows.iter().filter(|p| open_for_proposals(&p.phase)) {
+            for p in rows.iter().filter(|p| open_for_proposals(p.phase)) {
                 processes.push(OpenProcess {
                     value: p.id.clone(),
                     label: p.title.clone(),
-                    phase: p.phase.clone(),
+                    phase: p.phase.as_str().to_owned(),
                 });
                 let ours = crate::db::processes::proposals(conn, &p.id, Some(&cluster_id))?;
                 let ids: Vec<String> = ours.iter().map(|r| r.supplier_id.clone()).collect();
@@ -97,10 +94,10 @@ pub async fn page(ctx: &Context, caller: &Caller) -> AppResult<ClusterPage> {
                 for r in ours {
                     proposals.push(OwnProposal {
                         process: p.title.clone(),
-                        phase: p.phase.clone(),
+                        phase: p.phase.as_str().to_owned(),
                         supplier: names.get(&r.supplier_id).cloned().unwrap_or_default(),
                         note: r.note,
-                        status: r.status,
+                        status: r.status.as_str().to_owned(),
                         created_at: r.created_at.and_utc().to_rfc3339(),
                     });
                 }

@@ -120,7 +120,7 @@ pub async fn buyer(ctx: &Context, caller: &Caller) -> AppResult<BuyerDashboard> 
                 let item = ProcessItem {
                     id: p.id,
                     title: p.title,
-                    phase: p.phase,
+                    phase: p.phase.as_str().to_owned(),
                     status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
                 };
                 if status == Some(BuyerStatus::Invited) {

@@ -73,7 +73,7 @@ pub fn create(
             "only the lead buyer registers the process's solution",
         ));
     }
-    let phase = Phase::parse(&process.phase).map_err(|e| AppError::internal(e.to_string()))?;
+    let phase = process.phase;
     if !phase.at_least(Phase::Contract) {
         return Err(AppError::conflict(
             None,

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use crate::domain::process::BuyerStatus;
+use crate::domain::process::{BuyerStatus, Phase, ProposalStatus};
 
 use super::schema::{
     needs, process_buyers, process_needs, process_phase_changes, processes, proposals,
@@ -19,7 +19,8 @@ pub struct ProcessRow {
     pub lead_organisation_id: String,
     pub procedure_planned: String,
     pub procedure_used: Option<String>,
-    pub phase: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub phase: Phase,
     pub created_by: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -63,7 +64,8 @@ pub struct ProposalRow {
     pub cluster_id: String,
     pub supplier_id: String,
     pub note: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub status: ProposalStatus,
     pub proposed_by: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub decided_at: Option<chrono::NaiveDateTime>,
@@ -72,7 +74,7 @@ pub struct ProposalRow {
 /// Inserts a process.
 pub fn insert(conn: &mut DbConn, row: &ProcessRow) -> QueryResult<()> {
     diesel::insert_into(processes::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -107,16 +109,18 @@ pub fn list(
                 processes::id.eq_any(
                     process_buyers::table
                         .filter(process_buyers::organisation_id.eq(org.to_owned()))
-                        .filter(process_buyers::status.eq_any(
-                            BuyerStatus::ALL
-                                .iter()
-                                .filter(|s| {
-                                    s.takes_part()
-                                        || (include_invited && **s == BuyerStatus::Invited)
-                                })
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>(),
-                        ))
+                        .filter(
+                            process_buyers::status.eq_any(
+                                BuyerStatus::ALL
+                                    .iter()
+                                    .filter(|s| {
+                                        s.takes_part()
+                                            || (include_invited && **s == BuyerStatus::Invited)
+                                    })
+                                    .map(|s| s.as_str())
+                                    .collect::<Vec<_>>(),
+                            ),
+                        )
                         .select(process_buyers::process_id),
                 ),
             );
@@ -207,8 +211,7 @@ pub fn set_buyer_status(
         process_buyers::table
             .find((process_id, organisation_id))
             .filter(
-                process_buyers::status
-                    .eq_any(from.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+                process_buyers::status.eq_any(from.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
             ),
     )
     .set((
@@ -251,7 +254,7 @@ pub fn buyers(conn: &mut DbConn, process_id: &str) -> QueryResult<Vec<(BuyerRow,
 /// Records a phase change.
 pub fn insert_phase_change(conn: &mut DbConn, row: &PhaseChangeRow) -> QueryResult<()> {
     diesel::insert_into(process_phase_changes::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -281,7 +284,7 @@ pub fn had_market_dialogue(conn: &mut DbConn, process_id: &str) -> QueryResult<b
 /// Inserts a proposal.
 pub fn insert_proposal(conn: &mut DbConn, row: &ProposalRow) -> QueryResult<()> {
     diesel::insert_into(proposals::table)
-        .values(row)
+        .values(row.clone())
         .execute(conn)
         .map(|_| ())
 }
@@ -334,14 +337,18 @@ pub fn proposals(
 }
 
 /// Moves the phase if it is still `from`. Returns false when someone moved it meanwhile.
-pub fn set_phase(conn: &mut DbConn, id: &str, from: &str, to: &str) -> QueryResult<bool> {
-    diesel::update(processes::table.find(id).filter(processes::phase.eq(from)))
-        .set((
-            processes::phase.eq(to),
-            processes::updated_at.eq(super::now()),
-        ))
-        .execute(conn)
-        .map(|n| n > 0)
+pub fn set_phase(conn: &mut DbConn, id: &str, from: Phase, to: Phase) -> QueryResult<bool> {
+    diesel::update(
+        processes::table
+            .find(id)
+            .filter(processes::phase.eq(from.as_str())),
+    )
+    .set((
+        processes::phase.eq(to.as_str()),
+        processes::updated_at.eq(super::now()),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
 }
 
 /// Writes the title, description and procedures only, so a concurrent phase move stays.
@@ -359,12 +366,21 @@ pub fn update_details(conn: &mut DbConn, row: &ProcessRow) -> QueryResult<()> {
 }
 
 /// Decides a proposal if it is still in `from`. Returns false when someone decided meanwhile.
-pub fn decide_proposal(conn: &mut DbConn, id: &str, from: &str, to: &str) -> QueryResult<bool> {
-    diesel::update(proposals::table.find(id).filter(proposals::status.eq(from)))
-        .set((
-            proposals::status.eq(to),
-            proposals::decided_at.eq(Some(super::now())),
-        ))
-        .execute(conn)
-        .map(|n| n > 0)
+pub fn decide_proposal(
+    conn: &mut DbConn,
+    id: &str,
+    from: ProposalStatus,
+    to: ProposalStatus,
+) -> QueryResult<bool> {
+    diesel::update(
+        proposals::table
+            .find(id)
+            .filter(proposals::status.eq(from.as_str())),
+    )
+    .set((
+        proposals::status.eq(to.as_str()),
+        proposals::decided_at.eq(Some(super::now())),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
 }

@@ -5,6 +5,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::caller::Caller;
 use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
 use crate::db::{self, organisations, DbConn};
+use crate::domain::process::ProposalStatus;
 use crate::domain::Lang;
 use crate::domain::{Invalid, OrgKind};
 use crate::error::AppError;
@@ -110,7 +111,7 @@ pub fn invite(
         }
         Invitees::FromProposals => crate::db::processes::proposals(conn, &process.id, None)?
             .into_iter()
-            .filter(|p| p.status == "accepted")
+            .filter(|p| p.status == ProposalStatus::Accepted)
             .map(|p| p.supplier_id)
             .fold(Vec::new(), |mut acc, s| {
                 if !acc.contains(&s) {

@@ -21,6 +21,7 @@ use crate::app::processes::{self, Standing};
 use crate::caller::Caller;
 use crate::db::dialogues::{self as q, DialogueRow, InvitationRow};
 use crate::db::{self, DbConn};
+use crate::domain::process::Phase;
 use crate::domain::Lang;
 use crate::domain::{self, string_enum, Invalid};
 use crate::error::AppError;
@@ -127,7 +128,7 @@ pub fn create(
     new: NewDialogue,
 ) -> Result<DialogueRow, AppError> {
     let process = require_buyer(conn, caller, process_id)?;
-    if process.phase != "market_dialogue" {
+    if process.phase != Phase::MarketDialogue {
         return Err(AppError::conflict(
             None,
             format!(

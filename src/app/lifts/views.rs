@@ -297,7 +297,7 @@ fn process_item(conn: &mut DbConn, id: &str) -> AppResult<Option<ProcessItem>> {
     Ok(crate::db::processes::find(conn, id)?.map(|p| ProcessItem {
         id: p.id,
         title: p.title,
-        phase: p.phase,
+        phase: p.phase.as_str().to_owned(),
     }))
 }
 

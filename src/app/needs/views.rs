@@ -290,7 +290,7 @@ pub async fn detail(ctx: &Context, caller: Option<&Caller>, id: &str) -> AppResu
                     processes.push(ProcessRef {
                         id: p.id,
                         title: p.title,
-                        phase: p.phase,
+                        phase: p.phase.as_str().to_owned(),
                     });
                 }
             }

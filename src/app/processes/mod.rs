@@ -88,10 +88,7 @@ fn require_lead(conn: &mut DbConn, caller: &Caller, process: &ProcessRow) -> Res
 
 /// Refuses changes to a completed or cancelled process.
 fn require_running(process: &ProcessRow) -> Result<(), AppError> {
-    if matches!(
-        Phase::parse(&process.phase),
-        Ok(Phase::Completed | Phase::Cancelled)
-    ) {
+    if matches!(process.phase, Phase::Completed | Phase::Cancelled) {
         Err(AppError::conflict(
             None,
             format!("the process is {}; reopen it first", process.phase),
@@ -155,7 +152,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewProcess) -> Result<Pro
         lead_organisation_id: org_id.clone(),
         procedure_planned: procedure.as_str().to_owned(),
         procedure_used: None,
-        phase: Phase::NeedClarification.as_str().to_owned(),
+        phase: Phase::NeedClarification,
         created_by: Some(caller.account_id.clone()),
         created_at: now,
         updated_at: now,
@@ -180,7 +177,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewProcess) -> Result<Pro
                 id: db::new_id(),
                 process_id: row.id.clone(),
                 from_phase: None,
-                to_phase: row.phase.clone(),
+                to_phase: row.phase.as_str().to_owned(),
                 note: Some("Prosessen er opprettet".into()),
                 reason: None,
                 irregular: false,
@@ -273,7 +270,7 @@ pub fn move_phase(
     let process = get(conn, id)?;
     require_lead(conn, caller, &process)?;
     let to = Phase::parse(to.trim())?;
-    let from = Phase::parse(&process.phase).map_err(|e| AppError::internal(e.to_string()))?;
+    let from = process.phase;
     let note = note
         .filter(|n| !n.trim().is_empty())
         .map(|n| domain::text("note", &n, 5000))
@@ -301,11 +298,11 @@ pub fn move_phase(
     }
     let now = db::now();
     let mut row = process.clone();
-    row.phase = to.as_str().to_owned();
+    row.phase = to;
     row.updated_at = now;
     db::write_tx(conn, |conn| {
         // A conditional update: of two moves at once, one wins and the other is told.
-        if !q::set_phase(conn, id, &process.phase, &row.phase)? {
+        if !q::set_phase(conn, id, process.phase, row.phase)? {
             return Err(AppError::conflict(
                 Some("to"),
                 "the phase was changed meanwhile; reload and try again",
@@ -438,7 +435,10 @@ pub fn answer(
     let (from, to): (&[BuyerStatus], BuyerStatus) = if accept {
         (&[BuyerStatus::Invited], BuyerStatus::Accepted)
     } else {
-        (&[BuyerStatus::Invited, BuyerStatus::Accepted], BuyerStatus::Declined)
+        (
+            &[BuyerStatus::Invited, BuyerStatus::Accepted],
+            BuyerStatus::Declined,
+        )
     };
     if current.status == to {
         return Ok(false);

@@ -71,7 +71,7 @@ pub fn propose(
                 cluster_id: cluster_id.clone(),
                 supplier_id: sid.clone(),
                 note: note.clone(),
-                status: ProposalStatus::Proposed.as_str().to_owned(),
+                status: ProposalStatus::Proposed,
                 proposed_by: Some(caller.account_id.clone()),
                 created_at: db::now(),
                 decided_at: None,
@@ -139,7 +139,7 @@ pub fn decide(
     let before = q::find_proposal(conn, id, proposal_id)?
         .ok_or_else(|| AppError::not_found("no proposal in this process has this id"))?;
     db::write_tx(conn, |conn| {
-        if !q::decide_proposal(conn, proposal_id, &before.status, status.as_str())? {
+        if !q::decide_proposal(conn, proposal_id, before.status, status)? {
             return Err(AppError::conflict(
                 Some("status"),
                 "the proposal was decided meanwhile; reload",

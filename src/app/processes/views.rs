@@ -144,7 +144,7 @@ impl ProcessView {
             themes: themes.into_iter().collect(),
             counties: counties.into_iter().collect(),
             national,
-            phase: row.phase.clone(),
+            phase: row.phase.as_str().to_owned(),
             procedure: row.procedure_planned.clone(),
             procedure_used: row.procedure_used.clone(),
             procurement_of_innovation: Procedure::parse(procedure)
@@ -201,7 +201,7 @@ pub fn proposal_views(
             supplier_id: r.supplier_id.clone(),
             supplier_name: names.get(&r.supplier_id).cloned(),
             note: r.note.clone(),
-            status: r.status.clone(),
+            status: r.status.as_str().to_owned(),
             created_at: r.created_at.and_utc(),
             decided_at: r.decided_at.map(|d| d.and_utc()),
         })
