@@ -70,7 +70,7 @@ pub enum CpvCommand {
     /// Load the vocabulary from a CSV file with the columns code,check_digit,label_en,label_nb,
     /// replacing what is loaded
     Import {
-        /// The CSV file, e.g. ../shared/data/cpv-2008.csv
+        /// The CSV file, e.g. data/cpv-2008.csv
         file: PathBuf,
     },
 }

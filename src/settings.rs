@@ -82,7 +82,7 @@ pub struct SettingsArgs {
     /// The public address of the service, the base of links in emails [default: http://<bind>]
     #[arg(long, env = "INNOLIFT_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
-    /// Log filter, e.g. "info" or "innolift=debug,actix_web=info" [default: info,tantivy=warn]
+    /// Log filter, e.g. "info" or "innolift=debug,tantivy=info" [default: info,tantivy=warn]
     #[arg(long, env = "INNOLIFT_LOG", global = true)]
     pub log: Option<String>,
 }

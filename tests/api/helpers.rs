@@ -344,9 +344,9 @@ macro_rules! on_both_databases {
     };
 }
 
-/// The CPV vocabulary file in the shared data folder.
+/// The CPV vocabulary shipped in `data/`.
 pub fn cpv_file() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/cpv-2008.csv")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/cpv-2008.csv")
 }
 
 impl TestApp {
