@@ -63,28 +63,19 @@ pub async fn capability_item(ctx: &Context, id: &str) -> AppResult<Indexable> {
         .await
 }
 
-/// Capabilities that match `need`, best first, with the reasons.
-pub async fn for_need(
+/// What matches `item` under `filters`, best first, with the reasons: capabilities for a need,
+/// open needs for a capability.
+pub async fn matches(
     ctx: &Context,
-    need: Indexable,
+    item: Indexable,
     filters: Filters,
     limit: usize,
 ) -> AppResult<Matches> {
     let index = ctx.index.clone();
     run_and_name(ctx, move || {
-        matching::matches(&index, &need, &filters, limit)
+        matching::matches(&index, &item, &filters, limit)
     })
     .await
-}
-
-/// Open needs that match a capability, best first, with the reasons.
-pub async fn for_capability(
-    ctx: &Context,
-    capability: Indexable,
-    filters: Filters,
-    limit: usize,
-) -> AppResult<Matches> {
-    for_need(ctx, capability, filters, limit).await
 }
 
 /// Other organisations' open needs like `need`.

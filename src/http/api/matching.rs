@@ -110,7 +110,7 @@ pub async fn need_matches(
         ..Filters::default()
     };
     let need = service::need_item(&state, Some(&caller), &id.into_inner().to_string()).await?;
-    let result = service::for_need(&state, need, filters, limit).await?;
+    let result = service::matches(&state, need, filters, limit).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -132,7 +132,7 @@ pub async fn capability_matches(
         ..Filters::default()
     };
     let capability = service::capability_item(&state, &id.into_inner().to_string()).await?;
-    let result = service::for_capability(&state, capability, filters, limit).await?;
+    let result = service::matches(&state, capability, filters, limit).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 

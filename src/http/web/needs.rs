@@ -286,7 +286,7 @@ pub async fn show(
             open_only: true,
             ..Filters::default()
         };
-        let matches = crate::app::matching::for_need(&state, item.clone(), filters, 20);
+        let matches = crate::app::matching::matches(&state, item.clone(), filters, 20);
         let similar = crate::app::matching::similar(&state, item, 10);
         let (matches, similar) = futures_util::future::join(matches, similar).await;
         // A rebuilding index shows the page without matches rather than failing it.
