@@ -6,19 +6,15 @@
 //! matches on a variant, never on a message's text.
 
 use crate::db::DbError;
-use crate::domain::Invalid;
+use crate::domain::{Invalid, Problem};
 
 /// What a service answers when it cannot do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// The input is invalid; `field` names the field at fault when there is one.
-    #[error("{message}")]
-    Validation {
-        /// The field, as the caller named it (`orgnr`, `organisation.kind`).
-        field: Option<String>,
-        /// What is wrong and what to do.
-        message: String,
-    },
+    /// The input is invalid: every invalid field with its problem, at least one, so that a form
+    /// can show them all at once.
+    #[error("{}", .0.first().map_or("invalid input", |p| p.message.as_str()))]
+    Validation(Vec<Invalid>),
     /// The caller is not signed in, or their credentials are wrong or expired.
     #[error("{0}")]
     Unauthorized(String),
@@ -35,6 +31,8 @@ pub enum AppError {
         field: Option<String>,
         /// What conflicts and what to do.
         message: String,
+        /// What kind of conflict, for the pages' words; `None` has general words.
+        clash: Option<Clash>,
     },
     /// Too many attempts; retry after this many seconds.
     #[error("{message}")]
@@ -57,15 +55,39 @@ pub enum AppError {
     Internal(anyhow::Error),
 }
 
+crate::domain::string_enum!(
+    /// Kinds of conflict a user can act on. Each has words in both languages under
+    /// `conflict.` in `templates/i18n/invalid.toml`.
+    Clash, "conflict", {
+        AlreadyInPhase => "already_in_phase",
+        SkipNeedsReason => "skip_needs_reason",
+        ChangedMeanwhile => "changed_meanwhile",
+        EmailTaken => "email_taken",
+        OrgnrRegistered => "orgnr_registered",
+        NeedClosed => "need_closed",
+        NotInPhase => "not_in_phase",
+    }
+);
+
 /// The result of a service call.
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     /// Invalid input in `field`.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> AppError {
-        AppError::Validation {
-            field: Some(field.into()),
-            message: message.into(),
+        AppError::Validation(vec![Invalid::new(field, message)])
+    }
+
+    /// Invalid input in `field`, of a known kind.
+    pub fn invalid(field: impl Into<String>, problem: Problem, message: impl Into<String>) -> AppError {
+        AppError::Validation(vec![Invalid::because(field, problem, message)])
+    }
+
+    /// The problems of a validation error; any other error is given back.
+    pub fn into_problems(self) -> Result<Vec<Invalid>, AppError> {
+        match self {
+            AppError::Validation(problems) => Ok(problems),
+            other => Err(other),
         }
     }
     /// Not signed in.
@@ -85,6 +107,16 @@ impl AppError {
         AppError::Conflict {
             field: field.map(str::to_owned),
             message: message.into(),
+            clash: None,
+        }
+    }
+
+    /// A conflict of a known kind, which the pages can put in the user's words.
+    pub fn clash(field: Option<&str>, clash: Clash, message: impl Into<String>) -> AppError {
+        AppError::Conflict {
+            field: field.map(str::to_owned),
+            message: message.into(),
+            clash: Some(clash),
         }
     }
     /// A fault on our side.
@@ -105,9 +137,33 @@ impl AppError {
 
 impl From<Invalid> for AppError {
     fn from(e: Invalid) -> AppError {
-        AppError::validation(e.field, e.message)
+        AppError::Validation(vec![e])
     }
 }
+
+/// Runs every check before answering, so that a form shows every invalid field in one round
+/// trip. Each `let name = check;` binds the value of an `Ok`; when any check failed, the
+/// enclosing function returns one [`AppError::Validation`] with all their problems. An error
+/// that is not about the input (the database failing) returns at once.
+macro_rules! all_valid {
+    ($(let $name:ident = $check:expr;)+) => {
+        let mut problems: Vec<$crate::domain::Invalid> = Vec::new();
+        $(
+            let $name = match $check {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    problems.extend($crate::error::AppError::from(e).into_problems()?);
+                    None
+                }
+            };
+        )+
+        if !problems.is_empty() {
+            return Err($crate::error::AppError::Validation(problems).into());
+        }
+        $(let $name = $name.expect("every check passed");)+
+    };
+}
+pub(crate) use all_valid;
 
 impl From<DbError> for AppError {
     fn from(e: DbError) -> AppError {
@@ -143,6 +199,28 @@ impl From<anyhow::Error> for AppError {
 mod tests {
     use super::*;
 
+    fn two_checks(title: &str, count: &str) -> AppResult<(String, u32)> {
+        all_valid! {
+            let title = crate::domain::text("title", title, 10);
+            let count = count
+                .parse::<u32>()
+                .map_err(|_| Invalid::because("count", Problem::NotANumber, "a number"));
+        }
+        Ok((title, count))
+    }
+
+    #[test]
+    fn every_failed_check_is_reported_together() {
+        match two_checks("", "x") {
+            Err(AppError::Validation(problems)) => {
+                let codes: Vec<String> = problems.iter().map(Invalid::code).collect();
+                assert_eq!(codes, ["title.required", "count.not_a_number"]);
+            }
+            other => panic!("expected two problems, got {other:?}"),
+        }
+        assert_eq!(two_checks(" a ", "3").unwrap(), ("a".to_owned(), 3));
+    }
+
     #[test]
     fn a_unique_violation_is_told_apart_from_other_database_errors() {
         let unique: AppError = diesel::result::Error::DatabaseError(
@@ -158,9 +236,10 @@ mod tests {
     #[test]
     fn an_invalid_domain_value_keeps_its_field() {
         match AppError::from(Invalid::new("orgnr", "wrong check digit")) {
-            AppError::Validation { field, message } => {
-                assert_eq!(field.as_deref(), Some("orgnr"));
-                assert_eq!(message, "wrong check digit");
+            AppError::Validation(problems) => {
+                assert_eq!(problems.len(), 1);
+                assert_eq!(problems[0].field, "orgnr");
+                assert_eq!(problems[0].message, "wrong check digit");
             }
             other => panic!("expected a validation error, got {other:?}"),
         }

@@ -186,6 +186,7 @@ impl SettingsArgs {
             ),
             outbox_worker: true,
             digest_worker: true,
+            load_cpv: true,
             targets: self.targets.unwrap_or_default(),
             bind,
             data_dir,
@@ -272,6 +273,9 @@ pub struct Settings {
     pub targets: Targets,
     /// Whether this process sends the daily digest (tests turn it off).
     pub digest_worker: bool,
+    /// Whether a database without a CPV vocabulary gets the shipped one at start (tests that do
+    /// not need it turn this off, to start faster).
+    pub load_cpv: bool,
 }
 
 /// The programme's targets; each can be changed in the settings file's `[targets]` table.

@@ -9,7 +9,7 @@ use crate::db::organisations::{self as orgs, OrganisationRow};
 use crate::db::{self, DbConn};
 use crate::domain::organisation::{optional, Profile};
 use crate::domain::{self, County, Email, OrgKind, Orgnr, Role, Sector, Size, Website};
-use crate::error::AppError;
+use crate::error::{all_valid, AppError, Clash};
 
 /// A new organisation, validated.
 #[derive(Debug, Clone)]
@@ -77,8 +77,9 @@ fn account_row(
 }
 
 fn email_taken() -> AppError {
-    AppError::conflict(
+    AppError::clash(
         Some("email"),
+        Clash::EmailTaken,
         "an account with this email already exists; sign in instead",
     )
 }
@@ -119,8 +120,9 @@ pub fn register(
                 (row, Role::Owner)
             }
             (Some(_), Some(org), None) => {
-                return Err(AppError::conflict(
+                return Err(AppError::clash(
                     Some("orgnr"),
+                    Clash::OrgnrRegistered,
                     format!(
                         "{} ({}) is already registered; ask its owner to add you as a user, then register with that email",
                         org.name, org.orgnr
@@ -224,18 +226,27 @@ pub struct OrganisationInput {
 
 impl OrganisationInput {
     /// Validates into a new organisation.
-    pub fn parse(&self) -> Result<NewOrganisation, domain::Invalid> {
-        let orgnr = Orgnr::parse(&self.orgnr)?;
-        let kind = OrgKind::parse(self.kind.trim())?;
-        let profile = Profile {
-            name: domain::text("name", &self.name, 200)?,
-            website: optional(self.website.as_deref(), Website::parse)?,
-            contact_email: optional(self.contact_email.as_deref(), |v| {
+    /// Every invalid field is reported at once.
+    pub fn parse(&self) -> Result<NewOrganisation, AppError> {
+        all_valid! {
+            let orgnr = Orgnr::parse(&self.orgnr);
+            let kind = OrgKind::parse(self.kind.trim());
+            let name = domain::text("name", &self.name, 200);
+            let website = optional(self.website.as_deref(), Website::parse);
+            let contact_email = optional(self.contact_email.as_deref(), |v| {
                 Email::parse_for("contact_email", v)
-            })?,
-            sector: optional(self.sector.as_deref(), Sector::parse)?,
-            county: optional(self.county.as_deref(), County::parse)?,
-            size: optional(self.size.as_deref(), Size::parse)?,
+            });
+            let sector = optional(self.sector.as_deref(), Sector::parse);
+            let county = optional(self.county.as_deref(), County::parse);
+            let size = optional(self.size.as_deref(), Size::parse);
+        }
+        let profile = Profile {
+            name,
+            website,
+            contact_email,
+            sector,
+            county,
+            size,
         };
         profile.check_for(kind)?;
         Ok(NewOrganisation {

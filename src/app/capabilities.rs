@@ -11,8 +11,8 @@ use crate::app::needs::{coverage, text_and_language};
 use crate::caller::Caller;
 use crate::db::capabilities::{self as q, CapabilityFilter, CapabilityRow};
 use crate::db::{self, index_queue, DbConn};
-use crate::domain::{self, Invalid, Maturity, OrgKind};
-use crate::error::{AppError, AppResult};
+use crate::domain::{self, Invalid, Maturity, OrgKind, Problem};
+use crate::error::{all_valid, AppError, AppResult};
 use crate::search::document::{json_array, json_list};
 
 /// The fields of a capability as given, before validation.
@@ -37,10 +37,12 @@ fn short_list(
     max_len: usize,
 ) -> Result<Vec<String>, Invalid> {
     if values.len() > max_items {
-        return Err(Invalid::new(
+        return Err(Invalid::because(
             field,
+            Problem::TooMany,
             format!("give at most {max_items} {field}"),
-        ));
+        )
+        .with("max", max_items));
     }
     let mut out = Vec::new();
     for v in values {
@@ -57,27 +59,30 @@ fn row_from(
     fields: &CapabilityFields,
     base: CapabilityRow,
 ) -> Result<CapabilityRow, AppError> {
-    let (title, description, language) = text_and_language(
-        &fields.title,
-        &fields.description,
-        fields.language.as_deref(),
-    )?;
-    let cover = coverage(
-        conn,
-        &fields.themes,
-        &fields.cpv_codes,
-        &fields.counties,
-        fields.national,
-    )?;
-    let maturity = match fields
-        .maturity
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-    {
-        Some(m) => Some(Maturity::parse(m)?.as_str().to_owned()),
-        None => None,
-    };
+    all_valid! {
+        let text = text_and_language(
+            &fields.title,
+            &fields.description,
+            fields.language.as_deref(),
+        );
+        let cover = coverage(
+            conn,
+            &fields.themes,
+            &fields.cpv_codes,
+            &fields.counties,
+            fields.national,
+        );
+        let maturity = fields
+            .maturity
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(|m| Maturity::parse(m).map(|m| m.as_str().to_owned()))
+            .transpose();
+        let keywords = short_list("keywords", &fields.keywords, 30, 80);
+        let references = short_list("references", &fields.references, 20, 2000);
+    }
+    let (title, description, language) = text;
     Ok(CapabilityRow {
         title,
         description,
@@ -86,8 +91,8 @@ fn row_from(
         counties: json_array(&cover.counties),
         national: cover.national,
         maturity,
-        keywords: json_array(&short_list("keywords", &fields.keywords, 30, 80)?),
-        reference_list: json_array(&short_list("references", &fields.references, 20, 2000)?),
+        keywords: json_array(&keywords),
+        reference_list: json_array(&references),
         language: language.as_str().to_owned(),
         updated_at: db::now(),
         ..base

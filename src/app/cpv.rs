@@ -65,14 +65,35 @@ pub fn validate_codes(conn: &mut DbConn, inputs: &[String]) -> Result<Vec<String
 /// Reads a vocabulary CSV (`code,check_digit,label_en,label_nb`). Bad lines are reported with
 /// their line number and skipped; a file with no good line is an error.
 pub fn read_csv(path: &Path) -> anyhow::Result<(Vec<CpvRow>, Vec<String>)> {
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    parse_csv(file, &path.display().to_string())
+}
+
+/// The CPV 2008 vocabulary that ships with innolift (`data/cpv-2008.csv`, whose sources and
+/// licences `data/README.md` names), so that a fresh database has it with no extra step.
+const SHIPPED: &str = include_str!("../../data/cpv-2008.csv");
+
+/// Loads the shipped vocabulary into a database that has none; a loaded one (perhaps a newer
+/// version from `innolift cpv import`) is kept. Returns how many codes were loaded.
+pub fn load_shipped_if_empty(conn: &mut DbConn) -> anyhow::Result<usize> {
+    if crate::db::cpv::is_loaded(conn)? {
+        return Ok(0);
+    }
+    let (rows, problems) = parse_csv(SHIPPED.as_bytes(), "data/cpv-2008.csv")?;
+    anyhow::ensure!(problems.is_empty(), "the shipped vocabulary has faults: {problems:?}");
+    crate::db::cpv::replace_all(conn, &rows, |_| {})?;
+    Ok(rows.len())
+}
+
+/// Reads vocabulary CSV from `input`, named `name` in messages.
+fn parse_csv(input: impl std::io::Read, name: &str) -> anyhow::Result<(Vec<CpvRow>, Vec<String>)> {
+    let mut reader = csv::Reader::from_reader(input);
     let headers = reader.headers()?.clone();
     let expected = ["code", "check_digit", "label_en", "label_nb"];
     anyhow::ensure!(
         headers.iter().map(str::trim).eq(expected.iter().copied()),
-        "{} must start with the header line code,check_digit,label_en,label_nb",
-        path.display()
+        "{name} must start with the header line code,check_digit,label_en,label_nb"
     );
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -103,7 +124,7 @@ pub fn read_csv(path: &Path) -> anyhow::Result<(Vec<CpvRow>, Vec<String>)> {
             label_nb: field(3),
         });
     }
-    anyhow::ensure!(!rows.is_empty(), "{} holds no CPV codes", path.display());
+    anyhow::ensure!(!rows.is_empty(), "{name} holds no CPV codes");
     Ok((rows, problems))
 }
 

@@ -474,6 +474,8 @@ pub struct IndicatorQuery {
     pub theme: Option<String>,
     /// `organisation` breaks the process figures down by buyer (programme staff only).
     pub by: Option<String>,
+    /// CSV only: `excel` for Norwegian Excel (semicolons, decimal commas, UTF-8 BOM).
+    pub dialect: Option<String>,
 }
 
 /// The indicators.

@@ -12,6 +12,7 @@ pub mod capabilities;
 pub mod clusters;
 pub mod cpv;
 pub mod dashboard;
+pub mod directory;
 pub mod dialogues;
 pub mod indicators;
 pub mod lifts;

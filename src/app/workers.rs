@@ -20,6 +20,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
     let db = tokio::task::spawn_blocking(move || crate::db::open_database(&for_db))
         .await
         .context("opening the database panicked")??;
+    if settings.load_cpv {
+        let db = db.clone();
+        let loaded = tokio::task::spawn_blocking(move || {
+            let mut conn = db.get()?;
+            super::cpv::load_shipped_if_empty(&mut conn)
+        })
+        .await
+        .context("loading the CPV vocabulary panicked")??;
+        if loaded > 0 {
+            tracing::info!(codes = loaded, "loaded the shipped CPV vocabulary");
+        }
+    }
     let tokens = TokenKeys::load(
         settings.token_secret.as_ref().map(|s| s.expose()),
         &settings.data_dir,

@@ -136,3 +136,30 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
+
+/// The organisations with at least one capability passing `filter` (its organisation filter
+/// aside).
+pub fn organisations_with(conn: &mut DbConn, filter: &CapabilityFilter) -> QueryResult<Vec<String>> {
+    let mut q = capabilities::table.into_boxed();
+    if let Some(theme) = &filter.theme {
+        q = q.filter(capabilities::themes.like(format!("%\"{theme}\"%")));
+    }
+    if let Some(prefix) = &filter.cpv_prefix {
+        q = q.filter(capabilities::cpv_codes.like(format!("%\"{prefix}%")));
+    }
+    q.select(capabilities::organisation_id)
+        .distinct()
+        .load(conn)
+}
+
+/// Each organisation's capabilities (id and title), by organisation, newest first.
+pub fn titles_of(
+    conn: &mut DbConn,
+    organisation_ids: &[String],
+) -> QueryResult<Vec<(String, String, String)>> {
+    capabilities::table
+        .filter(capabilities::organisation_id.eq_any(organisation_ids))
+        .order((capabilities::updated_at.desc(), capabilities::id.asc()))
+        .select((capabilities::organisation_id, capabilities::id, capabilities::title))
+        .load(conn)
+}

@@ -58,6 +58,26 @@ pub struct NeedFilter {
     pub source: Option<String>,
     /// The caller's organisation: its drafts are visible to it, others' are not.
     pub viewer_organisation: Option<String>,
+    /// Only these needs (those a text search found).
+    pub ids: Option<Vec<String>>,
+    /// Only with a planned tender date on or after this day.
+    pub deadline_from: Option<chrono::NaiveDate>,
+    /// Only with a planned tender date on or before this day.
+    pub deadline_to: Option<chrono::NaiveDate>,
+    /// The order of the list.
+    pub sort: NeedOrder,
+}
+
+/// How a list of needs is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NeedOrder {
+    /// Most recently changed first.
+    #[default]
+    Newest,
+    /// The nearest planned tender date first; needs without one last.
+    Deadline,
+    /// By title.
+    Title,
 }
 
 /// Inserts a need.
@@ -159,11 +179,29 @@ pub fn list(
         if let Some(source) = &filter.source {
             q = q.filter(needs::source.eq(source.clone()));
         }
+        if let Some(ids) = &filter.ids {
+            q = q.filter(needs::id.eq_any(ids.clone()));
+        }
+        if let Some(from) = filter.deadline_from {
+            q = q.filter(needs::planned_tender_date.ge(from));
+        }
+        if let Some(to) = filter.deadline_to {
+            q = q.filter(needs::planned_tender_date.le(to));
+        }
         q
     };
     let total = query().count().get_result(conn)?;
-    let rows = query()
-        .order((needs::updated_at.desc(), needs::id.asc()))
+    let ordered = match filter.sort {
+        NeedOrder::Newest => query().order((needs::updated_at.desc(), needs::id.asc())),
+        // NULLs sort first on SQLite and last on PostgreSQL; put them last on both.
+        NeedOrder::Deadline => query().order((
+            needs::planned_tender_date.is_null().asc(),
+            needs::planned_tender_date.asc(),
+            needs::id.asc(),
+        )),
+        NeedOrder::Title => query().order((needs::title.asc(), needs::id.asc())),
+    };
+    let rows = ordered
         .offset(offset)
         .limit(limit)
         .select(NeedRow::as_select())

@@ -179,3 +179,52 @@ pub fn names(
         .load::<(String, String)>(conn)
         .map(|rows| rows.into_iter().collect())
 }
+
+/// What the directory of organisations is filtered by.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryFilter {
+    /// Only of these kinds.
+    pub kinds: Vec<String>,
+    /// Only in this county.
+    pub county: Option<String>,
+    /// Only these organisations (those a capability filter or a text search found).
+    pub ids: Option<Vec<String>>,
+}
+
+/// A page of the directory, ordered by name, with the total.
+pub fn directory(
+    conn: &mut DbConn,
+    filter: &DirectoryFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<OrganisationRow>, i64)> {
+    let query = || {
+        let mut q = organisations::table.into_boxed();
+        q = q.filter(organisations::kind.eq_any(filter.kinds.clone()));
+        if let Some(county) = &filter.county {
+            q = q.filter(organisations::county.eq(county.clone()));
+        }
+        if let Some(ids) = &filter.ids {
+            q = q.filter(organisations::id.eq_any(ids.clone()));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order((organisations::name.asc(), organisations::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(OrganisationRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The organisations whose name or number has every word of `text`.
+pub fn ids_named(conn: &mut DbConn, text: &str) -> QueryResult<Vec<String>> {
+    let mut q = organisations::table.into_boxed();
+    for word in text.split_whitespace() {
+        let pattern = format!("%{}%", like_escape(&word.to_lowercase()));
+        q = q.filter(organisations::search_key.like(pattern).escape('\\'));
+    }
+    q.select(organisations::id).load(conn)
+}

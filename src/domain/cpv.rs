@@ -1,7 +1,7 @@
 //! CPV codes (Common Procurement Vocabulary): parsing, the hierarchy their digits encode, and
 //! the tokens the index and its filters use for them.
 
-use super::Invalid;
+use super::{Invalid, Problem};
 
 /// A CPV code: eight digits, as stored. The check digit is checked against the vocabulary when
 /// one is loaded.
@@ -48,8 +48,9 @@ impl CpvCode {
             None => (value, None),
         };
         let bad = || {
-            Invalid::new(
+            Invalid::because(
                 "cpv_codes",
+                Problem::BadFormat,
                 format!("{value} is not a CPV code; write eight digits, optionally with the check digit: 34512000 or 34512000-9"),
             )
         };
@@ -117,8 +118,9 @@ impl CpvCode {
 /// category).
 pub fn cpv_filter_token(input: &str) -> Result<String, Invalid> {
     let bad = || {
-        Invalid::new(
+        Invalid::because(
             "cpv",
+            Problem::BadFormat,
             "cpv must be a CPV code or its first digits, e.g. 345 or 34512000-9",
         )
     };

@@ -1,6 +1,6 @@
 //! Email addresses.
 
-use super::Invalid;
+use super::{Invalid, Problem};
 
 /// An email address, trimmed and lowercased so that comparisons ignore case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12,8 +12,9 @@ impl Email {
     pub fn parse_for(field: &'static str, input: &str) -> Result<Email, Invalid> {
         let value = input.trim().to_lowercase();
         let bad = || {
-            Invalid::new(
+            Invalid::because(
                 field,
+                Problem::BadFormat,
                 format!("{field} must be an email address like navn@eksempel.no"),
             )
         };

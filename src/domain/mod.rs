@@ -19,22 +19,55 @@ pub use orgnr::Orgnr;
 pub use password::Password;
 pub use theme::Theme;
 
-/// Why a value was refused: the API field it came from and a message for the user.
+/// Why a value was refused: the field it came from, a stable problem code with its parameters
+/// (which the pages translate), and a message in English for API clients.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct Invalid {
-    /// The request field, as the API names it.
-    pub field: &'static str,
-    /// What is wrong and what to do.
+    /// The request field, as the API names it (`title`, `benefits[2].amount`); empty when the
+    /// problem is with the input as a whole.
+    pub field: String,
+    /// What kind of problem; with the field it forms the code, e.g. `themes.required`.
+    pub problem: Problem,
+    /// Values the translated text needs, e.g. `max` for [`Problem::TooLong`].
+    pub params: Vec<(&'static str, String)>,
+    /// What is wrong and what to do, in English.
     pub message: String,
 }
 
 impl Invalid {
-    /// Builds an [`Invalid`] for `field`.
-    pub fn new(field: &'static str, message: impl Into<String>) -> Invalid {
+    /// A problem without a more precise kind; prefer [`Invalid::because`].
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Invalid {
+        Invalid::because(field, Problem::Invalid, message)
+    }
+
+    /// A problem of kind `problem` in `field`.
+    pub fn because(
+        field: impl Into<String>,
+        problem: Problem,
+        message: impl Into<String>,
+    ) -> Invalid {
         Invalid {
-            field,
+            field: field.into(),
+            problem,
+            params: Vec::new(),
             message: message.into(),
+        }
+    }
+
+    /// Adds a parameter for the translated text.
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Invalid {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// The stable code: the field and the problem, e.g. `ends_at.before_starts_at`.
+    /// A problem of the whole input has no field, and its code is the problem alone.
+    pub fn code(&self) -> String {
+        if self.field.is_empty() {
+            self.problem.as_str().to_owned()
+        } else {
+            format!("{}.{}", self.field, self.problem)
         }
     }
 }
@@ -43,22 +76,29 @@ impl Invalid {
 pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, Invalid> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Invalid::new(field, format!("{field} must not be empty")));
+        return Err(Invalid::because(
+            field,
+            Problem::Required,
+            format!("{field} must not be empty"),
+        ));
     }
     if value
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err(Invalid::new(
+        return Err(Invalid::because(
             field,
+            Problem::ControlCharacters,
             format!("{field} contains control characters; remove them"),
         ));
     }
     if value.chars().count() > max {
-        return Err(Invalid::new(
+        return Err(Invalid::because(
             field,
+            Problem::TooLong,
             format!("{field} must be at most {max} characters"),
-        ));
+        )
+        .with("max", max));
     }
     Ok(value.to_owned())
 }
@@ -66,16 +106,19 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, Inva
 /// Checks free search text: at most 500 characters and no control characters.
 pub fn query_text(field: &'static str, value: &str) -> Result<String, Invalid> {
     if value.chars().any(char::is_control) {
-        return Err(Invalid::new(
+        return Err(Invalid::because(
             field,
+            Problem::ControlCharacters,
             format!("{field} contains control characters; remove them"),
         ));
     }
     if value.chars().count() > 500 {
-        return Err(Invalid::new(
+        return Err(Invalid::because(
             field,
+            Problem::TooLong,
             format!("{field} must be at most 500 characters"),
-        ));
+        )
+        .with("max", 500));
     }
     Ok(value.trim().to_owned())
 }
@@ -101,8 +144,9 @@ macro_rules! string_enum {
             pub fn parse(value: &str) -> Result<$name, $crate::domain::Invalid> {
                 match value {
                     $($text => Ok($name::$variant),)+
-                    _ => Err($crate::domain::Invalid::new(
+                    _ => Err($crate::domain::Invalid::because(
                         $field,
+                        $crate::domain::Problem::NotAllowed,
                         format!(
                             "{} is not a valid {}; use one of: {}",
                             value, $field, [$($text),+].join(", ")
@@ -135,3 +179,28 @@ macro_rules! string_enum {
     };
 }
 pub(crate) use string_enum;
+
+string_enum!(
+    /// The kinds of invalid input. Every one has words in both languages in
+    /// `templates/i18n/invalid.toml`, and a field may have words of its own for a kind.
+    Problem, "problem", {
+        Required => "required",
+        TooLong => "too_long",
+        TooMany => "too_many",
+        TooShort => "too_short",
+        ControlCharacters => "control_characters",
+        NotAllowed => "not_allowed",
+        NotANumber => "not_a_number",
+        OutOfRange => "out_of_range",
+        NotADate => "not_a_date",
+        NotATime => "not_a_time",
+        BeforeStartsAt => "before_starts_at",
+        AfterStartsAt => "after_starts_at",
+        NotFound => "not_found",
+        BadFormat => "bad_format",
+        CheckDigit => "check_digit",
+        UnknownCode => "unknown_code",
+        Mismatch => "mismatch",
+        Invalid => "invalid",
+    }
+);

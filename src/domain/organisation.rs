@@ -1,6 +1,6 @@
 //! Organisation kinds and attributes, and account roles.
 
-use super::{string_enum, Invalid};
+use super::{string_enum, Invalid, Problem};
 
 string_enum!(
     /// What an organisation is to the programme.
@@ -86,8 +86,9 @@ impl County {
             .find(|(code, _)| *code == value)
             .map(|(code, _)| County(code))
             .ok_or_else(|| {
-                Invalid::new(
+                Invalid::because(
                     field,
+                    Problem::NotAllowed,
                     format!(
                         "{value} is not a county number; use one of: {}",
                         COUNTIES
@@ -134,8 +135,9 @@ impl Website {
             format!("https://{value}")
         };
         let bad = || {
-            Invalid::new(
+            Invalid::because(
                 "website",
+                Problem::BadFormat,
                 "website must be an address like https://eksempel.no",
             )
         };
@@ -146,10 +148,12 @@ impl Website {
             return Err(bad());
         }
         if with_scheme.len() > 500 {
-            return Err(Invalid::new(
+            return Err(Invalid::because(
                 "website",
+                Problem::TooLong,
                 "website must be at most 500 characters",
-            ));
+            )
+            .with("max", 500));
         }
         Ok(Website(parsed.to_string()))
     }
@@ -214,8 +218,9 @@ impl Profile {
     pub fn check_for(&self, kind: OrgKind) -> Result<(), Invalid> {
         match (kind, self.sector) {
             (OrgKind::Buyer, None) => {
-                return Err(Invalid::new(
+                return Err(Invalid::because(
                     "sector",
+                    Problem::Required,
                     "sector is required for buyers: state, county, municipality or other",
                 ))
             }

@@ -1,6 +1,6 @@
 //! The Norwegian organisation number (organisasjonsnummer).
 
-use super::Invalid;
+use super::{Invalid, Problem};
 
 /// Nine digits whose last is a MOD11 check digit over the first eight (weights 3,2,7,6,5,4,3,2).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -13,28 +13,32 @@ impl Orgnr {
     pub fn parse(input: &str) -> Result<Orgnr, Invalid> {
         let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
         if compact.is_empty() {
-            return Err(Invalid::new(
+            return Err(Invalid::because(
                 "orgnr",
+                Problem::Required,
                 "orgnr is required: the 9-digit organisation number",
             ));
         }
         if !compact.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Invalid::new(
+            return Err(Invalid::because(
                 "orgnr",
+                Problem::BadFormat,
                 "orgnr must contain only digits (spaces are allowed)",
             ));
         }
         if compact.len() != 9 {
-            return Err(Invalid::new(
+            return Err(Invalid::because(
                 "orgnr",
+                Problem::BadFormat,
                 format!("orgnr must have 9 digits, not {}", compact.len()),
             ));
         }
         let digits: Vec<u32> = compact.bytes().map(|b| u32::from(b - b'0')).collect();
         match check_digit(&digits[..8]) {
             Some(d) if d == digits[8] => Ok(Orgnr(compact)),
-            _ => Err(Invalid::new(
+            _ => Err(Invalid::because(
                 "orgnr",
+                Problem::CheckDigit,
                 "orgnr has a wrong check digit; check the number in Brønnøysundregistrene",
             )),
         }

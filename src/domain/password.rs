@@ -5,7 +5,7 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 
-use super::Invalid;
+use super::{Invalid, Problem};
 
 /// The shortest password accepted.
 pub const MIN_LENGTH: usize = 12;
@@ -20,16 +20,20 @@ impl Password {
     pub fn parse_for(field: &'static str, input: &str) -> Result<Password, Invalid> {
         let n = input.chars().count();
         if n < MIN_LENGTH {
-            return Err(Invalid::new(
+            return Err(Invalid::because(
                 field,
+                Problem::TooShort,
                 format!("{field} must have at least {MIN_LENGTH} characters"),
-            ));
+            )
+            .with("min", MIN_LENGTH));
         }
         if n > MAX_LENGTH {
-            return Err(Invalid::new(
+            return Err(Invalid::because(
                 field,
+                Problem::TooLong,
                 format!("{field} must have at most {MAX_LENGTH} characters"),
-            ));
+            )
+            .with("max", MAX_LENGTH));
         }
         Ok(Password(input.to_owned()))
     }

@@ -106,6 +106,16 @@ impl Browser {
     /// As [`Browser::start`], with `lang` (such as `en` or `nb-NO`) as the interface language
     /// and the `Accept-Language` the browser sends.
     pub async fn start_with_lang(lang: &str) -> Option<Browser> {
+        Self::launch(lang, None).await
+    }
+
+    /// A browser the size of a phone, `width` CSS pixels wide. Headless Chromium will not make
+    /// a window under 500 px, so the phone's screen is emulated (device metrics) instead.
+    pub async fn start_phone(width: u32) -> Option<Browser> {
+        Self::launch(DEFAULT_LANG, Some(width)).await
+    }
+
+    async fn launch(lang: &str, phone_width: Option<u32>) -> Option<Browser> {
         let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER]
             .into_iter()
             .filter(|p| !Path::new(p).exists())
@@ -132,7 +142,7 @@ impl Browser {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (driver, port) = start_driver(dir.path()).await;
         let client = match ClientBuilder::native()
-            .capabilities(capabilities(lang, &dir.path().join("profile")))
+            .capabilities(capabilities(lang, &dir.path().join("profile"), phone_width))
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
@@ -385,7 +395,8 @@ impl Browser {
     }
 
     /// Runs `script` in the page and returns what it returns.
-    async fn script(&self, script: &str, args: Vec<Value>) -> Value {
+    /// Runs `script` in the page and returns what it returns.
+    pub async fn script(&self, script: &str, args: Vec<Value>) -> Value {
         self.client
             .execute(script, args)
             .await
@@ -580,7 +591,11 @@ fn driver_log(dir: &Path) -> String {
 }
 
 /// What Chromium is started with.
-fn capabilities(lang: &str, profile: &Path) -> serde_json::Map<String, Value> {
+fn capabilities(
+    lang: &str,
+    profile: &Path,
+    phone_width: Option<u32>,
+) -> serde_json::Map<String, Value> {
     let args = [
         "--headless=new",
         // Root in a container has no user namespaces for the sandbox.
@@ -608,16 +623,19 @@ fn capabilities(lang: &str, profile: &Path) -> serde_json::Map<String, Value> {
         format!("--user-data-dir={}", profile.display()),
     ])
     .collect::<Vec<_>>();
+    let mut options = json!({
+        "binary": CHROMIUM,
+        "args": args,
+        // `--lang` sets the interface language; Accept-Language comes from this preference.
+        "prefs": { "intl.accept_languages": lang },
+    });
+    if let Some(width) = phone_width {
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": width, "height": 844, "pixelRatio": 3.0, "touch": true },
+        });
+    }
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_owned(),
-        json!({
-            "binary": CHROMIUM,
-            "args": args,
-            // `--lang` sets the interface language; Accept-Language comes from this preference.
-            "prefs": { "intl.accept_languages": lang },
-        }),
-    );
+    caps.insert("goog:chromeOptions".to_owned(), options);
     caps
 }
 

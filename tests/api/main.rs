@@ -6,9 +6,11 @@ mod helpers;
 mod web_helpers;
 
 mod auth;
+mod browser_daily;
 mod browser_flows;
 mod browser_harness;
 mod cli;
+mod daily;
 mod dialogues;
 mod errors;
 mod health;

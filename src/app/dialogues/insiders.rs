@@ -11,7 +11,7 @@ use super::record::{
 use super::{get, NewDialogue};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::dialogues::QuestionRow;
+use crate::db::dialogues::{DialogueRow, QuestionRow};
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult};
 
@@ -297,4 +297,37 @@ pub fn events_of_process(conn: &mut DbConn, process_id: &str) -> AppResult<Vec<E
         });
     }
     Ok(events)
+}
+
+/// The dialogue events still taking invitations in the processes where the caller's
+/// organisation is a buyer, soonest first, so a buyer can invite a supplier it found by hand.
+pub async fn open_events_of(ctx: &Context, caller: &Caller) -> AppResult<Vec<DialogueView>> {
+    let Some(org) = caller.organisation_id().map(str::to_owned) else {
+        return Ok(Vec::new());
+    };
+    let mut events: Vec<DialogueRow> = ctx
+        .db
+        .run(move |conn| {
+            let (processes, _) = crate::db::processes::list(
+                conn,
+                Some(crate::domain::process::Phase::MarketDialogue.as_str()),
+                Some(&org),
+                false,
+                0,
+                100,
+            )?;
+            let now = crate::db::now();
+            let mut open = Vec::new();
+            for p in processes {
+                open.extend(
+                    crate::db::dialogues::of_process(conn, &p.id)?
+                        .into_iter()
+                        .filter(|d| d.response_deadline > now),
+                );
+            }
+            Ok::<_, AppError>(open)
+        })
+        .await?;
+    events.sort_by_key(|d| d.starts_at);
+    Ok(events.iter().map(DialogueView::from).collect())
 }

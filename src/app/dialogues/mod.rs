@@ -23,8 +23,8 @@ use crate::db::dialogues::{self as q, DialogueRow, InvitationRow};
 use crate::db::{self, DbConn};
 use crate::domain::process::Phase;
 use crate::domain::Lang;
-use crate::domain::{self, string_enum, Invalid};
-use crate::error::AppError;
+use crate::domain::{self, string_enum, Invalid, Problem};
+use crate::error::{all_valid, AppError, Clash};
 use crate::settings::Settings;
 use chrono::{NaiveDateTime, TimeZone};
 use sha2::{Digest, Sha256};
@@ -54,6 +54,14 @@ impl DialogueKind {
     }
 }
 
+/// An optional text field: empty means absent, anything else must pass `check`.
+fn optional<T>(
+    value: Option<&str>,
+    check: impl FnOnce(&str) -> Result<T, Invalid>,
+) -> Result<Option<T>, Invalid> {
+    value.filter(|v| !v.trim().is_empty()).map(check).transpose()
+}
+
 /// Reads a time: RFC 3339 with an offset, or a local time (`2027-03-01T09:00`) in Europe/Oslo.
 /// Returns UTC.
 pub fn parse_time(field: &'static str, input: &str) -> Result<NaiveDateTime, Invalid> {
@@ -68,14 +76,15 @@ pub fn parse_time(field: &'static str, input: &str) -> Result<NaiveDateTime, Inv
                 .earliest()
                 .map(|t| t.naive_utc())
                 .ok_or_else(|| {
-                    Invalid::new(
+                    Invalid::because(
                         field,
+                        Problem::NotATime,
                         format!("{field}: {value} does not exist in Norwegian time"),
                     )
                 });
         }
     }
-    Err(Invalid::new(field, format!("{field} must be a time like 2027-03-01T09:00 (Norwegian time) or 2027-03-01T09:00:00+01:00")))
+    Err(Invalid::because(field, Problem::NotATime, format!("{field} must be a time like 2027-03-01T09:00 (Norwegian time) or 2027-03-01T09:00:00+01:00")))
 }
 
 /// A UTC time as Norwegian local time, `dd.mm.yyyy hh:mm`.
@@ -103,6 +112,8 @@ pub struct NewDialogue {
     pub response_deadline: String,
     pub capacity: Option<i64>,
     pub language: Option<String>,
+    /// Fields the front door could not read, reported with the service's own problems.
+    pub unreadable: Vec<Invalid>,
 }
 
 fn require_buyer(
@@ -129,71 +140,87 @@ pub fn create(
 ) -> Result<DialogueRow, AppError> {
     let process = require_buyer(conn, caller, process_id)?;
     if process.phase != Phase::MarketDialogue {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             None,
+            Clash::NotInPhase,
             format!(
                 "the process is in {}; move it to market_dialogue first",
                 process.phase
             ),
         ));
     }
-    let kind = DialogueKind::parse(new.kind.trim())?;
-    let starts_at = parse_time("starts_at", &new.starts_at)?;
-    let ends_at = parse_time("ends_at", &new.ends_at)?;
-    let deadline = parse_time("response_deadline", &new.response_deadline)?;
-    if ends_at <= starts_at {
-        return Err(Invalid::new("ends_at", "ends_at must be after starts_at").into());
-    }
-    if deadline > ends_at {
-        return Err(Invalid::new(
-            "response_deadline",
-            "response_deadline must be before the event ends",
-        )
-        .into());
-    }
-    let place = new
-        .place
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| domain::text("place", &p, 500))
-        .transpose()?;
-    let online_url = new
-        .online_url
-        .filter(|u| !u.trim().is_empty())
-        .map(|u| {
-            domain::Website::parse(&u)
+    all_valid! {
+        let kind = DialogueKind::parse(new.kind.trim());
+        let title = domain::text("title", &new.title, 200);
+        let agenda = domain::text("agenda", &new.agenda, 20_000);
+        let starts_at = parse_time("starts_at", &new.starts_at);
+        let ends_at = parse_time("ends_at", &new.ends_at);
+        let deadline = parse_time("response_deadline", &new.response_deadline);
+        let place = optional(new.place.as_deref(), |p| domain::text("place", p, 500));
+        let online_url = optional(new.online_url.as_deref(), |u| {
+            domain::Website::parse(u)
                 .map(|w| w.as_str().to_owned())
                 .map_err(|_| {
-                    Invalid::new(
+                    Invalid::because(
                         "online_url",
+                        Problem::BadFormat,
                         "online_url must be an address like https://meet.example.no/abc",
                     )
                 })
-        })
-        .transpose()?;
-    if place.is_none() && online_url.is_none() && kind != DialogueKind::WrittenInput {
-        return Err(Invalid::new("place", "give a place or an online link").into());
+        });
+        let capacity = match new.capacity {
+            Some(c) if c < 1 => Err(Invalid::because(
+                "capacity",
+                Problem::OutOfRange,
+                "capacity must be 1 or more",
+            )),
+            c => Ok(c),
+        };
+        let language = match new.language.as_deref().map(str::trim) {
+            None | Some("") | Some("nb") => Ok("nb"),
+            Some("en") => Ok("en"),
+            Some(_) => Err(Invalid::because("language", Problem::NotAllowed, "language must be nb or en")),
+        };
+        let _unread = match new.unreadable.is_empty() {
+            true => Ok(()),
+            false => Err(AppError::Validation(new.unreadable.clone())),
+        };
     }
-    if new.capacity.is_some_and(|c| c < 1) {
-        return Err(Invalid::new("capacity", "capacity must be 1 or more").into());
+    // The checks that compare fields run once each field is valid on its own.
+    all_valid! {
+        let _end = if ends_at <= starts_at {
+            Err(Invalid::because("ends_at", Problem::BeforeStartsAt, "ends_at must be after starts_at"))
+        } else {
+            Ok(())
+        };
+        let _deadline = if deadline > ends_at {
+            Err(Invalid::because(
+                "response_deadline",
+                Problem::AfterStartsAt,
+                "response_deadline must be before the event ends",
+            ))
+        } else {
+            Ok(())
+        };
+        let _place = if place.is_none() && online_url.is_none() && kind != DialogueKind::WrittenInput {
+            Err(Invalid::because("place", Problem::Required, "give a place or an online link"))
+        } else {
+            Ok(())
+        };
     }
-    let language = match new.language.as_deref().map(str::trim) {
-        None | Some("") | Some("nb") => "nb",
-        Some("en") => "en",
-        Some(_) => return Err(Invalid::new("language", "language must be nb or en").into()),
-    };
     let now = db::now();
     let row = DialogueRow {
         id: db::new_id(),
         process_id: process_id.to_owned(),
         kind: kind.as_str().to_owned(),
-        title: domain::text("title", &new.title, 200)?,
-        agenda: domain::text("agenda", &new.agenda, 20_000)?,
+        title,
+        agenda,
         starts_at,
         ends_at,
         place,
         online_url,
         response_deadline: deadline,
-        capacity: new.capacity,
+        capacity,
         language: language.to_owned(),
         created_by: Some(caller.account_id.clone()),
         created_at: now,

@@ -2,6 +2,7 @@
 //! them, their validation, and buyers who declare the same need. What the front doors show of a
 //! need, and the use cases they call, are in `views`.
 
+pub mod search;
 pub mod views;
 
 use chrono::NaiveDate;
@@ -10,8 +11,8 @@ use crate::app::cpv;
 use crate::caller::Caller;
 use crate::db::needs::{self as q, NeedFilter, NeedRow, ParticipantRow};
 use crate::db::{self, index_queue, organisations, DbConn};
-use crate::domain::{self, County, Invalid, Language, NeedStatus, OrgKind, Theme};
-use crate::error::{AppError, AppResult};
+use crate::domain::{self, County, Invalid, Language, NeedStatus, OrgKind, Problem, Theme};
+use crate::error::{all_valid, AppError, AppResult, Clash};
 use crate::search::analysis::detect_language;
 use crate::search::document::{json_array, json_list};
 
@@ -33,6 +34,9 @@ pub struct NeedFields {
     pub planned_tender_date: Option<NaiveDate>,
     pub status: Option<String>,
     pub language: Option<String>,
+    /// Fields the front door could not read (a number or a date typed wrong), reported with the
+    /// service's own problems so that a form shows them all at once.
+    pub unreadable: Vec<Invalid>,
 }
 
 /// The place fields shared by needs and capabilities, validated.
@@ -57,44 +61,60 @@ pub fn coverage(
     counties: &[String],
     national: bool,
 ) -> Result<Coverage, AppError> {
-    if themes.is_empty() {
-        return Err(Invalid::new("themes", "give at least one theme: climate_environment, health_welfare, digitalisation, mobility_transport, buildings_infrastructure or other").into());
-    }
-    let mut theme_codes = Vec::new();
-    for t in themes {
-        let theme = Theme::parse(t.trim())?.as_str().to_owned();
-        if !theme_codes.contains(&theme) {
-            theme_codes.push(theme);
-        }
-    }
-    let codes = checked_cpv_codes(conn, cpv_codes)?;
-    let mut county_codes = Vec::new();
-    for c in counties {
-        let county = County::parse_for("counties", c)?.as_str().to_owned();
-        if !county_codes.contains(&county) {
-            county_codes.push(county);
-        }
-    }
-    if county_codes.is_empty() && !national {
-        return Err(Invalid::new(
-            "counties",
-            "give the counties concerned, or national: true for the whole country",
-        )
-        .into());
+    all_valid! {
+        let themes = theme_codes(themes);
+        let cpv_codes = checked_cpv_codes(conn, cpv_codes);
+        let counties = county_codes(counties, national);
     }
     Ok(Coverage {
-        themes: theme_codes,
-        cpv_codes: codes,
-        counties: county_codes,
+        themes,
+        cpv_codes,
+        counties,
         national,
     })
+}
+
+fn theme_codes(themes: &[String]) -> Result<Vec<String>, Invalid> {
+    if themes.is_empty() {
+        return Err(Invalid::because("themes", Problem::Required, "give at least one theme: climate_environment, health_welfare, digitalisation, mobility_transport, buildings_infrastructure or other"));
+    }
+    let mut codes = Vec::new();
+    for t in themes {
+        let theme = Theme::parse(t.trim())?.as_str().to_owned();
+        if !codes.contains(&theme) {
+            codes.push(theme);
+        }
+    }
+    Ok(codes)
+}
+
+fn county_codes(counties: &[String], national: bool) -> Result<Vec<String>, Invalid> {
+    let mut codes = Vec::new();
+    for c in counties {
+        let county = County::parse_for("counties", c)?.as_str().to_owned();
+        if !codes.contains(&county) {
+            codes.push(county);
+        }
+    }
+    if codes.is_empty() && !national {
+        return Err(Invalid::because(
+            "counties",
+            Problem::Required,
+            "give the counties concerned, or national: true for the whole country",
+        ));
+    }
+    Ok(codes)
 }
 
 /// CPV codes, validated: at most 50, each well formed and, when a vocabulary is loaded, in it.
 /// Returns them normalised and deduplicated.
 pub fn checked_cpv_codes(conn: &mut DbConn, cpv_codes: &[String]) -> AppResult<Vec<String>> {
     if cpv_codes.len() > 50 {
-        return Err(Invalid::new("cpv_codes", "give at most 50 CPV codes").into());
+        return Err(
+            Invalid::because("cpv_codes", Problem::TooMany, "give at most 50 CPV codes")
+                .with("max", 50)
+                .into(),
+        );
     }
     cpv::validate_codes(conn, cpv_codes)
 }
@@ -104,41 +124,56 @@ pub fn text_and_language(
     title: &str,
     description: &str,
     language: Option<&str>,
-) -> Result<(String, String, Language), Invalid> {
-    let title = domain::text("title", title, TITLE_MAX)?;
-    let description = domain::text("description", description, DESCRIPTION_MAX)?;
-    let language = match language.map(str::trim).filter(|l| !l.is_empty()) {
-        Some(l) => Language::parse(l)?,
-        None => detect_language(&format!("{title}\n{description}")),
-    };
+) -> AppResult<(String, String, Language)> {
+    all_valid! {
+        let title = domain::text("title", title, TITLE_MAX);
+        let description = domain::text("description", description, DESCRIPTION_MAX);
+        let language = language
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(Language::parse)
+            .transpose();
+    }
+    let language =
+        language.unwrap_or_else(|| detect_language(&format!("{title}\n{description}")));
     Ok((title, description, language))
 }
 
 /// Builds the stored row from validated fields, keeping id, owner and creation time of `base`.
 fn row_from(conn: &mut DbConn, fields: &NeedFields, base: NeedRow) -> Result<NeedRow, AppError> {
-    let (title, description, language) = text_and_language(
-        &fields.title,
-        &fields.description,
-        fields.language.as_deref(),
-    )?;
-    let cover = coverage(
-        conn,
-        &fields.themes,
-        &fields.cpv_codes,
-        &fields.counties,
-        fields.national,
-    )?;
-    if fields.estimated_value_nok.is_some_and(|v| v < 0) {
-        return Err(Invalid::new(
-            "estimated_value_nok",
-            "estimated_value_nok must be 0 or more",
-        )
-        .into());
+    all_valid! {
+        let text = text_and_language(
+            &fields.title,
+            &fields.description,
+            fields.language.as_deref(),
+        );
+        let cover = coverage(
+            conn,
+            &fields.themes,
+            &fields.cpv_codes,
+            &fields.counties,
+            fields.national,
+        );
+        let _value = match fields.estimated_value_nok {
+            Some(v) if v < 0 => Err(Invalid::because(
+                "estimated_value_nok",
+                Problem::NotANumber,
+                "estimated_value_nok must be 0 or more",
+            )),
+            _ => Ok(()),
+        };
+        let status = fields
+            .status
+            .as_deref()
+            .map(|s| NeedStatus::parse(s.trim()))
+            .transpose();
+        let _unread = match fields.unreadable.first() {
+            Some(_) => Err(AppError::Validation(fields.unreadable.clone())),
+            None => Ok(()),
+        };
     }
-    let status = match &fields.status {
-        Some(s) => NeedStatus::parse(s.trim())?,
-        None => NeedStatus::Open,
-    };
+    let (title, description, language) = text;
+    let status = status.unwrap_or(NeedStatus::Open);
     Ok(NeedRow {
         title,
         description,
@@ -168,6 +203,7 @@ pub fn fields_of(row: &NeedRow) -> NeedFields {
         planned_tender_date: row.planned_tender_date,
         status: Some(row.status.as_str().to_owned()),
         language: Some(row.language.clone()),
+        unreadable: Vec::new(),
     }
 }
 
@@ -338,8 +374,9 @@ pub fn join(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<bool, AppErr
         ));
     }
     if need.status != NeedStatus::Open {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             Some("status"),
+            Clash::NeedClosed,
             "this need is closed; only open needs can be joined",
         ));
     }

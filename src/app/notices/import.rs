@@ -329,10 +329,10 @@ fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<Outcome, Strin
         })
     });
     result.map_err(|e| match e {
-        AppError::Validation { field, message } => format!(
-            "cannot become a need ({}): {message}",
-            field.unwrap_or_default()
-        ),
+        AppError::Validation(problems) => {
+            let named: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            format!("cannot become a need: {}", named.join("; "))
+        }
         other => format!("not stored: {other}"),
     })
 }
@@ -400,11 +400,12 @@ fn save_need(
             .into(),
         ),
         language: None,
+        unreadable: Vec::new(),
     };
     // A code missing from the loaded CPV vocabulary must not cost the need: keep it without codes.
     let codes = match crate::app::needs::checked_cpv_codes(conn, &cpv_codes) {
         Ok(_) => cpv_codes.clone(),
-        Err(AppError::Validation { .. }) => Vec::new(),
+        Err(AppError::Validation(_)) => Vec::new(),
         Err(e) => return Err(e),
     };
     let row = crate::app::needs::save_from_notice(conn, &owner, existing, fields(codes))?;

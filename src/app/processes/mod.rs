@@ -13,7 +13,7 @@ use crate::db::processes::{self as q, BuyerRow, PhaseChangeRow, ProcessRow};
 use crate::db::{self, DbConn};
 use crate::domain::process::{BuyerStatus, Phase, Procedure};
 use crate::domain::{self, Invalid, OrgKind};
-use crate::error::AppError;
+use crate::error::{AppError, Clash};
 
 /// How the caller stands to a process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,15 +280,17 @@ pub fn move_phase(
         .map(|r| domain::text("reason", &r, 5000))
         .transpose()?;
     if to == from {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             Some("to"),
+            Clash::AlreadyInPhase,
             format!("the process is already in {}", to.as_str()),
         ));
     }
     let regular = from.is_regular_move(to);
     if !regular && reason.is_none() {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             Some("to"),
+            Clash::SkipNeedsReason,
             format!(
                 "moving from {} to {} skips or goes back; give a reason to do it anyway",
                 from.as_str(),
@@ -303,8 +305,9 @@ pub fn move_phase(
     db::write_tx(conn, |conn| {
         // A conditional update: of two moves at once, one wins and the other is told.
         if !q::set_phase(conn, id, process.phase, row.phase)? {
-            return Err(AppError::conflict(
+            return Err(AppError::clash(
                 Some("to"),
+                Clash::ChangedMeanwhile,
                 "the phase was changed meanwhile; reload and try again",
             ));
         }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::ErrorBody;
+use super::spreadsheet::{is_excel, Csv, CsvQuery};
 use super::json::ApiJson;
 use crate::app::dialogues::insiders as service;
 use crate::app::dialogues::invitations::{InviteOutcome, Invitees};
@@ -75,6 +76,7 @@ pub async fn create(
         response_deadline: b.response_deadline,
         capacity: b.capacity,
         language: b.language,
+        unreadable: Vec::new(),
     };
     let view = service::open_event(&state, &caller, &id, new).await?;
     Ok(HttpResponse::Created().json(view))
@@ -160,28 +162,27 @@ pub async fn answers(
     Ok(HttpResponse::Ok().json(Answers { items }))
 }
 
-/// The answers as CSV, for a spreadsheet.
-#[utoipa::path(get, path = "/api/v1/dialogues/{id}/answers.csv", tag = "dialogues", security(("bearer" = [])),
-    responses((status = 200, description = "text/csv", content_type = "text/csv"), (status = 403, body = ErrorBody)))]
+/// The answers as CSV, for a spreadsheet; `dialect=excel` for Norwegian Excel.
+#[utoipa::path(get, path = "/api/v1/dialogues/{id}/answers.csv", tag = "dialogues", security(("bearer" = [])), params(CsvQuery),
+    responses((status = 200, description = "text/csv", content_type = "text/csv"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn answers_csv(
     state: web::Data<Context>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
+    query: web::Query<CsvQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let excel = is_excel(query.dialect.as_deref())?;
     let items = service::answer_list(&state, &caller, &id.into_inner().to_string()).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let csv_error = |e: csv::Error| AppError::Internal(e.into());
-    writer
-        .write_record([
-            "supplier_id",
-            "supplier_name",
-            "email",
-            "answer",
-            "attendees",
-            "comment",
-            "answered_at",
-        ])
-        .map_err(csv_error)?;
+    let mut out = Csv::new(excel);
+    out.row([
+        "supplier_id",
+        "supplier_name",
+        "email",
+        "answer",
+        "attendees",
+        "comment",
+        "answered_at",
+    ])?;
     for a in &items {
         // A leading =, +, - or @ would be a formula in a spreadsheet.
         let safe = |s: &str| {
@@ -191,21 +192,17 @@ pub async fn answers_csv(
                 s.to_owned()
             }
         };
-        writer
-            .write_record([
-                a.supplier_id.clone().unwrap_or_else(|| a.orgnr.clone()),
-                safe(a.supplier_name.as_deref().unwrap_or("")),
-                safe(&a.email),
-                a.answer.clone().unwrap_or_default(),
-                a.attendees.map(|n| n.to_string()).unwrap_or_default(),
-                safe(a.comment.as_deref().unwrap_or("")),
-                a.answered_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            ])
-            .map_err(csv_error)?;
+        out.row([
+            a.supplier_id.clone().unwrap_or_else(|| a.orgnr.clone()),
+            safe(a.supplier_name.as_deref().unwrap_or("")),
+            safe(&a.email),
+            a.answer.clone().unwrap_or_default(),
+            a.attendees.map(|n| n.to_string()).unwrap_or_default(),
+            safe(a.comment.as_deref().unwrap_or("")),
+            a.answered_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        ])?;
     }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    let body = out.finish()?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"svar.csv\""))

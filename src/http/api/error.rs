@@ -51,9 +51,25 @@ pub struct ErrorDetail {
     pub code: &'static str,
     /// For people: what is wrong and what to do.
     pub message: String,
-    /// The request field at fault, when there is one.
+    /// The request field at fault, when there is one (the first, when there are several).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every invalid field of a `validation_failed` error, so a client can mark them all.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldProblem>,
+}
+
+/// One invalid field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field, as the request named it; absent for a problem with the whole request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A stable code: the field and the problem, e.g. `themes.required`,
+    /// `ends_at.before_starts_at`.
+    pub code: String,
+    /// For people, in English: what is wrong and what to do.
+    pub message: String,
 }
 
 impl ResponseError for AppError {
@@ -80,9 +96,14 @@ impl ResponseError for AppError {
                     None,
                 )
             }
-            AppError::Validation { field, message } | AppError::Conflict { field, message } => {
-                (message.clone(), field.clone())
-            }
+            AppError::Validation(problems) => (
+                self.to_string(),
+                problems
+                    .first()
+                    .map(|p| p.field.clone())
+                    .filter(|f| !f.is_empty()),
+            ),
+            AppError::Conflict { field, message, .. } => (message.clone(), field.clone()),
             other => (other.to_string(), None),
         };
         let mut response = HttpResponse::build(self.status_code());
@@ -94,11 +115,23 @@ impl ResponseError for AppError {
         if let AppError::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
+        let details = match self {
+            AppError::Validation(problems) => problems
+                .iter()
+                .map(|p| FieldProblem {
+                    field: Some(p.field.clone()).filter(|f| !f.is_empty()),
+                    code: p.code(),
+                    message: p.message.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         response.json(ErrorBody {
             error: ErrorDetail {
                 code: code(self),
                 message,
                 field,
+                details,
             },
         })
     }
@@ -124,6 +157,7 @@ impl ResponseError for BodyError {
                 code,
                 message: self.to_string(),
                 field: None,
+                details: Vec::new(),
             },
         })
     }
@@ -136,10 +170,10 @@ pub fn query_error(
 ) -> actix_web::Error {
     let text = err.to_string();
     let field = text.split('`').nth(1).map(str::to_owned);
-    AppError::Validation {
-        field,
-        message: format!("invalid query string: {text}"),
-    }
+    AppError::validation(
+        field.unwrap_or_default(),
+        format!("invalid query string: {text}"),
+    )
     .into()
 }
 

@@ -29,10 +29,10 @@ pub async fn indicators_csv(
     query: web::Query<IndicatorQuery>,
 ) -> Result<HttpResponse, AppError> {
     let caller = optional_caller(&state, &req).await?;
+    let excel = super::spreadsheet::is_excel(query.dialect.as_deref())?;
     let data = load(&state, caller.as_ref(), &query).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let csv_err = |e: csv::Error| AppError::Internal(e.into());
-    out.write_record([
+    let mut out = super::spreadsheet::Csv::new(excel);
+    out.row([
         "indicator",
         "year",
         "target",
@@ -40,40 +40,37 @@ pub async fn indicators_csv(
         "share",
         "base",
         "definition",
-    ])
-    .map_err(csv_err)?;
-    let num = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+    ])?;
+    let num = |out: &super::spreadsheet::Csv, v: Option<f64>| v.map(|x| out.number(x)).unwrap_or_default();
     for i in &data.items {
         let year = data
             .year
             .map(|y| y.to_string())
             .unwrap_or_else(|| "all".into());
-        out.write_record([
-            &i.id,
-            &year,
-            &num(Some(i.target)),
-            &num(Some(i.actual)),
-            &num(i.share),
-            &num(i.base),
-            &i.definition,
-        ])
-        .map_err(csv_err)?;
+        let row = [
+            i.id.clone(),
+            year,
+            num(&out, Some(i.target)),
+            num(&out, Some(i.actual)),
+            num(&out, i.share),
+            num(&out, i.base),
+            i.definition.clone(),
+        ];
+        out.row(row)?;
         for t in &i.trend {
-            out.write_record([
-                &i.id,
-                &t.year.to_string(),
-                &num(Some(i.target)),
-                &num(Some(t.actual)),
-                &num(t.share),
-                "",
-                "",
-            ])
-            .map_err(csv_err)?;
+            let row = [
+                i.id.clone(),
+                t.year.to_string(),
+                num(&out, Some(i.target)),
+                num(&out, Some(t.actual)),
+                num(&out, t.share),
+                String::new(),
+                String::new(),
+            ];
+            out.row(row)?;
         }
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let bytes = out.finish()?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

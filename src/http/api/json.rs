@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::BodyError;
 use crate::app::Context;
+use crate::domain::Problem;
 use crate::error::AppError;
 
 /// A request body of type `T`, read as JSON.
@@ -77,10 +78,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     // No stored text may hold NUL (PostgreSQL refuses it), so refuse it at the door.
     if body.contains(&0) || body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
-        return Err(AppError::Validation {
-            field: None,
-            message: "the body contains a NUL character; remove it".into(),
-        });
+        return Err(AppError::invalid(
+            "",
+            Problem::ControlCharacters,
+            "the body contains a NUL character; remove it",
+        ));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -107,20 +109,16 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         }
         let message = strip_position(&inner);
         if path.is_empty() {
-            AppError::Validation {
-                field: None,
-                message: format!("the body is not valid JSON for this request: {message}"),
-            }
+            AppError::validation(
+                "",
+                format!("the body is not valid JSON for this request: {message}"),
+            )
         } else {
-            AppError::Validation {
-                field: Some(path.clone()),
-                message: format!("{path}: {message}"),
-            }
+            AppError::validation(path.clone(), format!("{path}: {message}"))
         }
     })?;
-    de.end().map_err(|e| AppError::Validation {
-        field: None,
-        message: format!("unexpected data after the JSON value: {e}"),
+    de.end().map_err(|e| {
+        AppError::validation("", format!("unexpected data after the JSON value: {e}"))
     })?;
     Ok(value)
 }
@@ -164,7 +162,9 @@ mod tests {
 
     fn field_of(body: &str) -> Option<String> {
         match parse::<Outer>(body.as_bytes()).unwrap_err() {
-            AppError::Validation { field, .. } => field,
+            AppError::Validation(problems) => {
+                Some(problems[0].field.clone()).filter(|f| !f.is_empty())
+            }
             other => panic!("unexpected {other:?}"),
         }
     }

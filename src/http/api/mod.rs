@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod capabilities;
 pub mod cpv;
+pub mod spreadsheet;
 pub mod dialogues;
 pub mod error;
 pub mod health;

@@ -3,17 +3,16 @@
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::{double_option, ApiJson};
 use crate::app::needs::views::{self as service, NeedView};
+use crate::app::needs::search::{self, NeedQuery};
 use crate::app::needs::NeedFields;
-use crate::app::page::{Page, PageQuery};
+use crate::app::page::Page;
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::needs::NeedFilter;
-use crate::domain::{self, County, NeedStatus, Theme};
 use crate::error::AppError;
 
 /// A new need.
@@ -66,28 +65,6 @@ pub struct NeedPatch {
     pub language: Option<String>,
 }
 
-/// Filters for the need list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct NeedListQuery {
-    /// `draft` (your own), `open` or `closed`.
-    pub status: Option<String>,
-    /// A theme.
-    pub theme: Option<String>,
-    /// A county number; national needs are included.
-    pub county: Option<String>,
-    /// A CPV code or its first digits.
-    pub cpv: Option<String>,
-    /// One organisation's needs.
-    pub organisation_id: Option<uuid::Uuid>,
-    /// `registered` or `notice`.
-    pub source: Option<String>,
-    /// Page number, from 1.
-    pub page: Option<i64>,
-    /// Items per page, 1 to 100.
-    pub per_page: Option<i64>,
-}
-
 /// Register a need (buyers).
 #[utoipa::path(post, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), request_body = NeedCreate,
     responses((status = 201, body = NeedView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -108,6 +85,7 @@ pub async fn create(
         planned_tender_date: b.planned_tender_date,
         status: b.status,
         language: b.language,
+        unreadable: Vec::new(),
     };
     let view = service::register(&state, &caller, fields).await?;
     Ok(HttpResponse::Created().json(view))
@@ -185,67 +163,22 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// List needs: open and closed ones, and your organisation's drafts.
-#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), params(NeedListQuery),
+/// List needs: open and closed ones, and your organisation's drafts. With `q`, the needs whose
+/// text matches, best first.
+#[utoipa::path(get, path = "/api/v1/needs", tag = "needs", security(("bearer" = [])), params(NeedQuery),
     responses((status = 200, body = Page<NeedView>), (status = 400, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
     caller: Caller,
-    query: web::Query<NeedListQuery>,
+    query: web::Query<NeedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.into_inner();
-    let page = PageQuery {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .resolve()?;
-    let filter = NeedFilter {
-        status: domain::organisation::optional(q.status.as_deref(), NeedStatus::parse)?
-            .map(|s| s.as_str().to_owned()),
-        theme: domain::organisation::optional(q.theme.as_deref(), |t| {
-            Theme::parse(t).map_err(|e| domain::Invalid::new("theme", e.message))
-        })?
-        .map(|t| t.as_str().to_owned()),
-        county: domain::organisation::optional(q.county.as_deref(), County::parse)?
-            .map(|c| c.as_str().to_owned()),
-        cpv_prefix: cpv_prefix(q.cpv.as_deref())?,
-        organisation_id: q.organisation_id.map(|u| u.to_string()),
-        source: match q.source.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s @ ("registered" | "notice")) => Some(s.to_owned()),
-            Some(_) => {
-                return Err(AppError::validation(
-                    "source",
-                    "source must be registered or notice",
-                ))
-            }
-        },
-        viewer_organisation: None,
-    };
-    let result = service::page(&state, Some(&caller), filter, page).await?;
+    let result = search::find(&state, Some(&caller), query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
 /// The digits of a CPV filter: a code (with or without check digit) or its first 2 to 8 digits.
 pub fn cpv_prefix(value: Option<&str>) -> Result<Option<String>, AppError> {
-    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    let digits = value.split('-').next().unwrap_or("");
-    if !(2..=8).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::validation(
-            "cpv",
-            "cpv must be a CPV code or its first digits, e.g. 345 or 34512000",
-        ));
-    }
-    let significant = crate::domain::CpvCode::from_stored(&format!("{digits:0<8}"))
-        .significant()
-        .to_owned();
-    Ok(Some(if digits.len() == 8 {
-        significant
-    } else {
-        digits.to_owned()
-    }))
+    Ok(search::cpv_prefix(value)?)
 }
 
 /// Declare that your organisation has the same need (buyers).

@@ -11,12 +11,12 @@ use super::error::WebError;
 use super::forms::{form_errors, local_path, options};
 use super::render::{self, see_other};
 use super::session::{self, Form, Visitor};
-use crate::app::accounts::OrganisationInput;
+use crate::app::accounts::{NewOrganisation, OrganisationInput};
 use crate::app::accounts::{self, Registration};
 use crate::app::Context;
 use crate::domain::password::hash_blocking;
 use crate::domain::{self, Email, Password};
-use crate::error::AppError;
+use crate::error::{all_valid, AppError};
 
 /// `?next=` on the sign-in page.
 #[derive(Debug, Deserialize)]
@@ -105,7 +105,9 @@ pub async fn logout(
     Form(_): Form<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, WebError> {
     session::end_session(&state, &req).await?;
-    render::with_cookies(see_other("/"), &v.sign_out_cookies())
+    let mut cookies = v.sign_out_cookies();
+    cookies.push(v.flash_cookie("signed_out"));
+    render::with_cookies(see_other("/"), &cookies)
 }
 
 /// The registration form.
@@ -170,33 +172,12 @@ pub async fn register(
     Form(f): Form<RegisterForm>,
 ) -> Result<HttpResponse, WebError> {
     let parsed = (|| -> Result<_, AppError> {
-        let email = Email::parse(f.email.as_deref().unwrap_or(""))?;
-        let password = Password::parse(f.password.as_deref().unwrap_or(""))?;
-        let name = domain::text("name", f.name.as_deref().unwrap_or(""), 200)?;
-        // An empty organisation number means: join the organisation that invited this email.
-        let organisation = match blank(&f.orgnr) {
-            None => None,
-            Some(orgnr) => Some(
-                OrganisationInput {
-                    orgnr,
-                    name: f.organisation_name.clone().unwrap_or_default(),
-                    kind: f.kind.clone().unwrap_or_default(),
-                    website: None,
-                    contact_email: blank(&f.contact_email),
-                    sector: blank(&f.sector),
-                    county: blank(&f.county),
-                    size: blank(&f.size),
-                }
-                .parse()
-                .map_err(|mut e| {
-                    // The form's field for the organisation's name is `organisation_name`.
-                    if e.field == "name" {
-                        e.field = "organisation_name";
-                    }
-                    e
-                })?,
-            ),
-        };
+        all_valid! {
+            let email = Email::parse(f.email.as_deref().unwrap_or(""));
+            let password = Password::parse(f.password.as_deref().unwrap_or(""));
+            let name = domain::text("name", f.name.as_deref().unwrap_or(""), 200);
+            let organisation = organisation_of(&f);
+        }
         Ok((email, password, name, organisation))
     })();
     let (email, password, name, organisation) = match parsed {
@@ -214,7 +195,8 @@ pub async fn register(
     };
     match accounts::sign_up(&state, registration).await {
         Ok((account, _)) => {
-            let cookies = v.sign_in(&state, account).await?;
+            let mut cookies = v.sign_in(&state, account).await?;
+            cookies.push(v.flash_cookie("registered"));
             render::with_cookies(see_other("/dashboard"), &cookies)
         }
         Err(e) => {
@@ -222,6 +204,38 @@ pub async fn register(
             register_page(&v, actix_web::http::StatusCode::BAD_REQUEST, &f, errors)
         }
     }
+}
+
+/// The organisation part of the registration form; an empty organisation number means: join
+/// the organisation that invited this email.
+fn organisation_of(f: &RegisterForm) -> Result<Option<NewOrganisation>, AppError> {
+    let Some(orgnr) = blank(&f.orgnr) else {
+        return Ok(None);
+    };
+    OrganisationInput {
+        orgnr,
+        name: f.organisation_name.clone().unwrap_or_default(),
+        kind: f.kind.clone().unwrap_or_default(),
+        website: None,
+        contact_email: blank(&f.contact_email),
+        sector: blank(&f.sector),
+        county: blank(&f.county),
+        size: blank(&f.size),
+    }
+    .parse()
+    .map(Some)
+    .map_err(|e| match e {
+        // The form's field for the organisation's name is `organisation_name`.
+        AppError::Validation(mut problems) => {
+            for p in &mut problems {
+                if p.field == "name" {
+                    p.field = "organisation_name".to_owned();
+                }
+            }
+            AppError::Validation(problems)
+        }
+        other => other,
+    })
 }
 
 /// The language switch: remembers the choice for a year and goes back.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::error::WebError;
 use super::forms::{form_errors, options};
 use super::picker;
-use super::render::{self, see_other};
+use super::render;
 use super::session::{Form, Visitor, WebUser};
 use crate::app::capabilities::CapabilityFields;
 use crate::app::capabilities::CapabilityView;
@@ -161,7 +161,7 @@ pub async fn create(
     }
     let fields = form.fields();
     match crate::app::capabilities::register(&state, &caller, fields).await {
-        Ok(_) => Ok(see_other("/dashboard")),
+        Ok(_) => Ok(render::see_other_with(&v, "/dashboard", "capability_saved")),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
             form_page(&state, &v, StatusCode::BAD_REQUEST, &form, url, errors).await
@@ -211,7 +211,7 @@ pub async fn update(
     }
     let fields = form.fields();
     match crate::app::capabilities::change(&state, &caller, &id, |f| *f = fields).await {
-        Ok(_) => Ok(see_other("/dashboard")),
+        Ok(_) => Ok(render::see_other_with(&v, "/dashboard", "capability_saved")),
         Err(AppError::NotFound(m)) | Err(AppError::Forbidden(m)) => {
             Err(WebError::from(AppError::NotFound(m)))
         }

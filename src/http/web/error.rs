@@ -52,7 +52,9 @@ pub struct ErrorDetail {
 impl From<AppError> for WebError {
     fn from(e: AppError) -> WebError {
         match e {
-            AppError::Validation { message, .. } => WebError::BadRequest(message),
+            AppError::Validation(problems) => WebError::BadRequest(
+                problems.first().map(|p| p.message.clone()).unwrap_or_default(),
+            ),
             AppError::Unauthorized(_) => WebError::SignIn { next: "/".into() },
             AppError::Forbidden(_) => WebError::Forbidden,
             AppError::NotFound(_) => WebError::NotFound,

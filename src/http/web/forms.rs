@@ -7,7 +7,7 @@ use minijinja::{context, Value};
 
 use super::error::WebError;
 use super::i18n;
-use crate::domain::Lang;
+use crate::domain::{Invalid, Lang};
 use crate::error::AppError;
 
 /// A path on this site, safe to redirect to (not `//host` or a full URL).
@@ -38,21 +38,123 @@ pub fn counties() -> Vec<Value> {
         .collect()
 }
 
-/// Field errors for a form from a validation error; other errors pass through.
+/// Field errors for a form from a validation error, each in the visitor's language beside its
+/// field; other errors pass through. A problem of the whole form is under `form`.
 pub fn form_errors(
     lang: Lang,
     e: impl Into<AppError>,
 ) -> Result<BTreeMap<String, String>, WebError> {
-    let prefix = i18n::words().get(lang, "common.invalid");
     match e.into() {
-        AppError::Validation { field, message } | AppError::Conflict { field, message } => {
+        AppError::Validation(problems) => {
+            let mut errors = BTreeMap::new();
+            for p in &problems {
+                let field = if p.field.is_empty() { "form" } else { p.field.as_str() };
+                // The first problem of a field is the one to fix first.
+                errors
+                    .entry(field.to_owned())
+                    .or_insert_with(|| problem_text(lang, p));
+            }
+            Ok(errors)
+        }
+        AppError::Conflict { field, clash, .. } => {
             let field = field.unwrap_or_else(|| "form".to_owned());
-            let text = match lang {
-                Lang::Nb => format!("{prefix} ({message})"),
-                Lang::En => message,
-            };
+            let key = clash.map_or_else(|| "conflict.other".to_owned(), |c| format!("conflict.{c}"));
+            let text = i18n::words().get(lang, &key).to_owned();
             Ok(BTreeMap::from([(field, text)]))
         }
         other => Err(other.into()),
+    }
+}
+
+/// The words for a problem: the field's own (`invalid.{field}.{problem}`) when it has them, else
+/// the problem's (`invalid.{problem}`), with its parameters filled in.
+pub fn problem_text(lang: Lang, p: &Invalid) -> String {
+    let words = i18n::words();
+    // `benefits[2].amount` has the words of `benefits.amount`.
+    let field: String = strip_indexes(&p.field);
+    let own = format!("invalid.{field}.{}", p.problem);
+    let key = if words.has(&own) {
+        own
+    } else {
+        format!("invalid.{}", p.problem)
+    };
+    let mut text = words.get(lang, &key).to_owned();
+    for (name, value) in &p.params {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+fn strip_indexes(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut depth = 0;
+    for c in field.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Problem;
+
+    #[test]
+    fn every_problem_has_words_in_both_languages() {
+        let words = i18n::words();
+        for p in Problem::ALL {
+            let key = format!("invalid.{p}");
+            assert!(words.has(&key), "{key} has no words in templates/i18n/invalid.toml");
+        }
+    }
+
+    #[test]
+    fn every_kind_of_conflict_has_words_in_both_languages() {
+        let words = i18n::words();
+        for c in crate::error::Clash::ALL {
+            let key = format!("conflict.{c}");
+            assert!(words.has(&key), "{key} has no words in templates/i18n/invalid.toml");
+        }
+        assert!(words.has("conflict.other"));
+    }
+
+    #[test]
+    fn a_field_s_own_words_are_for_a_real_problem() {
+        // A typo in errors.toml (`invalid.themes.requird`) would otherwise never show.
+        for key in i18n::words().keys().filter(|k| k.starts_with("invalid.")) {
+            let problem = key.rsplit('.').next().unwrap();
+            assert!(
+                Problem::parse(problem).is_ok(),
+                "{key} is not for a problem; use one of {:?}",
+                Problem::ALL
+            );
+        }
+    }
+
+    #[test]
+    fn a_field_s_own_words_win_and_parameters_are_filled_in() {
+        let themes = Invalid::because("themes", Problem::Required, "give a theme");
+        let title = Invalid::because("title", Problem::TooLong, "too long").with("max", 200);
+        assert_ne!(problem_text(Lang::Nb, &themes), problem_text(Lang::Nb, &Invalid::because("title", Problem::Required, "")));
+        assert!(problem_text(Lang::Nb, &title).contains("200"), "{}", problem_text(Lang::Nb, &title));
+        assert!(!problem_text(Lang::En, &title).contains("{max}"));
+        let indexed = Invalid::because("benefits[2].amount", Problem::NotANumber, "");
+        assert_eq!(strip_indexes(&indexed.field), "benefits.amount");
+    }
+
+    #[test]
+    fn every_problem_of_a_form_shows_at_once_in_bokmål() {
+        let e = AppError::Validation(vec![
+            Invalid::because("title", Problem::Required, "title must not be empty"),
+            Invalid::because("themes", Problem::Required, "give at least one theme"),
+        ]);
+        let errors = form_errors(Lang::Nb, e).unwrap();
+        assert_eq!(errors.len(), 2);
+        assert!(!errors["themes"].contains("give"), "{}", errors["themes"]);
     }
 }

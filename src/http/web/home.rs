@@ -65,5 +65,5 @@ pub async fn save_digest(
         threshold: percent / 100.0,
     };
     crate::app::notices::digest::save_settings(&state, &user.caller, wanted).await?;
-    Ok(render::see_other("/dashboard#digest"))
+    Ok(render::see_other_with(&v, "/dashboard#digest", "saved"))
 }

@@ -19,6 +19,8 @@ macro_rules! i18n_files {
 
 i18n_files!(
     "common.toml",
+    "invalid.toml",
+    "browse.toml",
     "account.toml",
     "needs.toml",
     "capabilities.toml",

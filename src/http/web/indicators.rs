@@ -143,7 +143,9 @@ pub async fn page(
         [
             ("year", q.year.as_deref()),
             ("county", q.county.as_deref()),
-            ("theme", q.theme.as_deref())
+            ("theme", q.theme.as_deref()),
+            // Norwegian Excel opens semicolons and decimal commas straight into columns.
+            ("dialect", (v.lang == crate::domain::Lang::Nb).then_some("excel")),
         ]
         .iter()
         .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!(

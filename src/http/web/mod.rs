@@ -4,9 +4,11 @@
 
 pub mod account;
 pub mod admin;
+pub mod browse;
 pub mod capabilities;
 pub mod cluster;
 pub mod error;
+pub mod format;
 pub mod forms;
 pub mod home;
 pub mod i18n;
@@ -43,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/register", web::get().to(account::register_form))
         .route("/register", web::post().to(account::register))
         .route("/lang/{code}", web::get().to(account::switch_lang))
+        .configure(browse::routes)
         .configure(needs::routes)
         .configure(capabilities::routes)
         .configure(processes::routes)

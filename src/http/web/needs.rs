@@ -17,6 +17,7 @@ use crate::app::needs::views::NeedView;
 use crate::app::needs::NeedFields;
 use crate::app::processes::views::{start_from_need, FromNeed};
 use crate::app::Context;
+use crate::domain::{Invalid, Problem};
 use crate::error::AppError;
 use crate::search::document::DocType;
 use crate::search::matching::Filters;
@@ -57,27 +58,39 @@ impl NeedForm {
         }
     }
 
-    fn fields(&self) -> Result<NeedFields, AppError> {
+    fn fields(&self) -> NeedFields {
+        let mut unreadable = Vec::new();
         let value = match self.estimated_value_nok.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(v) => Some(
-                v.replace([' ', '\u{a0}'], "")
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| *n >= 0)
-                    .ok_or_else(|| {
-                        AppError::validation("estimated_value_nok", "give a whole number of kroner")
-                    })?,
-            ),
+            Some(v) => {
+                let parsed = v.replace([' ', '\u{a0}', '.'], "").parse::<i64>().ok();
+                if parsed.is_none_or(|n| n < 0) {
+                    unreadable.push(Invalid::because(
+                        "estimated_value_nok",
+                        Problem::NotANumber,
+                        "give a whole number of kroner",
+                    ));
+                }
+                parsed
+            }
         };
-        let date =
-            match self.planned_tender_date.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(
-                    |_| AppError::validation("planned_tender_date", "give a date like 2027-03-01"),
-                )?),
-            };
-        Ok(NeedFields {
+        let date = match self.planned_tender_date.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(d) => {
+                let parsed = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .or_else(|_| chrono::NaiveDate::parse_from_str(d, "%d.%m.%Y"))
+                    .ok();
+                if parsed.is_none() {
+                    unreadable.push(Invalid::because(
+                        "planned_tender_date",
+                        Problem::NotADate,
+                        "give a date like 2027-03-01",
+                    ));
+                }
+                parsed
+            }
+        };
+        NeedFields {
             title: self.title.clone().unwrap_or_default(),
             description: self.description.clone().unwrap_or_default(),
             themes: self.themes.clone(),
@@ -88,7 +101,8 @@ impl NeedForm {
             planned_tender_date: date,
             status: self.status.clone().filter(|s| !s.is_empty()),
             language: None,
-        })
+            unreadable,
+        }
     }
 }
 
@@ -165,24 +179,10 @@ pub async fn create(
         )
         .await;
     }
-    let fields = match form.fields() {
-        Ok(f) => f,
-        Err(e) => {
-            let errors = form_errors(v.lang, e)?;
-            return form_page(
-                &state,
-                &v,
-                StatusCode::BAD_REQUEST,
-                &form,
-                "/needs/new",
-                errors,
-            )
-            .await;
-        }
-    };
+    let fields = form.fields();
     let caller = user.caller.clone();
     match crate::app::needs::views::register(&state, &caller, fields).await {
-        Ok(need) => Ok(see_other(&format!("/needs/{}", need.id))),
+        Ok(need) => Ok(render::see_other_with(&v, &format!("/needs/{}", need.id), "need_saved")),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
             form_page(
@@ -239,17 +239,11 @@ pub async fn update(
     if form.action.as_deref().unwrap_or("save") != "save" {
         return form_page(&state, &v, StatusCode::OK, &form, &url, BTreeMap::new()).await;
     }
-    let fields = match form.fields() {
-        Ok(f) => f,
-        Err(e) => {
-            let errors = form_errors(v.lang, e)?;
-            return form_page(&state, &v, StatusCode::BAD_REQUEST, &form, &url, errors).await;
-        }
-    };
+    let fields = form.fields();
     let caller = user.caller.clone();
     let need_id = id.clone();
     match crate::app::needs::views::change(&state, &caller, &need_id, |f| *f = fields).await {
-        Ok(_) => Ok(see_other(&format!("/needs/{id}"))),
+        Ok(_) => Ok(render::see_other_with(&v, &format!("/needs/{id}"), "need_saved")),
         Err(AppError::NotFound(m)) | Err(AppError::Forbidden(m)) => {
             Err(WebError::from(AppError::NotFound(m)))
         }

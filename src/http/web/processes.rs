@@ -1,17 +1,21 @@
 //! A joint process's page: buyers, phase with history, cluster proposals, dialogue events with
 //! invitations, answers and questions, and the forms that move it on.
 
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use minijinja::{context, Value};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::WebError;
-use super::forms::options;
+use super::forms::{form_errors, options};
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
 use crate::app::dialogues::invitations::Invitees;
 use crate::app::dialogues::NewDialogue;
 use crate::app::Context;
+use crate::domain::{Invalid, Problem};
 use crate::error::AppError;
 
 fn parse_id(id: &str) -> Result<String, WebError> {
@@ -48,20 +52,75 @@ pub async fn show(
     id: web::Path<String>,
     report: web::Query<InviteReport>,
 ) -> Result<HttpResponse, WebError> {
-    let user = v.require_user()?.clone();
     let id = parse_id(&id)?;
-    let page = crate::app::processes::page::page(&state, &user.caller, &id).await?;
+    render_page(&state, &v, &id, report.invited.is_some().then(|| report.into_inner()), None).await
+}
+
+/// A form on the process page that was refused: which one, what was typed and what is wrong.
+struct Failed {
+    form: &'static str,
+    typed: Value,
+    errors: BTreeMap<String, String>,
+}
+
+async fn render_page(
+    state: &web::Data<Context>,
+    v: &Visitor,
+    id: &str,
+    report: Option<InviteReport>,
+    failed: Option<Failed>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_user()?.clone();
+    let page = crate::app::processes::page::page(state, &user.caller, id).await?;
+    // The current phase is no move, so the list starts on the next one.
+    let current = page.process.phase.as_str();
+    let next = PHASES
+        .iter()
+        .skip_while(|p| **p != current)
+        .nth(1)
+        .copied()
+        .unwrap_or("");
+    let moves: Vec<&str> = PHASES.iter().copied().filter(|p| *p != current).collect();
     let ctx = Value::from_serialize(&page);
-    render::ok(
-        &v,
+    let status = if failed.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let (form, typed, errors) = match failed {
+        Some(f) => (f.form, f.typed, f.errors),
+        None => ("", Value::from(()), BTreeMap::new()),
+    };
+    render::page(
+        v,
+        status,
         "process.html",
         context! {
-            phases => options(v.lang, "phase", PHASES),
+            phases => options(v.lang, "phase", &moves),
+            next_phase => next,
             kinds => options(v.lang, "dialogues.kinds", &["conference", "one_to_one_meetings", "written_input"]),
-            report => report.invited.is_some().then(|| report.into_inner()),
+            report => report,
+            failed => form,
+            typed => typed,
+            errors => errors,
             ..ctx
         },
     )
+}
+
+/// The page again after a refused form, with what was typed and every problem beside its
+/// field; any other error is answered as usual.
+async fn refused<T: serde::Serialize>(
+    state: &web::Data<Context>,
+    v: &Visitor,
+    id: &str,
+    form: &'static str,
+    typed: &T,
+    e: AppError,
+) -> Result<HttpResponse, WebError> {
+    let errors = form_errors(v.lang, e)?;
+    let typed = Value::from_serialize(typed);
+    render_page(state, v, id, None, Some(Failed { form, typed, errors })).await
 }
 
 /// Accept or decline an invitation to a process.
@@ -83,19 +142,14 @@ pub async fn answer(
     let org = user.caller.organisation_id().unwrap_or_default().to_owned();
     crate::app::processes::views::respond(&state, &user.caller, &id, &org, accept).await?;
     Ok(if accept {
-        see_other(&format!("/processes/{id}"))
+        render::see_other_with(&v, &format!("/processes/{id}"), "joined")
     } else {
-        see_other("/dashboard")
+        render::see_other_with(&v, "/dashboard", "declined")
     })
 }
 
-/// Back to the process page, at `anchor`, after a change.
-fn back(id: &str, anchor: &str) -> HttpResponse {
-    see_other(&format!("/processes/{id}{anchor}"))
-}
-
 /// A phase move.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct PhaseForm {
     pub to: Option<String>,
     pub note: Option<String>,
@@ -111,20 +165,23 @@ pub async fn move_phase(
 ) -> Result<HttpResponse, WebError> {
     let caller = v.require_user()?.caller.clone();
     let id = parse_id(&id)?;
-    crate::app::processes::views::move_to(
+    let moved = crate::app::processes::views::move_to(
         &state,
         &caller,
         &id,
-        f.to.unwrap_or_default(),
-        f.note.filter(|n| !n.trim().is_empty()),
-        f.reason.filter(|n| !n.trim().is_empty()),
+        f.to.clone().unwrap_or_default(),
+        f.note.clone().filter(|n| !n.trim().is_empty()),
+        f.reason.clone().filter(|n| !n.trim().is_empty()),
     )
-    .await?;
-    Ok(back(&id, ""))
+    .await;
+    match moved {
+        Ok(_) => Ok(render::see_other_with(&v, &format!("/processes/{id}"), "phase_moved")),
+        Err(e) => refused(&state, &v, &id, "phase", &f, e).await,
+    }
 }
 
 /// A buyer to invite.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct InviteBuyerForm {
     pub organisation_id: Option<String>,
 }
@@ -139,8 +196,10 @@ pub async fn invite_buyer(
     let caller = v.require_user()?.caller.clone();
     let id = parse_id(&id)?;
     let org = f.organisation_id.as_deref().unwrap_or("").trim().to_owned();
-    crate::app::processes::views::invite(&state, &caller, &id, &org).await?;
-    Ok(back(&id, "#buyers"))
+    match crate::app::processes::views::invite(&state, &caller, &id, &org).await {
+        Ok(_) => Ok(render::see_other_with(&v, &format!("/processes/{id}#buyers"), "buyer_invited")),
+        Err(e) => refused(&state, &v, &id, "buyer", &f, e).await,
+    }
 }
 
 /// The lead's decision on a proposal.
@@ -162,11 +221,11 @@ pub async fn decide(
     let id = parse_id(&id)?;
     let status = f.status.unwrap_or_default();
     crate::app::processes::views::decide_proposal(&state, &caller, &id, &proposal, &status).await?;
-    Ok(back(&id, "#proposals"))
+    Ok(render::see_other_with(&v, &format!("/processes/{id}#proposals"), "proposal_decided"))
 }
 
 /// A new dialogue event, as posted.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct EventForm {
     pub kind: Option<String>,
     pub title: Option<String>,
@@ -192,37 +251,52 @@ pub async fn create_event(
 ) -> Result<HttpResponse, WebError> {
     let caller = v.require_user()?.caller.clone();
     let id = parse_id(&id)?;
-    let capacity = match some(f.capacity.clone()) {
-        None => None,
-        Some(c) => Some(c.trim().parse::<i64>().map_err(|_| {
-            WebError::from(AppError::validation(
+    let mut unreadable = Vec::new();
+    let capacity = some(f.capacity.clone()).and_then(|c| {
+        let n = c.trim().replace([' ', '\u{a0}'], "").parse::<i64>().ok();
+        if n.is_none() {
+            unreadable.push(Invalid::because(
                 "capacity",
+                Problem::NotANumber,
                 "capacity must be a whole number",
-            ))
-        })?),
-    };
+            ));
+        }
+        n
+    });
     let new = NewDialogue {
-        kind: f.kind.unwrap_or_default(),
-        title: f.title.unwrap_or_default(),
-        agenda: f.agenda.unwrap_or_default(),
-        starts_at: f.starts_at.unwrap_or_default(),
-        ends_at: f.ends_at.unwrap_or_default(),
-        place: some(f.place),
-        online_url: some(f.online_url),
-        response_deadline: f.response_deadline.unwrap_or_default(),
+        kind: f.kind.clone().unwrap_or_default(),
+        title: f.title.clone().unwrap_or_default(),
+        agenda: f.agenda.clone().unwrap_or_default(),
+        starts_at: f.starts_at.clone().unwrap_or_default(),
+        ends_at: f.ends_at.clone().unwrap_or_default(),
+        place: some(f.place.clone()),
+        online_url: some(f.online_url.clone()),
+        response_deadline: f.response_deadline.clone().unwrap_or_default(),
         capacity,
         language: None,
+        unreadable,
     };
-    let event = crate::app::dialogues::insiders::open_event(&state, &caller, &id, new).await?;
-    Ok(see_other(&format!("/processes/{id}#event-{}", event.id)))
+    match crate::app::dialogues::insiders::open_event(&state, &caller, &id, new).await {
+        Ok(event) => Ok(render::see_other_with(
+            &v,
+            &format!("/processes/{id}#event-{}", event.id),
+            "event_created",
+        )),
+        Err(e) => refused(&state, &v, &id, "event", &f, e).await,
+    }
 }
 
 /// Whom to invite to an event.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 pub struct InviteSuppliersForm {
-    /// `matches` or `proposals`.
+    /// `matches`, `proposals` or `chosen`.
     pub from: Option<String>,
     pub count: Option<String>,
+    /// The suppliers chosen by hand (`from=chosen`), from a profile or the directory.
+    #[serde(default)]
+    pub supplier_ids: Vec<String>,
+    /// Where the form was, to go back to after inviting by hand.
+    pub back: Option<String>,
 }
 
 /// Invites suppliers to an event: the best matches, or those accepted from proposals.
@@ -238,24 +312,41 @@ pub async fn invite_suppliers(
     let event = parse_id(&event)?;
     let who = match f.from.as_deref() {
         Some("proposals") => Invitees::FromProposals,
-        _ => {
-            let n = f
-                .count
-                .as_deref()
-                .unwrap_or("10")
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=200).contains(n))
-                .ok_or_else(|| {
-                    WebError::from(AppError::validation("count", "give a number from 1 to 200"))
-                })?;
-            Invitees::FromMatches(n)
-        }
+        Some("chosen") => Invitees::Suppliers(f.supplier_ids.clone()),
+        _ => match f
+            .count
+            .as_deref()
+            .unwrap_or("10")
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=200).contains(n))
+        {
+            Some(n) => Invitees::FromMatches(n),
+            None => {
+                let e = AppError::Validation(vec![Invalid::because(
+                    "count",
+                    Problem::OutOfRange,
+                    "give a number from 1 to 200",
+                )
+                .with("min", 1)
+                .with("max", 200)]);
+                return refused(&state, &v, &id, "invite", &f, e).await;
+            }
+        },
     };
-    let outcomes =
-        crate::app::dialogues::insiders::invite_suppliers(&state, &caller, Some(&id), &event, who)
-            .await?;
+    let outcomes = match crate::app::dialogues::insiders::invite_suppliers(
+        &state,
+        &caller,
+        Some(&id),
+        &event,
+        who,
+    )
+    .await
+    {
+        Ok(o) => o,
+        Err(e) => return refused(&state, &v, &id, "invite", &f, e).await,
+    };
     let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
     let others =
         outcomes.len() - count("queued") - count("already_invited") - count("no_contact_email");
@@ -268,8 +359,49 @@ pub async fn invite_suppliers(
     )))
 }
 
-/// A buyer's answer to a supplier's question.
+/// A supplier chosen by hand on its profile, and the event to invite it to.
 #[derive(Debug, Deserialize)]
+pub struct ChosenForm {
+    pub supplier_id: Option<String>,
+    /// `{process id}/{event id}`.
+    pub event: Option<String>,
+}
+
+/// Invites one supplier, chosen on its profile, to one of the buyer's open events.
+pub async fn invite_chosen(
+    state: web::Data<Context>,
+    v: Visitor,
+    Form(f): Form<ChosenForm>,
+) -> Result<HttpResponse, WebError> {
+    let caller = v.require_user()?.caller.clone();
+    let (process, event) = f
+        .event
+        .as_deref()
+        .and_then(|e| e.split_once('/'))
+        .ok_or_else(|| WebError::from(AppError::invalid("event", Problem::Required, "choose an event")))?;
+    let (id, event) = (parse_id(process)?, parse_id(event)?);
+    let supplier = f.supplier_id.unwrap_or_default();
+    let outcomes = crate::app::dialogues::insiders::invite_suppliers(
+        &state,
+        &caller,
+        Some(&id),
+        &event,
+        Invitees::Suppliers(vec![supplier]),
+    )
+    .await?;
+    let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
+    let others =
+        outcomes.len() - count("queued") - count("already_invited") - count("no_contact_email");
+    Ok(see_other(&format!(
+        "/processes/{id}?invited={}&already={}&no_email={}&other={others}#event-{event}",
+        count("queued"),
+        count("already_invited"),
+        count("no_contact_email"),
+    )))
+}
+
+/// A buyer's answer to a supplier's question.
+#[derive(Debug, Deserialize, Serialize)]
 pub struct QuestionAnswerForm {
     pub answer: Option<String>,
 }
@@ -286,8 +418,8 @@ pub async fn answer_question(
     let id = parse_id(&id)?;
     let event = parse_id(&event)?;
     let question = parse_id(&question)?;
-    let answer = f.answer.unwrap_or_default();
-    crate::app::dialogues::insiders::publish_answer(
+    let answer = f.answer.clone().unwrap_or_default();
+    let published = crate::app::dialogues::insiders::publish_answer(
         &state,
         &caller,
         Some(&id),
@@ -295,13 +427,21 @@ pub async fn answer_question(
         &question,
         answer,
     )
-    .await?;
-    Ok(see_other(&format!("/processes/{id}#event-{event}")))
+    .await;
+    match published {
+        Ok(_) => Ok(render::see_other_with(
+            &v,
+            &format!("/processes/{id}#event-{event}"),
+            "answer_published",
+        )),
+        Err(e) => refused(&state, &v, &id, "answer", &f, e).await,
+    }
 }
 
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{id}", web::get().to(show))
+        .route("/invitations/chosen", web::post().to(invite_chosen))
         .route("/processes/{id}/answer", web::post().to(answer))
         .route("/processes/{id}/phase", web::post().to(move_phase))
         .route("/processes/{id}/buyers", web::post().to(invite_buyer))

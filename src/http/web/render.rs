@@ -11,7 +11,7 @@ use minijinja::value::Kwargs;
 use minijinja::{context, Environment, State, Value};
 
 use super::error::{ErrorDetail, WebError};
-use super::i18n;
+use super::{format, i18n};
 use super::session::Visitor;
 use crate::domain::Lang;
 
@@ -40,6 +40,9 @@ page_templates!(
     "admin_outbox.html",
     "cluster.html",
     "need_form.html",
+    "needs_list.html",
+    "organisations.html",
+    "organisation.html",
     "need.html",
     "capability_form.html",
     "process.html",
@@ -69,23 +72,64 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, minijin
     Ok(text)
 }
 
-/// `value|when`: a stored UTC time as Norwegian local time.
+/// `value|when`: a stored UTC time as Norwegian local time, written out.
 fn when(state: &State, value: Value) -> String {
     let Some(text) = value.as_str() else {
         return String::new();
     };
     let parsed = chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.naive_utc())
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"));
-    let Ok(utc) = parsed else {
-        return text.to_owned();
-    };
-    use chrono::TimeZone;
-    let local = chrono_tz::Europe::Oslo.from_utc_datetime(&utc);
-    match lang_of(state) {
-        Lang::Nb => local.format("%d.%m.%Y kl. %H:%M").to_string(),
-        Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f"))
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"));
+    match parsed {
+        Ok(utc) => format::date_time(lang_of(state), utc),
+        // A date alone is a day, not a moment.
+        Err(_) => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) => format::date(lang_of(state), d),
+            Err(_) => text.to_owned(),
+        },
     }
+}
+
+/// `value|day`: a date (or the day of a time) written out, "23. april 2027".
+fn day(state: &State, value: Value) -> String {
+    let Some(text) = value.as_str() else {
+        return String::new();
+    };
+    match chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d") {
+        Ok(d) => format::date(lang_of(state), d),
+        Err(_) => text.to_owned(),
+    }
+}
+
+/// `n|num`: a whole number with its thousands grouped.
+fn num(state: &State, value: Value) -> String {
+    match i64::try_from(value.clone()) {
+        Ok(n) => format::number(lang_of(state), n),
+        Err(_) => match f64::try_from(value.clone()) {
+            Ok(f) => format::decimal(lang_of(state), f, 1),
+            Err(_) => value.to_string(),
+        },
+    }
+}
+
+/// `tn("key", n, name=value)`: the singular or plural text for `n` (`key.one`, `key.other`),
+/// with `{n}` formatted and the other names filled in.
+fn translate_count(
+    state: &State,
+    key: &str,
+    n: i64,
+    kwargs: Kwargs,
+) -> Result<String, minijinja::Error> {
+    let lang = lang_of(state);
+    let mut text = i18n::words()
+        .get(lang, &format::plural_key(key, n))
+        .replace("{n}", &format::number(lang, n));
+    for arg in kwargs.args() {
+        let value: Value = kwargs.get(arg)?;
+        text = text.replace(&format!("{{{arg}}}"), &value.to_string());
+    }
+    Ok(text)
 }
 
 /// `code|county`: a county number as its name.
@@ -97,8 +141,8 @@ fn county(code: String) -> String {
 }
 
 /// `value|pct`: a score in [0, 1] as a whole percent.
-fn pct(value: f64) -> String {
-    format!("{:.0} %", (value * 100.0).clamp(0.0, 100.0))
+fn pct(state: &State, value: f64) -> String {
+    format::percent(lang_of(state), value.clamp(0.0, 1.0), 0)
 }
 
 fn environment() -> &'static Environment<'static> {
@@ -112,6 +156,9 @@ fn environment() -> &'static Environment<'static> {
         }
         env.add_function("t", translate);
         env.add_filter("when", when);
+        env.add_filter("day", day);
+        env.add_filter("num", num);
+        env.add_function("tn", translate_count);
         env.add_filter("pct", pct);
         env.add_filter("county", county);
         env
@@ -151,6 +198,7 @@ fn base(v: &Visitor) -> Value {
         csrf => v.csrf(),
         user => user,
         path => v.path,
+        flash => v.flash.as_ref().map(|k| format!("flash.{k}")),
     }
 }
 
@@ -192,6 +240,15 @@ pub fn with_cookies(
     Ok(response)
 }
 
+/// A 303 to `location` that shows the message `flash.{key}` there once.
+pub fn see_other_with(v: &Visitor, location: &str, key: &'static str) -> HttpResponse {
+    let mut response = see_other(location);
+    if let Err(e) = response.add_cookie(&v.flash_cookie(key)) {
+        tracing::error!(error = %e, "cannot set the message cookie");
+    }
+    response
+}
+
 /// A 303 to `location`, after a form was handled.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -200,7 +257,15 @@ pub fn see_other(location: &str) -> HttpResponse {
 }
 
 /// The error page for `status`, for the error handler (no visitor: it may have failed).
-pub fn error_page(lang: Lang, status: StatusCode, detail: Option<&ErrorDetail>) -> String {
+///
+/// `session` says the browser has a session cookie: the page then does not offer to sign in,
+/// as if the error had signed the visitor out.
+pub fn error_page(
+    lang: Lang,
+    status: StatusCode,
+    detail: Option<&ErrorDetail>,
+    session: bool,
+) -> String {
     let code = status.as_u16();
     let key = detail.and_then(|d| d.key).map_or_else(
         || {
@@ -220,6 +285,7 @@ pub fn error_page(lang: Lang, status: StatusCode, detail: Option<&ErrorDetail>) 
         status => code,
         key => key,
         message => detail.and_then(|d| d.message.clone()),
+        session => session,
     };
     render("error.html", ctx).unwrap_or_else(|e| {
         tracing::error!(error = %e, "error page failed to render");
@@ -273,9 +339,26 @@ mod tests {
     }
 
     #[test]
+    fn every_count_a_template_asks_for_has_a_singular_and_a_plural() {
+        let words = i18n::words();
+        let mut missing = Vec::new();
+        for (name, source) in TEMPLATES {
+            for (at, _) in source.match_indices("tn(\"") {
+                let key = source[at + 4..].split('"').next().unwrap_or("");
+                for form in ["one", "other"] {
+                    if !words.has(&format!("{key}.{form}")) {
+                        missing.push(format!("{name}: {key}.{form}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing plural forms: {missing:#?}");
+    }
+
+    #[test]
     fn error_pages_speak_the_visitors_language() {
-        let nb = error_page(Lang::Nb, StatusCode::NOT_FOUND, None);
-        let en = error_page(Lang::En, StatusCode::NOT_FOUND, None);
+        let nb = error_page(Lang::Nb, StatusCode::NOT_FOUND, None, false);
+        let en = error_page(Lang::En, StatusCode::NOT_FOUND, None, false);
         assert!(
             nb.contains("lang=\"nb\"")
                 && nb.contains(i18n::words().get(Lang::Nb, "errors.404.title"))
@@ -296,7 +379,7 @@ mod tests {
                 "errors.500.title"
             };
             for lang in [Lang::Nb, Lang::En] {
-                let page = error_page(lang, status, None);
+                let page = error_page(lang, status, None, false);
                 assert!(
                     page.contains(i18n::words().get(lang, key)),
                     "{status} in {lang:?}: {page}"
@@ -323,7 +406,8 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     let lang = super::session::request_lang(res.request());
     let detail = res.response().extensions().get::<ErrorDetail>().cloned();
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
-    let page = error_page(lang, status, detail.as_ref());
+    let session = res.request().cookie(super::session::SESSION_COOKIE).is_some();
+    let page = error_page(lang, status, detail.as_ref(), session);
     let mut new = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CONTENT_LANGUAGE, i18n::code(lang)))

@@ -60,7 +60,12 @@ pub struct Visitor {
     new_seed: bool,
     secure: bool,
     csrf_token: String,
+    /// The one-time message left by the last form (a key under `flash.`), shown once.
+    pub flash: Option<String>,
 }
+
+/// The cookie that carries a one-time message to the page after a redirect.
+const FLASH_COOKIE: &str = "innolift_flash";
 
 fn random_hex() -> String {
     let mut bytes = [0u8; 32];
@@ -152,8 +157,21 @@ impl Visitor {
         c
     }
 
-    /// Adds the cookies this visit needs (a new CSRF seed) to a response.
+    /// A cookie that shows the message `flash.{key}` once, on the next page.
+    pub fn flash_cookie(&self, key: &'static str) -> Cookie<'static> {
+        self.cookie(FLASH_COOKIE, key.to_owned(), Some(120))
+    }
+
+    /// Adds the cookies this visit needs (a new CSRF seed; the shown message gone) to a
+    /// response.
     pub fn finish(&self, response: &mut HttpResponse) {
+        if self.flash.is_some() {
+            let mut gone = self.cookie(FLASH_COOKIE, String::new(), Some(0));
+            gone.make_removal();
+            if let Err(e) = response.add_cookie(&gone) {
+                tracing::error!(error = %e, "cannot clear the message cookie");
+            }
+        }
         if self.new_seed {
             if let Err(e) =
                 response.add_cookie(&self.cookie(CSRF_COOKIE, self.csrf_seed.clone(), None))
@@ -205,6 +223,11 @@ impl FromRequest for Visitor {
             .path_and_query()
             .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
         let secure = state.as_ref().is_some_and(|s| is_secure(req, s));
+        // Only a known message is shown, so a forged cookie cannot put text on the page.
+        let flash = req
+            .cookie(FLASH_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|k| i18n::words().has(&format!("flash.{k}")));
         Box::pin(async move {
             let state = state.ok_or_else(|| WebError::Internal(anyhow::anyhow!("no state")))?;
             let user = match session {
@@ -223,6 +246,7 @@ impl FromRequest for Visitor {
                 csrf_seed,
                 new_seed,
                 secure,
+                flash,
             })
         })
     }
