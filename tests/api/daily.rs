@@ -11,7 +11,8 @@ async fn a_fresh_data_dir_answers_cpv_search_without_an_import(backend: Backend)
     let Some(app) = spawn_app_with(backend, |s| s.load_cpv = true).await else {
         return;
     };
-    let res = app.get("/api/v1/cpv?q=ferje", None).await;
+    let buyer = app.register("b@kommune.no", 699, "buyer").await;
+    let res = app.get("/api/v1/cpv?q=ferje", Some(&buyer.token)).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     let items = body["items"].as_array().or(body.as_array()).cloned().unwrap_or_default();

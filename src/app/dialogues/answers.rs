@@ -5,7 +5,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
 use crate::db::{self, organisations, DbConn};
 use crate::domain::Lang;
-use crate::domain::{self, string_enum, Invalid, OrgKind};
+use crate::domain::{self, string_enum, Invalid, OrgKind, Problem};
 use crate::error::AppError;
 use crate::mail;
 use crate::settings::Settings;
@@ -54,8 +54,9 @@ pub fn register(
         .as_ref()
         .is_some_and(|o| o.kind == OrgKind::Buyer.as_str())
     {
-        return Err(Invalid::new(
+        return Err(Invalid::because(
             "orgnr",
+            Problem::NotAllowed,
             "this organisation is a buyer; registration is for suppliers",
         )
         .into());
@@ -136,12 +137,20 @@ pub fn answer(
                 .ok()
                 .filter(|n| (0..=100).contains(n))
                 .ok_or_else(|| {
-                    Invalid::new("attendees", "attendees must be a number from 0 to 100")
+                    Invalid::because(
+                        "attendees",
+                        Problem::OutOfRange,
+                        "attendees must be a number from 0 to 100",
+                    )
+                    .with("min", 0)
+                    .with("max", 100)
                 })?,
         ),
     };
     if answer == Answer::Attending && attendees.unwrap_or(0) < 1 {
-        return Err(Invalid::new("attendees", "say how many will attend").into());
+        return Err(
+            Invalid::because("attendees", Problem::Required, "say how many will attend").into(),
+        );
     }
     let comment = comment
         .filter(|c| !c.trim().is_empty())
@@ -155,10 +164,13 @@ pub fn answer(
             .map(|i| i.attendees.unwrap_or(1))
             .sum();
         if taken + attendees.unwrap_or(1) > capacity {
-            return Err(Invalid::new(
+            let left = (capacity - taken).max(0);
+            return Err(Invalid::because(
                 "attendees",
-                format!("only {} places are left", (capacity - taken).max(0)),
+                Problem::TooMany,
+                format!("only {left} places are left"),
             )
+            .with("max", left)
             .into());
         }
     }

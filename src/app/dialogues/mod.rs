@@ -149,25 +149,60 @@ pub fn create(
             ),
         ));
     }
+    // Every field is checked, and the checks that compare two fields run whenever both are
+    // valid, so a form shows every problem in one round trip.
+    let kind = DialogueKind::parse(new.kind.trim());
+    let starts_at = parse_time("starts_at", &new.starts_at);
+    let ends_at = parse_time("ends_at", &new.ends_at);
+    let deadline = parse_time("response_deadline", &new.response_deadline);
+    let place = optional(new.place.as_deref(), |p| domain::text("place", p, 500));
+    let online_url = optional(new.online_url.as_deref(), |u| {
+        domain::Website::parse(u)
+            .map(|w| w.as_str().to_owned())
+            .map_err(|_| {
+                Invalid::because(
+                    "online_url",
+                    Problem::BadFormat,
+                    "online_url must be an address like https://meet.example.no/abc",
+                )
+            })
+    });
+    let order = match (&starts_at, &ends_at) {
+        (Ok(s), Ok(e)) if e <= s => Err(Invalid::because(
+            "ends_at",
+            Problem::BeforeStartsAt,
+            "ends_at must be after starts_at",
+        )),
+        _ => Ok(()),
+    };
+    let before_end = match (&deadline, &ends_at) {
+        (Ok(d), Ok(e)) if d > e => Err(Invalid::because(
+            "response_deadline",
+            Problem::AfterStartsAt,
+            "response_deadline must be before the event ends",
+        )),
+        _ => Ok(()),
+    };
+    let somewhere = match (&place, &online_url, &kind) {
+        (Ok(None), Ok(None), Ok(k)) if *k != DialogueKind::WrittenInput => Err(Invalid::because(
+            "place",
+            Problem::Required,
+            "give a place or an online link",
+        )),
+        _ => Ok(()),
+    };
     all_valid! {
-        let kind = DialogueKind::parse(new.kind.trim());
+        let kind = kind;
         let title = domain::text("title", &new.title, 200);
         let agenda = domain::text("agenda", &new.agenda, 20_000);
-        let starts_at = parse_time("starts_at", &new.starts_at);
-        let ends_at = parse_time("ends_at", &new.ends_at);
-        let deadline = parse_time("response_deadline", &new.response_deadline);
-        let place = optional(new.place.as_deref(), |p| domain::text("place", p, 500));
-        let online_url = optional(new.online_url.as_deref(), |u| {
-            domain::Website::parse(u)
-                .map(|w| w.as_str().to_owned())
-                .map_err(|_| {
-                    Invalid::because(
-                        "online_url",
-                        Problem::BadFormat,
-                        "online_url must be an address like https://meet.example.no/abc",
-                    )
-                })
-        });
+        let starts_at = starts_at;
+        let ends_at = ends_at;
+        let _order = order;
+        let deadline = deadline;
+        let _before_end = before_end;
+        let place = place;
+        let _somewhere = somewhere;
+        let online_url = online_url;
         let capacity = match new.capacity {
             Some(c) if c < 1 => Err(Invalid::because(
                 "capacity",
@@ -184,28 +219,6 @@ pub fn create(
         let _unread = match new.unreadable.is_empty() {
             true => Ok(()),
             false => Err(AppError::Validation(new.unreadable.clone())),
-        };
-    }
-    // The checks that compare fields run once each field is valid on its own.
-    all_valid! {
-        let _end = if ends_at <= starts_at {
-            Err(Invalid::because("ends_at", Problem::BeforeStartsAt, "ends_at must be after starts_at"))
-        } else {
-            Ok(())
-        };
-        let _deadline = if deadline > ends_at {
-            Err(Invalid::because(
-                "response_deadline",
-                Problem::AfterStartsAt,
-                "response_deadline must be before the event ends",
-            ))
-        } else {
-            Ok(())
-        };
-        let _place = if place.is_none() && online_url.is_none() && kind != DialogueKind::WrittenInput {
-            Err(Invalid::because("place", Problem::Required, "give a place or an online link"))
-        } else {
-            Ok(())
         };
     }
     let now = db::now();

@@ -198,7 +198,7 @@ fn base(v: &Visitor) -> Value {
         csrf => v.csrf(),
         user => user,
         path => v.path,
-        flash => v.flash.as_ref().map(|k| format!("flash.{k}")),
+        flash_message => v.flash.as_ref().map(|k| format!("flash.{k}")),
     }
 }
 
@@ -310,6 +310,18 @@ mod tests {
         assert_eq!(on_disk, listed);
         for (name, _) in TEMPLATES {
             environment().get_template(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_layout_renders_for_a_visitor_and_a_signed_in_user_with_a_message() {
+        for user in [None, Some(context! { name => "Kari", kind => "buyer", role => "owner" })] {
+            let ctx = context! {
+                lang => "nb", switch_url => "/lang/en?next=/", csrf => "x", path => "/",
+                user => user, flash_message => "flash.saved", email => "",
+            };
+            let html = render("login.html", ctx).unwrap_or_else(|e| panic!("{e:#}"));
+            assert!(html.contains("Lagret."), "the one-time message shows");
         }
     }
 
