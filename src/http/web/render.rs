@@ -47,6 +47,10 @@ page_templates!(
     "rsvp.html",
     "unsubscribe.html",
     "indicators.html",
+    "password_forgot.html",
+    "password_reset.html",
+    "account.html",
+    "organisation.html",
 );
 
 /// Pages load only their own stylesheet and script, and cannot be framed or post elsewhere.
