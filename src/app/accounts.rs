@@ -33,6 +33,9 @@ pub struct Registration {
     pub name: String,
     /// The organisation to found or join; may be left out by someone with an invitation.
     pub organisation: Option<NewOrganisation>,
+    /// The token of an emailed invitation link: it names the organisation to join, and the
+    /// email must be the one invited.
+    pub invite_token: Option<String>,
 }
 
 /// Builds an organisation row from validated parts.
@@ -95,55 +98,78 @@ pub fn register(
         if q::find_by_email(conn, reg.email.as_str())?.is_some() {
             return Err(email_taken());
         }
-        let existing = match &reg.organisation {
-            Some(new) => orgs::find_by_orgnr(conn, new.orgnr.as_str())?,
+        let by_link = match &reg.invite_token {
+            Some(token) => Some(
+                q::invite_by_token(conn, &super::dialogues::token_hash(token))?.ok_or_else(|| {
+                    AppError::validation(
+                        "invite",
+                        "this invitation link is used, expired or unknown; ask your organisation's owner for a new invitation",
+                    )
+                })?,
+            ),
             None => None,
         };
-        // With an organisation named, only that organisation's invitation counts.
-        let invite = match &existing {
-            Some(org) => q::invite(conn, &org.id, reg.email.as_str())?,
-            None => q::invite_for_email(conn, reg.email.as_str())?,
-        };
-        let (organisation, role) = match (&reg.organisation, existing, invite) {
-            (Some(_), Some(org), Some(_)) => (org, Role::Member),
-            // A buyer known only from public notices has no users yet: its first registrant
-            // founds it, as if it were new.
-            (Some(new), Some(org), None)
-                if org.kind == new.kind.as_str() && q::in_organisation(conn, &org.id)?.is_empty() =>
-            {
-                let row = OrganisationRow {
-                    id: org.id.clone(),
-                    created_at: org.created_at,
-                    ..organisation_row(new)
-                };
-                orgs::update(conn, &row)?;
-                (row, Role::Owner)
-            }
-            (Some(_), Some(org), None) => {
-                return Err(AppError::clash(
-                    Some("orgnr"),
-                    Clash::OrgnrRegistered,
-                    format!(
-                        "{} ({}) is already registered; ask its owner to add you as a user, then register with that email",
-                        org.name, org.orgnr
-                    ),
-                ))
-            }
-            (Some(new), None, _) => {
-                let row = organisation_row(new);
-                orgs::insert(conn, &row)?;
-                (row, Role::Owner)
-            }
-            (None, _, Some(inv)) => {
-                let org = orgs::find(conn, &inv.organisation_id)?
-                    .ok_or_else(|| AppError::internal("invitation points to a missing organisation"))?;
-                (org, Role::Member)
-            }
-            (None, _, None) => {
+        let (organisation, role) = if let Some(inv) = by_link {
+            if inv.email != reg.email.as_str() {
                 return Err(AppError::validation(
-                    "organisation",
-                    "organisation is required: give your organisation's orgnr, name and kind",
-                ))
+                    "email",
+                    format!("register with the address the invitation was sent to: {}", inv.email),
+                ));
+            }
+            let org = orgs::find(conn, &inv.organisation_id)?
+                .ok_or_else(|| AppError::internal("invitation points to a missing organisation"))?;
+            (org, Role::Member)
+        } else {
+            let existing = match &reg.organisation {
+                Some(new) => orgs::find_by_orgnr(conn, new.orgnr.as_str())?,
+                None => None,
+            };
+            // With an organisation named, only that organisation's invitation counts.
+            let invite = match &existing {
+                Some(org) => q::invite(conn, &org.id, reg.email.as_str())?,
+                None => q::invite_for_email(conn, reg.email.as_str())?,
+            };
+            match (&reg.organisation, existing, invite) {
+                (Some(_), Some(org), Some(_)) => (org, Role::Member),
+                // A buyer known only from public notices has no users yet: its first registrant
+                // founds it, as if it were new.
+                (Some(new), Some(org), None)
+                    if org.kind == new.kind.as_str() && q::in_organisation(conn, &org.id)?.is_empty() =>
+                {
+                    let row = OrganisationRow {
+                        id: org.id.clone(),
+                        created_at: org.created_at,
+                        ..organisation_row(new)
+                    };
+                    orgs::update(conn, &row)?;
+                    (row, Role::Owner)
+                }
+                (Some(_), Some(org), None) => {
+                    return Err(AppError::clash(
+                        Some("orgnr"),
+                        Clash::OrgnrRegistered,
+                        format!(
+                            "{} ({}) is already registered; ask its owner to add you as a user, then register with that email",
+                            org.name, org.orgnr
+                        ),
+                    ))
+                }
+                (Some(new), None, _) => {
+                    let row = organisation_row(new);
+                    orgs::insert(conn, &row)?;
+                    (row, Role::Owner)
+                }
+                (None, _, Some(inv)) => {
+                    let org = orgs::find(conn, &inv.organisation_id)?
+                        .ok_or_else(|| AppError::internal("invitation points to a missing organisation"))?;
+                    (org, Role::Member)
+                }
+                (None, _, None) => {
+                    return Err(AppError::validation(
+                        "organisation",
+                        "organisation is required: give your organisation's orgnr, name and kind",
+                    ))
+                }
             }
         };
         let account = account_row(
@@ -183,6 +209,15 @@ pub fn set_password(
         q::set_password(conn, account_id, new_hash, &stamp)
     })?;
     q::find(conn, account_id)?.ok_or_else(|| AppError::unauthorized("the account no longer exists"))
+}
+
+/// Changes the caller's display name.
+pub async fn rename(ctx: &super::Context, caller: &crate::caller::Caller, name: &str) -> Result<(), AppError> {
+    let name = domain::text("name", name, 200)?;
+    let id = caller.account_id.clone();
+    ctx.db
+        .run(move |conn| q::set_name(conn, &id, &name).map_err(AppError::from))
+        .await
 }
 
 /// Creates a programme administrator, or fails if the email is taken.

@@ -51,7 +51,18 @@ pub async fn check_password(
         return Err(AppError::unauthorized("wrong email or password"));
     };
     state.limiter.succeeded(email.as_str(), address);
+    if is_detached(&account) {
+        return Err(AppError::forbidden(
+            "this account no longer belongs to an organisation; ask an owner to invite you again",
+        ));
+    }
     Ok(account)
+}
+
+/// True for an account its owner removed from the organisation: it may no longer sign in, and
+/// its sessions and tokens count as none.
+pub fn is_detached(account: &AccountRow) -> bool {
+    account.organisation_id.is_none() && account.role != crate::domain::Role::Admin.as_str()
 }
 
 /// Verifies a token and loads its account.
@@ -68,6 +79,11 @@ pub async fn authenticate(state: &Context, token: String) -> Result<Caller, AppE
                     TokenError::Invalid => AppError::unauthorized(e.to_string()),
                     TokenError::Lookup(inner) => AppError::Internal(inner),
                 })?;
+            if is_detached(&account) {
+                return Err(AppError::unauthorized(
+                    "this account no longer belongs to an organisation",
+                ));
+            }
             Caller::of_account(&account)
         })
         .await
@@ -83,6 +99,19 @@ pub async fn change_password(
     new: crate::domain::Password,
     address: &str,
 ) -> Result<(String, chrono::DateTime<chrono::Utc>), AppError> {
+    let account = replace_password(state, caller, current, new, address).await?;
+    Ok(state.tokens.issue(&account)?)
+}
+
+/// Changes the caller's password once the current one is checked, as [`change_password`], and
+/// returns the account with its new stamp (for the pages, which start a new session with it).
+pub async fn replace_password(
+    state: &Context,
+    caller: &Caller,
+    current: String,
+    new: crate::domain::Password,
+    address: &str,
+) -> Result<AccountRow, AppError> {
     begin_attempt(state, &caller.email, address)?;
     let id = caller.account_id.clone();
     let account = state
@@ -103,9 +132,32 @@ pub async fn change_password(
         .db
         .run(move |conn| super::accounts::set_password(conn, &id, &new_hash))
         .await?;
-    let issued = state.tokens.issue(&account)?;
     tracing::info!(user = %account.id, "password changed");
-    Ok(issued)
+    Ok(account)
+}
+
+/// Ends every other session and every token of the caller, keeping the session `keep` (the
+/// hash of the current one): the security stamp is replaced and `keep` carries the new one.
+/// Returns how many other sessions ended.
+pub async fn end_other_sessions(
+    state: &Context,
+    caller: &Caller,
+    keep: String,
+) -> Result<usize, AppError> {
+    let id = caller.account_id.clone();
+    let ended = state
+        .db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                let stamp = crate::db::new_id();
+                crate::db::accounts::set_stamp(conn, &id, &stamp)?;
+                crate::db::sessions::keep_only(conn, &id, &keep, &stamp)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    tracing::info!(user = %caller.account_id, ended, "other sessions ended");
+    Ok(ended)
 }
 
 /// Records a sign-in session of the pages under the hash of its secret, for `hours`. Expired
@@ -136,7 +188,9 @@ pub async fn session_caller(
     state
         .db
         .run(move |conn| {
-            let Some(account) = crate::db::sessions::account(conn, &session_hash)? else {
+            let Some(account) = crate::db::sessions::account(conn, &session_hash)?
+                .filter(|a| !is_detached(a))
+            else {
                 return Ok(None);
             };
             let organisation = match &account.organisation_id {

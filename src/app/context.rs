@@ -29,4 +29,6 @@ pub struct Context {
     pub mailer: Arc<Mailer>,
     /// Limits registrations on public event pages, against floods.
     pub registrations: LoginLimiter,
+    /// Limits forgotten-password requests per client address.
+    pub resets: LoginLimiter,
 }

@@ -66,7 +66,7 @@ pub fn update_profile(
 
 /// Runs `f` again once if it lost a race to insert the same row (PostgreSQL lets two
 /// transactions both see "absent"); the second run sees the row and answers as for a repeat.
-fn retry_on_conflict<T>(mut f: impl FnMut() -> Result<T, AppError>) -> Result<T, AppError> {
+pub(super) fn retry_on_conflict<T>(mut f: impl FnMut() -> Result<T, AppError>) -> Result<T, AppError> {
     match f() {
         Err(e) if e.is_unique_violation() => f(),
         other => other,
@@ -139,37 +139,6 @@ pub fn remove_member(
                 "this organisation is not a member of the cluster",
             ))
         }
-    })
-}
-
-/// Invites a colleague by email to register into the caller's organisation.
-pub fn invite_user(
-    conn: &mut DbConn,
-    caller: &Caller,
-    organisation_id: &str,
-    email: &Email,
-) -> Result<(InviteRow, bool), AppError> {
-    retry_on_conflict(|| {
-        db::write_tx(conn, |conn| {
-            get(conn, organisation_id)?;
-            require_owner(caller, organisation_id)?;
-            if let Some(existing) = accounts_q::find_by_email(conn, email.as_str())? {
-                let message = if existing.organisation_id.as_deref() == Some(organisation_id) {
-                    "this person already has an account in your organisation"
-                } else {
-                    "this email already has an account in another organisation"
-                };
-                return Err(AppError::conflict(Some("email"), message));
-            }
-            let row = InviteRow {
-                organisation_id: organisation_id.to_owned(),
-                email: email.as_str().to_owned(),
-                invited_by: caller.account_id.clone(),
-                created_at: db::now(),
-            };
-            let created = accounts_q::insert_invite(conn, &row)?;
-            Ok((row, created))
-        })
     })
 }
 
@@ -435,20 +404,15 @@ pub async fn remove_cluster_member(
         .await
 }
 
-/// Lets a colleague join by registering with `email` (the owner); true when the invitation is
-/// new.
+/// Lets a colleague join by registering with `email` (the owner), and emails them a link;
+/// true when the invitation is new.
 pub async fn invite_colleague(
     ctx: &Context,
     caller: &Caller,
     id: &str,
     email: Email,
 ) -> AppResult<(InviteView, bool)> {
-    let (caller, id) = (caller.clone(), id.to_owned());
-    let (invite, created) = ctx
-        .db
-        .run(move |conn| invite_user(conn, &caller, &id, &email))
-        .await?;
-    Ok((InviteView::from(&invite), created))
+    super::members::invite(ctx, caller, id, email, crate::domain::Lang::Nb).await
 }
 
 /// An organisation's users and pending invitations (its own users).

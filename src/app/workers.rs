@@ -73,5 +73,10 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         cpv: Arc::new(CatalogCache::default()),
         mailer,
         registrations: LoginLimiter::new(std::time::Duration::from_secs(600), 3, 10),
+        resets: LoginLimiter::new(
+            crate::app::password_reset::ADDRESS_WINDOW,
+            crate::app::password_reset::PER_ADDRESS,
+            crate::app::password_reset::PER_ADDRESS,
+        ),
     })
 }

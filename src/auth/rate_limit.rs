@@ -79,6 +79,26 @@ impl LoginLimiter {
         Ok(())
     }
 
+    /// Counts one event for `key` alone, against `limit` per window: `Err(wait)` when the limit
+    /// is reached (and the event is not counted), with how long until one more is allowed.
+    pub fn hit(&self, key: &str, limit: u32, now: Instant) -> Result<(), Duration> {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let limit = limit.max(1) as usize;
+        let times = map.entry(format!("key:{key}")).or_default();
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
+            times.pop_front();
+        }
+        if times.len() >= limit {
+            let oldest = times[times.len() - limit];
+            return Err(self.window.saturating_sub(now.duration_since(oldest)));
+        }
+        times.push_back(now);
+        Ok(())
+    }
+
     /// Uncounts a successful attempt: the account starts afresh, and the address loses the
     /// attempt just counted.
     pub fn succeeded(&self, email: &str, address: &str) {
@@ -122,6 +142,20 @@ mod tests {
         limiter.begin("c@d.no", "1.1.1.1", t0).unwrap();
         assert!(limiter.begin("e@f.no", "1.1.1.1", t0).is_err());
         assert!(limiter.begin("e@f.no", "9.9.9.9", t0).is_ok());
+    }
+
+    #[test]
+    fn a_single_key_is_limited_on_its_own() {
+        let limiter = LoginLimiter::new(Duration::from_secs(60), 100, 100);
+        let t0 = Instant::now();
+        limiter.hit("1.1.1.1", 2, t0).unwrap();
+        limiter.hit("1.1.1.1", 2, t0 + Duration::from_secs(5)).unwrap();
+        let wait = limiter
+            .hit("1.1.1.1", 2, t0 + Duration::from_secs(10))
+            .unwrap_err();
+        assert_eq!(wait, Duration::from_secs(50));
+        assert!(limiter.hit("2.2.2.2", 2, t0).is_ok());
+        assert!(limiter.hit("1.1.1.1", 2, t0 + Duration::from_secs(60)).is_ok());
     }
 
     #[test]

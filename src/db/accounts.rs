@@ -30,6 +30,10 @@ pub struct InviteRow {
     pub email: String,
     pub invited_by: String,
     pub created_at: chrono::NaiveDateTime,
+    /// SHA-256 of the link's token; none for invitations made before links existed.
+    pub token_hash: Option<String>,
+    /// When the link stops working; none for invitations made before links existed.
+    pub expires_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Inserts a new account.
@@ -79,7 +83,8 @@ pub fn in_organisation(conn: &mut DbConn, organisation_id: &str) -> QueryResult<
         .load(conn)
 }
 
-/// Records an invitation, or leaves the existing one. Returns false when it already existed.
+/// Records an invitation; one that exists gets the new link and expiry instead (the old link
+/// stops working). Returns false when it already existed.
 pub fn insert_invite(conn: &mut DbConn, row: &InviteRow) -> QueryResult<bool> {
     let exists = organisation_invites::table
         .find((&row.organisation_id, &row.email))
@@ -87,6 +92,13 @@ pub fn insert_invite(conn: &mut DbConn, row: &InviteRow) -> QueryResult<bool> {
         .get_result::<i64>(conn)?
         > 0;
     if exists {
+        diesel::update(organisation_invites::table.find((&row.organisation_id, &row.email)))
+            .set((
+                organisation_invites::token_hash.eq(&row.token_hash),
+                organisation_invites::expires_at.eq(row.expires_at),
+                organisation_invites::invited_by.eq(&row.invited_by),
+            ))
+            .execute(conn)?;
         return Ok(false);
     }
     diesel::insert_into(organisation_invites::table)
@@ -95,7 +107,7 @@ pub fn insert_invite(conn: &mut DbConn, row: &InviteRow) -> QueryResult<bool> {
     Ok(true)
 }
 
-/// The invitation of this organisation for this email, if any.
+/// The unexpired invitation of this organisation for this email, if any.
 pub fn invite(
     conn: &mut DbConn,
     organisation_id: &str,
@@ -103,15 +115,25 @@ pub fn invite(
 ) -> QueryResult<Option<InviteRow>> {
     organisation_invites::table
         .find((organisation_id, email))
+        .filter(
+            organisation_invites::expires_at
+                .is_null()
+                .or(organisation_invites::expires_at.gt(super::now())),
+        )
         .select(InviteRow::as_select())
         .first(conn)
         .optional()
 }
 
-/// The newest invitation for this email, if any.
+/// The newest unexpired invitation for this email, if any.
 pub fn invite_for_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<InviteRow>> {
     organisation_invites::table
         .filter(organisation_invites::email.eq(email))
+        .filter(
+            organisation_invites::expires_at
+                .is_null()
+                .or(organisation_invites::expires_at.gt(super::now())),
+        )
         .order(organisation_invites::created_at.desc())
         .select(InviteRow::as_select())
         .first(conn)
@@ -130,6 +152,56 @@ pub fn invites_of(conn: &mut DbConn, organisation_id: &str) -> QueryResult<Vec<I
 /// Removes every invitation for this email (once it has joined an organisation).
 pub fn delete_invites_for(conn: &mut DbConn, email: &str) -> QueryResult<()> {
     diesel::delete(organisation_invites::table.filter(organisation_invites::email.eq(email)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The unexpired invitation whose link token has this SHA-256, if any.
+pub fn invite_by_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<InviteRow>> {
+    organisation_invites::table
+        .filter(organisation_invites::token_hash.eq(token_hash))
+        .filter(organisation_invites::expires_at.gt(super::now()))
+        .select(InviteRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Changes an account's display name.
+pub fn set_name(conn: &mut DbConn, id: &str, name: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((accounts::name.eq(name), accounts::updated_at.eq(super::now())))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Replaces the security stamp, which ends every token and session issued before.
+pub fn set_stamp(conn: &mut DbConn, id: &str, stamp: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::security_stamp.eq(stamp),
+            accounts::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Sets an account's role.
+pub fn set_role(conn: &mut DbConn, id: &str, role: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((accounts::role.eq(role), accounts::updated_at.eq(super::now())))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Detaches an account from its organisation and gives it a new stamp, in one statement.
+pub fn detach(conn: &mut DbConn, id: &str, stamp: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::organisation_id.eq(None::<String>),
+            accounts::role.eq("member"),
+            accounts::security_stamp.eq(stamp),
+            accounts::updated_at.eq(super::now()),
+        ))
         .execute(conn)
         .map(|_| ())
 }

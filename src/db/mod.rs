@@ -13,6 +13,7 @@ pub mod lifts;
 pub mod needs;
 pub mod notices;
 pub mod organisations;
+pub mod password_resets;
 pub mod processes;
 pub mod schema;
 pub mod sessions;

@@ -37,6 +37,18 @@ diesel::table! {
         email -> Text,
         invited_by -> Text,
         created_at -> Timestamp,
+        token_hash -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        account_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -404,6 +416,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     accounts,
     organisation_invites,
+    password_resets,
     cluster_members,
     processes,
     process_needs,

@@ -52,3 +52,28 @@ pub fn purge_expired(conn: &mut DbConn) -> QueryResult<usize> {
     diesel::delete(web_sessions::table.filter(web_sessions::expires_at.le(super::now())))
         .execute(conn)
 }
+
+/// Ends every session of an account.
+pub fn delete_for_account(conn: &mut DbConn, account_id: &str) -> QueryResult<usize> {
+    diesel::delete(web_sessions::table.filter(web_sessions::account_id.eq(account_id)))
+        .execute(conn)
+}
+
+/// Ends every session of an account but `keep`, and gives `keep` the account's new stamp.
+pub fn keep_only(
+    conn: &mut DbConn,
+    account_id: &str,
+    keep: &str,
+    stamp: &str,
+) -> QueryResult<usize> {
+    let ended = diesel::delete(
+        web_sessions::table
+            .filter(web_sessions::account_id.eq(account_id))
+            .filter(web_sessions::id_hash.ne(keep)),
+    )
+    .execute(conn)?;
+    diesel::update(web_sessions::table.find(keep))
+        .set(web_sessions::security_stamp.eq(stamp))
+        .execute(conn)?;
+    Ok(ended)
+}

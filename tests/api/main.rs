@@ -22,6 +22,8 @@ mod notices;
 mod organisations;
 mod processes;
 mod schema;
+mod self_service;
+mod self_service_browser;
 mod tokens;
 mod web_admin;
 mod web_pages;

@@ -28,6 +28,8 @@ pub struct RegisterRequest {
     pub name: String,
     /// The organisation. May be left out by someone its owner has added by email.
     pub organisation: Option<OrganisationInput>,
+    /// The token of an emailed invitation link; the organisation is then the inviting one.
+    pub invite_token: Option<String>,
 }
 
 /// The registered account, its organisation and a token.
@@ -103,6 +105,7 @@ pub async fn register(
         password_hash: hash_blocking(password).await?,
         name,
         organisation,
+        invite_token: body.invite_token.clone(),
     };
     let (account, organisation) = accounts::sign_up(&state, registration).await?;
     let (token, expires_at) = state.tokens.issue(&account)?;
@@ -160,10 +163,69 @@ pub async fn change_password(
     Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
 }
 
+/// A request for a password reset link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    /// The account's sign-in email.
+    pub email: String,
+}
+
+/// A new password through a reset link.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirm {
+    /// The token from the emailed link (`/password/reset/{token}`).
+    pub token: String,
+    /// The new password, at least 12 characters.
+    pub password: String,
+}
+
+/// Ask for a password reset link by email. Always 202: the answer does not say whether the
+/// address has an account. At most 3 links per account per hour are sent.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
+    responses((status = 202, description = "a link is on its way if the address has an account"), (status = 400, body = ErrorBody),
+        (status = 429, description = "too many requests from this address; see Retry-After", body = ErrorBody)))]
+pub async fn password_reset(
+    state: web::Data<Context>,
+    req: HttpRequest,
+    body: ApiJson<PasswordResetRequest>,
+) -> Result<HttpResponse, AppError> {
+    let address = crate::http::extract::client_address(&req);
+    // A malformed address cannot have an account; it answers as an unknown one would.
+    if let Ok(email) = Email::parse(&body.0.email) {
+        crate::app::password_reset::request(&state, email, crate::domain::Lang::Nb, &address)
+            .await?;
+    }
+    Ok(HttpResponse::Accepted().json(serde_json::json!({
+        "message": "if this address has an account, an email with a link is on its way"
+    })))
+}
+
+/// Set a new password with a reset link's token. The link works once; every token and
+/// session from before ends.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordResetConfirm,
+    responses((status = 200, body = TokenResponse), (status = 400, description = "bad password, or a used, expired or unknown token", body = ErrorBody)))]
+pub async fn password_reset_confirm(
+    state: web::Data<Context>,
+    body: ApiJson<PasswordResetConfirm>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.0;
+    let password = Password::parse_for("password", &body.password)?;
+    let account = crate::app::password_reset::confirm(&state, body.token.trim(), password).await?;
+    let (token, expires_at) = state.tokens.issue(&account)?;
+    Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
+}
+
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/register", web::post().to(register))
         .route("/auth/login", web::post().to(login))
+        .route("/auth/password-reset", web::post().to(password_reset))
+        .route(
+            "/auth/password-reset/confirm",
+            web::post().to(password_reset_confirm),
+        )
         .route("/me", web::get().to(me))
         .route("/me/password", web::post().to(change_password));
 }

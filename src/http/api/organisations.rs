@@ -245,6 +245,44 @@ pub async fn users(
     Ok(HttpResponse::Ok().json(service::user_list(&state, &caller, &id).await?))
 }
 
+/// Whom to hand ownership to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandOver {
+    /// The user of the organisation who becomes its owner.
+    pub user_id: String,
+}
+
+/// Remove a user from the organisation (its owner): their sessions and tokens end at once.
+#[utoipa::path(delete, path = "/api/v1/organisations/{id}/users/{user_id}", tag = "organisations", security(("bearer" = [])),
+    responses((status = 204, description = "removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn remove_user(
+    state: web::Data<Context>,
+    caller: Caller,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, user_id) = path.into_inner();
+    crate::app::members::remove(&state, &caller, &id.to_string(), &user_id.to_string()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Hand ownership to another user of the organisation (its owner); the owner becomes a member.
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/owner", tag = "organisations", security(("bearer" = [])),
+    request_body = HandOver,
+    responses((status = 204, description = "handed over"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn hand_over(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<HandOver>,
+) -> Result<HttpResponse, AppError> {
+    let user_id = uuid::Uuid::parse_str(body.0.user_id.trim())
+        .map_err(|_| AppError::validation("user_id", "user_id must be a user's id (a UUID)"))?;
+    crate::app::members::hand_over(&state, &caller, &id.into_inner().to_string(), &user_id.to_string())
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organisations", web::get().to(list))
@@ -256,5 +294,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::delete().to(remove_member),
         )
         .route("/organisations/{id}/users", web::post().to(add_user))
-        .route("/organisations/{id}/users", web::get().to(users));
+        .route("/organisations/{id}/users", web::get().to(users))
+        .route(
+            "/organisations/{id}/users/{user_id}",
+            web::delete().to(remove_user),
+        )
+        .route("/organisations/{id}/owner", web::post().to(hand_over));
 }

@@ -18,10 +18,14 @@ use crate::domain::password::hash_blocking;
 use crate::domain::{self, Email, Password};
 use crate::error::{all_valid, AppError};
 
-/// `?next=` on the sign-in page.
+/// `?next=` on the sign-in page, and why the visitor was sent there.
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
     pub next: Option<String>,
+    /// Set when a session had ended.
+    pub expired: Option<String>,
+    /// Set after a new password was chosen through a reset link.
+    pub reset: Option<String>,
 }
 
 /// The sign-in form.
@@ -38,22 +42,45 @@ fn login_page(
     email: &str,
     next: &str,
     error: Option<String>,
+    notice: Option<String>,
 ) -> Result<HttpResponse, WebError> {
     render::page(
         v,
         status,
         "login.html",
-        context! { email => email, next => next, error => error },
+        context! { email => email, next => next, error => error, notice => notice },
     )
 }
 
-/// The sign-in page.
+/// The sign-in page; it says why the visitor is here when a session ended or a password was
+/// just reset.
 pub async fn login_form(v: Visitor, q: web::Query<NextQuery>) -> Result<HttpResponse, WebError> {
     let next = local_path(q.next.as_deref()).unwrap_or("/dashboard");
     if v.user.is_some() {
         return Ok(see_other(next));
     }
-    login_page(&v, actix_web::http::StatusCode::OK, "", next, None)
+    let words = super::i18n::words();
+    let notice = if q.reset.is_some() {
+        Some(words.get(v.lang, "signin.after_reset").to_owned())
+    } else if q.expired.is_some() {
+        Some(words.get(v.lang, "signin.expired").to_owned())
+    } else {
+        None
+    };
+    login_page(&v, actix_web::http::StatusCode::OK, "", next, None, notice)
+}
+
+/// When a locked-out visitor may try again, as the clock shows it in Norway: `17.05` in Bokmål,
+/// `17:05` in English, rounded up to the minute so that it is never too early.
+pub fn retry_time(lang: super::i18n::Lang, wait_seconds: u64) -> String {
+    use chrono::{TimeZone, Timelike};
+    let at = chrono::Utc::now() + chrono::TimeDelta::seconds(wait_seconds as i64 + 59);
+    let at = at.with_second(0).unwrap_or(at);
+    let local = chrono_tz::Europe::Oslo.from_utc_datetime(&at.naive_utc());
+    match lang {
+        super::i18n::Lang::Nb => local.format("%H.%M").to_string(),
+        super::i18n::Lang::En => local.format("%H:%M").to_string(),
+    }
 }
 
 /// Signs in: checks the password as the API does (same limits), then starts a session.
@@ -75,6 +102,7 @@ pub async fn login(
             &raw_email,
             &next,
             Some(words.get(v.lang, "account.login_failed").to_owned()),
+            None,
         )
     };
     let Ok(email) = Email::parse(&raw_email) else {
@@ -91,6 +119,33 @@ pub async fn login(
     {
         Ok(account) => account,
         Err(AppError::Unauthorized(_)) => return bad(&v),
+        Err(AppError::TooManyRequests { retry_after, .. }) => {
+            let time = retry_time(v.lang, retry_after);
+            let text = words.get(v.lang, "signin.locked").replace("{time}", &time);
+            let mut page = login_page(
+                &v,
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                &raw_email,
+                &next,
+                Some(text),
+                None,
+            )?;
+            page.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(retry_after),
+            );
+            return Ok(page);
+        }
+        Err(AppError::Forbidden(_)) => {
+            return login_page(
+                &v,
+                actix_web::http::StatusCode::FORBIDDEN,
+                &raw_email,
+                &next,
+                Some(words.get(v.lang, "signin.removed").to_owned()),
+                None,
+            )
+        }
         Err(e) => return Err(e.into()),
     };
     let cookies = v.sign_in(&state, account).await?;
@@ -123,12 +178,40 @@ pub struct RegisterForm {
     pub county: Option<String>,
     pub size: Option<String>,
     pub contact_email: Option<String>,
+    /// The token of an emailed invitation link.
+    pub invite: Option<String>,
+}
+
+/// `?invite=` on the registration page.
+#[derive(Debug, Deserialize)]
+pub struct InviteQuery {
+    pub invite: Option<String>,
+}
+
+/// What the registration page knows from an invitation link: the address and organisation.
+#[derive(Debug, serde::Serialize)]
+struct Invited {
+    email: String,
+    organisation: String,
+}
+
+async fn invited(state: &Context, token: Option<&str>) -> Result<Option<Invited>, WebError> {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    Ok(crate::app::members::by_link(state, token)
+        .await?
+        .map(|(email, org)| Invited {
+            email,
+            organisation: org.name,
+        }))
 }
 
 fn register_page(
     v: &Visitor,
     status: actix_web::http::StatusCode,
     form: &RegisterForm,
+    invited: Option<&Invited>,
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
     render::page(
@@ -137,6 +220,7 @@ fn register_page(
         "register.html",
         context! {
             form => form,
+            invited => invited,
             errors => errors,
             kinds => options(v.lang, "account.kinds", &["buyer", "supplier", "cluster"]),
             sectors => options(v.lang, "account.sectors", &["state", "county", "municipality", "other"]),
@@ -146,16 +230,35 @@ fn register_page(
     )
 }
 
-/// The registration page.
-pub async fn register_form(v: Visitor) -> Result<HttpResponse, WebError> {
+/// The registration page; behind an invitation link it is locked to the inviting organisation
+/// and the invited address.
+pub async fn register_form(
+    state: web::Data<Context>,
+    v: Visitor,
+    q: web::Query<InviteQuery>,
+) -> Result<HttpResponse, WebError> {
     if v.user.is_some() {
         return Ok(see_other("/dashboard"));
     }
+    let invite = invited(&state, q.invite.as_deref()).await?;
+    let mut errors = BTreeMap::new();
+    if q.invite.is_some() && invite.is_none() {
+        errors.insert(
+            "form".to_owned(),
+            super::i18n::words().get(v.lang, "team.invite_link_bad").to_owned(),
+        );
+    }
+    let form = RegisterForm {
+        email: invite.as_ref().map(|i| i.email.clone()),
+        invite: invite.as_ref().and(q.invite.clone()),
+        ..RegisterForm::default()
+    };
     register_page(
         &v,
         actix_web::http::StatusCode::OK,
-        &RegisterForm::default(),
-        BTreeMap::new(),
+        &form,
+        invite.as_ref(),
+        errors,
     )
 }
 
@@ -180,18 +283,27 @@ pub async fn register(
         }
         Ok((email, password, name, organisation))
     })();
+    let invite = invited(&state, f.invite.as_deref()).await?;
     let (email, password, name, organisation) = match parsed {
         Ok(p) => p,
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
-            return register_page(&v, actix_web::http::StatusCode::BAD_REQUEST, &f, errors);
+            return register_page(
+                &v,
+                actix_web::http::StatusCode::BAD_REQUEST,
+                &f,
+                invite.as_ref(),
+                errors,
+            );
         }
     };
     let registration = Registration {
         email,
         password_hash: hash_blocking(password).await.map_err(WebError::Internal)?,
         name,
-        organisation,
+        // With an invitation link the organisation is the inviting one.
+        organisation: if f.invite.is_some() { None } else { organisation },
+        invite_token: f.invite.clone().filter(|t| !t.is_empty()),
     };
     match accounts::sign_up(&state, registration).await {
         Ok((account, _)) => {
@@ -201,7 +313,13 @@ pub async fn register(
         }
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
-            register_page(&v, actix_web::http::StatusCode::BAD_REQUEST, &f, errors)
+            register_page(
+                &v,
+                actix_web::http::StatusCode::BAD_REQUEST,
+                &f,
+                invite.as_ref(),
+                errors,
+            )
         }
     }
 }

@@ -158,7 +158,7 @@ pub async fn profile(
     };
     render::ok(
         &v,
-        "organisation.html",
+        "organisation_profile.html",
         context! { profile => profile, events => events },
     )
 }

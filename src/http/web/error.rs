@@ -8,9 +8,10 @@ use crate::error::AppError;
 /// Why a page could not be shown.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    /// 303 to the sign-in page, which comes back to `next`.
+    /// 303 to the sign-in page, which comes back to `next`; `expired` when the browser had a
+    /// session that has ended, so the page can say so.
     #[error("sign in first")]
-    SignIn { next: String },
+    SignIn { next: String, expired: bool },
     /// 400, with a message for the visitor.
     #[error("{0}")]
     BadRequest(String),
@@ -55,7 +56,10 @@ impl From<AppError> for WebError {
             AppError::Validation(problems) => WebError::BadRequest(
                 problems.first().map(|p| p.message.clone()).unwrap_or_default(),
             ),
-            AppError::Unauthorized(_) => WebError::SignIn { next: "/".into() },
+            AppError::Unauthorized(_) => WebError::SignIn {
+                next: "/".into(),
+                expired: false,
+            },
             AppError::Forbidden(_) => WebError::Forbidden,
             AppError::NotFound(_) => WebError::NotFound,
             AppError::Conflict { message, .. } => WebError::Conflict(message),
@@ -82,10 +86,11 @@ impl ResponseError for WebError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let WebError::SignIn { next } = self {
+        if let WebError::SignIn { next, expired } = self {
             let target = format!(
-                "/login?next={}",
-                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                "/login?next={}{}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>(),
+                if *expired { "&expired=1" } else { "" }
             );
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))

@@ -29,6 +29,7 @@ i18n_files!(
     "cluster.toml",
     "admin.toml",
     "indicators.toml",
+    "self_service.toml",
 );
 
 /// Words for both languages, by dotted key.

@@ -16,9 +16,11 @@ pub mod indicators;
 pub mod needs;
 pub mod picker;
 pub mod processes;
+pub mod profile;
 pub mod public;
 pub mod render;
 pub mod session;
+pub mod team;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -52,5 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(public::routes)
         .configure(indicators::routes)
         .configure(admin::routes)
-        .configure(cluster::routes);
+        .configure(cluster::routes)
+        .configure(profile::routes)
+        .configure(team::routes);
 }

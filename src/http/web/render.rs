@@ -42,7 +42,7 @@ page_templates!(
     "need_form.html",
     "needs_list.html",
     "organisations.html",
-    "organisation.html",
+    "organisation_profile.html",
     "need.html",
     "capability_form.html",
     "process.html",
@@ -50,6 +50,10 @@ page_templates!(
     "rsvp.html",
     "unsubscribe.html",
     "indicators.html",
+    "password_forgot.html",
+    "password_reset.html",
+    "account.html",
+    "organisation.html",
 );
 
 /// Pages load only their own stylesheet and script, and cannot be framed or post elsewhere.

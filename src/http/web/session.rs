@@ -56,6 +56,9 @@ pub struct Visitor {
     pub user: Option<WebUser>,
     /// Path and query of this page, for the language switch and sign-in redirects.
     pub path: String,
+    /// True when the browser sent a session cookie that no longer signs anyone in (expired,
+    /// signed out elsewhere, or ended by a password change or the owner).
+    pub session_expired: bool,
     csrf_seed: String,
     new_seed: bool,
     secure: bool,
@@ -115,6 +118,7 @@ impl Visitor {
     pub fn require_user(&self) -> Result<&WebUser, WebError> {
         self.user.as_ref().ok_or_else(|| WebError::SignIn {
             next: self.path.clone(),
+            expired: self.session_expired,
         })
     }
 
@@ -230,6 +234,7 @@ impl FromRequest for Visitor {
             .filter(|k| i18n::words().has(&format!("flash.{k}")));
         Box::pin(async move {
             let state = state.ok_or_else(|| WebError::Internal(anyhow::anyhow!("no state")))?;
+            let had_session = session.is_some();
             let user = match session {
                 Some(id) if id.len() == 64 => load_user(&state, session_hash(&id)).await?,
                 _ => None,
@@ -240,6 +245,7 @@ impl FromRequest for Visitor {
             };
             Ok(Visitor {
                 lang,
+                session_expired: had_session && user.is_none(),
                 user,
                 path,
                 csrf_token: csrf_token(&state, &csrf_seed),
@@ -258,6 +264,12 @@ async fn load_user(state: &Context, hash: String) -> Result<Option<WebUser>, Web
         caller,
         organisation,
     }))
+}
+
+/// The stored hash of this request's session, if it has a session cookie.
+pub fn current_session_hash(req: &HttpRequest) -> Option<String> {
+    req.cookie(SESSION_COOKIE)
+        .map(|c| session_hash(c.value()))
 }
 
 /// Ends the session behind this request's cookie, if any.

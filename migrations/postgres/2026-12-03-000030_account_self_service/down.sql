@@ -1,0 +1,4 @@
+DROP INDEX organisation_invites_token;
+ALTER TABLE organisation_invites DROP COLUMN expires_at;
+ALTER TABLE organisation_invites DROP COLUMN token_hash;
+DROP TABLE password_resets;
