@@ -275,6 +275,19 @@ pub struct NeedDetail {
     pub processes: Vec<ProcessRef>,
     /// The need as the index sees it.
     pub item: crate::search::document::Indexable,
+    /// Its CPV codes with their labels, as far as the vocabulary has them.
+    pub cpv: Vec<CpvLabel>,
+}
+
+/// A CPV code with its labels in both languages.
+#[derive(Debug, Clone, Serialize)]
+pub struct CpvLabel {
+    /// The code, eight digits.
+    pub code: String,
+    /// In Bokmål.
+    pub label_nb: String,
+    /// In English.
+    pub label_en: String,
 }
 
 /// A need's page for `caller` (or a visitor): drafts only for their own organisation.
@@ -296,10 +309,24 @@ pub async fn detail(ctx: &Context, caller: Option<&Caller>, id: &str) -> AppResu
             }
             let kind = crate::app::organisations::get(conn, &row.organisation_id)?.kind;
             let item = crate::search::document::Indexable::need(&row, &kind);
+            let known = crate::db::cpv::find_many(conn, &need.cpv_codes)?;
+            let cpv = need
+                .cpv_codes
+                .iter()
+                .map(|code| {
+                    let found = known.iter().find(|r| r.code == *code);
+                    CpvLabel {
+                        code: code.clone(),
+                        label_nb: found.map(|r| r.label_nb.clone()).unwrap_or_default(),
+                        label_en: found.map(|r| r.label_en.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect();
             Ok(NeedDetail {
                 need,
                 processes,
                 item,
+                cpv,
             })
         })
         .await

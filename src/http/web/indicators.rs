@@ -16,13 +16,13 @@ const BLUE: &str = "#0a4a82";
 const GREEN: &str = "#1d6b32";
 const TRACK: &str = "#dfe4ea";
 
-fn fmt(v: f64, share: bool) -> String {
+fn fmt(lang: crate::domain::Lang, v: f64, share: bool) -> String {
     if share {
-        format!("{:.1} %", v * 100.0)
+        super::format::percent(lang, v, 1)
     } else if v.fract() == 0.0 {
-        format!("{v:.0}")
+        super::format::number(lang, v as i64)
     } else {
-        format!("{v:.1}")
+        super::format::decimal(lang, v, 1)
     }
 }
 
@@ -112,21 +112,21 @@ pub async fn page(
             let share = i.base.is_some();
             let value = if share { i.share.unwrap_or(0.0) } else { i.actual };
             let name = words.get(v.lang, &format!("indicators.names.{}", i.id)).to_owned();
-            let progress_label = format!("{name}: {} / {}", fmt(value, share), fmt(i.target, share));
+            let progress_label = format!("{name}: {} / {}", fmt(v.lang, value, share), fmt(v.lang, i.target, share));
             let trend_label = i
                 .trend
                 .iter()
-                .map(|t| format!("{} {}", t.year, fmt(if share { t.share.unwrap_or(0.0) } else { t.actual }, share)))
+                .map(|t| format!("{} {}", t.year, fmt(v.lang, if share { t.share.unwrap_or(0.0) } else { t.actual }, share)))
                 .collect::<Vec<_>>()
                 .join(", ");
             context! {
                 id => i.id,
                 name => name,
                 definition => match v.lang { Lang::Nb => i.definition_nb.clone(), Lang::En => i.definition.clone() },
-                value => fmt(value, share),
-                target => fmt(i.target, share),
-                base => i.base.map(|b| fmt(b, false)),
-                count => share.then(|| fmt(i.actual, false)),
+                value => fmt(v.lang, value, share),
+                target => fmt(v.lang, i.target, share),
+                base => i.base.map(|b| fmt(v.lang, b, false)),
+                count => share.then(|| fmt(v.lang, i.actual, false)),
                 reached => value >= i.target,
                 progress => Value::from_safe_string(progress_svg(value, i.target, &progress_label)),
                 trend => Value::from_safe_string(trend_svg(i, &format!("{name}: {trend_label}"))),

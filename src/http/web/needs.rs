@@ -264,7 +264,7 @@ pub async fn show(
     let id = parse_id(&id)?;
     let caller = v.user.as_ref().map(|u| u.caller.clone());
     let detail = crate::app::needs::views::detail(&state, caller.as_ref(), &id).await?;
-    let (need, processes, item) = (detail.need, detail.processes, detail.item);
+    let (need, processes, item, cpv) = (detail.need, detail.processes, detail.item, detail.cpv);
     let user = v.user.clone();
     let own = user
         .as_ref()
@@ -299,6 +299,7 @@ pub async fn show(
         "need.html",
         context! {
             need => need,
+            cpv => cpv,
             own => own,
             participant => participant,
             is_buyer => is_buyer,
