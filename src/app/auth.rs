@@ -120,8 +120,9 @@ pub async fn replace_password(
         .await?
         .ok_or_else(|| AppError::unauthorized("this account no longer exists"))?;
     if !crate::domain::password::verify_blocking(current, account.password_hash.clone()).await? {
-        return Err(AppError::validation(
+        return Err(AppError::invalid(
             "current_password",
+            crate::domain::Problem::Mismatch,
             "current_password is wrong",
         ));
     }

@@ -13,7 +13,7 @@ use super::forms::form_errors;
 use super::render::{self, see_other};
 use super::session::{self, Form, Visitor};
 use crate::app::Context;
-use crate::domain::{Email, Password};
+use crate::domain::{Email, Password, Problem};
 use crate::error::AppError;
 
 /// Page routes of this module.
@@ -114,12 +114,11 @@ pub async fn reset(
     token: web::Path<String>,
     Form(f): Form<ResetForm>,
 ) -> Result<HttpResponse, WebError> {
-    let words = super::i18n::words();
     let password = f.password.unwrap_or_default();
     let parsed = Password::parse_for("password", &password).map_err(AppError::from);
     let result = match parsed {
         Ok(_) if f.password_again.as_deref() != Some(password.as_str()) => Err(
-            AppError::validation("password_again", words.get(v.lang, "password.mismatch")),
+            AppError::invalid("password_again", Problem::Mismatch, "the passwords differ"),
         ),
         Ok(p) => crate::app::password_reset::confirm(&state, &token, p)
             .await
@@ -217,11 +216,10 @@ pub async fn change_password(
     Form(f): Form<PasswordForm>,
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_user()?;
-    let words = super::i18n::words();
     let new = f.new_password.unwrap_or_default();
     let result = match Password::parse_for("new_password", &new) {
         Ok(_) if f.new_password_again.as_deref() != Some(new.as_str()) => Err(
-            AppError::validation("new_password_again", words.get(v.lang, "password.mismatch")),
+            AppError::invalid("new_password_again", Problem::Mismatch, "the passwords differ"),
         ),
         Ok(p) => {
             let address = crate::http::extract::client_address(&req);
