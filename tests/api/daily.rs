@@ -145,4 +145,61 @@ on_both_databases! {
         assert!(page.body.contains("value=\"Hopper over\""), "the note typed is kept");
         assert!(page.body.contains("value=\"contract\" selected"), "the phase chosen is kept");
     }
+
+    async fn needs_are_found_by_their_words_and_query_syntax_is_searched_as_text(app: TestApp) {
+        let buyer = app.register("b@kommune.no", 705, "buyer").await;
+        let ferry = app.need(&buyer.token, json!({"title": "Utslippsfrie ferjer", "description": "Elektriske ferjer med lading ved kai.", "themes": ["mobility_transport"], "national": true, "planned_tender_date": "2027-06-01"})).await;
+        let food = app.need(&buyer.token, json!({"title": "Skolemat", "description": "Sunn lunsj i skolen.", "themes": ["health_welfare"], "national": true})).await;
+        app.wait_indexed(&buyer.token, ferry["id"].as_str().unwrap()).await;
+        app.wait_indexed(&buyer.token, food["id"].as_str().unwrap()).await;
+        let found: Value = app.get("/api/v1/needs?q=ferje", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(crate::helpers::ids(&found), [ferry["id"].as_str().unwrap()], "{found}");
+        for hostile in ["ferje\" OR title:(", "*:*", "ferje AND NOT", "\\"] {
+            let url = format!("/api/v1/needs?q={}", urlencoding(hostile));
+            let res = app.get(&url, Some(&buyer.token)).await;
+            assert_eq!(res.status(), 200, "{hostile}");
+        }
+        let none: Value = app.get("/api/v1/needs?q=ferje&theme=health_welfare", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(none["total"], 0, "filters apply to what the text found");
+        let soon: Value = app.get("/api/v1/needs?deadline_to=2027-12-31&sort=deadline", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(crate::helpers::ids(&soon), [ferry["id"].as_str().unwrap()], "{soon}");
+        let res = app.get("/api/v1/needs?deadline_from=snart&sort=tilfeldig", Some(&buyer.token)).await;
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.unwrap();
+        let codes: Vec<&str> = body["error"]["details"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["deadline_from.not_a_date", "sort.not_allowed"]);
+    }
+
+    async fn the_pages_for_finding_needs_and_suppliers_answer_visitors(app: TestApp) {
+        let buyer = app.register("b@kommune.no", 706, "buyer").await;
+        let supplier = app.register_with_contact("salg@lev.no", 707, "supplier").await;
+        let cap = app.capability(&supplier.token, json!({"title": "Batterielektriske ferjer", "description": "Vi bygger ferjer med batteri.", "themes": ["mobility_transport"], "national": true})).await;
+        let need = app.need(&buyer.token, json!({"title": "Utslippsfri ferje", "description": "Ny ferje uten utslipp.", "themes": ["mobility_transport"], "national": true, "estimated_value_nok": 120000000})).await;
+        app.wait_indexed(&supplier.token, cap["id"].as_str().unwrap()).await;
+        let visitor = WebClient::new(&app);
+        let (status, body) = visitor.get("/needs?q=ferje").await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Utslippsfri ferje") && body.contains("1 treff"), "{body}");
+        let (status, body) = visitor.get("/organisations?q=ferjer").await;
+        assert_eq!(status, 200);
+        assert!(body.contains(&format!("Org {}", crate::helpers::orgnr(707))), "found by its capability: {body}");
+        let (status, body) = visitor.get(&format!("/organisations/{}", supplier.organisation_id)).await;
+        assert_eq!(status, 200);
+        assert!(body.contains("Batterielektriske ferjer"));
+        assert!(!body.contains("salg@lev.no"), "a visitor does not see the contact address");
+        let web = WebClient::signed_in(&app, "b@kommune.no", "et langt passord").await;
+        let (_, body) = web.get(&format!("/organisations/{}", supplier.organisation_id)).await;
+        assert!(body.contains("salg@lev.no"), "a signed-in user does");
+        let (_, body) = web.get(&format!("/needs/{}", need["id"].as_str().unwrap())).await;
+        assert!(body.contains("120\u{a0}000\u{a0}000 kr"), "the value in Norwegian format");
+        let (status, body) = visitor.get("/needs?deadline_from=snart").await;
+        assert_eq!(status, 400);
+        assert!(body.contains("id=\"e-deadline_from\""), "the bad filter is marked: {body}");
+        let (status, _) = visitor.get("/organisations/not-an-id").await;
+        assert_eq!(status, 404);
+    }
+}
+
+fn urlencoding(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
