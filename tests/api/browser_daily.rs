@@ -11,23 +11,7 @@ use crate::helpers::{spawn_app, Backend, TestApp, TestUser};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-macro_rules! browser_flow {
-    ($name:ident, $run:ident) => {
-        mod $name {
-            use super::*;
-
-            #[actix_web::test]
-            async fn sqlite() {
-                $run(Backend::Sqlite).await
-            }
-
-            #[actix_web::test]
-            async fn postgres() {
-                $run(Backend::Postgres).await
-            }
-        }
-    };
-}
+use crate::browser_flow;
 
 async fn sign_in(browser: &Browser, app: &TestApp, user: &TestUser) {
     browser.goto(&app.url("/login")).await;

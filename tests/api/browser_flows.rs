@@ -12,6 +12,7 @@ use crate::helpers::{spawn_app, Backend, TestApp};
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Runs a flow on both databases, each with its own server and browser.
+#[macro_export]
 macro_rules! browser_flow {
     ($name:ident, $run:ident) => {
         mod $name {

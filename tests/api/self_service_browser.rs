@@ -11,24 +11,7 @@ use crate::self_service::link_token;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// Runs a flow on both databases, each with its own server and browser.
-macro_rules! browser_flow {
-    ($name:ident, $run:ident) => {
-        mod $name {
-            use super::*;
-
-            #[actix_web::test]
-            async fn sqlite() {
-                $run(Backend::Sqlite).await
-            }
-
-            #[actix_web::test]
-            async fn postgres() {
-                $run(Backend::Postgres).await
-            }
-        }
-    };
-}
+use crate::browser_flow;
 
 async fn sign_in(browser: &Browser, base: &str, email: &str, password: &str) {
     browser.goto(&format!("{base}/login")).await;

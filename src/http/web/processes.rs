@@ -12,7 +12,7 @@ use super::error::WebError;
 use super::forms::{form_errors, options};
 use super::render::{self, see_other};
 use super::session::{Form, Visitor};
-use crate::app::dialogues::invitations::Invitees;
+use crate::app::dialogues::invitations::{InviteOutcome, Invitees};
 use crate::app::dialogues::NewDialogue;
 use crate::app::Context;
 use crate::domain::{Invalid, Problem};
@@ -347,16 +347,21 @@ pub async fn invite_suppliers(
         Ok(o) => o,
         Err(e) => return refused(&state, &v, &id, "invite", &f, e).await,
     };
+    Ok(reported(&id, &event, &outcomes))
+}
+
+/// Back to the event on the process page, saying what happened to each supplier, so nobody is
+/// left out unnoticed.
+fn reported(id: &str, event: &str, outcomes: &[InviteOutcome]) -> HttpResponse {
     let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
     let others =
         outcomes.len() - count("queued") - count("already_invited") - count("no_contact_email");
-    // Say on the page what happened to each supplier, so nobody is left out unnoticed.
-    Ok(see_other(&format!(
+    see_other(&format!(
         "/processes/{id}?invited={}&already={}&no_email={}&other={others}#event-{event}",
         count("queued"),
         count("already_invited"),
         count("no_contact_email"),
-    )))
+    ))
 }
 
 /// A supplier chosen by hand on its profile, and the event to invite it to.
@@ -389,15 +394,7 @@ pub async fn invite_chosen(
         Invitees::Suppliers(vec![supplier]),
     )
     .await?;
-    let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
-    let others =
-        outcomes.len() - count("queued") - count("already_invited") - count("no_contact_email");
-    Ok(see_other(&format!(
-        "/processes/{id}?invited={}&already={}&no_email={}&other={others}#event-{event}",
-        count("queued"),
-        count("already_invited"),
-        count("no_contact_email"),
-    )))
+    Ok(reported(&id, &event, &outcomes))
 }
 
 /// A buyer's answer to a supplier's question.
