@@ -76,6 +76,7 @@ fn account_row(
         security_stamp: db::new_id(),
         created_at: now,
         updated_at: now,
+        removed_at: None,
     }
 }
 

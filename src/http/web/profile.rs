@@ -132,7 +132,7 @@ pub async fn reset(
             render::with_cookies(see_other("/login?reset=1"), &v.sign_out_cookies())
         }
         Err(e) => {
-            let token_bad = matches!(&e, AppError::Validation { field, .. } if field == "token");
+            let token_bad = matches!(&e, AppError::Validation { field, .. } if field.as_deref() == Some("token"));
             let errors = form_errors(v.lang, e)?;
             reset_page(&v, StatusCode::BAD_REQUEST, &token, !token_bad, errors)
         }
