@@ -188,8 +188,8 @@ pub async fn session_caller(
     state
         .db
         .run(move |conn| {
-            let Some(account) = crate::db::sessions::account(conn, &session_hash)?
-                .filter(|a| !is_detached(a))
+            let Some(account) =
+                crate::db::sessions::account(conn, &session_hash)?.filter(|a| !is_detached(a))
             else {
                 return Ok(None);
             };

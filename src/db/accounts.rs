@@ -172,7 +172,10 @@ pub fn invite_by_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Optio
 /// Changes an account's display name.
 pub fn set_name(conn: &mut DbConn, id: &str, name: &str) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
-        .set((accounts::name.eq(name), accounts::updated_at.eq(super::now())))
+        .set((
+            accounts::name.eq(name),
+            accounts::updated_at.eq(super::now()),
+        ))
         .execute(conn)
         .map(|_| ())
 }
@@ -191,7 +194,10 @@ pub fn set_stamp(conn: &mut DbConn, id: &str, stamp: &str) -> QueryResult<()> {
 /// Sets an account's role.
 pub fn set_role(conn: &mut DbConn, id: &str, role: &str) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
-        .set((accounts::role.eq(role), accounts::updated_at.eq(super::now())))
+        .set((
+            accounts::role.eq(role),
+            accounts::updated_at.eq(super::now()),
+        ))
         .execute(conn)
         .map(|_| ())
 }
