@@ -104,6 +104,7 @@ fn main() -> anyhow::Result<()> {
         security_stamp: innolift::db::new_id(),
         created_at: now,
         updated_at: now,
+        removed_at: None,
     };
     innolift::db::accounts::insert(&mut conn, &account)?;
     let caller = Caller::of_account(&account)?;

@@ -224,6 +224,7 @@ fn main() -> anyhow::Result<()> {
                 security_stamp: innolift::db::new_id(),
                 created_at: now,
                 updated_at: now,
+                removed_at: None,
             },
         )?;
     }

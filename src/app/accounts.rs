@@ -76,6 +76,7 @@ fn account_row(
         security_stamp: db::new_id(),
         created_at: now,
         updated_at: now,
+        removed_at: None,
     }
 }
 
@@ -113,7 +114,10 @@ pub fn register(
             if inv.email != reg.email.as_str() {
                 return Err(AppError::validation(
                     "email",
-                    format!("register with the address the invitation was sent to: {}", inv.email),
+                    format!(
+                        "register with the address the invitation was sent to: {}",
+                        inv.email
+                    ),
                 ));
             }
             let org = orgs::find(conn, &inv.organisation_id)?
@@ -212,7 +216,11 @@ pub fn set_password(
 }
 
 /// Changes the caller's display name.
-pub async fn rename(ctx: &super::Context, caller: &crate::caller::Caller, name: &str) -> Result<(), AppError> {
+pub async fn rename(
+    ctx: &super::Context,
+    caller: &crate::caller::Caller,
+    name: &str,
+) -> Result<(), AppError> {
     let name = domain::text("name", name, 200)?;
     let id = caller.account_id.clone();
     ctx.db

@@ -62,7 +62,7 @@ pub async fn check_password(
 /// True for an account its owner removed from the organisation: it may no longer sign in, and
 /// its sessions and tokens count as none.
 pub fn is_detached(account: &AccountRow) -> bool {
-    account.organisation_id.is_none() && account.role != crate::domain::Role::Admin.as_str()
+    account.removed_at.is_some()
 }
 
 /// Verifies a token and loads its account.
@@ -189,8 +189,8 @@ pub async fn session_caller(
     state
         .db
         .run(move |conn| {
-            let Some(account) = crate::db::sessions::account(conn, &session_hash)?
-                .filter(|a| !is_detached(a))
+            let Some(account) =
+                crate::db::sessions::account(conn, &session_hash)?.filter(|a| !is_detached(a))
             else {
                 return Ok(None);
             };

@@ -42,7 +42,9 @@ fn invite_user(
             let organisation = orgs::get(conn, organisation_id)?;
             orgs::require_owner(caller, organisation_id)?;
             if let Some(existing) = q::find_by_email(conn, email.as_str())? {
-                let message = if existing.organisation_id.as_deref() == Some(organisation_id) {
+                let message = if existing.removed_at.is_some() {
+                    "this address belongs to a user removed from an organisation; invite another address"
+                } else if existing.organisation_id.as_deref() == Some(organisation_id) {
                     "this person already has an account in your organisation"
                 } else {
                     "this email already has an account in innolift; ask for another address"
@@ -145,7 +147,7 @@ fn colleague(
     orgs::get(conn, organisation_id)?;
     orgs::require_owner(caller, organisation_id)?;
     let account = q::find(conn, account_id)?
-        .filter(|a| a.organisation_id.as_deref() == Some(organisation_id))
+        .filter(|a| a.organisation_id.as_deref() == Some(organisation_id) && a.removed_at.is_none())
         .ok_or_else(|| AppError::not_found("no user with this id in the organisation"))?;
     if account.id == caller.account_id {
         return Err(AppError::conflict(
@@ -156,8 +158,9 @@ fn colleague(
     Ok(account)
 }
 
-/// Removes a user from the organisation (its owner): the account is detached, its security
-/// stamp replaced and its sessions deleted, so its tokens and sessions end at once.
+/// Removes a user from the organisation (its owner): the account is marked removed (it leaves
+/// the organisation's users and can no longer sign in), its security stamp is replaced and its
+/// sessions are deleted, so its tokens and sessions end at once.
 pub async fn remove(
     ctx: &Context,
     caller: &Caller,
@@ -173,7 +176,7 @@ pub async fn remove(
         .run(move |conn| {
             db::write_tx(conn, |conn| {
                 let account = colleague(conn, &caller, &org, &id)?;
-                q::detach(conn, &account.id, &db::new_id())?;
+                q::mark_removed(conn, &account.id, &db::new_id())?;
                 crate::db::sessions::delete_for_account(conn, &account.id)?;
                 Ok::<_, AppError>(())
             })

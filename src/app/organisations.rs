@@ -66,7 +66,9 @@ pub fn update_profile(
 
 /// Runs `f` again once if it lost a race to insert the same row (PostgreSQL lets two
 /// transactions both see "absent"); the second run sees the row and answers as for a repeat.
-pub(super) fn retry_on_conflict<T>(mut f: impl FnMut() -> Result<T, AppError>) -> Result<T, AppError> {
+pub(super) fn retry_on_conflict<T>(
+    mut f: impl FnMut() -> Result<T, AppError>,
+) -> Result<T, AppError> {
     match f() {
         Err(e) if e.is_unique_violation() => f(),
         other => other,

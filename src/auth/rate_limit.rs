@@ -149,13 +149,17 @@ mod tests {
         let limiter = LoginLimiter::new(Duration::from_secs(60), 100, 100);
         let t0 = Instant::now();
         limiter.hit("1.1.1.1", 2, t0).unwrap();
-        limiter.hit("1.1.1.1", 2, t0 + Duration::from_secs(5)).unwrap();
+        limiter
+            .hit("1.1.1.1", 2, t0 + Duration::from_secs(5))
+            .unwrap();
         let wait = limiter
             .hit("1.1.1.1", 2, t0 + Duration::from_secs(10))
             .unwrap_err();
         assert_eq!(wait, Duration::from_secs(50));
         assert!(limiter.hit("2.2.2.2", 2, t0).is_ok());
-        assert!(limiter.hit("1.1.1.1", 2, t0 + Duration::from_secs(60)).is_ok());
+        assert!(limiter
+            .hit("1.1.1.1", 2, t0 + Duration::from_secs(60))
+            .is_ok());
     }
 
     #[test]

@@ -236,6 +236,7 @@ mod tests {
             security_stamp: stamp.into(),
             created_at: now,
             updated_at: now,
+            removed_at: None,
         }
     }
 

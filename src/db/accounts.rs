@@ -20,6 +20,8 @@ pub struct AccountRow {
     pub security_stamp: String,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// When the organisation's owner removed the user; such an account no longer signs in.
+    pub removed_at: Option<chrono::NaiveDateTime>,
 }
 
 /// A standing invitation for an email address to join an organisation.
@@ -74,10 +76,11 @@ pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, stamp: &str) -> Que
         .map(|_| ())
 }
 
-/// The accounts of an organisation, owners first.
+/// The accounts of an organisation, owners first; removed users are not among them.
 pub fn in_organisation(conn: &mut DbConn, organisation_id: &str) -> QueryResult<Vec<AccountRow>> {
     accounts::table
         .filter(accounts::organisation_id.eq(organisation_id))
+        .filter(accounts::removed_at.is_null())
         .order((accounts::role.desc(), accounts::email.asc()))
         .select(AccountRow::as_select())
         .load(conn)
@@ -169,7 +172,10 @@ pub fn invite_by_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Optio
 /// Changes an account's display name.
 pub fn set_name(conn: &mut DbConn, id: &str, name: &str) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
-        .set((accounts::name.eq(name), accounts::updated_at.eq(super::now())))
+        .set((
+            accounts::name.eq(name),
+            accounts::updated_at.eq(super::now()),
+        ))
         .execute(conn)
         .map(|_| ())
 }
@@ -188,16 +194,19 @@ pub fn set_stamp(conn: &mut DbConn, id: &str, stamp: &str) -> QueryResult<()> {
 /// Sets an account's role.
 pub fn set_role(conn: &mut DbConn, id: &str, role: &str) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
-        .set((accounts::role.eq(role), accounts::updated_at.eq(super::now())))
+        .set((
+            accounts::role.eq(role),
+            accounts::updated_at.eq(super::now()),
+        ))
         .execute(conn)
         .map(|_| ())
 }
 
-/// Detaches an account from its organisation and gives it a new stamp, in one statement.
-pub fn detach(conn: &mut DbConn, id: &str, stamp: &str) -> QueryResult<()> {
+/// Marks an account removed from its organisation and gives it a new stamp, in one statement.
+pub fn mark_removed(conn: &mut DbConn, id: &str, stamp: &str) -> QueryResult<()> {
     diesel::update(accounts::table.find(id))
         .set((
-            accounts::organisation_id.eq(None::<String>),
+            accounts::removed_at.eq(Some(super::now())),
             accounts::role.eq("member"),
             accounts::security_stamp.eq(stamp),
             accounts::updated_at.eq(super::now()),

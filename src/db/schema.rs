@@ -28,6 +28,7 @@ diesel::table! {
         security_stamp -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
     }
 }
 

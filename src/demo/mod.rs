@@ -281,6 +281,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
                     security_stamp: db::new_id(),
                     created_at: now,
                     updated_at: now,
+                    removed_at: None,
                 },
             )?;
         }
@@ -308,6 +309,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
             security_stamp: db::new_id(),
             created_at: now,
             updated_at: now,
+            removed_at: None,
         };
         if crate::db::accounts::find_by_email(conn, email)?.is_none() {
             db::write_tx(conn, |conn| crate::db::accounts::insert(conn, &account))?;

@@ -15,3 +15,9 @@ CREATE INDEX password_resets_account ON password_resets (account_id, created_at)
 ALTER TABLE organisation_invites ADD COLUMN token_hash TEXT;
 ALTER TABLE organisation_invites ADD COLUMN expires_at TIMESTAMP;
 CREATE UNIQUE INDEX organisation_invites_token ON organisation_invites (token_hash);
+
+-- A user removed from their organisation by its owner. The account stays (what it did keeps its
+-- author), but it no longer signs in, its sessions and tokens count as none, and the
+-- organisation no longer lists it. A column rather than a cleared organisation_id, since an
+-- account other than an administrator's always has an organisation.
+ALTER TABLE accounts ADD COLUMN removed_at TIMESTAMP;

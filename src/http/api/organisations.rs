@@ -278,8 +278,13 @@ pub async fn hand_over(
 ) -> Result<HttpResponse, AppError> {
     let user_id = uuid::Uuid::parse_str(body.0.user_id.trim())
         .map_err(|_| AppError::validation("user_id", "user_id must be a user's id (a UUID)"))?;
-    crate::app::members::hand_over(&state, &caller, &id.into_inner().to_string(), &user_id.to_string())
-        .await?;
+    crate::app::members::hand_over(
+        &state,
+        &caller,
+        &id.into_inner().to_string(),
+        &user_id.to_string(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

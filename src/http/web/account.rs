@@ -130,10 +130,8 @@ pub async fn login(
                 Some(text),
                 None,
             )?;
-            page.headers_mut().insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(retry_after),
-            );
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
             return Ok(page);
         }
         Err(AppError::Forbidden(_)) => {
@@ -245,7 +243,9 @@ pub async fn register_form(
     if q.invite.is_some() && invite.is_none() {
         errors.insert(
             "form".to_owned(),
-            super::i18n::words().get(v.lang, "team.invite_link_bad").to_owned(),
+            super::i18n::words()
+                .get(v.lang, "team.invite_link_bad")
+                .to_owned(),
         );
     }
     let form = RegisterForm {
@@ -302,7 +302,11 @@ pub async fn register(
         password_hash: hash_blocking(password).await.map_err(WebError::Internal)?,
         name,
         // With an invitation link the organisation is the inviting one.
-        organisation: if f.invite.is_some() { None } else { organisation },
+        organisation: if f.invite.is_some() {
+            None
+        } else {
+            organisation
+        },
         invite_token: f.invite.clone().filter(|t| !t.is_empty()),
     };
     match accounts::sign_up(&state, registration).await {

@@ -103,7 +103,11 @@ pub async fn reset_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
     let valid = crate::app::password_reset::link_is_valid(&state, &token).await?;
-    let status = if valid { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     reset_page(&v, status, &token, valid, BTreeMap::new())
 }
 
@@ -153,7 +157,11 @@ fn account_page(
     let user = v.require_user()?;
     let notice = done
         .filter(|d| matches!(*d, "name" | "password" | "sessions" | "owner"))
-        .map(|d| super::i18n::words().get(v.lang, &format!("profile.done.{d}")).to_owned());
+        .map(|d| {
+            super::i18n::words()
+                .get(v.lang, &format!("profile.done.{d}"))
+                .to_owned()
+        });
     render::page(
         v,
         status,

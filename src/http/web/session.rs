@@ -268,8 +268,7 @@ async fn load_user(state: &Context, hash: String) -> Result<Option<WebUser>, Web
 
 /// The stored hash of this request's session, if it has a session cookie.
 pub fn current_session_hash(req: &HttpRequest) -> Option<String> {
-    req.cookie(SESSION_COOKIE)
-        .map(|c| session_hash(c.value()))
+    req.cookie(SESSION_COOKIE).map(|c| session_hash(c.value()))
 }
 
 /// Ends the session behind this request's cookie, if any.

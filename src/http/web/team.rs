@@ -79,7 +79,11 @@ async fn owner_page(
     });
     let notice = done
         .filter(|d| matches!(*d, "saved" | "invited" | "removed"))
-        .map(|d| super::i18n::words().get(v.lang, &format!("team.done.{d}")).to_owned());
+        .map(|d| {
+            super::i18n::words()
+                .get(v.lang, &format!("team.done.{d}"))
+                .to_owned()
+        });
     let users: Vec<minijinja::Value> = page
         .users
         .iter()
@@ -197,16 +201,7 @@ pub async fn invite(
         Ok(()) => Ok(see_other("/organisation?done=invited")),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
-            owner_page(
-                &state,
-                &v,
-                StatusCode::BAD_REQUEST,
-                None,
-                &f,
-                errors,
-                None,
-            )
-            .await
+            owner_page(&state, &v, StatusCode::BAD_REQUEST, None, &f, errors, None).await
         }
     }
 }
