@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod lifts;
 pub mod matching;
 pub mod needs;
+pub mod notifications;
 pub mod notices;
 pub mod organisations;
 pub mod page;

@@ -49,7 +49,7 @@ macro_rules! email_templates {
     };
 }
 
-email_templates!("invitation", "confirmation", "digest", "answer");
+email_templates!("invitation", "confirmation", "digest", "answer", "notification");
 
 /// The email templates, compiled once. A template that does not compile makes every render
 /// return that error, rather than panicking in a request or in the outbox worker.
@@ -372,7 +372,8 @@ mod tests {
         );
     }
 
-    /// The names each caller passes, in `app::dialogues` and `app::notices::digest`.
+    /// The names each caller passes, in `app::dialogues`, `app::notices::digest` and
+    /// `app::notifications`.
     fn values_of(name: &str) -> Vec<(&'static str, String)> {
         let keys: &[&str] = match name {
             "invitation" => &[
@@ -391,6 +392,7 @@ mod tests {
             "confirmation" => &["title", "answer", "deadline", "answer_url"],
             "answer" => &["title", "question", "answer", "event_url"],
             "digest" => &["supplier", "count", "matches", "settings_url"],
+            "notification" => &["kind", "title", "actor", "url", "settings_url"],
             _ => unreachable!("{name}"),
         };
         keys.iter().map(|k| (*k, format!("{k} <&>"))).collect()
@@ -399,7 +401,7 @@ mod tests {
     #[test]
     fn every_template_renders_in_both_languages_with_the_values_the_code_passes() {
         let mut rendered = 0;
-        for name in ["invitation", "confirmation", "answer", "digest"] {
+        for name in ["invitation", "confirmation", "answer", "digest", "notification"] {
             for lang in [Lang::Nb, Lang::En] {
                 let parts = render_parts(name, lang, &values_of(name))
                     .unwrap_or_else(|e| panic!("{name} {lang:?}: {e:#}"));

@@ -2,6 +2,7 @@
 //! them, their validation, and buyers who declare the same need. What the front doors show of a
 //! need, and the use cases they call, are in `views`.
 
+pub mod interest;
 pub mod views;
 
 use chrono::NaiveDate;

@@ -27,6 +27,7 @@ i18n_files!(
     "cluster.toml",
     "admin.toml",
     "indicators.toml",
+    "notifications.toml",
 );
 
 /// Words for both languages, by dotted key.
