@@ -12,6 +12,7 @@ pub mod home;
 pub mod i18n;
 pub mod indicators;
 pub mod needs;
+pub mod notifications;
 pub mod picker;
 pub mod processes;
 pub mod public;
@@ -43,6 +44,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/register", web::get().to(account::register_form))
         .route("/register", web::post().to(account::register))
         .route("/lang/{code}", web::get().to(account::switch_lang))
+        .configure(notifications::routes)
         .configure(needs::routes)
         .configure(capabilities::routes)
         .configure(processes::routes)
