@@ -17,6 +17,7 @@ mod layers;
 mod matching;
 mod needs;
 mod notices;
+mod notifications;
 mod organisations;
 mod processes;
 mod schema;
