@@ -7,6 +7,7 @@ mod web_helpers;
 
 mod auth;
 mod browser_flows;
+mod browser_notifications;
 mod browser_harness;
 mod cli;
 mod dialogues;
