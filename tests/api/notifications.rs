@@ -121,6 +121,15 @@ on_both_databases! {
         assert_eq!(view["need_ids"], json!([need["id"]]));
         let outsider_view: Value = app.get(&format!("/api/v1/processes/{pid}"), Some(&bystander.token)).await.json().await.unwrap();
         assert!(outsider_view.get("description").is_none(), "{outsider_view}");
+        // And on the process page, with links to the needs, under a header counting one unread.
+        let web = crate::web_helpers::WebClient::signed_in(&app, &invited.email, &invited.password).await;
+        let (status, html) = web.get(&format!("/processes/{pid}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Vi kjøper sammen, med sensorer.") && html.contains(&format!("href=\"/needs/{}\"", need["id"].as_str().unwrap())), "{html}");
+        assert!(html.contains("id=\"unread-count\">1<"), "{html}");
+        let web = crate::web_helpers::WebClient::signed_in(&app, &bystander.email, &bystander.password).await;
+        let (_, html) = web.get(&format!("/processes/{pid}")).await;
+        assert!(!html.contains("Vi kjøper sammen, med sensorer.") && !html.contains("unread-count"));
 
         let res = app.post(&format!("/api/v1/processes/{pid}/proposals"), &json!({"supplier_ids": [member.organisation_id]}), Some(&cluster.token)).await;
         assert_eq!(res.status(), 201);
