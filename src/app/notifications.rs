@@ -289,9 +289,7 @@ pub async fn list(ctx: &Context, caller: &Caller, spec: PageSpec) -> AppResult<N
 /// The number of the account's unread notifications, for the page header.
 pub async fn unread(ctx: &Context, account_id: &str) -> AppResult<i64> {
     let account = account_id.to_owned();
-    ctx.db
-        .run(move |conn| Ok(q::unread(conn, &account)?))
-        .await
+    ctx.db.run(move |conn| Ok(q::unread(conn, &account)?)).await
 }
 
 /// Marks one of the caller's notifications read; another account's is not found.
@@ -376,4 +374,3 @@ pub async fn set_email_settings(
         })
         .await
 }
-

@@ -49,7 +49,13 @@ macro_rules! email_templates {
     };
 }
 
-email_templates!("invitation", "confirmation", "digest", "answer", "notification");
+email_templates!(
+    "invitation",
+    "confirmation",
+    "digest",
+    "answer",
+    "notification"
+);
 
 /// The email templates, compiled once. A template that does not compile makes every render
 /// return that error, rather than panicking in a request or in the outbox worker.
@@ -401,7 +407,13 @@ mod tests {
     #[test]
     fn every_template_renders_in_both_languages_with_the_values_the_code_passes() {
         let mut rendered = 0;
-        for name in ["invitation", "confirmation", "answer", "digest", "notification"] {
+        for name in [
+            "invitation",
+            "confirmation",
+            "answer",
+            "digest",
+            "notification",
+        ] {
             for lang in [Lang::Nb, Lang::En] {
                 let parts = render_parts(name, lang, &values_of(name))
                     .unwrap_or_else(|e| panic!("{name} {lang:?}: {e:#}"));

@@ -47,7 +47,10 @@ async fn supplier_registers_interest_and_the_buyer_is_notified(backend: Backend)
     let need = app
         .need(
             &buyer.token,
-            need_body("Utslippsfrie ferjer", "Ferjer uten utslipp, med lading ved kai."),
+            need_body(
+                "Utslippsfrie ferjer",
+                "Ferjer uten utslipp, med lading ved kai.",
+            ),
         )
         .await;
     let id = need["id"].as_str().unwrap().to_owned();
@@ -60,18 +63,29 @@ async fn supplier_registers_interest_and_the_buyer_is_notified(backend: Backend)
     browser.wait_for_text("Vi er interessert", WAIT).await;
     no_violations(&browser, "no axe violation on the need page").await;
     browser
-        .fill("Kommentar (valgfri)", "Vi bygger batteriferjer i aluminium.")
+        .fill(
+            "Kommentar (valgfri)",
+            "Vi bygger batteriferjer i aluminium.",
+        )
         .await;
     browser.click_button("Vi er interessert").await;
     browser.wait_for_text("Dere meldte interesse", WAIT).await;
     assert!(browser.text().await.contains("Trekk interessen"));
-    no_violations(&browser, "no axe violation on the need page with the interest section").await;
+    no_violations(
+        &browser,
+        "no axe violation on the need page with the interest section",
+    )
+    .await;
     browser.screenshot("need-interest").await;
     browser.click_button("Logg ut").await;
     browser.wait_for_text("Logg inn", WAIT).await;
 
     sign_in(&browser, &app, &buyer).await;
-    assert_eq!(has_unread_count(&browser).await.as_deref(), Some("1"), "the header counts one unread");
+    assert_eq!(
+        has_unread_count(&browser).await.as_deref(),
+        Some("1"),
+        "the header counts one unread"
+    );
     browser.goto(&app.url("/notifications")).await;
     let supplier_name = format!("Org {}", crate::helpers::orgnr(1301));
     browser
@@ -84,10 +98,18 @@ async fn supplier_registers_interest_and_the_buyer_is_notified(backend: Backend)
     browser.screenshot("notifications").await;
 
     browser.goto(&app.url(&format!("/needs/{id}"))).await;
-    browser.wait_for_text("Interesserte leverandører", WAIT).await;
+    browser
+        .wait_for_text("Interesserte leverandører", WAIT)
+        .await;
     let text = browser.text().await;
-    assert!(text.contains(&supplier_name) && text.contains("Vi bygger batteriferjer i aluminium."), "{text}");
-    assert!(!text.contains("Vi er interessert"), "a buyer has no interest button");
+    assert!(
+        text.contains(&supplier_name) && text.contains("Vi bygger batteriferjer i aluminium."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Vi er interessert"),
+        "a buyer has no interest button"
+    );
     let link = browser
         .client()
         .execute(
@@ -96,14 +118,21 @@ async fn supplier_registers_interest_and_the_buyer_is_notified(backend: Backend)
         )
         .await
         .unwrap();
-    assert_eq!(link, json!(format!("/organisations/{}", supplier.organisation_id)));
+    assert_eq!(
+        link,
+        json!(format!("/organisations/{}", supplier.organisation_id))
+    );
     no_violations(&browser, "no axe violation on the buyer's need page").await;
     browser.screenshot("need-interest-buyer").await;
 
     browser.goto(&app.url("/notifications")).await;
     browser.click_button("Merk alle som lest").await;
     browser.wait_for_text("Varsler", WAIT).await;
-    assert_eq!(has_unread_count(&browser).await, None, "no unread count once all are read");
+    assert_eq!(
+        has_unread_count(&browser).await,
+        None,
+        "no unread count once all are read"
+    );
 
     browser.goto(&app.url("/account/notifications")).await;
     no_violations(&browser, "no axe violation on the email switches").await;

@@ -7,8 +7,8 @@ mod web_helpers;
 
 mod auth;
 mod browser_flows;
-mod browser_notifications;
 mod browser_harness;
+mod browser_notifications;
 mod cli;
 mod dialogues;
 mod errors;

@@ -173,7 +173,7 @@ pub fn answer_question(
             q::enqueue(conn, m)?;
         }
         if let Some(org) = &asker {
-            notifications::notify(conn, settings, &[org.clone()], &event, None)?;
+            notifications::notify(conn, settings, std::slice::from_ref(org), &event, None)?;
         }
         crate::app::audit::record(
             conn,

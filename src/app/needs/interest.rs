@@ -146,8 +146,8 @@ pub fn register(
         }
         other => other?,
     };
-    let own = own(conn, &need.id, &org_id)?
-        .ok_or_else(|| AppError::internal("the interest vanished"))?;
+    let own =
+        own(conn, &need.id, &org_id)?.ok_or_else(|| AppError::internal("the interest vanished"))?;
     Ok((created, own))
 }
 

@@ -77,7 +77,10 @@ pub async fn page(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Process
                 let names = crate::db::organisations::names(conn, &orgs)?;
                 rows.into_iter()
                     .map(|n| NeedLink {
-                        organisation_name: names.get(&n.organisation_id).cloned().unwrap_or_default(),
+                        organisation_name: names
+                            .get(&n.organisation_id)
+                            .cloned()
+                            .unwrap_or_default(),
                         id: n.id,
                         title: n.title,
                     })

@@ -8,7 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::ErrorBody;
 use super::json::ApiJson;
 use crate::app::needs::interest::{self, InterestView};
-use crate::app::notifications::{self as service, EmailSetting, NotificationPage, NotificationView};
+use crate::app::notifications::{
+    self as service, EmailSetting, NotificationPage, NotificationView,
+};
 use crate::app::page::PageQuery;
 use crate::app::Context;
 use crate::caller::Caller;
@@ -93,7 +95,12 @@ pub async fn put_settings(
     caller: Caller,
     body: ApiJson<EmailSettings>,
 ) -> Result<HttpResponse, AppError> {
-    let changes = body.0.items.into_iter().map(|s| (s.kind, s.email)).collect();
+    let changes = body
+        .0
+        .items
+        .into_iter()
+        .map(|s| (s.kind, s.email))
+        .collect();
     let items = service::set_email_settings(&state, &caller, changes).await?;
     Ok(HttpResponse::Ok().json(EmailSettings { items }))
 }

@@ -3,11 +3,11 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::notifications;
 use super::{
     admin, auth, capabilities, cpv, dialogues, health, indicators, lifts, matching, needs, notices,
     organisations, processes, solutions,
 };
-use super::notifications;
 
 /// The API description. Every handler is listed here; a test checks none is missing.
 #[derive(OpenApi)]
