@@ -20,6 +20,7 @@ pub mod matching;
 pub mod members;
 pub mod needs;
 pub mod notices;
+pub mod notifications;
 pub mod organisations;
 pub mod page;
 pub mod password_reset;

@@ -406,6 +406,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    need_interests (need_id, organisation_id) {
+        need_id -> Text,
+        organisation_id -> Text,
+        account_id -> Nullable<Text>,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        account_id -> Text,
+        kind -> Text,
+        subject_id -> Text,
+        title -> Text,
+        actor -> Text,
+        link -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_settings (account_id, kind) {
+        account_id -> Text,
+        kind -> Text,
+        email -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notice_buyers -> notices (notice_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -439,4 +474,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notice_buyers,
     digest_settings,
     digest_sent,
+    need_interests,
+    notifications,
+    notification_settings,
 );

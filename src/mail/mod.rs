@@ -56,6 +56,7 @@ email_templates!(
     "answer",
     "password_reset",
     "colleague_invite",
+    "notification"
 );
 
 /// The email templates, compiled once. A template that does not compile makes every render
@@ -379,7 +380,8 @@ mod tests {
         );
     }
 
-    /// The names each caller passes, in `app::dialogues` and `app::notices::digest`.
+    /// The names each caller passes, in `app::dialogues`, `app::notices::digest` and
+    /// `app::notifications`.
     fn values_of(name: &str) -> Vec<(&'static str, String)> {
         let keys: &[&str] = match name {
             "invitation" => &[
@@ -400,6 +402,7 @@ mod tests {
             "digest" => &["supplier", "count", "matches", "settings_url"],
             "password_reset" => &["name", "reset_url"],
             "colleague_invite" => &["inviter", "organisation", "expires", "register_url"],
+            "notification" => &["kind", "title", "actor", "url", "settings_url"],
             _ => unreachable!("{name}"),
         };
         keys.iter().map(|k| (*k, format!("{k} <&>"))).collect()
@@ -415,6 +418,7 @@ mod tests {
             "digest",
             "password_reset",
             "colleague_invite",
+            "notification",
         ] {
             for lang in [Lang::Nb, Lang::En] {
                 let parts = render_parts(name, lang, &values_of(name))

@@ -181,8 +181,11 @@ fn send_one(
             return Ok(false);
         }
         // An address may have unsubscribed after the message was queued; confirmations of the
-        // supplier's own answers still go.
-        if message.kind != "confirmation" && q::is_unsubscribed(&mut conn, &message.recipient)? {
+        // supplier's own answers still go, and so do notifications, which an account switches
+        // off kind by kind itself.
+        if !matches!(message.kind.as_str(), "confirmation" | "notification")
+            && q::is_unsubscribed(&mut conn, &message.recipient)?
+        {
             q::mark_attempt_failed(&mut conn, &message.id, "the address has unsubscribed", None)?;
             return Ok(true);
         }

@@ -219,6 +219,30 @@ async fn supplier_with_email(app: &TestApp, email: &str, seed: u32) -> TestUser 
     s
 }
 
+/// Turns off every kind of notification email for `user`'s account.
+pub(crate) async fn emails_off(app: &TestApp, user: &TestUser) {
+    let settings: Value = app
+        .get("/api/v1/me/notifications/settings", Some(&user.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items: Vec<Value> = settings["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!({"kind": s["kind"], "email": false}))
+        .collect();
+    let res = app
+        .put(
+            "/api/v1/me/notifications/settings",
+            &json!({ "items": items }),
+            Some(&user.token),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
 /// A header's value, with folded lines joined.
 fn header(message: &str, name: &str) -> Option<String> {
     let head = message
@@ -243,6 +267,10 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
     let (buyer, _pid, did) = event(&app, 800).await;
     let s1 = supplier_with_email(&app, "salg@verft.no", 801).await;
     let s2 = app.register("ingen@epost.no", 802, "supplier").await;
+    // This test counts the emails of the event itself; notification emails are tested in
+    // tests/api/notifications.rs.
+    emails_off(&app, &buyer).await;
+    emails_off(&app, &s1).await;
     let res = app
         .post(
             &format!("/api/v1/dialogues/{did}/invitations"),

@@ -1,6 +1,7 @@
 //! Answers to an event: registrations of interest on its public page, and answers behind an
 //! invitation's link.
 
+use crate::app::notifications;
 use crate::auth::tokens::TokenKeys;
 use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
 use crate::db::{self, organisations, DbConn};
@@ -113,6 +114,7 @@ pub fn register(
 }
 
 /// Records a supplier's answer through its link, until the deadline, and queues a confirmation.
+/// The process's buyers are notified (by email at most once an hour per event).
 pub fn answer(
     conn: &mut DbConn,
     settings: &Settings,
@@ -206,6 +208,13 @@ pub fn answer(
         ],
     )
     .map_err(AppError::Internal)?;
+    let event = notifications::Event {
+        kind: notifications::Kind::DialogueAnswer,
+        subject_id: dialogue.id.clone(),
+        title: dialogue.title.clone(),
+        actor: notifications::invitee_name(conn, &invitation)?,
+        link: format!("/processes/{}#event-{}", dialogue.process_id, dialogue.id),
+    };
     db::write_tx(conn, |conn| {
         q::set_answer(
             conn,
@@ -226,6 +235,8 @@ pub fn answer(
                 rendered.clone(),
             ),
         )?;
+        let buyers = notifications::process_buyers(conn, &dialogue.process_id)?;
+        notifications::notify(conn, settings, &buyers, &event, None)?;
         Ok::<_, AppError>(())
     })?;
     let invitation = q::invitation_by_token_hash(conn, &token_hash(token))?

@@ -128,12 +128,16 @@ pub async fn answer_invitation(
     Ok(event)
 }
 
-/// A question from behind a link, for the buyers to answer to everyone. Returns the event.
+/// A question from behind a link, for the buyers to answer to everyone; the buyers are told.
+/// Returns the event.
 pub async fn ask_question(ctx: &Context, token: &str, question: String) -> AppResult<DialogueRow> {
-    let token = token.to_owned();
-    ctx.db
-        .run(move |conn| super::questions::ask(conn, &token, &question))
-        .await
+    let (settings, token) = (ctx.settings.clone(), token.to_owned());
+    let event = ctx
+        .db
+        .run(move |conn| super::questions::ask(conn, &settings, &token, &question))
+        .await?;
+    ctx.mailer.notify();
+    Ok(event)
 }
 
 /// Unsubscribes the address of an invitation; its link's key authorizes it. Returns the address,

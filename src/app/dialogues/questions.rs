@@ -1,6 +1,7 @@
 //! Questions from invitees, and the answers the buyers publish: every invitee gets the same
 //! answer, so every supplier has the same information.
 
+use crate::app::notifications;
 use crate::caller::Caller;
 use crate::db::dialogues::{self as q, DialogueRow, OutboxRow};
 use crate::db::{self, DbConn};
@@ -12,8 +13,13 @@ use crate::settings::Settings;
 
 use super::{get, host, lookup, require_buyer};
 
-/// A supplier asks a question through its link.
-pub fn ask(conn: &mut DbConn, token: &str, question: &str) -> Result<DialogueRow, AppError> {
+/// A supplier asks a question through its link; the process's buyers are notified.
+pub fn ask(
+    conn: &mut DbConn,
+    settings: &Settings,
+    token: &str,
+    question: &str,
+) -> Result<DialogueRow, AppError> {
     let (invitation, d) =
         lookup(conn, token)?.ok_or_else(|| AppError::not_found("the link is not valid"))?;
     if db::now() > d.response_deadline {
@@ -23,19 +29,31 @@ pub fn ask(conn: &mut DbConn, token: &str, question: &str) -> Result<DialogueRow
         ));
     }
     let question = domain::text("question", question, 5000)?;
-    q::insert_question(
-        conn,
-        &crate::db::dialogues::QuestionRow {
-            id: db::new_id(),
-            dialogue_id: d.id.clone(),
-            invitation_id: invitation.id,
-            question,
-            answer: None,
-            answered_by: None,
-            asked_at: db::now(),
-            answered_at: None,
-        },
-    )?;
+    let event = notifications::Event {
+        kind: notifications::Kind::DialogueQuestion,
+        subject_id: d.id.clone(),
+        title: d.title.clone(),
+        actor: notifications::invitee_name(conn, &invitation)?,
+        link: format!("/processes/{}#event-{}", d.process_id, d.id),
+    };
+    db::write_tx(conn, |conn| {
+        q::insert_question(
+            conn,
+            &crate::db::dialogues::QuestionRow {
+                id: db::new_id(),
+                dialogue_id: d.id.clone(),
+                invitation_id: invitation.id.clone(),
+                question,
+                answer: None,
+                answered_by: None,
+                asked_at: db::now(),
+                answered_at: None,
+            },
+        )?;
+        let buyers = notifications::process_buyers(conn, &d.process_id)?;
+        notifications::notify(conn, settings, &buyers, &event, None)?;
+        Ok::<_, AppError>(())
+    })?;
     Ok(d)
 }
 
@@ -115,6 +133,18 @@ pub fn answer_question(
     let question = q::find_question(conn, question_id, id)?
         .ok_or_else(|| AppError::not_found("no question in this event has this id"))?;
     let invitees = q::invitations(conn, id)?;
+    // The asker's organisation, when it is in innolift, hears that its own question is answered.
+    let asker = invitees
+        .iter()
+        .find(|i| i.id == question.invitation_id)
+        .and_then(|i| i.supplier_id.clone());
+    let event = notifications::Event {
+        kind: notifications::Kind::QuestionAnswered,
+        subject_id: question_id.to_owned(),
+        title: d.title.clone(),
+        actor: notifications::organisation_name(conn, caller.organisation_id())?,
+        link: format!("/dialogues/{}", d.id),
+    };
     let mut messages = Vec::new();
     for inv in &invitees {
         // The address, not the invitation's state, says whether someone asked for no more mail:
@@ -141,6 +171,9 @@ pub fn answer_question(
         }
         for m in &messages {
             q::enqueue(conn, m)?;
+        }
+        if let Some(org) = &asker {
+            notifications::notify(conn, settings, std::slice::from_ref(org), &event, None)?;
         }
         crate::app::audit::record(
             conn,

@@ -3,6 +3,7 @@
 //! need, and the use cases they call, are in `views`.
 
 pub mod search;
+pub mod interest;
 pub mod views;
 
 use chrono::NaiveDate;

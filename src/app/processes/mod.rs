@@ -6,7 +6,7 @@ pub mod page;
 pub mod proposals;
 pub mod views;
 
-use crate::app::audit;
+use crate::app::{audit, notifications};
 use crate::caller::Caller;
 use crate::db::organisations as orgs;
 use crate::db::processes::{self as q, BuyerRow, PhaseChangeRow, ProcessRow};
@@ -14,6 +14,7 @@ use crate::db::{self, DbConn};
 use crate::domain::process::{BuyerStatus, Phase, Procedure};
 use crate::domain::{self, Invalid, OrgKind};
 use crate::error::{AppError, Clash};
+use crate::settings::Settings;
 
 /// How the caller stands to a process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -344,10 +345,11 @@ pub fn move_phase(
     Ok(row)
 }
 
-/// Invites a buyer organisation (the lead or an accepted buyer). Returns whether an invitation
-/// was made now.
+/// Invites a buyer organisation (the lead or an accepted buyer), and notifies its accounts.
+/// Returns whether an invitation was made now.
 pub fn invite_buyer(
     conn: &mut DbConn,
+    settings: &Settings,
     caller: &Caller,
     id: &str,
     organisation_id: &str,
@@ -374,6 +376,13 @@ pub fn invite_buyer(
         )
         .into());
     }
+    let event = notifications::Event {
+        kind: notifications::Kind::ProcessInvitation,
+        subject_id: id.to_owned(),
+        title: process.title.clone(),
+        actor: notifications::organisation_name(conn, caller.organisation_id())?,
+        link: format!("/processes/{id}"),
+    };
     let result = db::write_tx(conn, |conn| {
         let before = q::buyer(conn, id, organisation_id)?;
         match &before {
@@ -403,6 +412,13 @@ pub fn invite_buyer(
             "buyer_invited",
             before.as_ref(),
             after.as_ref(),
+        )?;
+        notifications::notify(
+            conn,
+            settings,
+            &[organisation_id.to_owned()],
+            &event,
+            Some(&caller.account_id),
         )?;
         Ok::<_, AppError>(true)
     });

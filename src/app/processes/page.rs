@@ -19,6 +19,14 @@ pub struct BuyerOption {
     pub label: String,
 }
 
+/// A need of the process, as its page links it.
+#[derive(Debug, Serialize)]
+pub struct NeedLink {
+    pub id: String,
+    pub title: String,
+    pub organisation_name: String,
+}
+
 /// What a process's page shows the caller.
 #[derive(Debug, Serialize)]
 pub struct ProcessPage {
@@ -35,6 +43,8 @@ pub struct ProcessPage {
     pub proposals: Option<Vec<ProposalView>>,
     /// Dialogue events, for insiders.
     pub events: Vec<EventDetail>,
+    /// The needs it is for, for insiders and invited buyers (to decide on joining).
+    pub needs: Vec<NeedLink>,
     /// Buyers not yet in the process, for its buyers to invite.
     pub buyers_to_invite: Vec<BuyerOption>,
 }
@@ -55,6 +65,26 @@ pub async fn page(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Process
             };
             let events = if insider {
                 events_of_process(conn, &id)?
+            } else {
+                Vec::new()
+            };
+            let needs = if insider || standing == Standing::Invited {
+                let rows: Vec<_> = crate::db::processes::needs_of(conn, &id)?
+                    .into_iter()
+                    .filter(|n| crate::app::needs::visible_to(n, &caller))
+                    .collect();
+                let orgs: Vec<String> = rows.iter().map(|n| n.organisation_id.clone()).collect();
+                let names = crate::db::organisations::names(conn, &orgs)?;
+                rows.into_iter()
+                    .map(|n| NeedLink {
+                        organisation_name: names
+                            .get(&n.organisation_id)
+                            .cloned()
+                            .unwrap_or_default(),
+                        id: n.id,
+                        title: n.title,
+                    })
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -79,6 +109,7 @@ pub async fn page(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Process
                 invited: standing == Standing::Invited,
                 proposals,
                 events,
+                needs,
                 buyers_to_invite,
             })
         })

@@ -1,7 +1,7 @@
 //! Clusters' proposals of member suppliers to a joint process, and the lead's decisions on them.
 
 use super::{get, require_lead, require_running, standing};
-use crate::app::audit;
+use crate::app::{audit, notifications};
 use crate::caller::Caller;
 use crate::db::organisations as orgs;
 use crate::db::processes::{self as q, ProposalRow};
@@ -9,10 +9,13 @@ use crate::db::{self, DbConn};
 use crate::domain::process::ProposalStatus;
 use crate::domain::{self, Invalid, OrgKind};
 use crate::error::AppError;
+use crate::settings::Settings;
 
-/// A cluster proposes member suppliers. Returns the proposals, new and existing.
+/// A cluster proposes member suppliers, and the process's buyers are notified when any is new.
+/// Returns the proposals, new and existing.
 pub fn propose(
     conn: &mut DbConn,
+    settings: &Settings,
     caller: &Caller,
     id: &str,
     supplier_ids: &[String],
@@ -58,8 +61,16 @@ pub fn propose(
             ids.push(sid);
         }
     }
+    let event = notifications::Event {
+        kind: notifications::Kind::ClusterProposal,
+        subject_id: id.to_owned(),
+        title: process.title.clone(),
+        actor: cluster.name.clone(),
+        link: format!("/processes/{id}#proposals"),
+    };
     let result = db::write_tx(conn, |conn| {
         let mut out = Vec::new();
+        let mut any_new = false;
         for sid in &ids {
             if let Some(existing) = q::find_proposal_of(conn, id, &cluster_id, sid)? {
                 out.push(existing);
@@ -88,6 +99,11 @@ pub fn propose(
                 Some(&row),
             )?;
             out.push(row);
+            any_new = true;
+        }
+        if any_new {
+            let buyers = notifications::process_buyers(conn, id)?;
+            notifications::notify(conn, settings, &buyers, &event, Some(&caller.account_id))?;
         }
         Ok::<_, AppError>(out)
     });

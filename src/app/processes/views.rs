@@ -76,10 +76,10 @@ pub struct ProcessView {
     pub innovation_friendly: bool,
     /// Lifts it belongs to.
     pub lift_ids: Vec<String>,
-    /// Insiders only.
+    /// Insiders and invited buyers only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Insiders only.
+    /// Insiders and invited buyers only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub need_ids: Option<Vec<String>>,
     /// Insiders only.
@@ -109,6 +109,8 @@ impl ProcessView {
         standing: Standing,
     ) -> Result<ProcessView, AppError> {
         let insider = standing.is_insider();
+        // An invited buyer decides whether to join on what the process is about.
+        let invited = standing == Standing::Invited;
         let needs = q::needs_of(conn, &row.id)?;
         let mut themes = BTreeSet::new();
         let mut counties = BTreeSet::new();
@@ -151,8 +153,8 @@ impl ProcessView {
                 .is_ok_and(|p| p.is_procurement_of_innovation()),
             innovation_friendly: q::had_market_dialogue(conn, &row.id)?,
             lift_ids,
-            description: insider.then(|| row.description.clone()),
-            need_ids: insider.then(|| needs.iter().map(|n| n.id.clone()).collect()),
+            description: (insider || invited).then(|| row.description.clone()),
+            need_ids: (insider || invited).then(|| needs.iter().map(|n| n.id.clone()).collect()),
             phase_history: if insider {
                 Some(
                     q::phase_changes(conn, &row.id)?
@@ -318,12 +320,16 @@ pub async fn invite(
     organisation_id: &str,
 ) -> AppResult<(bool, ProcessView)> {
     let (caller, id, org) = (caller.clone(), id.to_owned(), organisation_id.to_owned());
-    ctx.db
+    let settings = ctx.settings.clone();
+    let result = ctx
+        .db
         .run(move |conn| {
-            let created = super::invite_buyer(conn, &caller, &id, &org)?;
-            Ok((created, view_for(conn, &caller, &id)?))
+            let created = super::invite_buyer(conn, &settings, &caller, &id, &org)?;
+            Ok::<_, AppError>((created, view_for(conn, &caller, &id)?))
         })
-        .await
+        .await?;
+    ctx.mailer.notify();
+    Ok(result)
 }
 
 /// Accepts or declines an invitation for `organisation_id`.
@@ -401,12 +407,17 @@ pub async fn propose_members(
     note: Option<String>,
 ) -> AppResult<Vec<ProposalView>> {
     let (caller, id) = (caller.clone(), id.to_owned());
-    ctx.db
+    let settings = ctx.settings.clone();
+    let views = ctx
+        .db
         .run(move |conn| {
-            let rows = super::proposals::propose(conn, &caller, &id, &supplier_ids, note)?;
+            let rows =
+                super::proposals::propose(conn, &settings, &caller, &id, &supplier_ids, note)?;
             proposal_views(conn, &rows)
         })
-        .await
+        .await?;
+    ctx.mailer.notify();
+    Ok(views)
 }
 
 /// The proposals the caller may see.
@@ -468,7 +479,9 @@ pub async fn start_from_need(
     start: FromNeed,
 ) -> AppResult<ProcessRow> {
     let (caller, need_id) = (caller.clone(), need_id.to_owned());
-    ctx.db
+    let settings = ctx.settings.clone();
+    let process = ctx
+        .db
         .run(move |conn| {
             let need = crate::app::needs::get(conn, &caller, &need_id)?;
             let filled = |v: Option<String>, or: &str| {
@@ -488,9 +501,11 @@ pub async fn start_from_need(
                 },
             )?;
             for org in start.invite.iter().filter(|o| !o.trim().is_empty()) {
-                super::invite_buyer(conn, &caller, &process.id, org.trim())?;
+                super::invite_buyer(conn, &settings, &caller, &process.id, org.trim())?;
             }
-            Ok(process)
+            Ok::<_, AppError>(process)
         })
-        .await
+        .await?;
+    ctx.mailer.notify();
+    Ok(process)
 }

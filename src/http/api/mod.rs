@@ -14,6 +14,7 @@ pub mod lifts;
 pub mod matching;
 pub mod needs;
 pub mod notices;
+pub mod notifications;
 pub mod openapi;
 pub mod organisations;
 pub mod processes;
@@ -38,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(solutions::routes)
             .configure(dialogues::routes)
             .configure(notices::routes)
+            .configure(notifications::routes)
             .configure(indicators::routes)
             .default_service(web::to(not_found)),
     );

@@ -3,6 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::notifications;
 use super::{
     admin, auth, capabilities, cpv, dialogues, health, indicators, lifts, matching, needs, notices,
     organisations, processes, solutions,
@@ -87,9 +88,17 @@ use super::{
         notices::get_digest,
         notices::put_digest,
         notices::run_digest,
+        notifications::list,
+        notifications::read,
+        notifications::read_all,
+        notifications::get_settings,
+        notifications::put_settings,
+        notifications::register_interest,
+        notifications::withdraw_interest,
+        notifications::interested,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "admin"), (name = "health"))
+    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "notifications", description = "Your notifications and which come by email"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
 

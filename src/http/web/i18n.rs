@@ -30,6 +30,7 @@ i18n_files!(
     "admin.toml",
     "indicators.toml",
     "self_service.toml",
+    "notifications.toml",
 );
 
 /// Words for both languages, by dotted key.

@@ -14,6 +14,7 @@ pub mod home;
 pub mod i18n;
 pub mod indicators;
 pub mod needs;
+pub mod notifications;
 pub mod picker;
 pub mod processes;
 pub mod profile;
@@ -48,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/register", web::post().to(account::register))
         .route("/lang/{code}", web::get().to(account::switch_lang))
         .configure(browse::routes)
+        .configure(notifications::routes)
         .configure(needs::routes)
         .configure(capabilities::routes)
         .configure(processes::routes)

@@ -294,6 +294,10 @@ pub async fn show(
         (None, None)
     };
     let is_buyer = user.as_ref().is_some_and(|u| u.kind() == "buyer");
+    let interest = match &user {
+        Some(u) => Some(crate::app::needs::interest::section(&state, &u.caller, &id).await?),
+        None => None,
+    };
     render::ok(
         &v,
         "need.html",
@@ -303,6 +307,7 @@ pub async fn show(
             own => own,
             participant => participant,
             is_buyer => is_buyer,
+            interest => interest,
             processes => processes,
             matches => matches,
             similar => similar,

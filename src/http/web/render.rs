@@ -54,6 +54,8 @@ page_templates!(
     "password_reset.html",
     "account.html",
     "organisation.html",
+    "notifications.html",
+    "notification_settings.html",
 );
 
 /// Pages load only their own stylesheet and script, and cannot be framed or post elsewhere.
@@ -194,6 +196,7 @@ fn base(v: &Visitor) -> Value {
             kind => u.kind(),
             organisation => u.organisation.as_ref().map(|o| o.name.clone()),
             organisation_id => u.organisation.as_ref().map(|o| o.id.clone()),
+            unread => u.unread,
         }
     });
     context! {

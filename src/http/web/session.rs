@@ -35,6 +35,8 @@ pub struct WebUser {
     pub caller: Caller,
     /// The organisation; none for programme staff.
     pub organisation: Option<OrganisationRow>,
+    /// Unread notifications, for the header.
+    pub unread: i64,
 }
 
 impl WebUser {
@@ -259,10 +261,14 @@ impl FromRequest for Visitor {
 }
 
 async fn load_user(state: &Context, hash: String) -> Result<Option<WebUser>, WebError> {
-    let found = crate::app::auth::session_caller(state, hash).await?;
-    Ok(found.map(|(caller, organisation)| WebUser {
+    let Some((caller, organisation)) = crate::app::auth::session_caller(state, hash).await? else {
+        return Ok(None);
+    };
+    let unread = crate::app::notifications::unread(state, &caller.account_id).await?;
+    Ok(Some(WebUser {
         caller,
         organisation,
+        unread,
     }))
 }
 
