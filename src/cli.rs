@@ -37,11 +37,18 @@ pub enum Command {
     /// Load a demo registry: buyers, suppliers, clusters, needs and capabilities, with three
     /// demo accounts
     Demo,
-    /// Measure the matcher against the labelled evaluation set, beside a plain BM25 baseline
+    /// Measure the matcher on the labelled sets, beside plain BM25 and tf-idf cosine baselines,
+    /// in-sample and cross-validated
     Eval {
-        /// The evaluation set
+        /// Needs with graded capabilities
         #[arg(long, default_value = "eval/matching.json")]
         file: PathBuf,
+        /// Need pairs graded by similarity
+        #[arg(long, default_value = "eval/similarity.json")]
+        pairs: PathBuf,
+        /// Folds for cross-validation
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
     },
     /// Apply database migrations and exit
     Migrate,
@@ -138,7 +145,7 @@ pub fn main() -> ExitCode {
             serve(settings)
         }
         Command::Demo => demo(&settings),
-        Command::Eval { file } => crate::eval::run(&file),
+        Command::Eval { file, pairs, folds } => crate::eval::run(&file, &pairs, folds),
         Command::Migrate => migrate(&settings),
         Command::Reindex => reindex(&settings),
         Command::Cpv {

@@ -79,7 +79,11 @@ impl AppError {
     }
 
     /// Invalid input in `field`, of a known kind.
-    pub fn invalid(field: impl Into<String>, problem: Problem, message: impl Into<String>) -> AppError {
+    pub fn invalid(
+        field: impl Into<String>,
+        problem: Problem,
+        message: impl Into<String>,
+    ) -> AppError {
         AppError::Validation(vec![Invalid::because(field, problem, message)])
     }
 

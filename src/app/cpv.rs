@@ -81,7 +81,10 @@ pub fn load_shipped_if_empty(conn: &mut DbConn) -> anyhow::Result<usize> {
         return Ok(0);
     }
     let (rows, problems) = parse_csv(SHIPPED.as_bytes(), "data/cpv-2008.csv")?;
-    anyhow::ensure!(problems.is_empty(), "the shipped vocabulary has faults: {problems:?}");
+    anyhow::ensure!(
+        problems.is_empty(),
+        "the shipped vocabulary has faults: {problems:?}"
+    );
     crate::db::cpv::replace_all(conn, &rows, |_| {})?;
     Ok(rows.len())
 }

@@ -102,7 +102,12 @@ pub async fn find(
                 ..Filters::default()
             };
             let hits = super::matching::search(ctx, t.clone(), filters, MAX_HITS).await?;
-            Some(hits.items.into_iter().map(|m| m.organisation_id).collect::<Vec<_>>())
+            Some(
+                hits.items
+                    .into_iter()
+                    .map(|m| m.organisation_id)
+                    .collect::<Vec<_>>(),
+            )
         }
         None => None,
     };

@@ -139,7 +139,10 @@ pub fn list(
 
 /// The organisations with at least one capability passing `filter` (its organisation filter
 /// aside).
-pub fn organisations_with(conn: &mut DbConn, filter: &CapabilityFilter) -> QueryResult<Vec<String>> {
+pub fn organisations_with(
+    conn: &mut DbConn,
+    filter: &CapabilityFilter,
+) -> QueryResult<Vec<String>> {
     let mut q = capabilities::table.into_boxed();
     if let Some(theme) = &filter.theme {
         q = q.filter(capabilities::themes.like(format!("%\"{theme}\"%")));
@@ -160,6 +163,10 @@ pub fn titles_of(
     capabilities::table
         .filter(capabilities::organisation_id.eq_any(organisation_ids))
         .order((capabilities::updated_at.desc(), capabilities::id.asc()))
-        .select((capabilities::organisation_id, capabilities::id, capabilities::title))
+        .select((
+            capabilities::organisation_id,
+            capabilities::id,
+            capabilities::title,
+        ))
         .load(conn)
 }

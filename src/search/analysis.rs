@@ -14,6 +14,8 @@ use crate::domain::Language;
 
 const SYNONYMS: &str = include_str!("../../index/synonyms.txt");
 const STOPWORDS: &str = include_str!("../../index/stopwords.txt");
+const STOPWORDS_NO: &str = include_str!("../../index/stopwords-no.txt");
+const STOPWORDS_EN: &str = include_str!("../../index/stopwords-en.txt");
 const COMPOUND_PARTS: &str = include_str!("../../index/compound-parts.txt");
 
 /// Inflection endings allowed on the last part of a compound ("hurtigbåt-ene").
@@ -100,8 +102,12 @@ fn lists() -> Arc<Lists> {
         .get_or_init(|| {
             let norwegian = Stemmer::create(Algorithm::Norwegian);
             let english = Stemmer::create(Algorithm::English);
-            let stopwords = lines(STOPWORDS)
+            // Snowball's lists for both languages, and innolift's own; a `*` marks Nynorsk.
+            let stopwords = lines(STOPWORDS_NO)
+                .chain(lines(STOPWORDS_EN))
+                .chain(lines(STOPWORDS))
                 .flat_map(str::split_whitespace)
+                .filter(|w| *w != "*")
                 .map(str::to_lowercase)
                 .collect();
             let mut parts: HashSet<String> = lines(COMPOUND_PARTS).map(str::to_lowercase).collect();
@@ -149,10 +155,16 @@ pub fn fingerprint() -> String {
     // Bump when the analysis code changes what it emits.
     const VERSION: u32 = 1;
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in [SYNONYMS, STOPWORDS, COMPOUND_PARTS]
-        .concat()
-        .bytes()
-        .chain(VERSION.to_le_bytes())
+    for byte in [
+        SYNONYMS,
+        STOPWORDS,
+        STOPWORDS_NO,
+        STOPWORDS_EN,
+        COMPOUND_PARTS,
+    ]
+    .concat()
+    .bytes()
+    .chain(VERSION.to_le_bytes())
     {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);

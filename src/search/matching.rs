@@ -27,14 +27,52 @@ use super::document::{DocType, Indexable, TermBag};
 use super::{NotReady, SearchIndex};
 use crate::domain::{CpvCode, CpvLevel};
 
-// Chosen on the evaluation set (`innolift eval`) from a coarse grid: text carries most of the
-// signal; CPV, region and theme break ties between texts that read alike.
-const W_TEXT: f32 = 0.8;
-const W_CPV: f32 = 0.12;
-const W_REGION: f32 = 0.04;
-const W_THEME: f32 = 0.04;
-/// Query terms used to find candidates: the heaviest by tf-idf.
-const QUERY_TERMS: usize = 48;
+/// The matcher's tuned settings. `innolift eval` picks them from a grid by k-fold
+/// cross-validation on the labelled sets in `eval/`; the defaults are what it chose.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuning {
+    /// Weight of the text part.
+    pub text: f32,
+    /// Weight of the CPV part.
+    pub cpv: f32,
+    /// Weight of the shared region.
+    pub region: f32,
+    /// Weight of the shared theme.
+    pub theme: f32,
+    /// Query terms used to find candidates: the heaviest by tf-idf.
+    pub query_terms: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        // Text carries most of the signal; CPV, region and theme break ties between texts that
+        // read alike.
+        Tuning {
+            text: 0.8,
+            cpv: 0.12,
+            region: 0.04,
+            theme: 0.04,
+            query_terms: 48,
+        }
+    }
+}
+
+impl Tuning {
+    /// The score from its parts. Without CPV codes on the source, the CPV part is left out and
+    /// the rest scaled up to fill [0, 1].
+    pub fn combine(&self, parts: &ScoreParts, source_has_cpv: bool) -> f32 {
+        let score = if source_has_cpv {
+            self.text * parts.text
+                + self.cpv * parts.cpv
+                + self.region * parts.region
+                + self.theme * parts.theme
+        } else {
+            (self.text * parts.text + self.region * parts.region + self.theme * parts.theme)
+                / (1.0 - self.cpv).max(f32::EPSILON)
+        };
+        score.clamp(0.0, 1.0)
+    }
+}
 
 /// A shared CPV code and how deep the match goes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -206,12 +244,12 @@ impl SearchIndex {
     }
 
     /// The query's heaviest terms as should-clauses on their fields.
-    fn text_clauses(&self, vector: &Vector) -> Vec<(Occur, Box<dyn Query>)> {
+    fn text_clauses(&self, vector: &Vector, query_terms: usize) -> Vec<(Occur, Box<dyn Query>)> {
         let mut terms: Vec<(&String, &f32)> = vector.weights.iter().collect();
         terms.sort_by(|a, b| b.1.total_cmp(a.1).then_with(|| a.0.cmp(b.0)));
         terms
             .into_iter()
-            .take(QUERY_TERMS)
+            .take(query_terms)
             .map(|(key, weight)| {
                 let (flavour, term) = TermBag::split(key);
                 let q = Box::new(TermQuery::new(
@@ -394,7 +432,13 @@ impl<'a> Source<'a> {
     }
 }
 
-fn why_and_score(source: &Source, query: &Vector, c: &Candidate, doc: &Vector) -> (f32, Why) {
+fn why_and_score(
+    source: &Source,
+    query: &Vector,
+    c: &Candidate,
+    doc: &Vector,
+    tuning: &Tuning,
+) -> (f32, Why) {
     let (text, shared) = cosine(query, doc);
     let cpv = best_cpv(&source.item.cpv_codes, &c.cpv_codes);
     let cpv_part = cpv.as_ref().map_or(0.0, |m| m.level.weight());
@@ -420,25 +464,22 @@ fn why_and_score(source: &Source, query: &Vector, c: &Candidate, doc: &Vector) -
         .cloned()
         .collect();
     let theme = if themes.is_empty() { 0.0 } else { 1.0 };
-    let score = if source.item.cpv_codes.is_empty() {
-        (W_TEXT * text + W_REGION * region + W_THEME * theme) / (1.0 - W_CPV)
-    } else {
-        W_TEXT * text + W_CPV * cpv_part + W_REGION * region + W_THEME * theme
+    let parts = ScoreParts {
+        text,
+        cpv: cpv_part,
+        region,
+        theme,
     };
+    let score = tuning.combine(&parts, !source.item.cpv_codes.is_empty());
     let why = Why {
         terms: shared_words(&shared, &source.bag.words, 8),
         cpv,
         counties,
         national,
         themes,
-        parts: ScoreParts {
-            text,
-            cpv: cpv_part,
-            region,
-            theme,
-        },
+        parts,
     };
-    (score.clamp(0.0, 1.0), why)
+    (score, why)
 }
 
 /// The documents that match `source` best: capabilities for a need, open needs for a
@@ -449,10 +490,21 @@ pub fn matches(
     filters: &Filters,
     limit: usize,
 ) -> Result<Vec<Match>, MatchError> {
+    matches_tuned(index, source, filters, limit, &Tuning::default())
+}
+
+/// [`matches`] with other settings, for the evaluation.
+pub fn matches_tuned(
+    index: &SearchIndex,
+    source: &Indexable,
+    filters: &Filters,
+    limit: usize,
+    tuning: &Tuning,
+) -> Result<Vec<Match>, MatchError> {
     let searcher = index.searcher()?;
     let source = Source::new(index, source);
     let query = index.vector(&searcher, &source.bag);
-    let mut scoring = index.text_clauses(&query);
+    let mut scoring = index.text_clauses(&query, tuning.query_terms);
     for code in &source.item.cpv_codes {
         for token in CpvCode::from_stored(code).hierarchy_tokens() {
             let boost = match token.as_bytes()[0] {
@@ -477,7 +529,7 @@ pub fn matches(
         .into_iter()
         .map(|c| {
             let doc = index.vector(&searcher, &c.bag);
-            let (score, why) = why_and_score(&source, &query, &c, &doc);
+            let (score, why) = why_and_score(&source, &query, &c, &doc, tuning);
             to_match(c, score, why)
         })
         .collect();
@@ -496,7 +548,7 @@ pub fn similar_needs(
     let searcher = index.searcher()?;
     let source = Source::new(index, need);
     let query = index.vector(&searcher, &source.bag);
-    let scoring = index.text_clauses(&query);
+    let scoring = index.text_clauses(&query, Tuning::default().query_terms);
     if scoring.is_empty() {
         return Ok(Vec::new());
     }
@@ -513,7 +565,7 @@ pub fn similar_needs(
         .into_iter()
         .map(|c| {
             let doc = index.vector(&searcher, &c.bag);
-            let (_, why) = why_and_score(&source, &query, &c, &doc);
+            let (_, why) = why_and_score(&source, &query, &c, &doc, &Tuning::default());
             let similarity = why.parts.text;
             let mut m = to_match(c, similarity, why);
             m.similarity = Some(m.score);
@@ -524,6 +576,24 @@ pub fn similar_needs(
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
     out.truncate(limit);
     Ok(out)
+}
+
+/// The similarity of every two of `items` as [`similar_needs`] gives it, in [0, 1], with the
+/// index's document frequencies: for the evaluation, which compares it with people's grades.
+pub fn similarity_matrix(
+    index: &SearchIndex,
+    items: &[Indexable],
+    _tuning: &Tuning,
+) -> Result<Vec<Vec<f32>>, MatchError> {
+    let searcher = index.searcher()?;
+    let vectors: Vec<Vector> = items
+        .iter()
+        .map(|item| index.vector(&searcher, &Source::new(index, item).bag))
+        .collect();
+    Ok(vectors
+        .iter()
+        .map(|a| vectors.iter().map(|b| cosine(a, b).0).collect())
+        .collect())
 }
 
 fn to_match(c: Candidate, score: f32, why: Why) -> Match {
@@ -557,7 +627,7 @@ pub fn search(
         return Ok(Vec::new());
     }
     let query = index.vector(&searcher, &bag);
-    let scoring = index.text_clauses(&query);
+    let scoring = index.text_clauses(&query, Tuning::default().query_terms);
     let candidates = index.candidates(&searcher, scoring, filters, limit)?;
     let max = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max);
     Ok(candidates

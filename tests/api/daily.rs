@@ -15,10 +15,16 @@ async fn a_fresh_data_dir_answers_cpv_search_without_an_import(backend: Backend)
     let res = app.get("/api/v1/cpv?q=ferje", Some(&buyer.token)).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
-    let items = body["items"].as_array().or(body.as_array()).cloned().unwrap_or_default();
+    let items = body["items"]
+        .as_array()
+        .or(body.as_array())
+        .cloned()
+        .unwrap_or_default();
     assert!(!items.is_empty(), "no codes for ferje: {body}");
     assert!(
-        items.iter().any(|c| c["code"].as_str().is_some_and(|c| c.starts_with("345"))),
+        items
+            .iter()
+            .any(|c| c["code"].as_str().is_some_and(|c| c.starts_with("345"))),
         "ferries are under 345: {body}"
     );
 }
@@ -38,7 +44,11 @@ mod cpv_from_a_fresh_start {
 }
 
 /// A buyer and a process of theirs in the market-dialogue phase.
-async fn process_in_dialogue(app: &TestApp, email: &str, seed: u32) -> (crate::helpers::TestUser, String) {
+async fn process_in_dialogue(
+    app: &TestApp,
+    email: &str,
+    seed: u32,
+) -> (crate::helpers::TestUser, String) {
     let buyer = app.register(email, seed, "buyer").await;
     let need = app
         .need(&buyer.token, json!({"title": "Utslippsfri ferje", "description": "Ferje uten utslipp.", "themes": ["mobility_transport"], "national": true}))

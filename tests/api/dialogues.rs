@@ -877,7 +877,10 @@ async fn one_reminder_goes_before_the_deadline(backend: Backend) {
         )
         .await;
     assert_eq!(res.status(), 400);
-    assert!(res.text().await.unwrap().contains("Ledige plasser: 1."), "the page says in Bokmål how many places are left");
+    assert!(
+        res.text().await.unwrap().contains("Ledige plasser: 1."),
+        "the page says in Bokmål how many places are left"
+    );
     // One token never touches another invitation's answer.
     let answers: Value = app
         .get(

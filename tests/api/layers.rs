@@ -2,7 +2,7 @@
 //!
 //! - the front doors: `src/http/` (the JSON API and the pages) and the command line
 //!   (`src/cli.rs`, `src/main.rs`);
-//! - the tools beside them: `src/demo/` and `src/eval.rs`, which use the services;
+//! - the tools beside them: `src/demo/` and `src/eval/`, which use the services;
 //! - the services: `src/app/`, with their error (`src/error.rs`) and caller (`src/caller.rs`);
 //! - below them: `domain`, `db`, `search`, `mail`, `notices`, `auth`, `settings`, `telemetry`.
 //!
@@ -25,7 +25,7 @@ fn layer_of(relative: &str) -> Layer {
     let top = relative.split('/').next().unwrap_or("");
     match top {
         "http" | "cli.rs" | "main.rs" => Layer::FrontDoor,
-        "demo" | "eval.rs" => Layer::Tool,
+        "demo" | "eval.rs" | "eval" => Layer::Tool,
         "app" | "error.rs" | "caller.rs" => Layer::Service,
         _ => Layer::Below,
     }

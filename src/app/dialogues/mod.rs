@@ -59,7 +59,10 @@ fn optional<T>(
     value: Option<&str>,
     check: impl FnOnce(&str) -> Result<T, Invalid>,
 ) -> Result<Option<T>, Invalid> {
-    value.filter(|v| !v.trim().is_empty()).map(check).transpose()
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(check)
+        .transpose()
 }
 
 /// Reads a time: RFC 3339 with an offset, or a local time (`2027-03-01T09:00`) in Europe/Oslo.
@@ -183,14 +186,13 @@ pub fn create(
         )),
         _ => Ok(()),
     };
-    let somewhere = match (&place, &online_url, &kind) {
-        (Ok(None), Ok(None), Ok(k)) if *k != DialogueKind::WrittenInput => Err(Invalid::because(
-            "place",
-            Problem::Required,
-            "give a place or an online link",
-        )),
-        _ => Ok(()),
-    };
+    let somewhere =
+        match (&place, &online_url, &kind) {
+            (Ok(None), Ok(None), Ok(k)) if *k != DialogueKind::WrittenInput => Err(
+                Invalid::because("place", Problem::Required, "give a place or an online link"),
+            ),
+            _ => Ok(()),
+        };
     all_valid! {
         let kind = kind;
         let title = domain::text("title", &new.title, 200);

@@ -2,8 +2,8 @@
 //! them, their validation, and buyers who declare the same need. What the front doors show of a
 //! need, and the use cases they call, are in `views`.
 
-pub mod search;
 pub mod interest;
+pub mod search;
 pub mod views;
 
 use chrono::NaiveDate;
@@ -135,8 +135,7 @@ pub fn text_and_language(
             .map(Language::parse)
             .transpose();
     }
-    let language =
-        language.unwrap_or_else(|| detect_language(&format!("{title}\n{description}")));
+    let language = language.unwrap_or_else(|| detect_language(&format!("{title}\n{description}")));
     Ok((title, description, language))
 }
 

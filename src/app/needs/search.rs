@@ -58,7 +58,11 @@ fn day(field: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>,
             NaiveDate::parse_from_str(d, "%Y-%m-%d")
                 .or_else(|_| NaiveDate::parse_from_str(d, "%d.%m.%Y"))
                 .map_err(|_| {
-                    Invalid::because(field, Problem::NotADate, format!("{field} must be a date like 2027-03-01"))
+                    Invalid::because(
+                        field,
+                        Problem::NotADate,
+                        format!("{field} must be a date like 2027-03-01"),
+                    )
                 })
         })
         .transpose()
@@ -144,7 +148,11 @@ pub async fn find(
         return views::page(ctx, caller, filter, spec).await;
     }
     // Best first: the database applies the filters, the index's order is kept.
-    let all = PageQuery { page: Some(1), per_page: Some(100) }.resolve()?;
+    let all = PageQuery {
+        page: Some(1),
+        per_page: Some(100),
+    }
+    .resolve()?;
     let mut found = Vec::new();
     for chunk in ranked.chunks(100) {
         let mut part = filter.clone();

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::error::ErrorBody;
-use super::spreadsheet::{is_excel, Csv, CsvQuery};
 use super::json::ApiJson;
+use super::spreadsheet::{is_excel, Csv, CsvQuery};
 use crate::app::dialogues::insiders as service;
 use crate::app::dialogues::invitations::{InviteOutcome, Invitees};
 use crate::app::dialogues::record::{

@@ -41,7 +41,9 @@ pub async fn indicators_csv(
         "base",
         "definition",
     ])?;
-    let num = |out: &super::spreadsheet::Csv, v: Option<f64>| v.map(|x| out.number(x)).unwrap_or_default();
+    let num = |out: &super::spreadsheet::Csv, v: Option<f64>| {
+        v.map(|x| out.number(x)).unwrap_or_default()
+    };
     for i in &data.items {
         let year = data
             .year

@@ -4,7 +4,6 @@ pub mod admin;
 pub mod auth;
 pub mod capabilities;
 pub mod cpv;
-pub mod spreadsheet;
 pub mod dialogues;
 pub mod error;
 pub mod health;
@@ -19,6 +18,7 @@ pub mod openapi;
 pub mod organisations;
 pub mod processes;
 pub mod solutions;
+pub mod spreadsheet;
 
 use crate::error::AppError;
 use actix_web::{web, HttpResponse};

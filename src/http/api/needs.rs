@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::{double_option, ApiJson};
-use crate::app::needs::views::{self as service, NeedView};
 use crate::app::needs::search::{self, NeedQuery};
+use crate::app::needs::views::{self as service, NeedView};
 use crate::app::needs::NeedFields;
 use crate::app::page::Page;
 use crate::app::Context;

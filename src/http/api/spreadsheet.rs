@@ -87,7 +87,10 @@ mod tests {
         csv.row(["Ålesund", share.as_str()]).unwrap();
         let bytes = csv.finish().unwrap();
         assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
-        assert_eq!(String::from_utf8(bytes[3..].to_vec()).unwrap(), "Ålesund;0,25\n");
+        assert_eq!(
+            String::from_utf8(bytes[3..].to_vec()).unwrap(),
+            "Ålesund;0,25\n"
+        );
         let mut plain = Csv::new(false);
         let share = plain.number(0.25);
         plain.row(["Ålesund", share.as_str()]).unwrap();

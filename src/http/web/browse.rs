@@ -151,7 +151,9 @@ pub async fn profile(
     let profile = directory::profile(&state, caller.as_ref(), &id).await?;
     // A buyer can invite this supplier to one of its open dialogue events from here.
     let events = match (&caller, profile.organisation.kind.as_str()) {
-        (Some(c), "supplier" | "cluster") if v.user.as_ref().is_some_and(|u| u.kind() == "buyer") => {
+        (Some(c), "supplier" | "cluster")
+            if v.user.as_ref().is_some_and(|u| u.kind() == "buyer") =>
+        {
             crate::app::dialogues::insiders::open_events_of(&state, c).await?
         }
         _ => Vec::new(),

@@ -54,7 +54,10 @@ impl From<AppError> for WebError {
     fn from(e: AppError) -> WebError {
         match e {
             AppError::Validation(problems) => WebError::BadRequest(
-                problems.first().map(|p| p.message.clone()).unwrap_or_default(),
+                problems
+                    .first()
+                    .map(|p| p.message.clone())
+                    .unwrap_or_default(),
             ),
             AppError::Unauthorized(_) => WebError::SignIn {
                 next: "/".into(),

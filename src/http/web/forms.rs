@@ -48,7 +48,11 @@ pub fn form_errors(
         AppError::Validation(problems) => {
             let mut errors = BTreeMap::new();
             for p in &problems {
-                let field = if p.field.is_empty() { "form" } else { p.field.as_str() };
+                let field = if p.field.is_empty() {
+                    "form"
+                } else {
+                    p.field.as_str()
+                };
                 // The first problem of a field is the one to fix first.
                 errors
                     .entry(field.to_owned())
@@ -58,7 +62,8 @@ pub fn form_errors(
         }
         AppError::Conflict { field, clash, .. } => {
             let field = field.unwrap_or_else(|| "form".to_owned());
-            let key = clash.map_or_else(|| "conflict.other".to_owned(), |c| format!("conflict.{c}"));
+            let key =
+                clash.map_or_else(|| "conflict.other".to_owned(), |c| format!("conflict.{c}"));
             let text = i18n::words().get(lang, &key).to_owned();
             Ok(BTreeMap::from([(field, text)]))
         }
@@ -109,7 +114,10 @@ mod tests {
         let words = i18n::words();
         for p in Problem::ALL {
             let key = format!("invalid.{p}");
-            assert!(words.has(&key), "{key} has no words in templates/i18n/invalid.toml");
+            assert!(
+                words.has(&key),
+                "{key} has no words in templates/i18n/invalid.toml"
+            );
         }
     }
 
@@ -118,7 +126,10 @@ mod tests {
         let words = i18n::words();
         for c in crate::error::Clash::ALL {
             let key = format!("conflict.{c}");
-            assert!(words.has(&key), "{key} has no words in templates/i18n/invalid.toml");
+            assert!(
+                words.has(&key),
+                "{key} has no words in templates/i18n/invalid.toml"
+            );
         }
         assert!(words.has("conflict.other"));
     }
@@ -140,8 +151,15 @@ mod tests {
     fn a_field_s_own_words_win_and_parameters_are_filled_in() {
         let themes = Invalid::because("themes", Problem::Required, "give a theme");
         let title = Invalid::because("title", Problem::TooLong, "too long").with("max", 200);
-        assert_ne!(problem_text(Lang::Nb, &themes), problem_text(Lang::Nb, &Invalid::because("title", Problem::Required, "")));
-        assert!(problem_text(Lang::Nb, &title).contains("200"), "{}", problem_text(Lang::Nb, &title));
+        assert_ne!(
+            problem_text(Lang::Nb, &themes),
+            problem_text(Lang::Nb, &Invalid::because("title", Problem::Required, ""))
+        );
+        assert!(
+            problem_text(Lang::Nb, &title).contains("200"),
+            "{}",
+            problem_text(Lang::Nb, &title)
+        );
         assert!(!problem_text(Lang::En, &title).contains("{max}"));
         let indexed = Invalid::because("benefits[2].amount", Problem::NotANumber, "");
         assert_eq!(strip_indexes(&indexed.field), "benefits.amount");

@@ -145,7 +145,10 @@ pub async fn page(
             ("county", q.county.as_deref()),
             ("theme", q.theme.as_deref()),
             // Norwegian Excel opens semicolons and decimal commas straight into columns.
-            ("dialect", (v.lang == crate::domain::Lang::Nb).then_some("excel")),
+            (
+                "dialect",
+                (v.lang == crate::domain::Lang::Nb).then_some("excel")
+            ),
         ]
         .iter()
         .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!(

@@ -182,7 +182,11 @@ pub async fn create(
     let fields = form.fields();
     let caller = user.caller.clone();
     match crate::app::needs::views::register(&state, &caller, fields).await {
-        Ok(need) => Ok(render::see_other_with(&v, &format!("/needs/{}", need.id), "need_saved")),
+        Ok(need) => Ok(render::see_other_with(
+            &v,
+            &format!("/needs/{}", need.id),
+            "need_saved",
+        )),
         Err(e) => {
             let errors = form_errors(v.lang, e)?;
             form_page(
@@ -243,7 +247,11 @@ pub async fn update(
     let caller = user.caller.clone();
     let need_id = id.clone();
     match crate::app::needs::views::change(&state, &caller, &need_id, |f| *f = fields).await {
-        Ok(_) => Ok(render::see_other_with(&v, &format!("/needs/{id}"), "need_saved")),
+        Ok(_) => Ok(render::see_other_with(
+            &v,
+            &format!("/needs/{id}"),
+            "need_saved",
+        )),
         Err(AppError::NotFound(m)) | Err(AppError::Forbidden(m)) => {
             Err(WebError::from(AppError::NotFound(m)))
         }

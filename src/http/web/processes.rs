@@ -53,7 +53,14 @@ pub async fn show(
     report: web::Query<InviteReport>,
 ) -> Result<HttpResponse, WebError> {
     let id = parse_id(&id)?;
-    render_page(&state, &v, &id, report.invited.is_some().then(|| report.into_inner()), None).await
+    render_page(
+        &state,
+        &v,
+        &id,
+        report.invited.is_some().then(|| report.into_inner()),
+        None,
+    )
+    .await
 }
 
 /// A form on the process page that was refused: which one, what was typed and what is wrong.
@@ -120,7 +127,18 @@ async fn refused<T: serde::Serialize>(
 ) -> Result<HttpResponse, WebError> {
     let errors = form_errors(v.lang, e)?;
     let typed = Value::from_serialize(typed);
-    render_page(state, v, id, None, Some(Failed { form, typed, errors })).await
+    render_page(
+        state,
+        v,
+        id,
+        None,
+        Some(Failed {
+            form,
+            typed,
+            errors,
+        }),
+    )
+    .await
 }
 
 /// Accept or decline an invitation to a process.
@@ -175,7 +193,11 @@ pub async fn move_phase(
     )
     .await;
     match moved {
-        Ok(_) => Ok(render::see_other_with(&v, &format!("/processes/{id}"), "phase_moved")),
+        Ok(_) => Ok(render::see_other_with(
+            &v,
+            &format!("/processes/{id}"),
+            "phase_moved",
+        )),
         Err(e) => refused(&state, &v, &id, "phase", &f, e).await,
     }
 }
@@ -197,7 +219,11 @@ pub async fn invite_buyer(
     let id = parse_id(&id)?;
     let org = f.organisation_id.as_deref().unwrap_or("").trim().to_owned();
     match crate::app::processes::views::invite(&state, &caller, &id, &org).await {
-        Ok(_) => Ok(render::see_other_with(&v, &format!("/processes/{id}#buyers"), "buyer_invited")),
+        Ok(_) => Ok(render::see_other_with(
+            &v,
+            &format!("/processes/{id}#buyers"),
+            "buyer_invited",
+        )),
         Err(e) => refused(&state, &v, &id, "buyer", &f, e).await,
     }
 }
@@ -221,7 +247,11 @@ pub async fn decide(
     let id = parse_id(&id)?;
     let status = f.status.unwrap_or_default();
     crate::app::processes::views::decide_proposal(&state, &caller, &id, &proposal, &status).await?;
-    Ok(render::see_other_with(&v, &format!("/processes/{id}#proposals"), "proposal_decided"))
+    Ok(render::see_other_with(
+        &v,
+        &format!("/processes/{id}#proposals"),
+        "proposal_decided",
+    ))
 }
 
 /// A new dialogue event, as posted.
@@ -383,7 +413,13 @@ pub async fn invite_chosen(
         .event
         .as_deref()
         .and_then(|e| e.split_once('/'))
-        .ok_or_else(|| WebError::from(AppError::invalid("event", Problem::Required, "choose an event")))?;
+        .ok_or_else(|| {
+            WebError::from(AppError::invalid(
+                "event",
+                Problem::Required,
+                "choose an event",
+            ))
+        })?;
     let (id, event) = (parse_id(process)?, parse_id(event)?);
     let supplier = f.supplier_id.unwrap_or_default();
     let outcomes = crate::app::dialogues::insiders::invite_suppliers(

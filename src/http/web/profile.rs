@@ -120,15 +120,16 @@ pub async fn reset(
 ) -> Result<HttpResponse, WebError> {
     let password = f.password.unwrap_or_default();
     let parsed = Password::parse_for("password", &password).map_err(AppError::from);
-    let result = match parsed {
-        Ok(_) if f.password_again.as_deref() != Some(password.as_str()) => Err(
-            AppError::invalid("password_again", Problem::Mismatch, "the passwords differ"),
-        ),
-        Ok(p) => crate::app::password_reset::confirm(&state, &token, p)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let result =
+        match parsed {
+            Ok(_) if f.password_again.as_deref() != Some(password.as_str()) => Err(
+                AppError::invalid("password_again", Problem::Mismatch, "the passwords differ"),
+            ),
+            Ok(p) => crate::app::password_reset::confirm(&state, &token, p)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        };
     match result {
         Ok(()) => {
             // The visitor's own session ended with the others.
@@ -226,9 +227,11 @@ pub async fn change_password(
     let user = v.require_user()?;
     let new = f.new_password.unwrap_or_default();
     let result = match Password::parse_for("new_password", &new) {
-        Ok(_) if f.new_password_again.as_deref() != Some(new.as_str()) => Err(
-            AppError::invalid("new_password_again", Problem::Mismatch, "the passwords differ"),
-        ),
+        Ok(_) if f.new_password_again.as_deref() != Some(new.as_str()) => Err(AppError::invalid(
+            "new_password_again",
+            Problem::Mismatch,
+            "the passwords differ",
+        )),
         Ok(p) => {
             let address = crate::http::extract::client_address(&req);
             crate::app::auth::replace_password(

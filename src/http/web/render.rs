@@ -11,8 +11,8 @@ use minijinja::value::Kwargs;
 use minijinja::{context, Environment, State, Value};
 
 use super::error::{ErrorDetail, WebError};
-use super::{format, i18n};
 use super::session::Visitor;
+use super::{format, i18n};
 use crate::domain::Lang;
 
 macro_rules! page_templates {
@@ -322,7 +322,10 @@ mod tests {
 
     #[test]
     fn the_layout_renders_for_a_visitor_and_a_signed_in_user_with_a_message() {
-        for user in [None, Some(context! { name => "Kari", kind => "buyer", role => "owner" })] {
+        for user in [
+            None,
+            Some(context! { name => "Kari", kind => "buyer", role => "owner" }),
+        ] {
             let ctx = context! {
                 lang => "nb", switch_url => "/lang/en?next=/", csrf => "x", path => "/",
                 user => user, flash_message => "flash.saved", email => "",
@@ -425,7 +428,10 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     let lang = super::session::request_lang(res.request());
     let detail = res.response().extensions().get::<ErrorDetail>().cloned();
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
-    let session = res.request().cookie(super::session::SESSION_COOKIE).is_some();
+    let session = res
+        .request()
+        .cookie(super::session::SESSION_COOKIE)
+        .is_some();
     let page = error_page(lang, status, detail.as_ref(), session);
     let mut new = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
