@@ -1,6 +1,11 @@
 //! The matching benchmark: generates realistic needs and capabilities, rebuilds the index, and
 //! measures match latency in-process and over HTTP, and peak memory.
 //!
+//! Beside each innolift figure it prints the raw tantivy anchor from the same run, on the same
+//! documents and queries: an index of the same texts with tantivy's default tokenizer, built
+//! from memory, and as the match query a BM25 OR-query of every term of the whole need text
+//! with a required `kind` clause.
+//!
 //! Run with `cargo bench --bench matching` (100,000 documents), or
 //! `cargo bench --bench matching -- 20000` for another size. Set `DATABASE_URL` to run on
 //! PostgreSQL. It prints figures; it asserts nothing.
@@ -91,6 +96,99 @@ fn request(
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 
+/// The anchor: plain tantivy on the same texts.
+struct RawAnchor {
+    reader: tantivy::IndexReader,
+    kind: tantivy::schema::Field,
+    id: tantivy::schema::Field,
+    text: tantivy::schema::Field,
+    analyzer: tantivy::tokenizer::TextAnalyzer,
+}
+
+impl RawAnchor {
+    fn build(
+        needs: &[NeedRow],
+        caps: &[innolift::db::capabilities::CapabilityRow],
+    ) -> anyhow::Result<RawAnchor> {
+        use tantivy::schema::{Schema, STORED, STRING, TEXT};
+        let mut b = Schema::builder();
+        let id = b.add_text_field("id", STRING | STORED);
+        let kind = b.add_text_field("kind", STRING);
+        let text = b.add_text_field("text", TEXT);
+        let index = tantivy::Index::create_in_ram(b.build());
+        let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 96_000_000)?;
+        let started = Instant::now();
+        let docs = needs
+            .iter()
+            .map(|n| ("need", Indexable::need(n, "buyer")))
+            .chain(
+                caps.iter()
+                    .map(|c| ("capability", Indexable::capability(c, "supplier"))),
+            );
+        let mut count = 0usize;
+        for (k, item) in docs {
+            writer.add_document(tantivy::doc!(id => item.id, kind => k, text => item.text))?;
+            count += 1;
+        }
+        writer.commit()?;
+        let took = started.elapsed().as_secs_f64();
+        println!(
+            "raw tantivy build: {count} documents in {took:.1} s = {:.0} documents/s",
+            count as f64 / took
+        );
+        let analyzer = index.tokenizer_for_field(text)?;
+        Ok(RawAnchor {
+            reader: index.reader()?,
+            kind,
+            id,
+            text,
+            analyzer,
+        })
+    }
+
+    /// Runs the anchor query for a need text; returns how many hits it fetched.
+    fn search(&self, need_text: &str) -> anyhow::Result<usize> {
+        use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+        use tantivy::schema::{IndexRecordOption, Value};
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(need_text);
+        let mut terms = std::collections::BTreeSet::new();
+        while let Some(token) = stream.next() {
+            terms.insert(token.text.clone());
+        }
+        let should: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|t| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        tantivy::Term::from_field_text(self.text, t),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    tantivy::Term::from_field_text(self.kind, "capability"),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(BooleanQuery::new(should))),
+        ]);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(20))?;
+        let mut found = 0;
+        for (_, address) in top {
+            let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+            found += usize::from(doc.get_first(self.id).and_then(|v| v.as_str()).is_some());
+        }
+        Ok(found)
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let total: usize = std::env::args()
         .skip(1)
@@ -130,6 +228,7 @@ fn main() -> anyhow::Result<()> {
         .map(|(i, c)| demo::capability_row(c, demo::stable_id(&format!("bench-cap-{i}")), &org_ids))
         .collect();
     drop((needs, caps));
+    let raw = RawAnchor::build(&need_rows, &cap_rows)?;
     let inserting = Instant::now();
     demo::insert_items(&mut conn, &need_rows, &cap_rows, false, 5000, |_| {})
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -196,6 +295,14 @@ fn main() -> anyhow::Result<()> {
             assert!(!found.is_empty());
         }
         report("match, in-process (limit 20)", samples);
+        let mut samples = Vec::new();
+        for item in items.iter().skip(100) {
+            let t = Instant::now();
+            let found = raw.search(&item.text)?;
+            samples.push(t.elapsed());
+            assert!(found > 0);
+        }
+        report("raw tantivy OR-query (top 20)", samples);
         let mut samples = Vec::new();
         for item in items.iter().skip(100).take(500) {
             let t = Instant::now();
@@ -296,6 +403,14 @@ fn main() -> anyhow::Result<()> {
         anyhow::ensure!(status == 200, "match request failed with {status}");
     }
     report("match, over HTTP (limit 20)", samples);
+    let mut samples = Vec::new();
+    for need in sample.iter().skip(100) {
+        let text = Indexable::need(need, "buyer").text;
+        let t = Instant::now();
+        raw.search(&text)?;
+        samples.push(t.elapsed());
+    }
+    report("raw tantivy OR-query, same run", samples);
     println!(
         "peak memory (VmHWM of the whole benchmark process): {:.0} MB",
         peak_rss_mb()

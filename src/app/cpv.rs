@@ -70,9 +70,8 @@ pub fn read_csv(path: &Path) -> anyhow::Result<(Vec<CpvRow>, Vec<String>)> {
     parse_csv(file, &path.display().to_string())
 }
 
-/// The CPV 2008 vocabulary that ships with innolift (`data/cpv-2008.csv`, whose sources and
-/// licences `data/README.md` names), so that a fresh database has it with no extra step.
-const SHIPPED: &str = include_str!("../../data/cpv-2008.csv");
+/// The shipped vocabulary, so that a fresh database has it with no extra step.
+const SHIPPED: &str = crate::domain::cpv::SHIPPED_CSV;
 
 /// Loads the shipped vocabulary into a database that has none; a loaded one (perhaps a newer
 /// version from `innolift cpv import`) is kept. Returns how many codes were loaded.

@@ -35,6 +35,9 @@ pub async fn run_and_name(
         .await?;
     for m in &mut items {
         m.organisation_name = names.get(&m.organisation_id).cloned();
+        for a in &mut m.also {
+            a.organisation_name = m.organisation_name.clone();
+        }
     }
     Ok(Matches { items })
 }
@@ -63,17 +66,32 @@ pub async fn capability_item(ctx: &Context, id: &str) -> AppResult<Indexable> {
         .await
 }
 
+/// How a match list is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// Every matching document on its own.
+    None,
+    /// Each organisation once, at its best match, with its other matches beside it.
+    Organisation,
+}
+
 /// What matches `item` under `filters`, best first, with the reasons: capabilities for a need,
-/// open needs for a capability.
+/// open needs for a capability. Grouped, `limit` counts organisations.
 pub async fn matches(
     ctx: &Context,
     item: Indexable,
     filters: Filters,
     limit: usize,
+    grouping: Grouping,
 ) -> AppResult<Matches> {
     let index = ctx.index.clone();
-    run_and_name(ctx, move || {
-        matching::matches(&index, &item, &filters, limit)
+    run_and_name(ctx, move || match grouping {
+        Grouping::None => matching::matches(&index, &item, &filters, limit),
+        Grouping::Organisation => {
+            // Enough documents that `limit` organisations are likely among them.
+            let found = matching::matches(&index, &item, &filters, (limit * 5).clamp(50, 1500))?;
+            Ok(matching::group_by_organisation(found, limit))
+        }
     })
     .await
 }

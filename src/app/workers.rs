@@ -42,6 +42,16 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         settings.login_max_failures_per_account,
         settings.login_max_failures_per_address,
     );
+    // A faulty word list stops the start here, naming its file and line.
+    tokio::task::spawn_blocking(|| {
+        crate::search::analysis::check()?;
+        // Learnt once, before the first request needs it.
+        crate::search::analysis::bilingual_table();
+        Ok::<_, crate::search::analysis::lexicon::ListError>(())
+    })
+    .await
+    .context("loading the word lists panicked")?
+    .map_err(|e| anyhow::anyhow!("the search index's word lists do not load: {e}"))?;
     let index = SearchIndex::new(&settings.data_dir);
     indexer::start(&index, db.clone());
     let mailer = Arc::new(Mailer::default());

@@ -3,6 +3,11 @@
 
 use super::{Invalid, Problem};
 
+/// The CPV 2008 vocabulary that ships with innolift (`data/cpv-2008.csv`, whose sources and
+/// licences `data/README.md` names): loaded into a fresh database, and the lexicon the search
+/// analysis learns Norwegian compounds and English–Norwegian term pairs from.
+pub const SHIPPED_CSV: &str = include_str!("../../data/cpv-2008.csv");
+
 /// A CPV code: eight digits, as stored. The check digit is checked against the vocabulary when
 /// one is loaded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -48,7 +48,10 @@ struct Figures {
 /// The settings tried: every retrieval variant with every weighting.
 pub fn grid() -> Vec<Tuning> {
     let mut out = Vec::new();
-    for query_terms in [24, 48, 96] {
+    for (query_terms, translation) in [24, 48, 96]
+        .into_iter()
+        .flat_map(|q| [0.0, 0.3, 0.6, 1.0].map(|t| (q, t)))
+    {
         for cpv in [0.0, 0.06, 0.12, 0.2, 0.3] {
             for region in [0.0, 0.04, 0.08] {
                 for theme in [0.0, 0.04, 0.08] {
@@ -58,6 +61,8 @@ pub fn grid() -> Vec<Tuning> {
                         region,
                         theme,
                         query_terms,
+                        translation,
+                        ..Tuning::default()
                     });
                 }
             }

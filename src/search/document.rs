@@ -8,7 +8,7 @@ use crate::db::needs::NeedRow;
 use crate::db::processes::ProcessRow;
 use crate::domain::{CpvCode, Language};
 
-use super::analysis::{Analyzer, Flavour};
+use super::analysis::{self, Analyzer, Flavour};
 
 /// Whether a document is a need or a capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,8 +190,8 @@ impl Indexable {
     }
 }
 
-/// Term counts of a text under both analyses, keyed by flavour-prefixed term (`n:båt`, `e:boat`),
-/// with the first word each term came from.
+/// Term counts of a text, keyed by flavour-prefixed term (`n:båt`, `e:boat`, and `x:~ferje` for
+/// a synonym group), with the first word each term came from.
 #[derive(Debug, Clone, Default)]
 pub struct TermBag {
     /// Term → count.
@@ -201,18 +201,29 @@ pub struct TermBag {
 }
 
 impl TermBag {
-    /// Analyses `text` with both analyzers.
-    pub fn of(text: &str, analyzers: &[Analyzer; 2]) -> TermBag {
+    /// Analyses `text` with each of `analyzers`: for a search query, whose language is not
+    /// known.
+    pub fn of(text: &str, analyzers: &[Analyzer]) -> TermBag {
         let mut bag = TermBag::default();
         for analyzer in analyzers {
-            let prefix = analyzer.flavour().prefix();
-            for term in analyzer.analyze(text) {
-                let key = format!("{prefix}:{}", term.term);
-                *bag.counts.entry(key.clone()).or_insert(0) += 1;
-                bag.words.entry(key).or_insert(term.word);
-            }
+            bag.add(analyzer, text);
         }
         bag
+    }
+
+    /// Analyses a text in its own language only.
+    pub fn of_language(text: &str, language: Language) -> TermBag {
+        let mut bag = TermBag::default();
+        bag.add(&Analyzer::for_language(language), text);
+        bag
+    }
+
+    fn add(&mut self, analyzer: &Analyzer, text: &str) {
+        for term in analyzer.analyze(text) {
+            let key = analysis::key(analyzer.flavour(), &term.term);
+            *self.counts.entry(key.clone()).or_insert(0) += 1;
+            self.words.entry(key).or_insert(term.word);
+        }
     }
 
     /// The compact stored form: `term count` lines.
@@ -243,6 +254,7 @@ impl TermBag {
     pub fn split(key: &str) -> (Flavour, &str) {
         match key.split_once(':') {
             Some(("e", term)) => (Flavour::English, term),
+            Some(("x", term)) => (Flavour::Neutral, term),
             Some((_, term)) => (Flavour::Norwegian, term),
             None => (Flavour::Norwegian, key),
         }

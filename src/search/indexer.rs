@@ -6,7 +6,8 @@ use std::sync::{mpsc, Arc, Weak};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use tantivy::{Index, IndexWriter, TantivyError};
+use rayon::prelude::*;
+use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use super::document::{DocType, Indexable};
 use super::{commit, CommitPayload, SearchIndex};
@@ -215,11 +216,18 @@ pub fn rebuild(
         let Some(last) = rows.last() else { break };
         after = last.id.clone();
         let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
-        for row in &rows {
-            let kind = kinds
-                .get(&row.organisation_id)
-                .map_or("buyer", String::as_str);
-            writer.add_document(index.document(&Indexable::need(row, kind)))?;
+        // Analysis is the costly part of a rebuild, and each document's is its own.
+        let docs: Vec<TantivyDocument> = rows
+            .par_iter()
+            .map(|row| {
+                let kind = kinds
+                    .get(&row.organisation_id)
+                    .map_or("buyer", String::as_str);
+                index.document(&Indexable::need(row, kind))
+            })
+            .collect();
+        for doc in docs {
+            writer.add_document(doc)?;
         }
         done += rows.len() as u64;
         progress(done, total);
@@ -230,11 +238,17 @@ pub fn rebuild(
         let Some(last) = rows.last() else { break };
         after = last.id.clone();
         let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
-        for row in &rows {
-            let kind = kinds
-                .get(&row.organisation_id)
-                .map_or("supplier", String::as_str);
-            writer.add_document(index.document(&Indexable::capability(row, kind)))?;
+        let docs: Vec<TantivyDocument> = rows
+            .par_iter()
+            .map(|row| {
+                let kind = kinds
+                    .get(&row.organisation_id)
+                    .map_or("supplier", String::as_str);
+                index.document(&Indexable::capability(row, kind))
+            })
+            .collect();
+        for doc in docs {
+            writer.add_document(doc)?;
         }
         done += rows.len() as u64;
         progress(done, total);

@@ -5,14 +5,17 @@
 //! then scored in [0, 1] from four parts, each also in [0, 1]:
 //!
 //! - **text**: the cosine of the two texts' tf-idf vectors (1 for the same text, 0 for texts
-//!   sharing no term), over both analyses, so compounds, synonyms and inflections count;
+//!   sharing no term), each analysed in its own language and expanded with the learnt
+//!   translations of its terms, so compounds, synonyms, inflections and the other language
+//!   count;
 //! - **cpv**: the deepest level two CPV codes share (exact 1, category 0.8, class 0.6, group
 //!   0.4, division 0.2);
 //! - **region**: 1 when the two share a county or either is national;
 //! - **theme**: 1 when they share a theme.
 //!
-//! `score = 0.8 text + 0.12 cpv + 0.04 region + 0.04 theme`, and when the need has no CPV codes the
-//! CPV part is left out and the rest scaled up to fill [0, 1].
+//! `score = 0.84 text + 0.12 cpv + 0.0 region + 0.04 theme`, the weights `innolift eval` chose
+//! (a county still filters). When the need has no CPV codes the CPV part is left out and the
+//! rest scaled up to fill [0, 1].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,6 +26,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Searcher, TantivyDocument, Term};
 use utoipa::ToSchema;
 
+use super::analysis::{Analyzer, Flavour};
 use super::document::{DocType, Indexable, TermBag};
 use super::{NotReady, SearchIndex};
 use crate::domain::{CpvCode, CpvLevel};
@@ -41,6 +45,12 @@ pub struct Tuning {
     pub theme: f32,
     /// Query terms used to find candidates: the heaviest by tf-idf.
     pub query_terms: usize,
+    /// How much a learnt translation of a term weighs beside the term itself.
+    pub translation: f32,
+    /// The text cosine that reads as 50 % similar.
+    pub similarity_floor: f32,
+    /// How fast the calibrated similarity rises around that point.
+    pub similarity_scale: f32,
 }
 
 impl Default for Tuning {
@@ -48,11 +58,14 @@ impl Default for Tuning {
         // Text carries most of the signal; CPV, region and theme break ties between texts that
         // read alike.
         Tuning {
-            text: 0.8,
+            text: 0.84,
             cpv: 0.12,
-            region: 0.04,
+            region: 0.0,
             theme: 0.04,
             query_terms: 48,
+            translation: 1.0,
+            similarity_floor: 0.0,
+            similarity_scale: 0.135,
         }
     }
 }
@@ -71,6 +84,17 @@ impl Tuning {
                 / (1.0 - self.cpv).max(f32::EPSILON)
         };
         score.clamp(0.0, 1.0)
+    }
+
+    /// A text cosine as a similarity a person reads, `1 / (1 + exp(−(c − floor) / scale))`
+    /// rescaled so that a cosine of 0 reads 0 and 1 reads 1: fitted by `innolift eval` to
+    /// people's grades of need pairs, so that a reworded copy reads high and unrelated texts
+    /// near 0.
+    pub fn calibrate(&self, cosine: f32) -> f32 {
+        let scale = self.similarity_scale.max(1e-4);
+        let s = |c: f32| 1.0 / (1.0 + (-(c - self.similarity_floor) / scale).exp());
+        let (low, high) = (s(0.0), s(1.0));
+        ((s(cosine.clamp(0.0, 1.0)) - low) / (high - low).max(f32::EPSILON)).clamp(0.0, 1.0)
     }
 }
 
@@ -141,6 +165,10 @@ pub struct Match {
     pub similarity: Option<f32>,
     /// Why.
     pub why: Why,
+    /// Grouped by organisation: the organisation's other matches, best first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
+    pub also: Vec<Match>,
 }
 
 /// Restrictions on candidates.
@@ -196,21 +224,23 @@ fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
 struct Vector {
     weights: HashMap<String, f32>,
     norm: f32,
+    /// A translated term → the term of the text it came from, for the reasons.
+    origin: HashMap<String, String>,
 }
 
 impl SearchIndex {
-    fn vector(&self, searcher: &Searcher, bag: &TermBag) -> Vector {
+    /// The idf of each key, from the cache or the index; `None` for a term no document has.
+    fn idfs(&self, searcher: &Searcher, keys: &[&str]) -> Vec<Option<f32>> {
         let n = searcher.num_docs() as f32;
-        let mut idfs: Vec<Option<f32>> = {
+        let mut idfs: Vec<Option<Option<f32>>> = {
             let cache = self.idf.read().unwrap_or_else(|e| e.into_inner());
-            bag.counts
-                .keys()
-                .map(|key| cache.values.get(key).copied())
+            keys.iter()
+                .map(|key| cache.values.get(*key).copied())
                 .collect()
         };
         // Look the misses up without holding the lock, so concurrent requests don't queue.
         let mut fresh = Vec::new();
-        for (slot, key) in idfs.iter_mut().zip(bag.counts.keys()) {
+        for (slot, key) in idfs.iter_mut().zip(keys) {
             if slot.is_none() {
                 let (flavour, term) = TermBag::split(key);
                 // doc_freq counts deleted documents that num_docs does not.
@@ -218,9 +248,9 @@ impl SearchIndex {
                     .doc_freq(&Term::from_field_text(self.fields.text(flavour), term))
                     .unwrap_or(0) as f32)
                     .min(n);
-                let v = ((n + 1.0) / (df + 1.0)).ln() + 1.0;
+                let v = (df > 0.0).then(|| ((n + 1.0) / (df + 1.0)).ln() + 1.0);
                 *slot = Some(v);
-                fresh.push((key.clone(), v));
+                fresh.push(((*key).to_owned(), v));
             }
         }
         if !fresh.is_empty() {
@@ -230,16 +260,53 @@ impl SearchIndex {
             }
             cache.values.extend(fresh);
         }
-        let mut weights = HashMap::with_capacity(bag.counts.len());
-        let mut sum = 0.0;
-        for ((key, count), idf) in bag.counts.iter().zip(idfs) {
-            let w = (1.0 + (*count as f32).ln()) * idf.unwrap_or(1.0);
-            sum += w * w;
-            weights.insert(key.clone(), w);
+        idfs.into_iter().map(Option::flatten).collect()
+    }
+
+    /// The tf-idf vector of a bag, with each term's learnt translations added at `translation`
+    /// times their Dice coefficient. Both sides of a comparison are expanded alike, so that
+    /// similarity stays symmetric.
+    fn vector(&self, searcher: &Searcher, bag: &TermBag, translation: f32) -> Vector {
+        let table = super::analysis::bilingual_table();
+        let mut keys: Vec<&str> = bag.counts.keys().map(String::as_str).collect();
+        let own = keys.len();
+        if translation > 0.0 {
+            for key in bag.counts.keys() {
+                keys.extend(table.translations(key).iter().map(|(t, _)| t.as_str()));
+            }
         }
+        let idfs = self.idfs(searcher, &keys);
+        let mut weights: HashMap<String, f32> = HashMap::with_capacity(keys.len());
+        let mut tfs = Vec::with_capacity(own);
+        for ((key, count), idf) in bag.counts.iter().zip(&idfs) {
+            let tf = 1.0 + (*count as f32).ln();
+            tfs.push(tf);
+            // A term no document has cannot be shared; it still says what this text is about.
+            weights.insert(key.clone(), tf * idf.unwrap_or(1.0));
+        }
+        let mut next = own;
+        let mut origin = HashMap::new();
+        if translation > 0.0 {
+            for ((key, _), tf) in bag.counts.iter().zip(&tfs) {
+                for (target, dice) in table.translations(key) {
+                    let idf = idfs[next];
+                    next += 1;
+                    // Translations no document uses would only lengthen the vector.
+                    let Some(idf) = idf else { continue };
+                    let w = translation * dice * tf * idf;
+                    let slot = weights.entry(target.clone()).or_insert_with(|| {
+                        origin.insert(target.clone(), key.clone());
+                        0.0
+                    });
+                    *slot = slot.max(w);
+                }
+            }
+        }
+        let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
         Vector {
             weights,
-            norm: sum.sqrt(),
+            norm,
+            origin,
         }
     }
 
@@ -376,19 +443,27 @@ fn cosine(a: &Vector, b: &Vector) -> (f32, Vec<(String, f32)>) {
     ((dot / (a.norm * b.norm)).clamp(0.0, 1.0), shared)
 }
 
-/// Words for the shared terms, from the query's text, without repeats.
+/// Telling words for the shared terms, from the query's text, without repeats: only terms that
+/// carry at least 3 % of the dot product, and only words that say what the text is about.
 fn shared_words(
     shared: &[(String, f32)],
+    query: &Vector,
     words: &BTreeMap<String, String>,
     max: usize,
 ) -> Vec<String> {
+    let dot: f32 = shared.iter().map(|(_, w)| w).sum();
+    let judge = Analyzer::new(Flavour::Norwegian);
     let mut out: Vec<String> = Vec::new();
-    for (term, _) in shared {
+    for (term, weight) in shared {
+        if *weight < 0.03 * dot {
+            break;
+        }
         let word = words
             .get(term)
+            .or_else(|| query.origin.get(term).and_then(|o| words.get(o)))
             .cloned()
             .unwrap_or_else(|| TermBag::split(term).1.trim_start_matches('~').to_owned());
-        if !out.contains(&word) {
+        if !out.contains(&word) && judge.is_telling(&word) {
             out.push(word);
         }
         if out.len() == max {
@@ -424,10 +499,10 @@ pub struct Source<'a> {
 
 impl<'a> Source<'a> {
     /// Analyses the source.
-    pub fn new(index: &SearchIndex, item: &'a Indexable) -> Source<'a> {
+    pub fn new(item: &'a Indexable) -> Source<'a> {
         Source {
             item,
-            bag: TermBag::of(&item.text, index.analyzers()),
+            bag: TermBag::of_language(&item.text, item.language),
         }
     }
 }
@@ -472,7 +547,7 @@ fn why_and_score(
     };
     let score = tuning.combine(&parts, !source.item.cpv_codes.is_empty());
     let why = Why {
-        terms: shared_words(&shared, &source.bag.words, 8),
+        terms: shared_words(&shared, query, &source.bag.words, 8),
         cpv,
         counties,
         national,
@@ -502,8 +577,8 @@ pub fn matches_tuned(
     tuning: &Tuning,
 ) -> Result<Vec<Match>, MatchError> {
     let searcher = index.searcher()?;
-    let source = Source::new(index, source);
-    let query = index.vector(&searcher, &source.bag);
+    let source = Source::new(source);
+    let query = index.vector(&searcher, &source.bag, tuning.translation);
     let mut scoring = index.text_clauses(&query, tuning.query_terms);
     for code in &source.item.cpv_codes {
         for token in CpvCode::from_stored(code).hierarchy_tokens() {
@@ -528,7 +603,7 @@ pub fn matches_tuned(
     let mut out: Vec<Match> = candidates
         .into_iter()
         .map(|c| {
-            let doc = index.vector(&searcher, &c.bag);
+            let doc = index.vector(&searcher, &c.bag, tuning.translation);
             let (score, why) = why_and_score(&source, &query, &c, &doc, tuning);
             to_match(c, score, why)
         })
@@ -538,17 +613,18 @@ pub fn matches_tuned(
     Ok(out)
 }
 
-/// Other organisations' open needs most like `need`, by text similarity (comparable across
-/// queries: near 1 for the same text, near 0 for unrelated text).
+/// Other organisations' open needs most like `need`, by calibrated text similarity
+/// (comparable across queries: high for a reworded copy, near 0 for unrelated text).
 pub fn similar_needs(
     index: &SearchIndex,
     need: &Indexable,
     limit: usize,
 ) -> Result<Vec<Match>, MatchError> {
+    let tuning = Tuning::default();
     let searcher = index.searcher()?;
-    let source = Source::new(index, need);
-    let query = index.vector(&searcher, &source.bag);
-    let scoring = index.text_clauses(&query, Tuning::default().query_terms);
+    let source = Source::new(need);
+    let query = index.vector(&searcher, &source.bag, tuning.translation);
+    let scoring = index.text_clauses(&query, tuning.query_terms);
     if scoring.is_empty() {
         return Ok(Vec::new());
     }
@@ -564,9 +640,9 @@ pub fn similar_needs(
     let mut out: Vec<Match> = candidates
         .into_iter()
         .map(|c| {
-            let doc = index.vector(&searcher, &c.bag);
-            let (_, why) = why_and_score(&source, &query, &c, &doc, &Tuning::default());
-            let similarity = why.parts.text;
+            let doc = index.vector(&searcher, &c.bag, tuning.translation);
+            let (_, why) = why_and_score(&source, &query, &c, &doc, &tuning);
+            let similarity = tuning.calibrate(why.parts.text);
             let mut m = to_match(c, similarity, why);
             m.similarity = Some(m.score);
             m
@@ -578,22 +654,41 @@ pub fn similar_needs(
     Ok(out)
 }
 
-/// The similarity of every two of `items` as [`similar_needs`] gives it, in [0, 1], with the
-/// index's document frequencies: for the evaluation, which compares it with people's grades.
+/// The text cosine of every two of `items` as [`similar_needs`] computes it before
+/// calibration, with the index's document frequencies: for the evaluation, which compares it
+/// with people's grades and fits the calibration.
 pub fn similarity_matrix(
     index: &SearchIndex,
     items: &[Indexable],
-    _tuning: &Tuning,
+    tuning: &Tuning,
 ) -> Result<Vec<Vec<f32>>, MatchError> {
     let searcher = index.searcher()?;
     let vectors: Vec<Vector> = items
         .iter()
-        .map(|item| index.vector(&searcher, &Source::new(index, item).bag))
+        .map(|item| index.vector(&searcher, &Source::new(item).bag, tuning.translation))
         .collect();
     Ok(vectors
         .iter()
         .map(|a| vectors.iter().map(|b| cosine(a, b).0).collect())
         .collect())
+}
+
+/// Folds a best-first match list so that each organisation appears once, at its best match,
+/// with its other matches in `also`; at most `limit` organisations.
+pub fn group_by_organisation(matches: Vec<Match>, limit: usize) -> Vec<Match> {
+    let mut out: Vec<Match> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for m in matches {
+        match at.get(&m.organisation_id) {
+            Some(&i) => out[i].also.push(m),
+            None if out.len() < limit => {
+                at.insert(m.organisation_id.clone(), out.len());
+                out.push(m);
+            }
+            None => {}
+        }
+    }
+    out
 }
 
 fn to_match(c: Candidate, score: f32, why: Why) -> Match {
@@ -608,6 +703,7 @@ fn to_match(c: Candidate, score: f32, why: Why) -> Match {
         score: (score * 10_000.0).round() / 10_000.0,
         similarity: None,
         why,
+        also: Vec::new(),
     }
 }
 
@@ -626,17 +722,18 @@ pub fn search(
     if !text.trim().is_empty() && bag.counts.is_empty() {
         return Ok(Vec::new());
     }
-    let query = index.vector(&searcher, &bag);
-    let scoring = index.text_clauses(&query, Tuning::default().query_terms);
+    let tuning = Tuning::default();
+    let query = index.vector(&searcher, &bag, tuning.translation);
+    let scoring = index.text_clauses(&query, tuning.query_terms);
     let candidates = index.candidates(&searcher, scoring, filters, limit)?;
     let max = candidates.iter().map(|c| c.bm25).fold(0.0f32, f32::max);
     Ok(candidates
         .into_iter()
         .map(|c| {
-            let doc = index.vector(&searcher, &c.bag);
+            let doc = index.vector(&searcher, &c.bag, tuning.translation);
             let (text_sim, shared) = cosine(&query, &doc);
             let why = Why {
-                terms: shared_words(&shared, &bag.words, 8),
+                terms: shared_words(&shared, &query, &bag.words, 8),
                 cpv: None,
                 counties: Vec::new(),
                 national: false,

@@ -28,7 +28,7 @@ use analysis::{Analyzer, Flavour, TantivyAnalyzer};
 use document::{Indexable, TermBag};
 
 /// Bump when the fields change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of the index.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +42,8 @@ pub struct Fields {
     pub title: Field,
     pub text_no: Field,
     pub text_en: Field,
+    /// Synonym groups, the same in every language.
+    pub text_x: Field,
     pub cpv: Field,
     pub cpv_codes: Field,
     pub county: Field,
@@ -55,6 +57,7 @@ impl Fields {
         match flavour {
             Flavour::Norwegian => self.text_no,
             Flavour::English => self.text_en,
+            Flavour::Neutral => self.text_x,
         }
     }
 }
@@ -79,6 +82,7 @@ pub fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", STORED),
         text_no: b.add_text_field("text_no", text(Flavour::Norwegian.tokenizer_name())),
         text_en: b.add_text_field("text_en", text(Flavour::English.tokenizer_name())),
+        text_x: b.add_text_field("text_x", text(Flavour::Neutral.tokenizer_name())),
         cpv: b.add_text_field("cpv", STRING),
         cpv_codes: b.add_text_field("cpv_codes", STORED),
         county: b.add_text_field("county", STRING | STORED),
@@ -142,7 +146,7 @@ pub struct SearchIndex {
 struct IdfCache {
     documents: u64,
     /// Prefixed term (`n:båt`) → idf.
-    values: HashMap<String, f32>,
+    values: HashMap<String, Option<f32>>,
 }
 
 /// An error answered while the index cannot serve.
@@ -251,6 +255,11 @@ impl SearchIndex {
                 TantivyAnalyzer(analyzer.clone()),
             );
         }
+        // The neutral field is written pre-tokenized only; its tokenizer is never run.
+        index.tokenizers().register(
+            Flavour::Neutral.tokenizer_name(),
+            TantivyAnalyzer(Analyzer::new(Flavour::Norwegian)),
+        );
         Ok((index, payload))
     }
 
@@ -305,25 +314,27 @@ impl SearchIndex {
         doc.add_text(f.status, &item.status);
         doc.add_text(f.lang, item.language.as_str());
         doc.add_text(f.title, &item.title);
+        // One analysis, in the text's own language; synonym groups go to the neutral field.
+        let analyzer = Analyzer::for_language(item.language);
         let mut bag = TermBag::default();
-        for analyzer in &self.analyzers {
-            let prefix = analyzer.flavour().prefix();
-            let terms = analyzer.analyze(&item.text);
-            let mut tokens = Vec::with_capacity(terms.len());
-            for t in terms {
-                let key = format!("{prefix}:{}", t.term);
-                *bag.counts.entry(key).or_insert(0) += 1;
-                tokens.push(Token {
-                    offset_from: t.from,
-                    offset_to: t.to,
-                    position: t.position,
-                    text: t.term,
-                    position_length: 1,
-                });
-            }
-            // The text itself is not stored, so the field needs only the tokens.
+        let mut tokens: [Vec<Token>; 2] = [Vec::new(), Vec::new()];
+        for t in analyzer.analyze(&item.text) {
+            let key = analysis::key(analyzer.flavour(), &t.term);
+            *bag.counts.entry(key).or_insert(0) += 1;
+            let neutral = t.term.starts_with('~');
+            tokens[usize::from(neutral)].push(Token {
+                offset_from: t.from,
+                offset_to: t.to,
+                position: t.position,
+                text: t.term,
+                position_length: 1,
+            });
+        }
+        let [own, neutral] = tokens;
+        // The text itself is not stored, so the fields need only the tokens.
+        for (field, tokens) in [(f.text(analyzer.flavour()), own), (f.text_x, neutral)] {
             doc.add_pre_tokenized_text(
-                f.text(analyzer.flavour()),
+                field,
                 PreTokenizedString {
                     text: String::new(),
                     tokens,

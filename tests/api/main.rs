@@ -18,6 +18,7 @@ mod health;
 mod index_lifecycle;
 mod layers;
 mod matching;
+mod matching_languages;
 mod needs;
 mod notices;
 mod notifications;

@@ -42,7 +42,7 @@ on_both_databases! {
         assert_eq!(items[0]["id"], good["id"], "{res}");
         let top = &items[0];
         let score = top["score"].as_f64().unwrap();
-        assert!(score > 0.4 && score <= 1.0, "score {score}");
+        assert!(score > 0.3 && score <= 1.0, "score {score}");
         assert!(top["why"]["terms"].as_array().unwrap().iter().any(|t| t == "ferje"), "{top}");
         assert_eq!(top["why"]["cpv"]["level"], "category", "34512000 and 34512100 share the category 34512");
         assert_eq!(top["why"]["counties"], json!(["46"]));
@@ -126,9 +126,12 @@ on_both_databases! {
         assert!(!found.contains(&own["id"].as_str().unwrap().to_owned()), "only other organisations' needs");
         assert!(!found.contains(&original["id"].as_str().unwrap().to_owned()));
                 let similarity = res["items"][0]["similarity"].as_f64().unwrap();
-        assert!(similarity > 0.3, "a reworded copy is clearly similar: {similarity}");
+        assert!(similarity >= 0.6, "a reworded copy reads as similar: {similarity}");
         let u = res["items"].as_array().unwrap().iter().find(|i| i["id"] == unrelated["id"]).expect("the unrelated need shares a word");
-        assert!(u["similarity"].as_f64().unwrap() < 0.15, "unrelated text is near 0: {u}");
+        // It shares a compound and its parts, so the calibrated scale (fitted to people's grades,
+        // where such pairs get about 0.2) puts it low, far below the reworded copy.
+        let unrelated_similarity = u["similarity"].as_f64().unwrap();
+        assert!(unrelated_similarity < 0.4 && unrelated_similarity < similarity / 2.0, "unrelated text reads low: {u}");
         // The same text is near 1.
         let copy = app.need(&b.token, need_body("Digitalt nattilsyn i omsorgsboliger",
             "Kommunen ønsker digitalt tilsyn om natten for beboere i omsorgsboliger, med sensorer som varsler ved fall og uro, slik at nattevakten kan prioritere.")).await;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::error::ErrorBody;
-use crate::app::matching::{self as service, Matches};
+use crate::app::matching::{self as service, Grouping, Matches};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::domain::organisation::optional;
@@ -24,6 +24,9 @@ pub const MAX_LIMIT: usize = 500;
 pub struct NeedMatchQuery {
     /// 1 to 500, default 20.
     pub limit: Option<usize>,
+    /// `organisation`: each organisation once, at its best match, with its others in `also`;
+    /// `limit` then counts organisations.
+    pub group: Option<String>,
     /// `supplier` or `cluster`.
     pub kind: Option<String>,
     /// Only capabilities serving this county (or national).
@@ -36,6 +39,9 @@ pub struct NeedMatchQuery {
 pub struct CapabilityMatchQuery {
     /// 1 to 500, default 20.
     pub limit: Option<usize>,
+    /// `organisation`: each organisation once, at its best match, with its others in `also`;
+    /// `limit` then counts organisations.
+    pub group: Option<String>,
     /// Only needs in this county (or national).
     pub county: Option<String>,
 }
@@ -77,6 +83,17 @@ fn limit(value: Option<usize>) -> Result<usize, AppError> {
     }
 }
 
+fn grouping(value: Option<&str>) -> Result<Grouping, AppError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(Grouping::None),
+        Some("organisation") => Ok(Grouping::Organisation),
+        Some(_) => Err(AppError::validation(
+            "group",
+            "group must be organisation, or left out for every match on its own",
+        )),
+    }
+}
+
 fn county(value: Option<&str>) -> Result<Option<String>, AppError> {
     Ok(optional(value, County::parse)?.map(|c| c.as_str().to_owned()))
 }
@@ -109,8 +126,9 @@ pub async fn need_matches(
         open_only: true,
         ..Filters::default()
     };
+    let grouping = grouping(q.group.as_deref())?;
     let need = service::need_item(&state, Some(&caller), &id.into_inner().to_string()).await?;
-    let result = service::matches(&state, need, filters, limit).await?;
+    let result = service::matches(&state, need, filters, limit, grouping).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -131,8 +149,9 @@ pub async fn capability_matches(
         open_only: true,
         ..Filters::default()
     };
+    let grouping = grouping(q.group.as_deref())?;
     let capability = service::capability_item(&state, &id.into_inner().to_string()).await?;
-    let result = service::matches(&state, capability, filters, limit).await?;
+    let result = service::matches(&state, capability, filters, limit, grouping).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 

@@ -288,7 +288,13 @@ pub async fn show(
             open_only: true,
             ..Filters::default()
         };
-        let matches = crate::app::matching::matches(&state, item.clone(), filters, 20);
+        let matches = crate::app::matching::matches(
+            &state,
+            item.clone(),
+            filters,
+            20,
+            crate::app::matching::Grouping::Organisation,
+        );
         let similar = crate::app::matching::similar(&state, item, 10);
         let (matches, similar) = futures_util::future::join(matches, similar).await;
         // A rebuilding index shows the page without matches rather than failing it.
