@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
@@ -204,7 +205,8 @@ struct Candidate {
     cpv_codes: Vec<String>,
     counties: Vec<String>,
     themes: Vec<String>,
-    bag: TermBag,
+    /// The stored term bag, read without building a map: matching reads a hundred a query.
+    bag: Vec<u8>,
     bm25: f32,
 }
 
@@ -222,7 +224,7 @@ fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
 
 /// A tf-idf vector: prefixed term → weight, and its length.
 struct Vector {
-    weights: HashMap<String, f32>,
+    weights: FxHashMap<String, f32>,
     norm: f32,
     /// A translated term → the term of the text it came from, for the reasons.
     origin: HashMap<String, String>,
@@ -276,7 +278,8 @@ impl SearchIndex {
             }
         }
         let idfs = self.idfs(searcher, &keys);
-        let mut weights: HashMap<String, f32> = HashMap::with_capacity(keys.len());
+        let mut weights: FxHashMap<String, f32> =
+            FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
         let mut tfs = Vec::with_capacity(own);
         for ((key, count), idf) in bag.counts.iter().zip(&idfs) {
             let tf = 1.0 + (*count as f32).ln();
@@ -294,11 +297,13 @@ impl SearchIndex {
                     // Translations no document uses would only lengthen the vector.
                     let Some(idf) = idf else { continue };
                     let w = translation * dice * tf * idf;
-                    let slot = weights.entry(target.clone()).or_insert_with(|| {
-                        origin.insert(target.clone(), key.clone());
-                        0.0
-                    });
-                    *slot = slot.max(w);
+                    match weights.get_mut(target) {
+                        Some(slot) => *slot = slot.max(w),
+                        None => {
+                            weights.insert(target.clone(), w);
+                            origin.insert(target.clone(), key.clone());
+                        }
+                    }
                 }
             }
         }
@@ -308,6 +313,67 @@ impl SearchIndex {
             norm,
             origin,
         }
+    }
+
+    /// The cosine of `query` with a candidate's stored bag, expanded as [`SearchIndex::vector`]
+    /// expands, and the shared terms heaviest first; without building the bag's map.
+    fn cosine_with_bag(
+        &self,
+        searcher: &Searcher,
+        query: &Vector,
+        bag: &[u8],
+        translation: f32,
+    ) -> (f32, Vec<(String, f32)>) {
+        let table = super::analysis::bilingual_table();
+        let text = std::str::from_utf8(bag).unwrap_or_default();
+        let mut keys: Vec<&str> = Vec::new();
+        let mut tfs: Vec<f32> = Vec::new();
+        for line in text.lines() {
+            if let Some((term, count)) = line.rsplit_once(' ') {
+                keys.push(term);
+                tfs.push(1.0 + (count.parse::<u32>().unwrap_or(1) as f32).ln());
+            }
+        }
+        let own = keys.len();
+        if translation > 0.0 {
+            for i in 0..own {
+                keys.extend(table.translations(keys[i]).iter().map(|(t, _)| t.as_str()));
+            }
+        }
+        let idfs = self.idfs(searcher, &keys);
+        let mut weights: Vec<(&str, f32)> = Vec::with_capacity(keys.len());
+        for i in 0..own {
+            weights.push((keys[i], tfs[i] * idfs[i].unwrap_or(1.0)));
+        }
+        let mut next = own;
+        if translation > 0.0 {
+            for i in 0..own {
+                for (target, dice) in table.translations(keys[i]) {
+                    if let Some(idf) = idfs[next] {
+                        weights.push((target.as_str(), translation * dice * tfs[i] * idf));
+                    }
+                    next += 1;
+                }
+            }
+        }
+        // A translation may repeat a term of the text or another translation: the heaviest
+        // counts, as in `vector`.
+        weights.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.total_cmp(&a.1)));
+        weights.dedup_by(|later, kept| later.0 == kept.0);
+        let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm == 0.0 || query.norm == 0.0 {
+            return (0.0, Vec::new());
+        }
+        let mut dot = 0.0;
+        let mut shared = Vec::new();
+        for (term, w) in weights {
+            if let Some(q) = query.weights.get(term) {
+                dot += q * w;
+                shared.push((term.to_owned(), q * w));
+            }
+        }
+        shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        ((dot / (norm * query.norm)).clamp(0.0, 1.0), shared)
     }
 
     /// The query's heaviest terms as should-clauses on their fields.
@@ -409,11 +475,11 @@ impl SearchIndex {
                 cpv_codes: all(f.cpv_codes),
                 counties: all(f.county),
                 themes: all(f.theme),
-                bag: TermBag::decode(
-                    doc.get_first(f.bag)
-                        .and_then(|v| v.as_bytes())
-                        .unwrap_or_default(),
-                ),
+                bag: doc
+                    .get_first(f.bag)
+                    .and_then(|v| v.as_bytes())
+                    .unwrap_or_default()
+                    .to_vec(),
                 bm25,
             });
         }
@@ -511,10 +577,9 @@ fn why_and_score(
     source: &Source,
     query: &Vector,
     c: &Candidate,
-    doc: &Vector,
+    (text, shared): (f32, Vec<(String, f32)>),
     tuning: &Tuning,
 ) -> (f32, Why) {
-    let (text, shared) = cosine(query, doc);
     let cpv = best_cpv(&source.item.cpv_codes, &c.cpv_codes);
     let cpv_part = cpv.as_ref().map_or(0.0, |m| m.level.weight());
     let doc_national = c.counties.iter().any(|x| x == "national");
@@ -603,8 +668,8 @@ pub fn matches_tuned(
     let mut out: Vec<Match> = candidates
         .into_iter()
         .map(|c| {
-            let doc = index.vector(&searcher, &c.bag, tuning.translation);
-            let (score, why) = why_and_score(&source, &query, &c, &doc, tuning);
+            let text = index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
+            let (score, why) = why_and_score(&source, &query, &c, text, tuning);
             to_match(c, score, why)
         })
         .collect();
@@ -640,8 +705,8 @@ pub fn similar_needs(
     let mut out: Vec<Match> = candidates
         .into_iter()
         .map(|c| {
-            let doc = index.vector(&searcher, &c.bag, tuning.translation);
-            let (_, why) = why_and_score(&source, &query, &c, &doc, &tuning);
+            let text = index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
+            let (_, why) = why_and_score(&source, &query, &c, text, &tuning);
             let similarity = tuning.calibrate(why.parts.text);
             let mut m = to_match(c, similarity, why);
             m.similarity = Some(m.score);
@@ -730,8 +795,8 @@ pub fn search(
     Ok(candidates
         .into_iter()
         .map(|c| {
-            let doc = index.vector(&searcher, &c.bag, tuning.translation);
-            let (text_sim, shared) = cosine(&query, &doc);
+            let (text_sim, shared) =
+                index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
             let why = Why {
                 terms: shared_words(&shared, &query, &bag.words, 8),
                 cpv: None,

@@ -12,7 +12,6 @@ pub mod document;
 pub mod indexer;
 pub mod matching;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 
@@ -146,7 +145,7 @@ pub struct SearchIndex {
 struct IdfCache {
     documents: u64,
     /// Prefixed term (`n:båt`) → idf.
-    values: HashMap<String, Option<f32>>,
+    values: rustc_hash::FxHashMap<String, Option<f32>>,
 }
 
 /// An error answered while the index cannot serve.
@@ -213,6 +212,7 @@ impl SearchIndex {
     /// Opens or creates the index directory, removing other versions. Returns the index and the
     /// payload of its last commit (`None` when it must be rebuilt).
     pub fn open_dir(&self) -> anyhow::Result<(Index, Option<CommitPayload>)> {
+        analysis::check().context("the search index's word lists do not load")?;
         let parent = self.dir.parent().context("index directory has no parent")?;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -246,7 +246,18 @@ impl SearchIndex {
             Some(found) => found,
             None => {
                 std::fs::create_dir_all(&self.dir)?;
-                (Index::create_in_dir(&self.dir, schema().0)?, None)
+                // Matching reads the stored term bag of every candidate: uncompressed small
+                // blocks make each read a copy rather than a decompression of 16 KB.
+                let settings = tantivy::IndexSettings {
+                    docstore_compression: tantivy::store::Compressor::None,
+                    docstore_blocksize: 4096,
+                    ..tantivy::IndexSettings::default()
+                };
+                let index = Index::builder()
+                    .schema(schema().0)
+                    .settings(settings)
+                    .create_in_dir(&self.dir)?;
+                (index, None)
             }
         };
         for analyzer in &self.analyzers {

@@ -72,6 +72,21 @@ async fn buyer_registers_creates_a_need_and_sees_matches(backend: Backend) {
     };
     app.import_cpv();
     let supplier = supplier_with_capability(&app, "lev@sensor.no", 11).await;
+    // A second matching capability of the same supplier: the page lists the supplier once,
+    // with this one beside its best match.
+    let second = app
+        .capability(
+            &supplier.token,
+            json!({
+                "title": "Fallalarm med varsling til hjemmetjenesten",
+                "description": "Alarmen varsler hjemmetjenesten når eldre som bor hjemme faller.",
+                "themes": ["health_welfare"],
+                "counties": ["46"],
+            }),
+        )
+        .await;
+    app.wait_indexed(&supplier.token, second["id"].as_str().unwrap())
+        .await;
     let supplier_org: Value = app
         .get("/api/v1/me", Some(&supplier.token))
         .await
@@ -147,6 +162,15 @@ async fn buyer_registers_creates_a_need_and_sees_matches(backend: Backend) {
         "the matching supplier is listed: {text}"
     );
     assert!(text.contains("Felles ord"), "each match says why: {text}");
+    assert_eq!(
+        text.matches(supplier_name.as_str()).count(),
+        1,
+        "each supplier once: {text}"
+    );
+    assert!(
+        text.contains("Også fra denne virksomheten"),
+        "the supplier's other capability beside its best: {text}"
+    );
     browser.axe("need page with matches").await;
     browser.screenshot("need-with-matches").await;
     browser.close().await;
