@@ -490,3 +490,45 @@ pub fn outbox_latest(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult
         .select(OutboxRow::as_select())
         .load(conn)
 }
+
+/// Opens a failed invitation again for another attempt at `email`. Returns false when it is no
+/// longer failed, so two buyers resending at once queue one message.
+pub fn reopen_invitation(conn: &mut DbConn, id: &str, email: &str) -> QueryResult<bool> {
+    diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::status.eq("failed")),
+    )
+    .set((
+        invitations::email.eq(email),
+        invitations::status.eq("queued"),
+        invitations::failure.eq(None::<String>),
+        invitations::updated_at.eq(super::now()),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// How many messages of `kind` an invitation has had, for a fresh `Message-ID` on a resend.
+pub fn messages_of_invitation(
+    conn: &mut DbConn,
+    invitation_id: &str,
+    kind: &str,
+) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::invitation_id.eq(invitation_id))
+        .filter(outbox::kind.eq(kind))
+        .count()
+        .get_result(conn)
+}
+
+/// Gives a claimed message back to the queue until `until`, without counting an attempt.
+pub fn postpone(conn: &mut DbConn, id: &str, until: chrono::NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::next_attempt_at.eq(until),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -22,6 +22,13 @@ const CLAIM: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Temporary failures after which a message is given up.
 const MAX_ATTEMPTS: i64 = 12;
+/// Messages that go to an invitee only after its invitation was delivered.
+pub const FOLLOW_UPS: &[&str] = &["answer_published", "reminder"];
+/// Why a follow-up was not sent; resending the invitation queues it again.
+pub const WITHHELD: &str =
+    "withheld: the invitation to this address was not delivered; resending the invitation sends this too";
+/// How long a follow-up waits for its invitation to be delivered before it looks again.
+const WAIT_FOR_INVITATION: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 /// How long the worker sleeps when nobody wakes it.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -189,6 +196,25 @@ fn send_one(
             q::mark_attempt_failed(&mut conn, &message.id, "the address has unsubscribed", None)?;
             return Ok(true);
         }
+        // Answers and reminders belong to an invitation: they go only once it has arrived, so
+        // nobody hears of questions about an event it was never told of.
+        if FOLLOW_UPS.contains(&message.kind.as_str()) {
+            let invitation = match message.invitation_id.as_deref() {
+                Some(id) => q::invitation(&mut conn, id)?,
+                None => None,
+            };
+            match invitation.as_ref().map(|i| i.status.as_str()) {
+                Some("failed") => {
+                    q::mark_attempt_failed(&mut conn, &message.id, WITHHELD, None)?;
+                    return Ok(true);
+                }
+                Some("queued") => {
+                    q::postpone(&mut conn, &message.id, now + WAIT_FOR_INVITATION)?;
+                    return Ok(true);
+                }
+                _ => {}
+            }
+        }
     }
     let finish = |outcome: Result<(), (String, bool)>| -> anyhow::Result<bool> {
         let mut conn = db.get()?;
@@ -294,6 +320,27 @@ fn fail_invitation(
     }
 }
 
+/// The kind of a recorded failure, so that pages can say it in the reader's words beside the
+/// mail server's own reply: `refused`, `gave_up`, `bad_address`, `retrying`, `unsubscribed`,
+/// `withheld` or `other`.
+pub fn failure_kind(reason: &str) -> &'static str {
+    if reason.starts_with("the mail server refused it") {
+        "refused"
+    } else if reason.starts_with("gave up after") {
+        "gave_up"
+    } else if reason.starts_with("bad address") {
+        "bad_address"
+    } else if reason.starts_with("retrying") || reason.starts_with("temporary failure") {
+        "retrying"
+    } else if reason.contains("unsubscribed") || reason.contains("no more invitations") {
+        "unsubscribed"
+    } else if reason.starts_with("withheld") {
+        "withheld"
+    } else {
+        "other"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +350,22 @@ mod tests {
         assert_eq!(backoff(0), chrono::TimeDelta::seconds(1));
         assert_eq!(backoff(3), chrono::TimeDelta::seconds(8));
         assert_eq!(backoff(50), chrono::TimeDelta::minutes(5));
+    }
+
+    #[test]
+    fn each_recorded_failure_has_a_kind_the_pages_can_word() {
+        assert_eq!(
+            failure_kind("the mail server refused it: permanent error (550): no such user"),
+            "refused"
+        );
+        assert_eq!(
+            failure_kind("gave up after 12 attempts: timed out"),
+            "gave_up"
+        );
+        assert_eq!(failure_kind("bad address x@: invalid"), "bad_address");
+        assert_eq!(failure_kind("retrying: connection refused"), "retrying");
+        assert_eq!(failure_kind("the address has unsubscribed"), "unsubscribed");
+        assert_eq!(failure_kind(WITHHELD), "withheld");
+        assert_eq!(failure_kind("the message body is missing"), "other");
     }
 }

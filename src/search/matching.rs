@@ -573,13 +573,8 @@ impl<'a> Source<'a> {
     }
 }
 
-fn why_and_score(
-    source: &Source,
-    query: &Vector,
-    c: &Candidate,
-    (text, shared): (f32, Vec<(String, f32)>),
-    tuning: &Tuning,
-) -> (f32, Why) {
+/// The score and the reasons other than the shared words, which [`explain`] adds.
+fn why_and_score(source: &Source, c: &Candidate, text: f32, tuning: &Tuning) -> (f32, Why) {
     let cpv = best_cpv(&source.item.cpv_codes, &c.cpv_codes);
     let cpv_part = cpv.as_ref().map_or(0.0, |m| m.level.weight());
     let doc_national = c.counties.iter().any(|x| x == "national");
@@ -612,7 +607,8 @@ fn why_and_score(
     };
     let score = tuning.combine(&parts, !source.item.cpv_codes.is_empty());
     let why = Why {
-        terms: shared_words(&shared, query, &source.bag.words, 8),
+        // Filled by `explain` for the matches that are kept: most candidates are dropped.
+        terms: Vec::new(),
         cpv,
         counties,
         national,
@@ -620,6 +616,28 @@ fn why_and_score(
         parts,
     };
     (score, why)
+}
+
+/// Sorts scored matches best first, keeps `limit`, and gives the kept ones their telling words.
+fn explain(
+    mut scored: Vec<(Match, Vec<(String, f32)>)>,
+    source: &Source,
+    query: &Vector,
+    limit: usize,
+) -> Vec<Match> {
+    scored.sort_by(|a, b| {
+        b.0.score
+            .total_cmp(&a.0.score)
+            .then_with(|| a.0.id.cmp(&b.0.id))
+    });
+    scored.truncate(limit);
+    scored
+        .into_iter()
+        .map(|(mut m, shared)| {
+            m.why.terms = shared_words(&shared, query, &source.bag.words, 8);
+            m
+        })
+        .collect()
 }
 
 /// The documents that match `source` best: capabilities for a need, open needs for a
@@ -665,17 +683,16 @@ pub fn matches_tuned(
     }
     let k = (limit * 3).clamp(100, 1500);
     let candidates = index.candidates(&searcher, scoring, filters, k)?;
-    let mut out: Vec<Match> = candidates
+    let scored = candidates
         .into_iter()
         .map(|c| {
-            let text = index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
-            let (score, why) = why_and_score(&source, &query, &c, text, tuning);
-            to_match(c, score, why)
+            let (text, shared) =
+                index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
+            let (score, why) = why_and_score(&source, &c, text, tuning);
+            (to_match(c, score, why), shared)
         })
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    out.truncate(limit);
-    Ok(out)
+    Ok(explain(scored, &source, &query, limit))
 }
 
 /// Other organisations' open needs most like `need`, by calibrated text similarity
@@ -702,21 +719,20 @@ pub fn similar_needs(
     };
     let k = (limit * 3).clamp(100, 1500);
     let candidates = index.candidates(&searcher, scoring, &filters, k)?;
-    let mut out: Vec<Match> = candidates
+    let scored = candidates
         .into_iter()
         .map(|c| {
-            let text = index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
-            let (_, why) = why_and_score(&source, &query, &c, text, &tuning);
+            let (text, shared) =
+                index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
+            let (_, why) = why_and_score(&source, &c, text, &tuning);
             let similarity = tuning.calibrate(why.parts.text);
             let mut m = to_match(c, similarity, why);
             m.similarity = Some(m.score);
-            m
+            (m, shared)
         })
-        .filter(|m| m.score > 0.0)
+        .filter(|(m, _)| m.score > 0.0)
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    out.truncate(limit);
-    Ok(out)
+    Ok(explain(scored, &source, &query, limit))
 }
 
 /// The text cosine of every two of `items` as [`similar_needs`] computes it before

@@ -32,6 +32,8 @@ pub struct SmtpServer {
     child: Option<Child>,
     pub port: u16,
     pub maildir: tempfile::TempDir,
+    /// The aiosmtpd handler class.
+    handler: &'static str,
 }
 
 fn free_port() -> u16 {
@@ -53,7 +55,16 @@ impl SmtpServer {
             child: None,
             port: free_port(),
             maildir,
+            handler: "aiosmtpd.handlers.Mailbox",
         }
+    }
+
+    /// A server not yet started that refuses every recipient whose address starts with
+    /// `bounce` with 550, as a real server refuses an unknown mailbox (`tests/smtp/refusing.py`).
+    pub fn refusing() -> SmtpServer {
+        let mut server = SmtpServer::unstarted();
+        server.handler = "refusing.Refusing";
+        server
     }
 
     /// Starts aiosmtpd, or returns false when it is not installed (a failure under CI=true).
@@ -66,9 +77,13 @@ impl SmtpServer {
                 "-l",
                 &format!("127.0.0.1:{}", self.port),
                 "-c",
-                "aiosmtpd.handlers.Mailbox",
+                self.handler,
             ])
             .arg(self.maildir.path())
+            .env(
+                "PYTHONPATH",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp"),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn();
@@ -135,7 +150,7 @@ pub(crate) async fn app_with_mail(backend: Backend, smtp: &SmtpServer) -> Option
     app_with_mail_and(backend, smtp, |_| {}).await
 }
 
-async fn app_with_mail_and(
+pub(crate) async fn app_with_mail_and(
     backend: Backend,
     smtp: &SmtpServer,
     change: impl FnOnce(&mut innolift::settings::Settings),
@@ -206,7 +221,7 @@ pub(crate) async fn event(app: &TestApp, seed: u32) -> (TestUser, String, String
     (buyer, pid, dialogue["id"].as_str().unwrap().to_owned())
 }
 
-async fn supplier_with_email(app: &TestApp, email: &str, seed: u32) -> TestUser {
+pub(crate) async fn supplier_with_email(app: &TestApp, email: &str, seed: u32) -> TestUser {
     let s = app.register(email, seed, "supplier").await;
     let res = app
         .patch(
@@ -244,7 +259,7 @@ pub(crate) async fn emails_off(app: &TestApp, user: &TestUser) {
 }
 
 /// A header's value, with folded lines joined.
-fn header(message: &str, name: &str) -> Option<String> {
+pub(crate) fn header(message: &str, name: &str) -> Option<String> {
     let head = message
         .split("\n\n")
         .next()

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::mail;
 use crate::settings::Settings;
 
-use super::invitations::{buyer_names, invitation_message, new_invitation};
+use super::invitations::{buyer_names, invitation_message, new_invitation, Letter};
 use super::questions::earlier_answers;
 use super::{get, host, lookup, oslo, token_hash};
 
@@ -93,9 +93,9 @@ pub fn register(
         &name,
         &invitation.id,
         &address,
-        false,
+        Letter::Invitation,
     )?;
-    let earlier = earlier_answers(conn, settings, &d, &invitation.id, &address)?;
+    let earlier = earlier_answers(conn, settings, &d, &invitation.id, &address, 0)?;
     let result = db::write_tx(conn, |conn| {
         q::insert_invitation(conn, &invitation)?;
         if !unsubscribed {

@@ -72,6 +72,48 @@ pub async fn invite_suppliers(
     Ok(outcomes)
 }
 
+/// Sends a failed invitation again, to the supplier's current address (the process's buyers),
+/// and wakes the mailer.
+pub async fn resend_invitation(
+    ctx: &Context,
+    caller: &Caller,
+    process_id: Option<&str>,
+    id: &str,
+    invitation_id: &str,
+) -> AppResult<InvitationView> {
+    let (caller, process_id) = (caller.clone(), process_id.map(str::to_owned));
+    let (id, invitation_id) = (id.to_owned(), invitation_id.to_owned());
+    let (settings, tokens) = (ctx.settings.clone(), ctx.tokens.clone());
+    let view = ctx
+        .db
+        .run(move |conn| {
+            event_in(conn, process_id.as_deref(), &id)?;
+            let r =
+                super::invitations::resend(conn, &caller, &settings, &tokens, &id, &invitation_id)?;
+            let name = match &r.supplier_id {
+                Some(s) => {
+                    crate::db::organisations::names(conn, std::slice::from_ref(s))?.remove(s)
+                }
+                None => None,
+            };
+            Ok::<_, AppError>(InvitationView {
+                supplier_name: name,
+                id: r.id,
+                supplier_id: r.supplier_id,
+                orgnr: r.orgnr,
+                source: r.source,
+                email: r.email,
+                status: r.status,
+                failure: r.failure,
+                created_at: r.created_at.and_utc(),
+                updated_at: r.updated_at.and_utc(),
+            })
+        })
+        .await?;
+    ctx.mailer.notify();
+    Ok(view)
+}
+
 /// The invitations of an event and their states (insiders).
 pub async fn invitation_list(
     ctx: &Context,
@@ -229,6 +271,9 @@ pub struct EventInvitation {
     pub attendees: Option<i64>,
     pub comment: Option<String>,
     pub failure: Option<String>,
+    /// What kind of failure, for the page's own words: see [`crate::mail::outbox::failure_kind`].
+    pub failure_kind: Option<&'static str>,
+    pub id: String,
 }
 
 /// An event as its process's page shows it to insiders.
@@ -277,7 +322,9 @@ pub fn events_of_process(conn: &mut DbConn, process_id: &str) -> AppResult<Vec<E
                 answer: i.answer,
                 attendees: i.attendees,
                 comment: i.comment,
+                failure_kind: i.failure.as_deref().map(crate::mail::outbox::failure_kind),
                 failure: i.failure,
+                id: i.id,
             })
             .collect();
         let questions = crate::db::dialogues::questions(conn, &d.id)?;

@@ -140,8 +140,20 @@ pub(super) fn buyer_names(conn: &mut DbConn, process_id: &str) -> Result<String,
         .join(", "))
 }
 
+/// Which letter of an invitation is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Letter {
+    /// The first invitation.
+    Invitation,
+    /// The invitation sent again after a failure; `n` earlier tries, for a fresh `Message-ID`.
+    Resend(i64),
+    /// The one reminder before the deadline.
+    Reminder,
+}
+
 /// The invitation email (or its reminder) for one invitation: the same text for everyone, with
 /// the invitee's own answer link.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn invitation_message(
     settings: &Settings,
     keys: &TokenKeys,
@@ -150,8 +162,9 @@ pub(super) fn invitation_message(
     supplier_name: &str,
     invitation_id: &str,
     email: &str,
-    reminder: bool,
+    letter: Letter,
 ) -> Result<OutboxRow, AppError> {
+    let reminder = letter == Letter::Reminder;
     let lang = if d.language == "en" {
         Lang::En
     } else {
@@ -166,10 +179,10 @@ pub(super) fn invitation_message(
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
-    let message_id = if reminder {
-        format!("<reminder-{invitation_id}@{host}>")
-    } else {
-        format!("<invitation-{invitation_id}@{host}>")
+    let message_id = match letter {
+        Letter::Reminder => format!("<reminder-{invitation_id}@{host}>"),
+        Letter::Invitation => format!("<invitation-{invitation_id}@{host}>"),
+        Letter::Resend(n) => format!("<invitation-{invitation_id}-{n}@{host}>"),
     };
     let title = if reminder {
         format!(
@@ -271,11 +284,11 @@ fn invite_one(
         &org.name,
         &invitation.id,
         &email,
-        false,
+        Letter::Invitation,
     ) else {
         return Ok(outcome("bad_contact_email", None));
     };
-    let earlier = earlier_answers(conn, settings, d, &invitation.id, &email)?;
+    let earlier = earlier_answers(conn, settings, d, &invitation.id, &email, 0)?;
     let result = db::write_tx(conn, |conn| {
         q::insert_invitation(conn, &invitation)?;
         if !unsubscribed {
@@ -312,6 +325,97 @@ fn invite_one(
             Some(invitation.id),
         )),
     }
+}
+
+/// Queues a failed invitation again, to the supplier's current contact address, with the
+/// answers published so far (they were withheld while the invitation had not arrived).
+pub fn resend(
+    conn: &mut DbConn,
+    caller: &Caller,
+    settings: &Settings,
+    keys: &TokenKeys,
+    id: &str,
+    invitation_id: &str,
+) -> Result<InvitationRow, AppError> {
+    let d = get(conn, id)?;
+    require_buyer(conn, caller, &d.process_id)?;
+    let invitation = q::invitation(conn, invitation_id)?
+        .filter(|i| i.dialogue_id == d.id)
+        .ok_or_else(|| AppError::not_found("no invitation to this event has this id"))?;
+    if invitation.status != "failed" {
+        return Err(AppError::conflict(
+            None,
+            format!(
+                "only a failed invitation can be sent again; this one is {}",
+                invitation.status
+            ),
+        ));
+    }
+    if db::now() > d.response_deadline {
+        return Err(AppError::conflict(
+            None,
+            "the deadline for answers has passed; create a new event to invite this supplier",
+        ));
+    }
+    let (email, name) = match &invitation.supplier_id {
+        Some(sid) => {
+            let org = organisations::find(conn, sid)?
+                .ok_or_else(|| AppError::not_found("the invited organisation no longer exists"))?;
+            let email = org.contact_email.ok_or_else(|| {
+                AppError::conflict(
+                    None,
+                    "the supplier has no contact address; its owner must add one first",
+                )
+            })?;
+            (email, org.name)
+        }
+        // Registered from the event page without an account: the address it gave is all there is.
+        None => (invitation.email.clone(), invitation.orgnr.clone()),
+    };
+    if q::is_unsubscribed(conn, &email)? {
+        return Err(AppError::conflict(
+            None,
+            format!("{email} has asked for no more invitations"),
+        ));
+    }
+    let tries = q::messages_of_invitation(conn, &invitation.id, "invitation")?;
+    let buyers = buyer_names(conn, &d.process_id)?;
+    let message = invitation_message(
+        settings,
+        keys,
+        &d,
+        &buyers,
+        &name,
+        &invitation.id,
+        &email,
+        Letter::Resend(tries),
+    )?;
+    let earlier = earlier_answers(conn, settings, &d, &invitation.id, &email, tries)?;
+    db::write_tx(conn, |conn| {
+        if !q::reopen_invitation(conn, &invitation.id, &email)? {
+            return Err(AppError::conflict(
+                None,
+                "the invitation is being sent again already",
+            ));
+        }
+        q::enqueue(conn, &message)?;
+        for m in &earlier {
+            q::enqueue(conn, m)?;
+        }
+        crate::app::audit::record(
+            conn,
+            caller,
+            "invitation",
+            &invitation.id,
+            Some(&d.process_id),
+            "resent",
+            Some(&invitation),
+            Some(&serde_json::json!({ "email": email })),
+        )?;
+        Ok(())
+    })?;
+    q::invitation(conn, &invitation.id)?
+        .ok_or_else(|| AppError::not_found("no invitation to this event has this id"))
 }
 
 pub(super) fn new_invitation(
@@ -383,7 +487,14 @@ pub fn queue_reminders(
                 None => inv.orgnr.clone(),
             };
             let message = invitation_message(
-                settings, keys, &d, &buyers, &name, &inv.id, &inv.email, true,
+                settings,
+                keys,
+                &d,
+                &buyers,
+                &name,
+                &inv.id,
+                &inv.email,
+                Letter::Reminder,
             )?;
             let sent = db::write_tx(conn, |conn| {
                 if !q::claim_reminder(conn, &inv.id)? {

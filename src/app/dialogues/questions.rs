@@ -58,6 +58,7 @@ pub fn ask(
 }
 
 /// The published question and answer for one invitee.
+#[allow(clippy::too_many_arguments)]
 fn answer_message(
     settings: &Settings,
     d: &DialogueRow,
@@ -66,13 +67,21 @@ fn answer_message(
     answer: &str,
     invitation_id: &str,
     email: &str,
+    round: i64,
 ) -> Result<OutboxRow, AppError> {
     let lang = if d.language == "en" {
         Lang::En
     } else {
         Lang::Nb
     };
-    let message_id = format!("<answer-{question_id}-{invitation_id}@{}>", host(settings));
+    // A resent invitation brings the answers again, under new ids.
+    let message_id = match round {
+        0 => format!("<answer-{question_id}-{invitation_id}@{}>", host(settings)),
+        n => format!(
+            "<answer-{question_id}-{invitation_id}-{n}@{}>",
+            host(settings)
+        ),
+    };
     let rendered = mail::render_template(
         "answer",
         lang,
@@ -109,11 +118,23 @@ pub(super) fn earlier_answers(
     d: &DialogueRow,
     invitation_id: &str,
     email: &str,
+    round: i64,
 ) -> Result<Vec<OutboxRow>, AppError> {
     q::questions(conn, &d.id)?
         .into_iter()
         .filter_map(|q| q.answer.clone().map(|a| (q, a)))
-        .map(|(q, a)| answer_message(settings, d, &q.id, &q.question, &a, invitation_id, email))
+        .map(|(q, a)| {
+            answer_message(
+                settings,
+                d,
+                &q.id,
+                &q.question,
+                &a,
+                invitation_id,
+                email,
+                round,
+            )
+        })
         .collect()
 }
 
@@ -160,6 +181,7 @@ pub fn answer_question(
             &answer,
             &inv.id,
             &inv.email,
+            0,
         )?);
     }
     db::write_tx(conn, |conn| {

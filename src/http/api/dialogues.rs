@@ -11,7 +11,7 @@ use super::spreadsheet::{is_excel, Csv, CsvQuery};
 use crate::app::dialogues::insiders as service;
 use crate::app::dialogues::invitations::{InviteOutcome, Invitees};
 use crate::app::dialogues::record::{
-    Answers, DialogueView, Invitations, OutboxReport, Questions, Record,
+    Answers, DialogueView, InvitationView, Invitations, OutboxReport, Questions, Record,
 };
 use crate::app::dialogues::NewDialogue;
 use crate::app::Context;
@@ -228,6 +228,27 @@ pub async fn questions(
     Ok(HttpResponse::Ok().json(Questions { items }))
 }
 
+/// Send a failed invitation again, to the supplier's current contact address, with the answers
+/// published so far (the process's buyers). Only a failed invitation can be resent.
+#[utoipa::path(post, path = "/api/v1/dialogues/{id}/invitations/{invitation_id}/resend", tag = "dialogues", security(("bearer" = [])),
+    responses((status = 200, body = InvitationView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn resend(
+    state: web::Data<Context>,
+    caller: Caller,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, invitation_id) = path.into_inner();
+    let view = service::resend_invitation(
+        &state,
+        &caller,
+        None,
+        &id.to_string(),
+        &invitation_id.to_string(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
 /// Answer a question; question and answer go to every invitee, anonymised (the process's buyers).
 #[utoipa::path(post, path = "/api/v1/dialogues/{id}/questions/{qid}/answer", tag = "dialogues", security(("bearer" = [])), request_body = QuestionAnswer,
     responses((status = 200, description = "published"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -250,6 +271,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dialogues/{id}", web::get().to(get))
         .route("/dialogues/{id}/invitations", web::post().to(invite))
         .route("/dialogues/{id}/invitations", web::get().to(invitations))
+        .route(
+            "/dialogues/{id}/invitations/{invitation_id}/resend",
+            web::post().to(resend),
+        )
         .route("/dialogues/{id}/record", web::get().to(record))
         .route("/dialogues/{id}/answers", web::get().to(answers))
         .route("/dialogues/{id}/questions", web::get().to(questions))

@@ -76,6 +76,7 @@ use super::{
         dialogues::get,
         dialogues::invite,
         dialogues::invitations,
+        dialogues::resend,
         dialogues::record,
         dialogues::answers,
                 dialogues::answers_csv,

@@ -471,6 +471,30 @@ pub async fn answer_question(
     }
 }
 
+/// Sends a failed invitation again, to the supplier's current address.
+pub async fn resend_invitation(
+    state: web::Data<Context>,
+    v: Visitor,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, WebError> {
+    let caller = v.require_user()?.caller.clone();
+    let (id, event, invitation) = path.into_inner();
+    let (id, event, invitation) = (parse_id(&id)?, parse_id(&event)?, parse_id(&invitation)?);
+    crate::app::dialogues::insiders::resend_invitation(
+        &state,
+        &caller,
+        Some(&id),
+        &event,
+        &invitation,
+    )
+    .await?;
+    Ok(render::see_other_with(
+        &v,
+        &format!("/processes/{id}#event-{event}"),
+        "invitation_resent",
+    ))
+}
+
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{id}", web::get().to(show))
@@ -486,6 +510,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/processes/{id}/events/{event}/invitations",
             web::post().to(invite_suppliers),
+        )
+        .route(
+            "/processes/{id}/events/{event}/invitations/{invitation}/resend",
+            web::post().to(resend_invitation),
         )
         .route(
             "/processes/{id}/events/{event}/questions/{question}",
