@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use anyhow::Context as _;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
-use lettre::message::{Attachment, Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use sha2::{Digest, Sha256};
@@ -175,8 +175,18 @@ pub struct Invitation {
     pub deadline: String,
     pub answer_url: String,
     pub unsubscribe_url: String,
-    /// The `.ics` attachment.
+    /// The `.ics` file, sent as an inline `text/calendar` part and as an attachment.
     pub calendar: String,
+    /// The calendar file's `METHOD`.
+    pub calendar_method: calendar::Method,
+}
+
+/// The bare address of a sender such as `innolift <noreply@innolift.no>`, which calendar
+/// programs show as the organiser.
+pub fn address_of(from: &str) -> String {
+    from.parse::<Mailbox>()
+        .map(|m| m.email.to_string())
+        .unwrap_or_else(|_| from.trim().to_owned())
 }
 
 /// A rendered message: subject, exact bytes and their SHA-256.
@@ -218,7 +228,18 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
         .header(ListUnsubscribePost)
         .multipart(
             MultiPart::mixed()
-                .multipart(MultiPart::alternative_plain_html(text, html))
+                // Calendar programs treat an inline text/calendar part with a method as an
+                // invitation to add or update; the attachment is for everyone else.
+                .multipart(
+                    MultiPart::alternative_plain_html(text, html).singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::parse(&format!(
+                                "text/calendar; charset=utf-8; method={}",
+                                inv.calendar_method.as_str()
+                            ))?)
+                            .body(inv.calendar.clone()),
+                    ),
+                )
                 .singlepart(
                     Attachment::new(
                         if inv.lang == Lang::Nb {
@@ -228,10 +249,7 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
                         }
                         .to_owned(),
                     )
-                    .body(
-                        inv.calendar.clone(),
-                        ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")?,
-                    ),
+                    .body(inv.calendar.clone(), ContentType::parse("application/ics")?),
                 ),
         )?;
     let body = String::from_utf8(message.formatted())?;
@@ -295,6 +313,7 @@ mod tests {
             answer_url: "https://innolift.no/rsvp/abc".into(),
             unsubscribe_url: "https://innolift.no/unsubscribe/abc".into(),
             calendar: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
+            calendar_method: calendar::Method::Request,
         }
     }
 

@@ -1033,6 +1033,36 @@ async fn a_killed_sender_loses_no_invitation(backend: Backend) {
 
 on_both!(killed_sender, a_killed_sender_loses_no_invitation);
 
+/// A calendar file as the `icalendar` package from PyPI reads it (`tests/ical/parse.py`), or
+/// `None` when the package is missing outside CI. Panics when the file does not parse.
+pub(crate) fn parsed_ics(ics: &str) -> Option<Value> {
+    use std::io::Write;
+    let mut child = Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ical/parse.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ics.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("No module named 'icalendar'") {
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("the icalendar package is not installed and CI=true: pip install icalendar");
+        }
+        eprintln!("skipping the independent parse: pip install icalendar");
+        return None;
+    }
+    assert!(out.status.success(), "{stderr}\n{ics}");
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
 /// The decoded body of the MIME part with this content type.
 pub(crate) fn part(message: &str, content_type: &str) -> Option<String> {
     use base64::Engine;
@@ -1197,6 +1227,31 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
             "09:00 in Norwegian summer time is 07:00 UTC: {ics}"
         );
         assert!(ics.contains("BEGIN:VEVENT") && ics.contains("UID:") && ics.contains("DTSTAMP:"));
+        // The maildir turned CRLF into LF; the parser takes either.
+        if let Some(cal) = parsed_ics(&ics) {
+            assert_eq!(cal["method"], "REQUEST", "{cal}");
+            assert_eq!(cal["status"], "CONFIRMED");
+            assert_eq!(cal["sequence"], 0);
+            assert_eq!(cal["uid"], format!("dialogue-{did}@innolift.test"));
+            assert_eq!(cal["dtstart"], "2027-05-03T07:00:00+00:00");
+            assert_eq!(cal["organizer"], "mailto:noreply@innolift.test");
+            let to = header(m, "To").unwrap();
+            assert!(
+                to.contains(
+                    cal["attendee"]
+                        .as_str()
+                        .unwrap()
+                        .trim_start_matches("mailto:")
+                ),
+                "the attendee is the recipient: {cal} {to}"
+            );
+            assert!(cal["attendee_cn"].as_str().is_some_and(|n| !n.is_empty()));
+        }
+        assert!(
+            m.contains("text/calendar; charset=utf-8; method=REQUEST")
+                && m.contains("Content-Type: application/ics"),
+            "an inline invitation part and an attachment"
+        );
     }
 
     // One supplier answers and asks a question through its link.

@@ -221,14 +221,26 @@ pub(super) fn invitation_message(
         ),
         calendar: calendar::ics(&calendar::Event {
             uid: &format!("dialogue-{}@{host}", d.id),
+            // No change to an event is sent yet, so every file is its first version.
+            sequence: 0,
+            method: calendar::Method::Request,
             title: &d.title,
             description: &format!("{}\n\n{answer_url}", d.agenda),
             location: &place,
             url: &answer_url,
             starts_at: d.starts_at,
             ends_at: d.ends_at,
-            created_at: d.created_at,
+            stamp: db::now(),
+            organizer: calendar::Party {
+                name: buyers,
+                email: &mail::address_of(&settings.mail_from),
+            },
+            attendee: calendar::Party {
+                name: supplier_name,
+                email,
+            },
         }),
+        calendar_method: calendar::Method::Request,
     })
     .map_err(|e| AppError::validation("email", format!("cannot write to {email}: {e}")))?;
     Ok(OutboxRow::queued(
