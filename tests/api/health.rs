@@ -99,6 +99,7 @@ on_both_databases! {
             ("get", "/api/v1/dialogues/{id}"),
             ("post", "/api/v1/dialogues/{id}/invitations"),
             ("get", "/api/v1/dialogues/{id}/invitations"),
+            ("post", "/api/v1/dialogues/{id}/invitations/{invitation_id}/resend"),
             ("get", "/api/v1/dialogues/{id}/record"),
             ("get", "/api/v1/admin/outbox"),
             ("get", "/api/v1/dialogues/{id}/answers"),
