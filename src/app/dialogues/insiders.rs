@@ -96,18 +96,7 @@ pub async fn resend_invitation(
                 }
                 None => None,
             };
-            Ok::<_, AppError>(InvitationView {
-                supplier_name: name,
-                id: r.id,
-                supplier_id: r.supplier_id,
-                orgnr: r.orgnr,
-                source: r.source,
-                email: r.email,
-                status: r.status,
-                failure: r.failure,
-                created_at: r.created_at.and_utc(),
-                updated_at: r.updated_at.and_utc(),
-            })
+            Ok::<_, AppError>(InvitationView::of(r, name))
         })
         .await?;
     ctx.mailer.notify();
@@ -134,17 +123,9 @@ pub async fn invitation_list(
             )?;
             Ok(rows
                 .into_iter()
-                .map(|r| InvitationView {
-                    supplier_name: r.supplier_id.as_ref().and_then(|id| names.get(id).cloned()),
-                    id: r.id,
-                    supplier_id: r.supplier_id,
-                    orgnr: r.orgnr,
-                    source: r.source,
-                    email: r.email,
-                    status: r.status,
-                    failure: r.failure,
-                    created_at: r.created_at.and_utc(),
-                    updated_at: r.updated_at.and_utc(),
+                .map(|r| {
+                    let name = r.supplier_id.as_ref().and_then(|id| names.get(id).cloned());
+                    InvitationView::of(r, name)
                 })
                 .collect())
         })

@@ -75,6 +75,24 @@ pub struct InvitationView {
     pub updated_at: DateTime<Utc>,
 }
 
+impl InvitationView {
+    /// The view of an invitation, with its supplier's name when it is in innolift.
+    pub fn of(r: crate::db::dialogues::InvitationRow, supplier_name: Option<String>) -> Self {
+        InvitationView {
+            supplier_name,
+            id: r.id,
+            supplier_id: r.supplier_id,
+            orgnr: r.orgnr,
+            source: r.source,
+            email: r.email,
+            status: r.status,
+            failure: r.failure,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
 /// Invitations.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Invitations {
