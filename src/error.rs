@@ -66,6 +66,7 @@ crate::domain::string_enum!(
         OrgnrRegistered => "orgnr_registered",
         NeedClosed => "need_closed",
         NotInPhase => "not_in_phase",
+        Cancelled => "cancelled",
     }
 );
 

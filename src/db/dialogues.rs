@@ -24,6 +24,10 @@ pub struct DialogueRow {
     pub created_by: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The calendar files' `SEQUENCE`: raised with every update or cancellation sent.
+    pub sequence: i64,
+    pub cancelled_at: Option<chrono::NaiveDateTime>,
+    pub cancel_reason: Option<String>,
 }
 
 /// An invitation of a supplier to an event.
@@ -141,6 +145,37 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<DialogueRow>> {
         .select(DialogueRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// Writes an event's changed fields, if nobody changed it since `seen` (its `updated_at` when
+/// read). Returns false when someone did, so two buyers editing at once cannot both send
+/// update emails with the same `SEQUENCE`.
+pub fn update(
+    conn: &mut DbConn,
+    row: &DialogueRow,
+    seen: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        dialogues::table
+            .find(&row.id)
+            .filter(dialogues::updated_at.eq(seen)),
+    )
+    .set((
+        dialogues::title.eq(&row.title),
+        dialogues::agenda.eq(&row.agenda),
+        dialogues::starts_at.eq(row.starts_at),
+        dialogues::ends_at.eq(row.ends_at),
+        dialogues::place.eq(&row.place),
+        dialogues::online_url.eq(&row.online_url),
+        dialogues::response_deadline.eq(row.response_deadline),
+        dialogues::capacity.eq(row.capacity),
+        dialogues::sequence.eq(row.sequence),
+        dialogues::cancelled_at.eq(row.cancelled_at),
+        dialogues::cancel_reason.eq(&row.cancel_reason),
+        dialogues::updated_at.eq(row.updated_at),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
 }
 
 /// The events of a process, soonest first.
@@ -451,6 +486,7 @@ pub fn due_for_reminder(
     dialogues::table
         .filter(dialogues::response_deadline.gt(now))
         .filter(dialogues::response_deadline.le(now + before))
+        .filter(dialogues::cancelled_at.is_null())
         .select(DialogueRow::as_select())
         .load(conn)
 }

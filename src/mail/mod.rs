@@ -51,6 +51,8 @@ macro_rules! email_templates {
 
 email_templates!(
     "invitation",
+    "dialogue_change",
+    "dialogue_cancelled",
     "confirmation",
     "digest",
     "answer",
@@ -161,6 +163,10 @@ impl Header for ListUnsubscribePost {
 #[derive(Debug, Clone)]
 pub struct Invitation {
     pub lang: Lang,
+    /// `invitation`, `dialogue_change` or `dialogue_cancelled`.
+    pub template: &'static str,
+    /// What changed, or why the event is cancelled; empty in an invitation.
+    pub notice: String,
     pub from: String,
     pub to: String,
     pub message_id: String,
@@ -211,12 +217,13 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
         ("deadline", inv.deadline.clone()),
         ("answer_url", inv.answer_url.clone()),
         ("unsubscribe_url", inv.unsubscribe_url.clone()),
+        ("notice", inv.notice.clone()),
     ];
     let Parts {
         subject,
         text,
         html,
-    } = render_parts("invitation", inv.lang, &values)?;
+    } = render_parts(inv.template, inv.lang, &values)?;
     let from: Mailbox = inv.from.parse()?;
     let to: Mailbox = inv.to.parse()?;
     let message = Message::builder()
@@ -242,10 +249,13 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
                 )
                 .singlepart(
                     Attachment::new(
-                        if inv.lang == Lang::Nb {
-                            "invitasjon.ics"
-                        } else {
-                            "invitation.ics"
+                        match (inv.template, inv.lang) {
+                            ("dialogue_change", Lang::Nb) => "endring.ics",
+                            ("dialogue_change", Lang::En) => "update.ics",
+                            ("dialogue_cancelled", Lang::Nb) => "avlysning.ics",
+                            ("dialogue_cancelled", Lang::En) => "cancellation.ics",
+                            (_, Lang::Nb) => "invitasjon.ics",
+                            (_, Lang::En) => "invitation.ics",
                         }
                         .to_owned(),
                     )
@@ -298,6 +308,8 @@ mod tests {
     fn invitation(title: &str) -> Invitation {
         Invitation {
             lang: Lang::Nb,
+            template: "invitation",
+            notice: String::new(),
             from: "innolift <noreply@innolift.no>".into(),
             to: "post@verft.no".into(),
             message_id: "<inv-1@innolift.no>".into(),

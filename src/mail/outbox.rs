@@ -23,7 +23,7 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// Temporary failures after which a message is given up.
 const MAX_ATTEMPTS: i64 = 12;
 /// Messages that go to an invitee only after its invitation was delivered.
-pub const FOLLOW_UPS: &[&str] = &["answer_published", "reminder"];
+pub const FOLLOW_UPS: &[&str] = &["answer_published", "reminder", "update", "cancellation"];
 /// Why a follow-up was not sent; resending the invitation queues it again.
 pub const WITHHELD: &str =
     "withheld: the invitation to this address was not delivered; resending the invitation sends this too";

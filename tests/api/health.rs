@@ -97,6 +97,8 @@ on_both_databases! {
                         ("post", "/api/v1/solutions/{id}/adoptions"),
             ("post", "/api/v1/processes/{id}/dialogues"),
             ("get", "/api/v1/dialogues/{id}"),
+            ("patch", "/api/v1/dialogues/{id}"),
+            ("post", "/api/v1/dialogues/{id}/cancel"),
             ("post", "/api/v1/dialogues/{id}/invitations"),
             ("get", "/api/v1/dialogues/{id}/invitations"),
             ("post", "/api/v1/dialogues/{id}/invitations/{invitation_id}/resend"),

@@ -12,6 +12,7 @@ mod browser_harness;
 mod browser_notifications;
 mod cli;
 mod daily;
+mod dialogue_changes;
 mod dialogue_resend;
 mod dialogues;
 mod errors;

@@ -11,7 +11,8 @@ use crate::error::AppError;
 use crate::mail;
 use crate::settings::Settings;
 
-use super::invitations::{buyer_names, invitation_message, new_invitation, Letter};
+use super::invitations::{buyer_names, new_invitation};
+use super::letters::{invitation_message, Letter};
 use super::questions::earlier_answers;
 use super::{get, host, lookup, oslo, token_hash};
 
@@ -41,6 +42,7 @@ pub fn register(
     let d = get(conn, id)?;
     let orgnr = domain::Orgnr::parse(orgnr)?;
     let email = domain::Email::parse(email)?;
+    super::refuse_if_cancelled(&d)?;
     if db::now() > d.response_deadline {
         return Err(AppError::conflict(
             None,
@@ -125,6 +127,7 @@ pub fn answer(
 ) -> Result<(InvitationRow, DialogueRow), AppError> {
     let (invitation, dialogue) =
         lookup(conn, token)?.ok_or_else(|| AppError::not_found("the link is not valid"))?;
+    super::refuse_if_cancelled(&dialogue)?;
     if db::now() > dialogue.response_deadline {
         return Err(AppError::conflict(
             None,

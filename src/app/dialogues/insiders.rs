@@ -44,6 +44,50 @@ pub async fn open_event(
     Ok(DialogueView::from(&row))
 }
 
+/// Changes an event (the process's buyers); a move sends every invitee an update. Wakes the
+/// mailer. Returns the event and how many invitees were told.
+pub async fn change_event(
+    ctx: &Context,
+    caller: &Caller,
+    process_id: Option<&str>,
+    id: &str,
+    change: super::changes::DialogueChange,
+) -> AppResult<(DialogueView, usize)> {
+    let (caller, process_id, id) = (caller.clone(), process_id.map(str::to_owned), id.to_owned());
+    let (settings, tokens) = (ctx.settings.clone(), ctx.tokens.clone());
+    let changed = ctx
+        .db
+        .run(move |conn| {
+            event_in(conn, process_id.as_deref(), &id)?;
+            super::changes::change(conn, &caller, &settings, &tokens, &id, change)
+        })
+        .await?;
+    ctx.mailer.notify();
+    Ok((DialogueView::from(&changed.dialogue), changed.notified))
+}
+
+/// Cancels an event (the process's buyers): every invitee is told, with the reason. Wakes the
+/// mailer. Returns the event and how many invitees were told.
+pub async fn cancel_event(
+    ctx: &Context,
+    caller: &Caller,
+    process_id: Option<&str>,
+    id: &str,
+    reason: String,
+) -> AppResult<(DialogueView, usize)> {
+    let (caller, process_id, id) = (caller.clone(), process_id.map(str::to_owned), id.to_owned());
+    let (settings, tokens) = (ctx.settings.clone(), ctx.tokens.clone());
+    let changed = ctx
+        .db
+        .run(move |conn| {
+            event_in(conn, process_id.as_deref(), &id)?;
+            super::changes::cancel(conn, &caller, &settings, &tokens, &id, &reason)
+        })
+        .await?;
+    ctx.mailer.notify();
+    Ok((DialogueView::from(&changed.dialogue), changed.notified))
+}
+
 /// An event; public.
 pub async fn event(ctx: &Context, id: &str) -> AppResult<DialogueView> {
     let id = id.to_owned();
@@ -274,6 +318,14 @@ pub struct EventDetail {
     pub questions: Vec<QuestionRow>,
     /// Whether answers are still taken.
     pub open: bool,
+    /// Why the event was cancelled, when it was.
+    pub cancel_reason: Option<String>,
+    pub cancelled: bool,
+    /// Local times for the edit form (`2027-03-01T09:00`, Norwegian time).
+    pub starts_local: String,
+    pub ends_local: String,
+    pub deadline_local: String,
+    pub capacity: Option<i64>,
 }
 
 /// The events of a process with their invitations, answers and questions. The caller must
@@ -309,8 +361,21 @@ pub fn events_of_process(conn: &mut DbConn, process_id: &str) -> AppResult<Vec<E
             })
             .collect();
         let questions = crate::db::dialogues::questions(conn, &d.id)?;
+        let local = |t: chrono::NaiveDateTime| {
+            use chrono::TimeZone;
+            chrono_tz::Europe::Oslo
+                .from_utc_datetime(&t)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
         events.push(EventDetail {
-            open: now <= d.response_deadline,
+            open: now <= d.response_deadline && d.cancelled_at.is_none(),
+            cancelled: d.cancelled_at.is_some(),
+            cancel_reason: d.cancel_reason,
+            starts_local: local(d.starts_at),
+            ends_local: local(d.ends_at),
+            deadline_local: local(d.response_deadline),
+            capacity: d.capacity,
             starts_at: d.starts_at.and_utc().to_rfc3339(),
             ends_at: d.ends_at.and_utc().to_rfc3339(),
             deadline: d.response_deadline.and_utc().to_rfc3339(),
@@ -350,7 +415,7 @@ pub async fn open_events_of(ctx: &Context, caller: &Caller) -> AppResult<Vec<Dia
                 open.extend(
                     crate::db::dialogues::of_process(conn, &p.id)?
                         .into_iter()
-                        .filter(|d| d.response_deadline > now),
+                        .filter(|d| d.response_deadline > now && d.cancelled_at.is_none()),
                 );
             }
             Ok::<_, AppError>(open)

@@ -3,21 +3,20 @@
 
 use crate::auth::tokens::TokenKeys;
 use crate::caller::Caller;
-use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
+use crate::db::dialogues::{self as q, DialogueRow, InvitationRow};
 use crate::db::{self, organisations, DbConn};
 use crate::domain::process::ProposalStatus;
-use crate::domain::Lang;
 use crate::domain::{Invalid, OrgKind};
 use crate::error::AppError;
-use crate::mail::{self, calendar};
 use crate::search::document::{DocType, Indexable};
 use crate::search::matching::{self, Filters};
 use crate::search::SearchIndex;
 use crate::settings::Settings;
 use std::collections::BTreeMap;
 
+use super::letters::{addressees, invitation_message, Letter};
 use super::questions::earlier_answers;
-use super::{get, host, oslo, require_buyer, token_hash, DialogueKind};
+use super::{get, refuse_if_cancelled, require_buyer, token_hash};
 
 /// Whom to invite.
 #[derive(Debug, Clone)]
@@ -53,6 +52,7 @@ pub fn invite(
 ) -> Result<Vec<InviteOutcome>, AppError> {
     let dialogue = get(conn, id)?;
     let process = require_buyer(conn, caller, &dialogue.process_id)?;
+    refuse_if_cancelled(&dialogue)?;
     if db::now() > dialogue.response_deadline {
         return Err(AppError::conflict(
             None,
@@ -138,120 +138,6 @@ pub(super) fn buyer_names(conn: &mut DbConn, process_id: &str) -> Result<String,
         .map(|(_, name)| name)
         .collect::<Vec<_>>()
         .join(", "))
-}
-
-/// Which letter of an invitation is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Letter {
-    /// The first invitation.
-    Invitation,
-    /// The invitation sent again after a failure; `n` earlier tries, for a fresh `Message-ID`.
-    Resend(i64),
-    /// The one reminder before the deadline.
-    Reminder,
-}
-
-/// The invitation email (or its reminder) for one invitation: the same text for everyone, with
-/// the invitee's own answer link.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn invitation_message(
-    settings: &Settings,
-    keys: &TokenKeys,
-    d: &DialogueRow,
-    buyers: &str,
-    supplier_name: &str,
-    invitation_id: &str,
-    email: &str,
-    letter: Letter,
-) -> Result<OutboxRow, AppError> {
-    let reminder = letter == Letter::Reminder;
-    let lang = if d.language == "en" {
-        Lang::En
-    } else {
-        Lang::Nb
-    };
-    let kind = DialogueKind::parse(&d.kind).map_err(|e| AppError::internal(e.to_string()))?;
-    let host = host(settings);
-    let token = keys.link_token("rsvp", invitation_id);
-    let answer_url = format!("{}/rsvp/{token}", settings.public_url);
-    let place = [d.place.clone(), d.online_url.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-    let message_id = match letter {
-        Letter::Reminder => format!("<reminder-{invitation_id}@{host}>"),
-        Letter::Invitation => format!("<invitation-{invitation_id}@{host}>"),
-        Letter::Resend(n) => format!("<invitation-{invitation_id}-{n}@{host}>"),
-    };
-    let title = if reminder {
-        format!(
-            "{}{}",
-            if lang == Lang::En {
-                "Reminder: "
-            } else {
-                "Påminnelse: "
-            },
-            d.title
-        )
-    } else {
-        d.title.clone()
-    };
-    let rendered = mail::render_invitation(&mail::Invitation {
-        lang,
-        from: settings.mail_from.clone(),
-        to: email.to_owned(),
-        message_id: message_id.clone(),
-        supplier: supplier_name.to_owned(),
-        buyers: buyers.to_owned(),
-        kind: kind.label(lang).to_owned(),
-        title,
-        agenda: d.agenda.clone(),
-        starts: oslo(d.starts_at),
-        ends: oslo(d.ends_at),
-        place: place.clone(),
-        deadline: oslo(d.response_deadline),
-        answer_url: answer_url.clone(),
-        // A separate key: the unsubscribe link travels in a header that mail systems log, and
-        // must not open the answer page.
-        unsubscribe_url: format!(
-            "{}/unsubscribe/{invitation_id}/{}",
-            settings.public_url,
-            keys.link_token("unsubscribe", invitation_id)
-        ),
-        calendar: calendar::ics(&calendar::Event {
-            uid: &format!("dialogue-{}@{host}", d.id),
-            // No change to an event is sent yet, so every file is its first version.
-            sequence: 0,
-            method: calendar::Method::Request,
-            title: &d.title,
-            description: &format!("{}\n\n{answer_url}", d.agenda),
-            location: &place,
-            url: &answer_url,
-            starts_at: d.starts_at,
-            ends_at: d.ends_at,
-            stamp: db::now(),
-            organizer: calendar::Party {
-                name: buyers,
-                email: &mail::address_of(&settings.mail_from),
-            },
-            attendee: calendar::Party {
-                name: supplier_name,
-                email,
-            },
-        }),
-        calendar_method: calendar::Method::Request,
-    })
-    .map_err(|e| AppError::validation("email", format!("cannot write to {email}: {e}")))?;
-    Ok(OutboxRow::queued(
-        db::new_id(),
-        if reminder { "reminder" } else { "invitation" },
-        Some(invitation_id),
-        Some(&d.id),
-        email,
-        message_id,
-        rendered,
-    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -351,6 +237,7 @@ pub fn resend(
 ) -> Result<InvitationRow, AppError> {
     let d = get(conn, id)?;
     require_buyer(conn, caller, &d.process_id)?;
+    refuse_if_cancelled(&d)?;
     let invitation = q::invitation(conn, invitation_id)?
         .filter(|i| i.dialogue_id == d.id)
         .ok_or_else(|| AppError::not_found("no invitation to this event has this id"))?;
@@ -478,26 +365,15 @@ pub fn queue_reminders(
     for d in q::due_for_reminder(conn, db::now(), before)? {
         // Invitations made after the reminder time have just arrived; they need no reminder.
         let reminder_time = d.response_deadline - before;
-        let pending: Vec<InvitationRow> = q::invitations(conn, &d.id)?
+        let pending: Vec<_> = addressees(conn, &d, &["sent"])?
             .into_iter()
-            .filter(|i| {
-                i.status == "sent" && i.reminder_sent_at.is_none() && i.created_at < reminder_time
-            })
+            .filter(|(i, _)| i.reminder_sent_at.is_none() && i.created_at < reminder_time)
             .collect();
         if pending.is_empty() {
             continue;
         }
         let buyers = buyer_names(conn, &d.process_id)?;
-        for inv in pending {
-            if q::is_unsubscribed(conn, &inv.email)? {
-                continue;
-            }
-            let name = match &inv.supplier_id {
-                Some(sid) => organisations::find(conn, sid)?
-                    .map(|o| o.name)
-                    .unwrap_or_else(|| inv.orgnr.clone()),
-                None => inv.orgnr.clone(),
-            };
+        for (inv, name) in pending {
             let message = invitation_message(
                 settings,
                 keys,

@@ -4,6 +4,8 @@
 //!
 //! - this module: events, their kinds and times, and who may see them;
 //! - `invitations`: inviting suppliers, reminders and unsubscribing;
+//! - `changes`: moving, editing and cancelling an event, with the emails every calendar follows;
+//! - `letters`: the invitation email and its follow-ups (reminder, update, cancellation);
 //! - `answers`: registrations of interest and answers behind an invitation's link;
 //! - `questions`: questions from suppliers and the answers published to every invitee;
 //! - `record`: what the process's buyers see: invitations, answers and what was sent to whom;
@@ -11,8 +13,10 @@
 //!   for anyone with a link.
 
 pub mod answers;
+pub mod changes;
 pub mod insiders;
 pub mod invitations;
+pub(crate) mod letters;
 pub mod public;
 pub mod questions;
 pub mod record;
@@ -134,26 +138,23 @@ fn require_buyer(
     Ok(process)
 }
 
-/// Creates a dialogue event (the process's buyers, in the market-dialogue phase).
-pub fn create(
-    conn: &mut DbConn,
-    caller: &Caller,
-    process_id: &str,
-    new: NewDialogue,
-) -> Result<DialogueRow, AppError> {
-    let process = require_buyer(conn, caller, process_id)?;
-    if process.phase != Phase::MarketDialogue {
-        return Err(AppError::clash(
-            None,
-            Clash::NotInPhase,
-            format!(
-                "the process is in {}; move it to market_dialogue first",
-                process.phase
-            ),
-        ));
-    }
-    // Every field is checked, and the checks that compare two fields run whenever both are
-    // valid, so a form shows every problem in one round trip.
+/// An event's fields, checked.
+pub(super) struct Checked {
+    pub kind: DialogueKind,
+    pub title: String,
+    pub agenda: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub deadline: NaiveDateTime,
+    pub capacity: Option<i64>,
+    pub language: &'static str,
+}
+
+/// Checks every field of an event, new or changed. The checks that compare two fields run
+/// whenever both are valid, so a form shows every problem in one round trip.
+pub(super) fn check(new: &NewDialogue) -> Result<Checked, AppError> {
     let kind = DialogueKind::parse(new.kind.trim());
     let starts_at = parse_time("starts_at", &new.starts_at);
     let ends_at = parse_time("ends_at", &new.ends_at);
@@ -223,23 +224,59 @@ pub fn create(
             false => Err(AppError::Validation(new.unreadable.clone())),
         };
     }
-    let now = db::now();
-    let row = DialogueRow {
-        id: db::new_id(),
-        process_id: process_id.to_owned(),
-        kind: kind.as_str().to_owned(),
+    Ok(Checked {
+        kind,
         title,
         agenda,
         starts_at,
         ends_at,
         place,
         online_url,
-        response_deadline: deadline,
+        deadline,
         capacity,
-        language: language.to_owned(),
+        language,
+    })
+}
+
+/// Creates a dialogue event (the process's buyers, in the market-dialogue phase).
+pub fn create(
+    conn: &mut DbConn,
+    caller: &Caller,
+    process_id: &str,
+    new: NewDialogue,
+) -> Result<DialogueRow, AppError> {
+    let process = require_buyer(conn, caller, process_id)?;
+    if process.phase != Phase::MarketDialogue {
+        return Err(AppError::clash(
+            None,
+            Clash::NotInPhase,
+            format!(
+                "the process is in {}; move it to market_dialogue first",
+                process.phase
+            ),
+        ));
+    }
+    let c = check(&new)?;
+    let now = db::now();
+    let row = DialogueRow {
+        id: db::new_id(),
+        process_id: process_id.to_owned(),
+        kind: c.kind.as_str().to_owned(),
+        title: c.title,
+        agenda: c.agenda,
+        starts_at: c.starts_at,
+        ends_at: c.ends_at,
+        place: c.place,
+        online_url: c.online_url,
+        response_deadline: c.deadline,
+        capacity: c.capacity,
+        language: c.language.to_owned(),
         created_by: Some(caller.account_id.clone()),
         created_at: now,
         updated_at: now,
+        sequence: 0,
+        cancelled_at: None,
+        cancel_reason: None,
     };
     db::write_tx(conn, |conn| {
         q::insert(conn, &row)?;
@@ -256,6 +293,21 @@ pub fn create(
         Ok::<_, AppError>(())
     })?;
     Ok(row)
+}
+
+/// Refuses any new invitation, answer, question or booking on a cancelled event.
+pub fn refuse_if_cancelled(d: &DialogueRow) -> Result<(), AppError> {
+    match d.cancelled_at {
+        Some(_) => Err(AppError::clash(
+            None,
+            Clash::Cancelled,
+            format!(
+                "the event was cancelled: {}",
+                d.cancel_reason.as_deref().unwrap_or("")
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Loads an event or answers 404.

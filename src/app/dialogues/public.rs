@@ -159,5 +159,5 @@ pub async fn unsubscribe_link(
 
 /// Whether an event still takes answers and questions.
 pub fn is_open(event: &DialogueRow) -> bool {
-    crate::db::now() <= event.response_deadline
+    event.cancelled_at.is_none() && crate::db::now() <= event.response_deadline
 }

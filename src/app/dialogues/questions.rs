@@ -22,6 +22,7 @@ pub fn ask(
 ) -> Result<DialogueRow, AppError> {
     let (invitation, d) =
         lookup(conn, token)?.ok_or_else(|| AppError::not_found("the link is not valid"))?;
+    super::refuse_if_cancelled(&d)?;
     if db::now() > d.response_deadline {
         return Err(AppError::conflict(
             None,
@@ -150,6 +151,7 @@ pub fn answer_question(
 ) -> Result<(), AppError> {
     let d = get(conn, id)?;
     require_buyer(conn, caller, &d.process_id)?;
+    super::refuse_if_cancelled(&d)?;
     let answer = domain::text("answer", answer, 10_000)?;
     let question = q::find_question(conn, question_id, id)?
         .ok_or_else(|| AppError::not_found("no question in this event has this id"))?;

@@ -35,6 +35,12 @@ pub struct DialogueView {
     pub response_deadline: DateTime<Utc>,
     pub capacity: Option<i64>,
     pub language: String,
+    /// The calendar files' `SEQUENCE`: raised with every update or cancellation sent.
+    pub sequence: i64,
+    /// When the event was cancelled, if it was; it then takes no more invitations, answers,
+    /// questions or bookings.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
 }
 
 impl From<&DialogueRow> for DialogueView {
@@ -52,6 +58,9 @@ impl From<&DialogueRow> for DialogueView {
             response_deadline: d.response_deadline.and_utc(),
             capacity: d.capacity,
             language: d.language.clone(),
+            sequence: d.sequence,
+            cancelled_at: d.cancelled_at.map(|t| t.and_utc()),
+            cancel_reason: d.cancel_reason.clone(),
         }
     }
 }

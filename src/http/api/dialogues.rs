@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::error::ErrorBody;
 use super::json::ApiJson;
 use super::spreadsheet::{is_excel, Csv, CsvQuery};
+use crate::app::dialogues::changes::DialogueChange;
 use crate::app::dialogues::insiders as service;
 use crate::app::dialogues::invitations::{InviteOutcome, Invitees};
 use crate::app::dialogues::record::{
@@ -34,6 +35,37 @@ pub struct DialogueCreate {
     pub capacity: Option<i64>,
     /// `nb` (default) or `en`: the language of the invitations.
     pub language: Option<String>,
+}
+
+/// Changes to an event: absent fields stay as they are; an empty `place` or `online_url`
+/// removes it. A change to the time or the place emails every invitee an update whose calendar
+/// file keeps the event's `UID` with `SEQUENCE` raised by one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DialogueUpdate {
+    pub title: Option<String>,
+    pub agenda: Option<String>,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub response_deadline: Option<String>,
+    pub capacity: Option<i64>,
+}
+
+/// Why an event is cancelled; every invitee is told.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DialogueCancel {
+    pub reason: String,
+}
+
+/// An event after a change, and how many invitees were emailed about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DialogueChanged {
+    pub dialogue: DialogueView,
+    /// Invitees sent an update or a cancellation (0 when nothing they see changed).
+    pub notified: usize,
 }
 
 /// Whom to invite: exactly one of the three.
@@ -90,6 +122,49 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let view = service::event(&state, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// Change an event (the process's buyers). A new time or place is emailed to every invitee
+/// whose invitation was or will be delivered, with what changed and an updated calendar file.
+#[utoipa::path(patch, path = "/api/v1/dialogues/{id}", tag = "dialogues", security(("bearer" = [])), request_body = DialogueUpdate,
+    responses((status = 200, body = DialogueChanged), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)))]
+pub async fn update(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<DialogueUpdate>,
+) -> Result<HttpResponse, AppError> {
+    let b = body.0;
+    let change = DialogueChange {
+        title: b.title,
+        agenda: b.agenda,
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        place: b.place,
+        online_url: b.online_url,
+        response_deadline: b.response_deadline,
+        capacity: b.capacity,
+        unreadable: Vec::new(),
+    };
+    let id = id.into_inner().to_string();
+    let (dialogue, notified) = service::change_event(&state, &caller, None, &id, change).await?;
+    Ok(HttpResponse::Ok().json(DialogueChanged { dialogue, notified }))
+}
+
+/// Cancel an event (the process's buyers): every invitee gets `METHOD:CANCEL` with the reason,
+/// and the event takes no more invitations, answers, questions or bookings.
+#[utoipa::path(post, path = "/api/v1/dialogues/{id}/cancel", tag = "dialogues", security(("bearer" = [])), request_body = DialogueCancel,
+    responses((status = 200, body = DialogueChanged), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)))]
+pub async fn cancel(
+    state: web::Data<Context>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+    body: ApiJson<DialogueCancel>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner().to_string();
+    let (dialogue, notified) =
+        service::cancel_event(&state, &caller, None, &id, body.0.reason).await?;
+    Ok(HttpResponse::Ok().json(DialogueChanged { dialogue, notified }))
 }
 
 /// Invite suppliers by email (the process's buyers).
@@ -269,6 +344,8 @@ pub async fn answer_question(
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/processes/{id}/dialogues", web::post().to(create))
         .route("/dialogues/{id}", web::get().to(get))
+        .route("/dialogues/{id}", web::patch().to(update))
+        .route("/dialogues/{id}/cancel", web::post().to(cancel))
         .route("/dialogues/{id}/invitations", web::post().to(invite))
         .route("/dialogues/{id}/invitations", web::get().to(invitations))
         .route(

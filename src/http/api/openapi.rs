@@ -74,6 +74,8 @@ use super::{
                 solutions::adopt,
         dialogues::create,
         dialogues::get,
+        dialogues::update,
+        dialogues::cancel,
         dialogues::invite,
         dialogues::invitations,
         dialogues::resend,

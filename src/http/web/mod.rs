@@ -8,6 +8,7 @@ pub mod browse;
 pub mod capabilities;
 pub mod cluster;
 pub mod error;
+pub mod events;
 pub mod format;
 pub mod forms;
 pub mod home;
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(needs::routes)
         .configure(capabilities::routes)
         .configure(processes::routes)
+        .configure(events::routes)
         .configure(public::routes)
         .configure(indicators::routes)
         .configure(admin::routes)

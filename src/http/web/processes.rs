@@ -18,7 +18,7 @@ use crate::app::Context;
 use crate::domain::{Invalid, Problem};
 use crate::error::AppError;
 
-fn parse_id(id: &str) -> Result<String, WebError> {
+pub(super) fn parse_id(id: &str) -> Result<String, WebError> {
     uuid::Uuid::parse_str(id.trim())
         .map(|u| u.to_string())
         .map_err(|_| WebError::NotFound)
@@ -117,7 +117,7 @@ async fn render_page(
 
 /// The page again after a refused form, with what was typed and every problem beside its
 /// field; any other error is answered as usual.
-async fn refused<T: serde::Serialize>(
+pub(super) async fn refused<T: serde::Serialize>(
     state: &web::Data<Context>,
     v: &Visitor,
     id: &str,

@@ -23,6 +23,7 @@ fn event_ctx(d: &DialogueRow) -> Value {
         starts_at => d.starts_at.and_utc().to_rfc3339(), ends_at => d.ends_at.and_utc().to_rfc3339(),
         deadline => d.response_deadline.and_utc().to_rfc3339(), place => d.place, online_url => d.online_url,
         open => service::is_open(d),
+        cancelled => d.cancelled_at.is_some(), cancel_reason => d.cancel_reason,
     }
 }
 
@@ -186,6 +187,17 @@ pub async fn rsvp(
         event: d,
         questions: qa,
     } = lookup(&state, &token).await?;
+    if d.cancelled_at.is_some() {
+        return message(
+            &v,
+            StatusCode::GONE,
+            &d.title,
+            &[
+                word(&v, "dialogues.cancelled"),
+                d.cancel_reason.clone().unwrap_or_default(),
+            ],
+        );
+    }
     if !service::is_open(&d) {
         return message(
             &v,

@@ -1,0 +1,365 @@
+//! Events that change: a buyer moves an event and then cancels it. Every invitee whose
+//! invitation arrived hears of each, with a calendar file that keeps the event's `UID` and
+//! raises its `SEQUENCE`; the invitee whose invitation bounced hears of neither. After the
+//! cancellation the pages say so and nothing more is taken. A real SMTP server on both
+//! databases, and every `.ics` read by the independent parser.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::dialogues::{
+    app_with_mail, event, header, parsed_ics, part, rsvp_token, supplier_with_email, SmtpServer,
+};
+use crate::helpers::{error_of, Backend, TestApp, TestUser};
+use crate::web_helpers::{forms, unescape, HtmlForm, WebClient};
+
+/// The messages whose `Message-ID` starts with `prefix`.
+fn with_id(messages: &[String], prefix: &str) -> Vec<String> {
+    messages
+        .iter()
+        .filter(|m| header(m, "Message-ID").is_some_and(|id| id.starts_with(prefix)))
+        .cloned()
+        .collect()
+}
+
+/// Waits until `n` messages with ids starting with `prefix` have arrived.
+async fn wait_for_kind(smtp: &SmtpServer, prefix: &str, n: usize) -> Vec<String> {
+    let started = std::time::Instant::now();
+    loop {
+        let found = with_id(&smtp.messages(), prefix);
+        if found.len() >= n || started.elapsed() > Duration::from_secs(15) {
+            return found;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn record(app: &TestApp, buyer: &TestUser, did: &str) -> Vec<Value> {
+    let record: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/record"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    record["items"].as_array().unwrap().clone()
+}
+
+/// Checks the calendar part of `m` with the independent parser and returns what it read.
+fn calendar_of(m: &str, method: &str) -> Option<Value> {
+    assert!(
+        m.contains(&format!("text/calendar; charset=utf-8; method={method}")),
+        "an inline {method} part"
+    );
+    let ics = part(m, "text/calendar").expect("a calendar part");
+    parsed_ics(&ics.replace("\r\n", "\n"))
+}
+
+async fn a_moved_then_cancelled_event_reaches_every_delivered_invitee(backend: Backend) {
+    let mut smtp = SmtpServer::refusing();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, did) = event(&app, 1500).await;
+    let first = supplier_with_email(&app, "salg@ferjeverft.no", 1501).await;
+    let second = supplier_with_email(&app, "post@kaivekst.no", 1502).await;
+    let bounced = supplier_with_email(&app, "bounce@stengt.no", 1503).await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [first.organisation_id, second.organisation_id, bounced.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let invitations = wait_for_kind(&smtp, "<invitation-", 2).await;
+    assert_eq!(invitations.len(), 2, "the bounced address got nothing");
+    // One invitee has answered: an answer does not stop the updates.
+    let token = rsvp_token(&invitations[0]);
+    let res = app
+        .post_page_form(
+            &format!("/rsvp/{token}"),
+            &format!("/rsvp/{token}"),
+            &[("answer", "attending"), ("attendees", "2")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // Only the process's buyers change it; bad values are named and nothing is saved.
+    let path = format!("/api/v1/dialogues/{did}");
+    error_of(
+        app.patch(&path, &json!({"title": "Kapret"}), &first.token)
+            .await,
+        403,
+    )
+    .await;
+    let (_, field) = error_of(
+        app.patch(&path, &json!({"ends_at": "2027-02-01T09:00"}), &buyer.token)
+            .await,
+        400,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("ends_at"));
+    let (_, field) = error_of(
+        app.patch(&path, &json!({"starts_at": "i morgen"}), &buyer.token)
+            .await,
+        400,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("starts_at"));
+    error_of(
+        app.patch(&path, &json!({"kind": "written_input"}), &buyer.token)
+            .await,
+        400,
+    )
+    .await;
+
+    // A new title alone is saved without email.
+    let res = app
+        .patch(
+            &path,
+            &json!({"title": "Dialogkonferanse om elektriske ferjer og ladeinfrastruktur"}),
+            &buyer.token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(changed["notified"], 0);
+    assert_eq!(changed["dialogue"]["sequence"], 0);
+
+    // A new time and place reach the two delivered invitees, not the bounced one.
+    let res = app
+        .patch(
+            &path,
+            &json!({"starts_at": "2027-03-02T10:00", "ends_at": "2027-03-02T13:00", "place": "Grieghallen, Bergen"}),
+            &buyer.token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(changed["notified"], 2, "{changed}");
+    assert_eq!(changed["dialogue"]["sequence"], 1);
+    assert_eq!(changed["dialogue"]["starts_at"], "2027-03-02T09:00:00Z");
+    let updates = wait_for_kind(&smtp, "<update-", 2).await;
+    assert_eq!(updates.len(), 2);
+    for m in &updates {
+        assert!(header(m, "Subject").is_some_and(|s| s.starts_with("Endret: ")));
+        let text = part(m, "text/plain").expect("a text part");
+        assert!(
+            text.contains("Starter: 01.03.2027 09:00 → 02.03.2027 10:00")
+                && text.contains("Sted: Rådhuset, Bergen → Grieghallen, Bergen"),
+            "the update says what changed: {text}"
+        );
+        if let Some(cal) = calendar_of(m, "REQUEST") {
+            assert_eq!(cal["method"], "REQUEST", "{cal}");
+            assert_eq!(cal["uid"], format!("dialogue-{did}@innolift.test"));
+            assert_eq!(cal["sequence"], 1);
+            assert_eq!(cal["dtstart"], "2027-03-02T09:00:00+00:00");
+            assert_eq!(cal["location"], "Grieghallen, Bergen");
+        }
+    }
+    assert!(updates
+        .iter()
+        .all(|m| !header(m, "To").unwrap().contains("stengt.no")));
+
+    // Cancelling needs a reason, which every delivered invitee gets with METHOD:CANCEL.
+    let cancel = format!("/api/v1/dialogues/{did}/cancel");
+    let (_, field) = error_of(
+        app.post(&cancel, &json!({"reason": "  "}), Some(&buyer.token))
+            .await,
+        400,
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("reason"));
+    error_of(
+        app.post(&cancel, &json!({"reason": "x"}), Some(&second.token))
+            .await,
+        403,
+    )
+    .await;
+    let res = app
+        .post(
+            &cancel,
+            &json!({"reason": "Behovet dekkes av en rammeavtale."}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let cancelled: Value = res.json().await.unwrap();
+    assert_eq!(cancelled["notified"], 2);
+    assert_eq!(cancelled["dialogue"]["sequence"], 2);
+    assert!(cancelled["dialogue"]["cancelled_at"].is_string());
+    let cancellations = wait_for_kind(&smtp, "<cancellation-", 2).await;
+    assert_eq!(cancellations.len(), 2);
+    for m in &cancellations {
+        assert!(header(m, "Subject").is_some_and(|s| s.starts_with("Avlyst: ")));
+        assert!(part(m, "text/plain")
+            .unwrap()
+            .contains("Behovet dekkes av en rammeavtale."));
+        if let Some(cal) = calendar_of(m, "CANCEL") {
+            assert_eq!(cal["method"], "CANCEL", "{cal}");
+            assert_eq!(cal["status"], "CANCELLED");
+            assert_eq!(cal["uid"], format!("dialogue-{did}@innolift.test"));
+            assert_eq!(cal["sequence"], 2);
+        }
+    }
+
+    // Each letter is in the record with its hash.
+    let entries = record(&app, &buyer, &did).await;
+    for kind in ["update", "cancellation"] {
+        let of_kind: Vec<&Value> = entries.iter().filter(|e| e["kind"] == kind).collect();
+        assert_eq!(of_kind.len(), 2, "{kind}: {entries:#?}");
+        assert!(of_kind
+            .iter()
+            .all(|e| e["sha256"].as_str().is_some_and(|h| h.len() == 64)));
+    }
+
+    // The event takes nothing more, and its pages say it is cancelled.
+    for res in [
+        app.patch(&path, &json!({"title": "Ny tittel"}), &buyer.token)
+            .await,
+        app.post(&cancel, &json!({"reason": "igjen"}), Some(&buyer.token))
+            .await,
+        app.post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [bounced.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await,
+    ] {
+        let (code, _) = error_of(res, 409).await;
+        assert_eq!(code, "conflict");
+    }
+    let page = app.get(&format!("/dialogues/{did}"), None).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Arrangementet er avlyst") && page.contains("rammeavtale"));
+    assert!(
+        !page.contains(&format!("/dialogues/{did}/register")),
+        "no registration form: {page}"
+    );
+    let rsvp = app.get(&format!("/rsvp/{token}"), None).await;
+    assert_eq!(rsvp.status(), 410);
+    assert!(rsvp
+        .text()
+        .await
+        .unwrap()
+        .contains("Arrangementet er avlyst"));
+    let view: Value = app.get(&path, None).await.json().await.unwrap();
+    assert_eq!(view["cancel_reason"], "Behovet dekkes av en rammeavtale.");
+
+    // The process page shows it cancelled, without the forms that change it.
+    let web = WebClient::signed_in(&app, &buyer.email, &buyer.password).await;
+    let (status, page) = web.get(&format!("/processes/{pid}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Avlyst"));
+    assert!(!page.contains(&format!("/events/{did}/cancel")));
+}
+
+mod a_moved_then_cancelled_event_reaches_every_delivered_invitee {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        a_moved_then_cancelled_event_reaches_every_delivered_invitee(Backend::Sqlite).await
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        a_moved_then_cancelled_event_reaches_every_delivered_invitee(Backend::Postgres).await
+    }
+}
+
+/// The process page's forms: a buyer moves the event, then cancels it; a bad time is shown
+/// beside its field in Norwegian.
+async fn a_buyer_changes_and_cancels_an_event_on_the_process_page(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, did) = event(&app, 1510).await;
+    let web = WebClient::signed_in(&app, &buyer.email, &buyer.password).await;
+    let page_path = format!("/processes/{pid}");
+    let form_of = |html: &str, action: &str| {
+        forms(html)
+            .into_iter()
+            .find(|f| f.action == action)
+            .unwrap_or_else(|| panic!("no form to {action}"))
+    };
+    let change = format!("/processes/{pid}/events/{did}/change");
+    let cancel = format!("/processes/{pid}/events/{did}/cancel");
+    let (status, html) = web.get(&page_path).await;
+    assert_eq!(status, 200);
+    // The edit form holds the event as it is, in Norwegian time.
+    let mut form = form_of(&html, &change);
+    assert_eq!(form.get("starts_at"), Some("2027-03-01T09:00"));
+    assert_eq!(form.get("place"), Some("Rådhuset, Bergen"));
+    set(&mut form, "ends_at", "2027-03-01T08:00");
+    let page = web.send_form(&form).await;
+    assert_eq!(page.status, 400, "{}", page.body);
+    assert!(
+        unescape(&page.body).contains("må være etter"),
+        "the problem in Norwegian beside the field: {}",
+        page.body
+    );
+    let mut form = form_of(&page.body, &change);
+    assert_eq!(
+        form.get("ends_at"),
+        Some("2027-03-01T08:00"),
+        "what was typed"
+    );
+    set(&mut form, "starts_at", "2027-03-01T10:00");
+    set(&mut form, "ends_at", "2027-03-01T13:00");
+    let page = web.send_form(&form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let view: Value = app
+        .get(&format!("/api/v1/dialogues/{did}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["starts_at"], "2027-03-01T09:00:00Z");
+    assert_eq!(view["place"], "Rådhuset, Bergen", "untouched fields stay");
+
+    let (_, html) = web.get(&page_path).await;
+    let form = form_of(&html, &cancel);
+    let page = web.send_form(&form).await;
+    assert_eq!(page.status, 400, "a reason is required: {}", page.body);
+    let mut form = form_of(&page.body, &cancel);
+    set(&mut form, "reason", "Vi venter til neste år.");
+    let page = web.send_form(&form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let (_, html) = web.get(&page_path).await;
+    assert!(html.contains("Vi venter til neste år."), "{html}");
+    assert!(!html.contains(&change), "no edit form on a cancelled event");
+}
+
+fn set(form: &mut HtmlForm, name: &str, value: &str) {
+    match form.fields.iter_mut().find(|(k, _)| k == name) {
+        Some(field) => field.1 = value.to_owned(),
+        None => form.fields.push((name.to_owned(), value.to_owned())),
+    }
+}
+
+mod a_buyer_changes_and_cancels_an_event_on_the_process_page {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        a_buyer_changes_and_cancels_an_event_on_the_process_page(Backend::Sqlite).await
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        a_buyer_changes_and_cancels_an_event_on_the_process_page(Backend::Postgres).await
+    }
+}
