@@ -415,7 +415,8 @@ mod tests {
     /// `app::notifications`.
     fn values_of(name: &str) -> Vec<(&'static str, String)> {
         let keys: &[&str] = match name {
-            "invitation" => &[
+            "invitation" | "dialogue_change" | "dialogue_cancelled" => &[
+                "notice",
                 "supplier",
                 "buyers",
                 "kind",
@@ -444,6 +445,8 @@ mod tests {
         let mut rendered = 0;
         for name in [
             "invitation",
+            "dialogue_change",
+            "dialogue_cancelled",
             "confirmation",
             "answer",
             "digest",
