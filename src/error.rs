@@ -67,6 +67,17 @@ crate::domain::string_enum!(
         NeedClosed => "need_closed",
         NotInPhase => "not_in_phase",
         Cancelled => "cancelled",
+        BookingNotOpen => "booking_not_open",
+        BookingClosed => "booking_closed",
+        SlotTaken => "slot_taken",
+        SlotGone => "slot_gone",
+        SlotBooked => "slot_booked",
+        LimitReached => "limit_reached",
+        TimeClash => "time_clash",
+        WrongAllocation => "wrong_allocation",
+        Allocated => "allocated",
+        RulesFrozen => "rules_frozen",
+        NotDelivered => "not_delivered",
     }
 );
 

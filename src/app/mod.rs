@@ -17,6 +17,7 @@ pub mod directory;
 pub mod indicators;
 pub mod lifts;
 pub mod matching;
+pub mod meetings;
 pub mod members;
 pub mod needs;
 pub mod notices;

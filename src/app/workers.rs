@@ -56,8 +56,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
     indexer::start(&index, db.clone());
     let mailer = Arc::new(Mailer::default());
     if settings.outbox_worker {
-        // Reminders are queued by the dialogue service before each round of sending, so the
-        // mail worker needs to know nothing of dialogues.
+        // Reminders and lottery results are queued by the dialogue services before each round
+        // of sending, so the mail worker needs to know nothing of dialogues.
         let (for_reminders, keys) = (settings.clone(), tokens.clone());
         let before_round = move |conn: &mut crate::db::DbConn| {
             dialogues::invitations::queue_reminders(
@@ -66,8 +66,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
                 &keys,
                 for_reminders.reminder_before,
             )
-            .map(|_| ())
-            .map_err(|e| anyhow::anyhow!("{e}"))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            // Lotteries run at their deadline here too, so their meetings' emails go out in the
+            // same round; the record makes a run on any node the same.
+            crate::app::meetings::allocation::allocate_due(conn, &for_reminders, &keys)
+                .map(|_| ())
+                .map_err(|e| anyhow::anyhow!("{e}"))
         };
         crate::mail::outbox::start(&mailer, db.clone(), settings.clone(), before_round)?;
     }

@@ -11,6 +11,7 @@ pub mod dialogues;
 pub mod index_queue;
 pub mod interests;
 pub mod lifts;
+pub mod meetings;
 pub mod needs;
 pub mod notices;
 pub mod notifications;

@@ -446,6 +446,62 @@ diesel::table! {
 
 diesel::joinable!(notice_buyers -> notices (notice_id));
 
+diesel::table! {
+    booking_offers (dialogue_id) {
+        dialogue_id -> Text,
+        allocation -> Text,
+        opens_at -> Timestamp,
+        deadline -> Timestamp,
+        meetings_per_supplier -> BigInt,
+        seed -> Text,
+        seed_sha256 -> Text,
+        allocated_at -> Nullable<Timestamp>,
+        record -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    slots (id) {
+        id -> Text,
+        dialogue_id -> Text,
+        table_no -> BigInt,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        dialogue_id -> Text,
+        slot_id -> Text,
+        invitation_id -> Text,
+        status -> Text,
+        source -> Text,
+        notes -> Nullable<Text>,
+        sequence -> BigInt,
+        cancelled_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    slot_preferences (invitation_id, slot_id) {
+        invitation_id -> Text,
+        slot_id -> Text,
+        dialogue_id -> Text,
+        rank -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(meetings -> slots (slot_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     needs,
     need_participants,
@@ -480,4 +536,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     need_interests,
     notifications,
     notification_settings,
+    booking_offers,
+    slots,
+    meetings,
+    slot_preferences,
 );

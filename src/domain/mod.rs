@@ -201,6 +201,7 @@ string_enum!(
         CheckDigit => "check_digit",
         UnknownCode => "unknown_code",
         Mismatch => "mismatch",
+        Overlaps => "overlaps",
         Invalid => "invalid",
     }
 );

@@ -53,6 +53,7 @@ email_templates!(
     "invitation",
     "dialogue_change",
     "dialogue_cancelled",
+    "meeting",
     "confirmation",
     "digest",
     "answer",
@@ -163,7 +164,7 @@ impl Header for ListUnsubscribePost {
 #[derive(Debug, Clone)]
 pub struct Invitation {
     pub lang: Lang,
-    /// `invitation`, `dialogue_change` or `dialogue_cancelled`.
+    /// `invitation`, `dialogue_change`, `dialogue_cancelled` or `meeting`.
     pub template: &'static str,
     /// What changed, or why the event is cancelled; empty in an invitation.
     pub notice: String,
@@ -254,6 +255,8 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
                             ("dialogue_change", Lang::En) => "update.ics",
                             ("dialogue_cancelled", Lang::Nb) => "avlysning.ics",
                             ("dialogue_cancelled", Lang::En) => "cancellation.ics",
+                            ("meeting", Lang::Nb) => "mote.ics",
+                            ("meeting", Lang::En) => "meeting.ics",
                             (_, Lang::Nb) => "invitasjon.ics",
                             (_, Lang::En) => "invitation.ics",
                         }
@@ -415,7 +418,7 @@ mod tests {
     /// `app::notifications`.
     fn values_of(name: &str) -> Vec<(&'static str, String)> {
         let keys: &[&str] = match name {
-            "invitation" | "dialogue_change" | "dialogue_cancelled" => &[
+            "invitation" | "dialogue_change" | "dialogue_cancelled" | "meeting" => &[
                 "notice",
                 "supplier",
                 "buyers",
@@ -447,6 +450,7 @@ mod tests {
             "invitation",
             "dialogue_change",
             "dialogue_cancelled",
+            "meeting",
             "confirmation",
             "answer",
             "digest",

@@ -24,7 +24,7 @@ fn with_id(messages: &[String], prefix: &str) -> Vec<String> {
 }
 
 /// Waits until `n` messages with ids starting with `prefix` have arrived.
-async fn wait_for_kind(smtp: &SmtpServer, prefix: &str, n: usize) -> Vec<String> {
+pub(crate) async fn wait_for_kind(smtp: &SmtpServer, prefix: &str, n: usize) -> Vec<String> {
     let started = std::time::Instant::now();
     loop {
         let found = with_id(&smtp.messages(), prefix);
@@ -49,7 +49,7 @@ async fn record(app: &TestApp, buyer: &TestUser, did: &str) -> Vec<Value> {
 }
 
 /// Checks the calendar part of `m` with the independent parser and returns what it read.
-fn calendar_of(m: &str, method: &str) -> Option<Value> {
+pub(crate) fn calendar_of(m: &str, method: &str) -> Option<Value> {
     assert!(
         m.contains(&format!("text/calendar; charset=utf-8; method={method}")),
         "an inline {method} part"

@@ -1356,7 +1356,7 @@ fn unsubscribe_path(message: &str) -> String {
 
 /// `n` suppliers with contact addresses, written straight to the database: registering each
 /// through the API would spend the test's time on password hashing. Returns their ids.
-fn insert_suppliers(app: &TestApp, n: u32, seed: u32) -> Vec<String> {
+pub(crate) fn insert_suppliers(app: &TestApp, n: u32, seed: u32) -> Vec<String> {
     let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
     (0..n)
         .map(|i| {

@@ -21,6 +21,7 @@ mod index_lifecycle;
 mod layers;
 mod matching;
 mod matching_languages;
+mod meetings;
 mod needs;
 mod notices;
 mod notifications;

@@ -107,7 +107,7 @@ pub fn change(
             Letter::Update(&changes.join("\n")),
         )?;
     }
-    save(conn, caller, &d, &after, "changed", &letters)?;
+    save(conn, caller, &d, &after, "changed", &letters, &[])?;
     Ok(Changed {
         dialogue: after,
         notified: letters.len(),
@@ -142,11 +142,24 @@ pub fn cancel(
         updated_at: now,
         ..d.clone()
     };
-    let letters = letters_to_all(conn, settings, keys, &after, Letter::Cancel(&reason))?;
-    save(conn, caller, &d, &after, "cancelled", &letters)?;
+    let mut letters = letters_to_all(conn, settings, keys, &after, Letter::Cancel(&reason))?;
+    let notified = letters.len();
+    // Each booked one-to-one meeting has its own calendar entry, which goes with the event.
+    let meetings = crate::app::meetings::agenda::cancel_all(conn, settings, keys, &after)?;
+    let meeting_ids: Vec<String> = meetings.iter().map(|(id, _)| id.clone()).collect();
+    letters.extend(meetings.into_iter().map(|(_, letter)| letter));
+    save(
+        conn,
+        caller,
+        &d,
+        &after,
+        "cancelled",
+        &letters,
+        &meeting_ids,
+    )?;
     Ok(Changed {
         dialogue: after,
-        notified: letters.len(),
+        notified,
     })
 }
 
@@ -170,8 +183,8 @@ fn letters_to_all(
     Ok(out)
 }
 
-/// Writes the change, its letters and its audit entry together, unless someone changed the
-/// event since it was read.
+/// Writes the change, its letters, the meetings it cancels and its audit entry together, unless
+/// someone changed the event since it was read.
 fn save(
     conn: &mut DbConn,
     caller: &Caller,
@@ -179,6 +192,7 @@ fn save(
     after: &DialogueRow,
     action: &str,
     letters: &[OutboxRow],
+    cancelled_meetings: &[String],
 ) -> Result<(), AppError> {
     db::write_tx(conn, |conn| {
         if !q::update(conn, after, before.updated_at)? {
@@ -190,6 +204,9 @@ fn save(
         }
         for m in letters {
             q::enqueue(conn, m)?;
+        }
+        for id in cancelled_meetings {
+            crate::db::meetings::cancel_meeting(conn, id, "buyer", after.updated_at)?;
         }
         crate::app::audit::record(
             conn,

@@ -131,7 +131,7 @@ pub fn invite(
 }
 
 /// The buyers of a process, as named in emails: the lead and accepted buyers.
-pub(super) fn buyer_names(conn: &mut DbConn, process_id: &str) -> Result<String, AppError> {
+pub(crate) fn buyer_names(conn: &mut DbConn, process_id: &str) -> Result<String, AppError> {
     Ok(crate::db::processes::buyers(conn, process_id)?
         .into_iter()
         .filter(|(b, _)| b.status.takes_part())

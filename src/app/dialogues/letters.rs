@@ -41,7 +41,7 @@ impl Letter<'_> {
 }
 
 /// The event's language, for its letters.
-pub(super) fn lang_of(d: &DialogueRow) -> Lang {
+pub(crate) fn lang_of(d: &DialogueRow) -> Lang {
     if d.language == "en" {
         Lang::En
     } else {
@@ -50,7 +50,7 @@ pub(super) fn lang_of(d: &DialogueRow) -> Lang {
 }
 
 /// Where the event is, as one line: the place and the online link.
-pub(super) fn place_of(d: &DialogueRow) -> String {
+pub(crate) fn place_of(d: &DialogueRow) -> String {
     [d.place.clone(), d.online_url.clone()]
         .into_iter()
         .flatten()

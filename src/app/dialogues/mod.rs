@@ -99,7 +99,7 @@ pub fn format_oslo(t: NaiveDateTime) -> String {
     oslo(t)
 }
 
-fn oslo(t: NaiveDateTime) -> String {
+pub(crate) fn oslo(t: NaiveDateTime) -> String {
     chrono_tz::Europe::Oslo
         .from_utc_datetime(&t)
         .format("%d.%m.%Y %H:%M")
@@ -123,7 +123,7 @@ pub struct NewDialogue {
     pub unreadable: Vec<Invalid>,
 }
 
-fn require_buyer(
+pub(crate) fn require_buyer(
     conn: &mut DbConn,
     caller: &Caller,
     process_id: &str,
@@ -316,7 +316,7 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<DialogueRow, AppError> {
 }
 
 /// The host of the public address, for the `Message-ID`s of the emails it sends.
-pub(super) fn host(settings: &Settings) -> String {
+pub(crate) fn host(settings: &Settings) -> String {
     url::Url::parse(&settings.public_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))

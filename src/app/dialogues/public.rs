@@ -9,13 +9,13 @@ use crate::db::dialogues::{DialogueRow, InvitationRow, QuestionRow};
 use crate::error::{AppError, AppResult};
 
 /// A question and its published answer, without who asked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublishedQuestion {
     pub question: String,
     pub answer: Option<String>,
 }
 
-fn published(rows: Vec<QuestionRow>) -> Vec<PublishedQuestion> {
+pub(crate) fn published(rows: Vec<QuestionRow>) -> Vec<PublishedQuestion> {
     rows.into_iter()
         .filter(|q| q.answer.is_some())
         .map(|q| PublishedQuestion {

@@ -15,6 +15,8 @@ use crate::app::dialogues::record::{
     Answers, DialogueView, InvitationView, Invitations, OutboxReport, Questions, Record,
 };
 use crate::app::dialogues::NewDialogue;
+use crate::app::meetings::use_cases::{self as meetings, EventChanged};
+use crate::app::meetings::RulesChange;
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::error::AppError;
@@ -51,6 +53,16 @@ pub struct DialogueUpdate {
     pub online_url: Option<String>,
     pub response_deadline: Option<String>,
     pub capacity: Option<i64>,
+    /// One-to-one meetings: `first_come` (default) or `lottery`.
+    pub allocation: Option<String>,
+    /// From when every invitee sees the slots and may book or rank (default: when the slots
+    /// are laid out).
+    pub booking_opens_at: Option<String>,
+    /// Until when bookings and rankings are taken (default: the answer deadline); a lottery
+    /// runs then.
+    pub booking_deadline: Option<String>,
+    /// How many meetings one supplier may have (default 1, at most 20).
+    pub meetings_per_supplier: Option<i64>,
 }
 
 /// Why an event is cancelled; every invitee is told.
@@ -124,10 +136,12 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Change an event (the process's buyers). A new time or place is emailed to every invitee
-/// whose invitation was or will be delivered, with what changed and an updated calendar file.
+/// Change an event and its booking rules (the process's buyers). A new time or place is emailed
+/// to every invitee whose invitation was or will be delivered, with what changed and an updated
+/// calendar file. The rules `allocation`, `booking_opens_at` and `meetings_per_supplier` are
+/// fixed once a supplier has booked or ranked; `booking_deadline` can move until the lottery.
 #[utoipa::path(patch, path = "/api/v1/dialogues/{id}", tag = "dialogues", security(("bearer" = [])), request_body = DialogueUpdate,
-    responses((status = 200, body = DialogueChanged), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)))]
+    responses((status = 200, body = EventChanged), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)))]
 pub async fn update(
     state: web::Data<Context>,
     caller: Caller,
@@ -146,9 +160,15 @@ pub async fn update(
         capacity: b.capacity,
         unreadable: Vec::new(),
     };
+    let rules = RulesChange {
+        allocation: b.allocation,
+        booking_opens_at: b.booking_opens_at,
+        booking_deadline: b.booking_deadline,
+        meetings_per_supplier: b.meetings_per_supplier,
+    };
     let id = id.into_inner().to_string();
-    let (dialogue, notified) = service::change_event(&state, &caller, None, &id, change).await?;
-    Ok(HttpResponse::Ok().json(DialogueChanged { dialogue, notified }))
+    let changed = meetings::change_event(&state, &caller, &id, change, rules).await?;
+    Ok(HttpResponse::Ok().json(changed))
 }
 
 /// Cancel an event (the process's buyers): every invitee gets `METHOD:CANCEL` with the reason,

@@ -54,6 +54,10 @@ pub struct ErrorDetail {
     /// The request field at fault, when there is one (the first, when there are several).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Why a `conflict` happened, when it is of a known kind: `slot_taken`, `booking_closed`,
+    /// `limit_reached`, `cancelled`, … (the `conflict.*` words of the pages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
     /// Every invalid field of a `validation_failed` error, so a client can mark them all.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<FieldProblem>,
@@ -131,6 +135,10 @@ impl ResponseError for AppError {
                 code: code(self),
                 message,
                 field,
+                reason: match self {
+                    AppError::Conflict { clash: Some(c), .. } => Some(c.as_str()),
+                    _ => None,
+                },
                 details,
             },
         })
@@ -157,6 +165,7 @@ impl ResponseError for BodyError {
                 code,
                 message: self.to_string(),
                 field: None,
+                reason: None,
                 details: Vec::new(),
             },
         })

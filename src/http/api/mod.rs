@@ -11,12 +11,14 @@ pub mod indicators;
 pub mod json;
 pub mod lifts;
 pub mod matching;
+pub mod meetings;
 pub mod needs;
 pub mod notices;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
 pub mod processes;
+pub mod rsvp;
 pub mod solutions;
 pub mod spreadsheet;
 
@@ -38,6 +40,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(lifts::routes)
             .configure(solutions::routes)
             .configure(dialogues::routes)
+            .configure(meetings::routes)
+            .configure(rsvp::routes)
             .configure(notices::routes)
             .configure(notifications::routes)
             .configure(indicators::routes)

@@ -5,8 +5,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::notifications;
 use super::{
-    admin, auth, capabilities, cpv, dialogues, health, indicators, lifts, matching, needs, notices,
-    organisations, processes, solutions,
+    admin, auth, capabilities, cpv, dialogues, health, indicators, lifts, matching, meetings,
+    needs, notices, organisations, processes, rsvp, solutions,
 };
 
 /// The API description. Every handler is listed here; a test checks none is missing.
@@ -85,6 +85,21 @@ use super::{
         dialogues::questions,
         dialogues::answer_question,
         dialogues::outbox,
+        meetings::create_slots,
+        meetings::slots,
+        meetings::delete_slot,
+        meetings::allocate,
+        meetings::allocation,
+        meetings::agenda,
+        meetings::agenda_csv,
+        meetings::update,
+        meetings::cancel,
+        rsvp::get,
+        rsvp::answer,
+        rsvp::ask,
+        rsvp::book,
+        rsvp::cancel,
+        rsvp::mine,
         indicators::indicators_json,
         indicators::indicators_csv,
         notices::alerts,
@@ -101,7 +116,7 @@ use super::{
         notifications::interested,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "notifications", description = "Your notifications and which come by email"), (name = "admin"), (name = "health"))
+    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "meetings", description = "One-to-one meetings: slots, the lottery and its record, the agenda"), (name = "rsvp", description = "The supplier side: an invitation's link token as the credential"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "notifications", description = "Your notifications and which come by email"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
 
