@@ -161,7 +161,7 @@ on_both!(
 );
 
 /// The record's result as the independent script computes it.
-fn rerun(record: &Value) -> Value {
+pub(crate) fn rerun(record: &Value) -> Value {
     use std::io::Write;
     let mut child = Command::new("python3")
         .arg(concat!(
@@ -292,6 +292,19 @@ async fn a_lottery_of_thirty_suppliers_for_twelve_slots_reruns_from_its_record(b
     )
     .await;
     assert_eq!(public, record, "the published record is what ran");
+    let insiders = json_of(
+        app.get(
+            &format!("/api/v1/dialogues/{did}/record"),
+            Some(&buyer.token),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        insiders["allocation"], record,
+        "the event's record holds the lottery"
+    );
     assert_eq!(
         record["seed_sha256"],
         published_hash.as_str(),

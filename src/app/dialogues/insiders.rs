@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::invitations::{InviteOutcome, Invitees};
 use super::record::{
     insider, load_answers, AnswerView, DialogueView, InvitationView, OutboxReport, QuestionView,
-    RecordEntry,
+    Record, RecordEntry,
 };
 use super::{get, NewDialogue};
 use crate::app::Context;
@@ -177,12 +177,17 @@ pub async fn invitation_list(
 }
 
 /// What was sent to whom and when, with the SHA-256 of each exact message (insiders).
-pub async fn record(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Vec<RecordEntry>> {
+pub async fn record(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Record> {
     let (caller, id) = (caller.clone(), id.to_owned());
     ctx.db
         .run(move |conn| {
             insider(conn, &caller, &id)?;
-            Ok(crate::db::dialogues::outbox_of_dialogue(conn, &id)?
+            let allocation = match crate::app::meetings::allocation::record(conn, &id) {
+                Ok(r) => Some(r),
+                Err(AppError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            };
+            let items = crate::db::dialogues::outbox_of_dialogue(conn, &id)?
                 .into_iter()
                 .map(|m| RecordEntry {
                     kind: m.kind,
@@ -196,7 +201,8 @@ pub async fn record(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Vec<R
                     queued_at: m.created_at.and_utc(),
                     sent_at: m.sent_at.map(|t| t.and_utc()),
                 })
-                .collect())
+                .collect();
+            Ok(Record { items, allocation })
         })
         .await
 }
@@ -326,11 +332,18 @@ pub struct EventDetail {
     pub ends_local: String,
     pub deadline_local: String,
     pub capacity: Option<i64>,
+    /// The one-to-one meetings: slots, rules and agenda; none for written input.
+    pub meetings: Option<crate::app::meetings::agenda::Panel>,
 }
 
-/// The events of a process with their invitations, answers and questions. The caller must
-/// already be known as an insider of the process: this is confidential.
-pub fn events_of_process(conn: &mut DbConn, process_id: &str) -> AppResult<Vec<EventDetail>> {
+/// The events of a process with their invitations, answers, questions and meetings. The caller
+/// must already be known as an insider of the process: this is confidential. The meetings'
+/// notes are shown only when `buyer`.
+pub fn events_of_process(
+    conn: &mut DbConn,
+    process_id: &str,
+    buyer: bool,
+) -> AppResult<Vec<EventDetail>> {
     let now = crate::db::now();
     let mut events = Vec::new();
     for d in crate::db::dialogues::of_process(conn, process_id)? {
@@ -361,6 +374,7 @@ pub fn events_of_process(conn: &mut DbConn, process_id: &str) -> AppResult<Vec<E
             })
             .collect();
         let questions = crate::db::dialogues::questions(conn, &d.id)?;
+        let meetings = crate::app::meetings::agenda::panel(conn, &d, buyer)?;
         let local = |t: chrono::NaiveDateTime| {
             use chrono::TimeZone;
             chrono_tz::Europe::Oslo
@@ -387,6 +401,7 @@ pub fn events_of_process(conn: &mut DbConn, process_id: &str) -> AppResult<Vec<E
             online_url: d.online_url,
             invitations,
             questions,
+            meetings,
         });
     }
     Ok(events)

@@ -130,6 +130,9 @@ pub struct RecordEntry {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Record {
     pub items: Vec<RecordEntry>,
+    /// The lottery of the event's one-to-one meetings, once it has run: the seed, every
+    /// ranking and the result.
+    pub allocation: Option<crate::app::meetings::allocation::AllocationRecord>,
 }
 
 /// The outbox, for administrators.

@@ -80,6 +80,19 @@ pub fn agenda(conn: &mut DbConn, caller: &Caller, d: &DialogueRow) -> Result<Age
     let process = processes::get(conn, &d.process_id)?;
     let standing = processes::require_insider(conn, caller, &process)?;
     let buyer = matches!(standing, Standing::Lead | Standing::Buyer);
+    Ok(Agenda {
+        items: agenda_items(conn, d, buyer)?,
+        generated_at: db::now().and_utc(),
+    })
+}
+
+/// The agenda's meetings, with the notes when `with_notes` (the caller is one of the buyers).
+/// The caller must already be known as an insider of the process.
+pub(crate) fn agenda_items(
+    conn: &mut DbConn,
+    d: &DialogueRow,
+    with_notes: bool,
+) -> Result<Vec<AgendaItem>, AppError> {
     let names = supplier_names(conn, &d.id)?;
     let invitations: HashMap<String, InvitationRow> = dq::invitations(conn, &d.id)?
         .into_iter()
@@ -101,7 +114,7 @@ pub fn agenda(conn: &mut DbConn, caller: &Caller, d: &DialogueRow) -> Result<Age
             email: inv.email.clone(),
             answer: inv.answer.clone(),
             attendees: inv.attendees,
-            notes: m.notes.clone().filter(|_| buyer),
+            notes: m.notes.clone().filter(|_| with_notes),
         });
     }
     items.sort_by(|a, b| {
@@ -116,10 +129,48 @@ pub fn agenda(conn: &mut DbConn, caller: &Caller, d: &DialogueRow) -> Result<Age
                 b.meeting.table,
             ))
     });
-    Ok(Agenda {
-        items,
-        generated_at: db::now().and_utc(),
-    })
+    Ok(items)
+}
+
+/// What the process page shows of an event's one-to-one meetings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Panel {
+    pub booking: Option<super::BookingOffer>,
+    pub slots: Vec<super::SlotView>,
+    pub agenda: Vec<AgendaItem>,
+    /// How many slots are free, for the move form.
+    pub free_slots: usize,
+    /// The rules form's times, in Norwegian local time (`2027-03-01T09:00`).
+    pub opens_local: String,
+    pub deadline_local: String,
+}
+
+/// The meetings panel of an event for its process's insiders; `None` for an event that has no
+/// meetings (written input). Notes only for the buyers.
+pub fn panel(conn: &mut DbConn, d: &DialogueRow, buyer: bool) -> Result<Option<Panel>, AppError> {
+    if d.kind == crate::app::dialogues::DialogueKind::WrittenInput.as_str() {
+        return Ok(None);
+    }
+    let slots = super::slots::for_buyers(conn, d)?;
+    let offer = q::offer(conn, &d.id)?;
+    let local = |t: chrono::NaiveDateTime| {
+        use chrono::TimeZone;
+        chrono_tz::Europe::Oslo
+            .from_utc_datetime(&t)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    Ok(Some(Panel {
+        opens_local: offer
+            .as_ref()
+            .map(|o| local(o.opens_at))
+            .unwrap_or_default(),
+        deadline_local: local(offer.as_ref().map_or(d.response_deadline, |o| o.deadline)),
+        free_slots: slots.items.iter().filter(|s| !s.taken).count(),
+        booking: slots.booking,
+        slots: slots.items,
+        agenda: agenda_items(conn, d, buyer)?,
+    }))
 }
 
 /// A meeting with its event, for one of the process's buyers.

@@ -233,6 +233,14 @@ pub async fn supplier_view(ctx: &Context, token: &str) -> AppResult<SupplierView
         .await
 }
 
+/// True when the event has one-to-one meetings on offer.
+pub async fn has_offer(ctx: &Context, dialogue_id: &str) -> AppResult<bool> {
+    let id = dialogue_id.to_owned();
+    ctx.db
+        .run(move |conn| Ok(crate::db::meetings::offer(conn, &id)?.is_some()))
+        .await
+}
+
 /// Books a slot first come through a link, and wakes the mailer.
 pub async fn book(ctx: &Context, token: &str, slot_id: &str) -> AppResult<MeetingView> {
     let (token, slot_id) = (token.to_owned(), slot_id.to_owned());

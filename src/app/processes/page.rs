@@ -64,7 +64,8 @@ pub async fn page(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Process
                 Err(e) => return Err(e),
             };
             let events = if insider {
-                events_of_process(conn, &id)?
+                let buyer = matches!(standing, Standing::Lead | Standing::Buyer);
+                events_of_process(conn, &id, buyer)?
             } else {
                 Vec::new()
             };

@@ -234,8 +234,8 @@ pub async fn record(
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let items = service::record(&state, &caller, &id.into_inner().to_string()).await?;
-    Ok(HttpResponse::Ok().json(Record { items }))
+    let record: Record = service::record(&state, &caller, &id.into_inner().to_string()).await?;
+    Ok(HttpResponse::Ok().json(record))
 }
 
 /// Outbox depth and send rate (administrators).

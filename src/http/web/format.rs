@@ -106,6 +106,16 @@ pub fn date_time(lang: Lang, utc: NaiveDateTime) -> String {
     }
 }
 
+/// The time of day alone, in Norwegian time: "kl. 09.30" (Bokmål) or "09:30" (English), for
+/// the end of a slot on the same day as its start.
+pub fn clock(lang: Lang, utc: NaiveDateTime) -> String {
+    let local = chrono_tz::Europe::Oslo.from_utc_datetime(&utc);
+    match lang {
+        Lang::Nb => format!("kl. {:02}.{:02}", local.hour(), local.minute()),
+        Lang::En => format!("{:02}:{:02}", local.hour(), local.minute()),
+    }
+}
+
 /// The key of the plural form for `n`: `{key}.one` or `{key}.other` (both languages have only
 /// these two forms for counts).
 pub fn plural_key(key: &str, n: i64) -> String {

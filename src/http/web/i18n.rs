@@ -26,6 +26,7 @@ i18n_files!(
     "capabilities.toml",
     "processes.toml",
     "dialogues.toml",
+    "meetings.toml",
     "cluster.toml",
     "admin.toml",
     "indicators.toml",

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod home;
 pub mod i18n;
 pub mod indicators;
+pub mod meetings;
 pub mod needs;
 pub mod notifications;
 pub mod picker;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(capabilities::routes)
         .configure(processes::routes)
         .configure(events::routes)
+        .configure(meetings::routes)
         .configure(public::routes)
         .configure(indicators::routes)
         .configure(admin::routes)

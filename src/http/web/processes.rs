@@ -106,6 +106,7 @@ async fn render_page(
             phases => options(v.lang, "phase", &moves),
             next_phase => next,
             kinds => options(v.lang, "dialogues.kinds", &["conference", "one_to_one_meetings", "written_input"]),
+            allocations => options(v.lang, "meetings.allocations", &["first_come", "lottery"]),
             report => report,
             failed => form,
             typed => typed,

@@ -149,7 +149,9 @@ async fn lookup(state: &Context, token: &str) -> Result<Invitation, WebError> {
         .ok_or(WebError::NotFound)
 }
 
-fn rsvp_page(
+#[allow(clippy::too_many_arguments)]
+async fn rsvp_page(
+    state: &Context,
     v: &Visitor,
     status: StatusCode,
     token: &str,
@@ -158,6 +160,8 @@ fn rsvp_page(
     qa: &[PublishedQuestion],
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
+    // The same offer and slots as `GET /api/v1/rsvp/{token}` gives, taken slots without names.
+    let meetings = crate::app::meetings::use_cases::supplier_view(state, token).await?;
     let mut response = render::page(
         v,
         status,
@@ -165,6 +169,8 @@ fn rsvp_page(
         context! {
             token => token, event => event_ctx(d), questions => qa, errors => errors,
             form => context! { answer => inv.answer, attendees => inv.attendees, comment => inv.comment },
+            booking => meetings.booking, slots => meetings.slots, meetings => meetings.meetings,
+            ranking => meetings.ranking,
         },
     )?;
     // The link is a key: keep it out of caches and out of Referer headers to other sites.
@@ -173,6 +179,35 @@ fn rsvp_page(
         header::HeaderValue::from_static("no-referrer"),
     );
     Ok(response)
+}
+
+/// The answer page again after a refused booking, with the reason in the visitor's words.
+pub(super) async fn rsvp_refused(
+    state: &Context,
+    v: &Visitor,
+    token: &str,
+    e: AppError,
+) -> Result<HttpResponse, WebError> {
+    let status = match &e {
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let mut errors = super::forms::form_errors(v.lang, e)?;
+    // The booking form's problems show in the meetings section, whatever field they name.
+    let text: Vec<String> = std::mem::take(&mut errors).into_values().collect();
+    errors.insert("booking".to_owned(), text.join(" "));
+    let found = lookup(state, token).await?;
+    rsvp_page(
+        state,
+        v,
+        status,
+        token,
+        &found.event,
+        &found.invitation,
+        &found.questions,
+        errors,
+    )
+    .await
 }
 
 /// The answer page behind an invitation link. No sign-in: the link is the key.
@@ -198,7 +233,9 @@ pub async fn rsvp(
             ],
         );
     }
-    if !service::is_open(&d) {
+    // After the answer deadline, a supplier with meetings still sees them on its page.
+    let has_meetings = crate::app::meetings::use_cases::has_offer(&state, &d.id).await?;
+    if !service::is_open(&d) && !has_meetings {
         return message(
             &v,
             StatusCode::GONE,
@@ -206,7 +243,17 @@ pub async fn rsvp(
             &[word(&v, "dialogues.deadline_passed")],
         );
     }
-    rsvp_page(&v, StatusCode::OK, &token, &d, &inv, &qa, BTreeMap::new())
+    rsvp_page(
+        &state,
+        &v,
+        StatusCode::OK,
+        &token,
+        &d,
+        &inv,
+        &qa,
+        BTreeMap::new(),
+    )
+    .await
 }
 
 /// Receives the answer form.
@@ -246,6 +293,7 @@ pub async fn rsvp_answer(
             let errors = super::forms::form_errors(v.lang, e)?;
             let found = lookup(&state, &token).await?;
             rsvp_page(
+                &state,
                 &v,
                 StatusCode::BAD_REQUEST,
                 &token,
@@ -254,6 +302,7 @@ pub async fn rsvp_answer(
                 &found.questions,
                 errors,
             )
+            .await
         }
     }
 }
@@ -291,6 +340,7 @@ pub async fn ask(
             let errors = super::forms::form_errors(v.lang, e)?;
             let found = lookup(&state, &token).await?;
             rsvp_page(
+                &state,
                 &v,
                 StatusCode::BAD_REQUEST,
                 &token,
@@ -299,6 +349,7 @@ pub async fn ask(
                 &found.questions,
                 errors,
             )
+            .await
         }
     }
 }

@@ -97,6 +97,15 @@ fn when(state: &State, value: Value) -> String {
     }
 }
 
+/// `value|clock`: the time of day of a moment, in Norwegian time.
+fn clock(state: &State, value: Value) -> String {
+    value
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| format::clock(lang_of(state), t.naive_utc()))
+        .unwrap_or_default()
+}
+
 /// `value|day`: a date (or the day of a time) written out, "23. april 2027".
 fn day(state: &State, value: Value) -> String {
     let Some(text) = value.as_str() else {
@@ -163,6 +172,7 @@ fn environment() -> &'static Environment<'static> {
         env.add_function("t", translate);
         env.add_filter("when", when);
         env.add_filter("day", day);
+        env.add_filter("clock", clock);
         env.add_filter("num", num);
         env.add_function("tn", translate_count);
         env.add_filter("pct", pct);

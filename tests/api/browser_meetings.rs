@@ -1,0 +1,124 @@
+//! One-to-one meetings in headless Chromium: a buyer lays out slots on the process page and
+//! deletes one, and a supplier books the other through its answer link. axe-core checks every
+//! page on the way; screenshots are kept in target/test-artifacts/screenshots.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::browser::Browser;
+use crate::browser_flow;
+use crate::dialogue_changes::wait_for_kind;
+use crate::dialogues::{app_with_mail, event, rsvp_token, SmtpServer};
+use crate::helpers::Backend;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn a_buyer_lays_out_slots_and_a_supplier_books_one(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, did) = event(&app, 41).await;
+    let supplier = app
+        .register_with_contact("mote@ferje.no", 42, "supplier")
+        .await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [supplier.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let token = rsvp_token(&smtp.wait_for(1, WAIT).await[0]);
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+
+    // The buyer lays out two half-hour slots on one table, then deletes the second.
+    browser.goto(&app.url("/login")).await;
+    browser.fill("E-post", &buyer.email).await;
+    browser.fill("Passord", &buyer.password).await;
+    browser.click_button("Logg inn").await;
+    browser.wait_for_text("Logg ut", WAIT).await;
+    browser.goto(&app.url(&format!("/processes/{pid}"))).await;
+    browser.wait_for_text("En-til-en-møter", WAIT).await;
+    for (id, value) in [
+        (format!("f-slots-start-{did}"), "2027-03-01T13:00"),
+        (format!("f-slots-end-{did}"), "2027-03-01T14:00"),
+    ] {
+        browser
+            .client()
+            .execute(
+                "document.getElementById(arguments[0]).value = arguments[1];",
+                vec![json!(id), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+    browser.fill("Minutter per møte", "30").await;
+    browser.fill("Bord samtidig", "1").await;
+    browser.click_button("Legg ut tidene").await;
+    browser.wait_for_text("Tidene er lagt ut", WAIT).await;
+    browser.axe("process page with slots").await;
+    browser
+        .client()
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView();",
+            vec![json!(format!("meetings-{did}"))],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("meetings-slots").await;
+    browser.click_button("Slett kl. 13.30, bord 1").await;
+    browser.wait_for_text("Tiden er slettet", WAIT).await;
+
+    // The supplier sees the one slot left through its link, and books it.
+    browser.goto(&app.url(&format!("/rsvp/{token}"))).await;
+    browser.wait_for_text("Dine møter", WAIT).await;
+    browser.axe("answer page with slots").await;
+    browser.click_button("Book kl. 13.00, bord 1").await;
+    browser.wait_for_text("Møtet er booket", WAIT).await;
+    let text = browser.text().await;
+    assert!(text.contains("Avbestill møtet"), "{text}");
+    browser.axe("answer page with a meeting").await;
+    browser.screenshot("meetings-booked").await;
+
+    let agenda: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/meetings"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(agenda["items"].as_array().unwrap().len(), 1, "{agenda}");
+    assert_eq!(wait_for_kind(&smtp, "<meeting-", 1).await.len(), 1);
+
+    // Back on the process page, the buyer sees the meeting in the agenda.
+    browser.goto(&app.url(&format!("/processes/{pid}"))).await;
+    browser.wait_for_text("Møteplan", WAIT).await;
+    let text = browser.text().await;
+    assert!(text.contains("mote@ferje.no"), "{text}");
+    browser.axe("process page with the agenda").await;
+    browser
+        .client()
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView();",
+            vec![json!(format!("meetings-{did}"))],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("meetings-agenda").await;
+    browser.close().await;
+}
+
+browser_flow!(
+    a_buyer_lays_out_slots_and_a_supplier_books_one,
+    a_buyer_lays_out_slots_and_a_supplier_books_one
+);
