@@ -24,6 +24,7 @@ mod matching;
 mod matching_languages;
 mod meetings;
 mod meetings_demo;
+mod meetings_supplier;
 mod needs;
 mod notices;
 mod notifications;
