@@ -1116,17 +1116,7 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_innolift"))
-        .args(["demo", "--database-url", &app.settings.database_url])
-        .arg("--data-dir")
-        .arg(&app.data_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    load_demo(&app);
     let registry = innolift::demo::corpus::registry();
     let first_buyer = registry
         .orgs
@@ -1329,6 +1319,21 @@ on_both!(
     demo_dialogue,
     in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer
 );
+
+/// Loads the demo data into the app's database with `innolift demo`.
+pub(crate) fn load_demo(app: &TestApp) {
+    let out = Command::new(env!("CARGO_BIN_EXE_innolift"))
+        .args(["demo", "--database-url", &app.settings.database_url])
+        .arg("--data-dir")
+        .arg(&app.data_dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
 
 /// The answer-link token of an invitation email, from its text part.
 pub(crate) fn rsvp_token(message: &str) -> String {

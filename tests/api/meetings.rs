@@ -9,27 +9,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
+// The two-database test macro of the browser flows, which has the shape every test here needs.
+use crate::browser_flow as on_both;
 use crate::dialogue_changes::{calendar_of, wait_for_kind};
 use crate::dialogues::{app_with_mail, event, header, insert_suppliers, rsvp_token, SmtpServer};
 use crate::helpers::{error_of, Backend, TestApp, TestUser};
-
-macro_rules! on_both {
-    ($module:ident, $test:ident) => {
-        mod $module {
-            use super::*;
-
-            #[actix_web::test]
-            async fn sqlite() {
-                $test(Backend::Sqlite).await;
-            }
-
-            #[actix_web::test]
-            async fn postgres() {
-                $test(Backend::Postgres).await;
-            }
-        }
-    };
-}
 
 /// An event with `n` invited suppliers whose invitations arrived: the buyer, the event id, and
 /// each supplier's answer token, in the order of the emails.
@@ -51,30 +35,45 @@ async fn invited(
     assert_eq!(res.status(), 201);
     let invitations = wait_for_kind(smtp, "<invitation-", n as usize).await;
     assert_eq!(invitations.len(), n as usize);
-    // Invitations are "sent" once the worker has marked them; wait for every status.
+    wait_sent(app, &buyer.token, &did).await;
+    (
+        buyer,
+        did,
+        invitations.iter().map(|m| rsvp_token(m)).collect(),
+    )
+}
+
+/// Waits until the worker has marked every invitation of the event `sent`.
+pub(crate) async fn wait_sent(app: &TestApp, token: &str, did: &str) {
     let path = format!("/api/v1/dialogues/{did}/invitations");
     for _ in 0..100 {
-        let list: Value = app
-            .get(&path, Some(&buyer.token))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.get(&path, Some(token)).await.json().await.unwrap();
         if list["items"]
             .as_array()
             .unwrap()
             .iter()
             .all(|i| i["status"] == "sent")
         {
-            break;
+            return;
         }
         actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    (
-        buyer,
-        did,
-        invitations.iter().map(|m| rsvp_token(m)).collect(),
-    )
+    panic!("the invitations of {did} were not all sent");
+}
+
+/// Sets the booking window of an event straight in the database (`set` is the SQL `SET`
+/// clause), as the passing of time would.
+pub(crate) fn set_booking_window(app: &TestApp, did: &str, set: &str) {
+    let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
+    let sql = diesel::sql_query(format!(
+        "UPDATE booking_offers SET {set} WHERE dialogue_id = '{did}'"
+    ));
+    let n = match &mut conn {
+        innolift::db::DbConn::Sqlite(c) => diesel::RunQueryDsl::execute(sql, c),
+        innolift::db::DbConn::Pg(c) => diesel::RunQueryDsl::execute(sql, c),
+    }
+    .unwrap();
+    assert_eq!(n, 1);
 }
 
 async fn json_of(res: reqwest::Response, status: u16) -> Value {
@@ -686,19 +685,8 @@ async fn bookings_outside_the_rules_are_refused_with_the_reason(backend: Backend
         409,
     )
     .await;
-    {
-        let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
-        // The deadline passes: moved into the past straight in the database, as time would.
-        let sql = diesel::sql_query(format!(
-            "UPDATE booking_offers SET deadline = opens_at WHERE dialogue_id = '{did}'"
-        ));
-        let n = match &mut conn {
-            innolift::db::DbConn::Sqlite(c) => diesel::RunQueryDsl::execute(sql, c),
-            innolift::db::DbConn::Pg(c) => diesel::RunQueryDsl::execute(sql, c),
-        }
-        .unwrap();
-        assert_eq!(n, 1);
-    }
+    // The deadline passes.
+    set_booking_window(&app, &did, "deadline = opens_at");
     assert_eq!(
         reason_of(book(&app, &tokens[1], ids[1]).await).await,
         "booking_closed"

@@ -4,11 +4,12 @@
 //! come out, and the record reruns to the same result. The record is written to
 //! `target/test-artifacts/meetings-demo-record-{backend}.json` for the closing note.
 
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
+// The two-database test macro of the browser flows, which has the shape every test here needs.
+use crate::browser_flow as on_both;
 use crate::dialogue_changes::{calendar_of, wait_for_kind};
 use crate::dialogues::{app_with_mail, rsvp_token, SmtpServer};
 use crate::helpers::Backend;
@@ -21,17 +22,7 @@ async fn on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers(b
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_innolift"))
-        .args(["demo", "--database-url", &app.settings.database_url])
-        .arg("--data-dir")
-        .arg(&app.data_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::dialogues::load_demo(&app);
     let registry = innolift::demo::corpus::registry();
     let first_buyer = registry
         .orgs
@@ -151,26 +142,7 @@ async fn on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers(b
     assert_eq!(queued, 10, "{res}");
     let invitations = wait_for_kind(&smtp, "<invitation-", 10).await;
     assert_eq!(invitations.len(), 10);
-    for _ in 0..100 {
-        let list: Value = app
-            .get(
-                &format!("/api/v1/dialogues/{did}/invitations"),
-                Some(&token),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        if list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["status"] == "sent")
-        {
-            break;
-        }
-        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-    }
+    crate::meetings::wait_sent(&app, &token, &did).await;
 
     // Each supplier ranks three or four slots, most wanting the first hour.
     for (n, m) in invitations.iter().enumerate() {
@@ -235,17 +207,7 @@ async fn on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers(b
     std::fs::write(dir.join(format!("meetings-demo-agenda-{name}.csv")), csv).unwrap();
 }
 
-mod on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers {
-    use super::*;
-
-    #[actix_web::test]
-    async fn sqlite() {
-        on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers(Backend::Sqlite).await
-    }
-
-    #[actix_web::test]
-    async fn postgres() {
-        on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers(Backend::Postgres)
-            .await
-    }
-}
+on_both!(
+    on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers,
+    on_the_demo_data_a_lottery_gives_eight_slots_to_ten_matched_suppliers
+);

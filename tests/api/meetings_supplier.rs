@@ -6,27 +6,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+// The two-database test macro of the browser flows, which has the shape every test here needs.
+use crate::browser_flow as on_both;
 use crate::dialogues::{app_with_mail, event, rsvp_token, supplier_with_email, SmtpServer};
 use crate::helpers::{error_of, Backend};
 use crate::web_helpers::WebClient;
-
-macro_rules! on_both {
-    ($module:ident, $test:ident) => {
-        mod $module {
-            use super::*;
-
-            #[actix_web::test]
-            async fn sqlite() {
-                $test(Backend::Sqlite).await;
-            }
-
-            #[actix_web::test]
-            async fn postgres() {
-                $test(Backend::Postgres).await;
-            }
-        }
-    };
-}
 
 async fn a_supplier_answers_asks_and_finds_its_invitations_through_the_api(backend: Backend) {
     let mut smtp = SmtpServer::unstarted();
@@ -235,18 +219,11 @@ async fn suppliers_rank_on_the_page_and_the_lottery_runs_at_its_deadline(backend
     assert_eq!(res.status(), 200);
 
     // The deadline passes; the mail worker runs the lottery by itself.
-    {
-        let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
-        let sql = diesel::sql_query(format!(
-            "UPDATE booking_offers SET opens_at = '2026-01-01 09:00:00', deadline = '2026-01-02 09:00:00' WHERE dialogue_id = '{did}'"
-        ));
-        let n = match &mut conn {
-            innolift::db::DbConn::Sqlite(c) => diesel::RunQueryDsl::execute(sql, c),
-            innolift::db::DbConn::Pg(c) => diesel::RunQueryDsl::execute(sql, c),
-        }
-        .unwrap();
-        assert_eq!(n, 1);
-    }
+    crate::meetings::set_booking_window(
+        &app,
+        &did,
+        "opens_at = '2026-01-01 09:00:00', deadline = '2026-01-02 09:00:00'",
+    );
     let path = format!("/api/v1/dialogues/{did}/allocation");
     let mut record = Value::Null;
     for _ in 0..100 {

@@ -348,21 +348,11 @@ pub fn events_of_process(
     let mut events = Vec::new();
     for d in crate::db::dialogues::of_process(conn, process_id)? {
         let invitations = crate::db::dialogues::invitations(conn, &d.id)?;
-        let names = crate::db::organisations::names(
-            conn,
-            &invitations
-                .iter()
-                .filter_map(|i| i.supplier_id.clone())
-                .collect::<Vec<_>>(),
-        )?;
+        let mut names = super::letters::invitee_names(conn, &invitations)?;
         let invitations = invitations
             .into_iter()
             .map(|i| EventInvitation {
-                name: i
-                    .supplier_id
-                    .as_ref()
-                    .and_then(|s| names.get(s).cloned())
-                    .unwrap_or_else(|| i.orgnr.clone()),
+                name: names.remove(&i.id).unwrap_or_default(),
                 email: i.email,
                 status: i.status,
                 answer: i.answer,

@@ -152,9 +152,34 @@ pub(crate) fn invitation_message(
     ))
 }
 
+/// The name each invitation's letters greet, by invitation id: the supplier's, or the
+/// organisation number of one that registered without being in innolift.
+pub(crate) fn invitee_names(
+    conn: &mut db::DbConn,
+    invitations: &[InvitationRow],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let names = crate::db::organisations::names(
+        conn,
+        &invitations
+            .iter()
+            .filter_map(|i| i.supplier_id.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(invitations
+        .iter()
+        .map(|i| {
+            let name = i
+                .supplier_id
+                .as_ref()
+                .and_then(|s| names.get(s).cloned())
+                .unwrap_or_else(|| i.orgnr.clone());
+            (i.id.clone(), name)
+        })
+        .collect())
+}
+
 /// The invitations of an event in one of `statuses` whose address has not unsubscribed, each
-/// with the name its letters greet: the supplier's, or the organisation number of one that
-/// registered without being in innolift.
+/// with the name its letters greet.
 pub(super) fn addressees(
     conn: &mut db::DbConn,
     d: &DialogueRow,
@@ -164,23 +189,13 @@ pub(super) fn addressees(
         .into_iter()
         .filter(|i| statuses.contains(&i.status.as_str()))
         .collect();
-    let names = crate::db::organisations::names(
-        conn,
-        &invitations
-            .iter()
-            .filter_map(|i| i.supplier_id.clone())
-            .collect::<Vec<_>>(),
-    )?;
+    let mut names = invitee_names(conn, &invitations)?;
     let mut out = Vec::new();
     for inv in invitations {
         if q::is_unsubscribed(conn, &inv.email)? {
             continue;
         }
-        let name = inv
-            .supplier_id
-            .as_ref()
-            .and_then(|s| names.get(s).cloned())
-            .unwrap_or_else(|| inv.orgnr.clone());
+        let name = names.remove(&inv.id).unwrap_or_default();
         out.push((inv, name));
     }
     Ok(out)

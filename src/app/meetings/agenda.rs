@@ -23,31 +23,13 @@ use crate::domain;
 use crate::error::{AppError, Clash};
 use crate::settings::Settings;
 
-/// The name of each invitation's supplier at an event: the organisation's, or the organisation
-/// number of one that registered without being in innolift.
+/// The name of each invitation's supplier at an event, by invitation id.
 pub(crate) fn supplier_names(
     conn: &mut DbConn,
     dialogue_id: &str,
 ) -> Result<HashMap<String, String>, AppError> {
     let invitations = dq::invitations(conn, dialogue_id)?;
-    let names = crate::db::organisations::names(
-        conn,
-        &invitations
-            .iter()
-            .filter_map(|i| i.supplier_id.clone())
-            .collect::<Vec<_>>(),
-    )?;
-    Ok(invitations
-        .into_iter()
-        .map(|i| {
-            let name = i
-                .supplier_id
-                .as_ref()
-                .and_then(|s| names.get(s).cloned())
-                .unwrap_or_else(|| i.orgnr.clone());
-            (i.id, name)
-        })
-        .collect())
+    crate::app::dialogues::letters::invitee_names(conn, &invitations)
 }
 
 /// One meeting of the agenda.

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::ApiJson;
-use super::spreadsheet::{is_excel, Csv, CsvQuery};
+use super::spreadsheet::{is_excel, text_cell as safe, Csv, CsvQuery};
 use crate::app::dialogues::changes::DialogueChange;
 use crate::app::dialogues::insiders as service;
 use crate::app::dialogues::invitations::{InviteOutcome, Invitees};
@@ -279,14 +279,6 @@ pub async fn answers_csv(
         "answered_at",
     ])?;
     for a in &items {
-        // A leading =, +, - or @ would be a formula in a spreadsheet.
-        let safe = |s: &str| {
-            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                format!("'{s}")
-            } else {
-                s.to_owned()
-            }
-        };
         out.row([
             a.supplier_id.clone().unwrap_or_else(|| a.orgnr.clone()),
             safe(a.supplier_name.as_deref().unwrap_or("")),

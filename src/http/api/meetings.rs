@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::error::ErrorBody;
 use super::json::ApiJson;
-use super::spreadsheet::{is_excel, Csv, CsvQuery};
+use super::spreadsheet::{is_excel, text_cell as safe, Csv, CsvQuery};
 use crate::app::dialogues::format_oslo;
 use crate::app::meetings::agenda::{Agenda, AgendaItem, MeetingChange};
 use crate::app::meetings::allocation::AllocationRecord;
@@ -121,15 +121,6 @@ pub async fn agenda(
 ) -> Result<HttpResponse, AppError> {
     let agenda = service::agenda(&state, &caller, &id.into_inner().to_string()).await?;
     Ok(HttpResponse::Ok().json(agenda))
-}
-
-/// A text a spreadsheet will not run as a formula.
-fn safe(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    }
 }
 
 /// The agenda as CSV, times in Norwegian time; `dialect=excel` for Norwegian Excel.

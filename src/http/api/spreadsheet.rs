@@ -99,3 +99,13 @@ mod tests {
         assert!(is_excel(Some("lotus")).is_err());
     }
 }
+
+/// A text a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`, TAB or CR gets
+/// a `'` before it.
+pub fn text_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
