@@ -1,5 +1,6 @@
 //! One-to-one meetings in headless Chromium: a buyer lays out slots on the process page and
-//! deletes one, and a supplier books the other through its answer link. axe-core checks every
+//! deletes one, and a supplier books the other through its answer link; and a buyer runs a
+//! lottery that a supplier ranked slots for on its page. axe-core checks every
 //! page on the way; screenshots are kept in target/test-artifacts/screenshots.
 
 use std::time::Duration;
@@ -122,3 +123,127 @@ browser_flow!(
     a_buyer_lays_out_slots_and_a_supplier_books_one,
     a_buyer_lays_out_slots_and_a_supplier_books_one
 );
+
+async fn a_buyer_runs_a_lottery_that_suppliers_ranked_on_their_pages(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, did) = event(&app, 43).await;
+    let supplier = app
+        .register_with_contact("lodd@ferje.no", 44, "supplier")
+        .await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [supplier.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let token = rsvp_token(&smtp.wait_for(1, WAIT).await[0]);
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let set = |id: String, value: &'static str| {
+        let client = browser.client().clone();
+        async move {
+            client
+                .execute(
+                    "document.getElementById(arguments[0]).value = arguments[1];",
+                    vec![json!(id), json!(value)],
+                )
+                .await
+                .unwrap();
+        }
+    };
+
+    // The buyer chooses a lottery and lays out two slots.
+    browser.goto(&app.url("/login")).await;
+    browser.fill("E-post", &buyer.email).await;
+    browser.fill("Passord", &buyer.password).await;
+    browser.click_button("Logg inn").await;
+    browser.wait_for_text("Logg ut", WAIT).await;
+    browser.goto(&app.url(&format!("/processes/{pid}"))).await;
+    // Open the rules, as a click on "Regler for booking" would.
+    browser
+        .client()
+        .execute(
+            "document.getElementById(arguments[0]).open = true;",
+            vec![json!(format!("form-rules-{did}"))],
+        )
+        .await
+        .unwrap();
+    browser.select("Fordeling", "Loddtrekning").await;
+    browser.click_button("Lagre reglene").await;
+    browser
+        .wait_for_text("Reglene for booking er lagret", WAIT)
+        .await;
+    set(format!("f-slots-start-{did}"), "2027-03-01T13:00").await;
+    set(format!("f-slots-end-{did}"), "2027-03-01T14:00").await;
+    browser.fill("Minutter per møte", "30").await;
+    browser.fill("Bord samtidig", "1").await;
+    browser.click_button("Legg ut tidene").await;
+    browser.wait_for_text("Tidene er lagt ut", WAIT).await;
+    assert!(browser.text().await.contains("Loddtrekning"));
+
+    // The supplier ranks the second time first on its page.
+    let view: Value = app
+        .get(&format!("/api/v1/rsvp/{token}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<String> = view["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    browser.goto(&app.url(&format!("/rsvp/{token}"))).await;
+    browser.wait_for_text("Ditt valg nr.", WAIT).await;
+    set(format!("rank-{}", ids[1]), "1").await;
+    set(format!("rank-{}", ids[0]), "2").await;
+    browser.click_button("Lagre valgene").await;
+    browser.wait_for_text("Valgene dine er lagret", WAIT).await;
+    browser.axe("answer page with a ranking").await;
+    scroll_to(&browser, "moter").await;
+    browser.screenshot("meetings-ranked").await;
+
+    // The buyer draws now; the supplier gets its first choice and can check the draw.
+    browser.goto(&app.url(&format!("/processes/{pid}"))).await;
+    browser.click_button("Trekk nå").await;
+    browser.wait_for_text("Trekningen er gjort", WAIT).await;
+    browser.axe("process page after the draw").await;
+    browser.goto(&app.url(&format!("/rsvp/{token}"))).await;
+    browser
+        .wait_for_text("Se trekningen og kjør den selv", WAIT)
+        .await;
+    let text = browser.text().await;
+    assert!(
+        text.contains("kl. 13.30–kl. 14.00 · bord 1 · booket"),
+        "{text}"
+    );
+    scroll_to(&browser, "moter").await;
+    browser.screenshot("meetings-drawn").await;
+    browser.close().await;
+}
+
+browser_flow!(
+    a_buyer_runs_a_lottery_that_suppliers_ranked_on_their_pages,
+    a_buyer_runs_a_lottery_that_suppliers_ranked_on_their_pages
+);
+
+async fn scroll_to(browser: &Browser, id: &str) {
+    browser
+        .client()
+        .execute(
+            "document.getElementById(arguments[0]).scrollIntoView();",
+            vec![json!(id)],
+        )
+        .await
+        .unwrap();
+}
