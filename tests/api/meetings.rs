@@ -366,8 +366,26 @@ async fn a_lottery_of_thirty_suppliers_for_twelve_slots_reruns_from_its_record(b
             "the seed is published after the draw"
         );
     }
-    let emails = wait_for_kind(&smtp, "<meeting-", 12).await;
-    assert_eq!(emails.len(), 12);
+    // Each meeting has its email, and each supplier that ranked and got none hears so too.
+    let losers = 30 - per_supplier.len();
+    let emails = wait_for_kind(&smtp, "<meeting-", 12 + losers).await;
+    assert_eq!(emails.len(), 12 + losers);
+    let none: Vec<&String> = emails
+        .iter()
+        .filter(|m| header(m, "Message-ID").is_some_and(|id| id.starts_with("<meeting-none-")))
+        .collect();
+    assert_eq!(none.len(), losers);
+    for m in none {
+        assert!(
+            !m.contains("text/calendar"),
+            "no calendar file without a meeting"
+        );
+        let text = crate::dialogues::part(m, "text/plain").unwrap();
+        assert!(
+            text.contains(&format!("/api/v1/dialogues/{did}/allocation")),
+            "{text}"
+        );
+    }
     let res = app
         .post(
             &format!("/api/v1/rsvp/{}/bookings", tokens[0]),

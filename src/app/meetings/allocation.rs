@@ -1,6 +1,7 @@
 //! Running the lottery of an event, once: at the booking deadline (the mail worker checks before
-//! each round) or when the buyers ask. It writes the meetings, queues each one's email, and keeps
-//! the record that lets anyone rerun it: the seed, the slots, every ranking and the result.
+//! each round) or when the buyers ask. It writes the meetings, queues each one's email (and a
+//! "no meeting" email to each supplier that ranked and got none), and keeps the record that
+//! lets anyone rerun it: the seed, the slots, every ranking and the result.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::letters::{meeting_message, Addressee, Change};
+use super::letters::{meeting_message, no_meeting_message, Addressee, Change};
 use super::lottery::{self, Assignment, LotterySlot, Ranking};
 use super::{offer_of, Allocation};
 use crate::app::dialogues::invitations::buyer_names;
@@ -210,6 +211,29 @@ fn run(
                 conn,
                 &meeting_message(settings, keys, &to, &meeting, slot, Change::Booked)?,
             )?;
+        }
+        // Everyone who ranked and got nothing is told so, with the draw to check it against.
+        for r in &record.preferences {
+            let (false, Some(inv)) = (
+                record
+                    .result
+                    .iter()
+                    .any(|a| a.invitation_id == r.invitation_id),
+                invitations.get(&r.invitation_id),
+            ) else {
+                continue;
+            };
+            let name = names
+                .get(&inv.id)
+                .cloned()
+                .unwrap_or_else(|| inv.orgnr.clone());
+            let to = Addressee {
+                event: d,
+                buyers: &buyers,
+                supplier_name: &name,
+                email: &inv.email,
+            };
+            dq::enqueue(conn, &no_meeting_message(settings, keys, &to, &inv.id)?)?;
         }
         Ok(record)
     })

@@ -175,6 +175,55 @@ pub(crate) fn meeting_message(
     ))
 }
 
+/// The letter to a supplier that ranked slots and got none from the lottery: no calendar file,
+/// the link to the published draw, and its answer link.
+pub(crate) fn no_meeting_message(
+    settings: &Settings,
+    keys: &TokenKeys,
+    to: &Addressee,
+    invitation_id: &str,
+) -> Result<OutboxRow, AppError> {
+    let d = to.event;
+    let message_id = format!("<meeting-none-{invitation_id}@{}>", host(settings));
+    let rendered = mail::render_template(
+        "meeting_none",
+        lang_of(d),
+        &settings.mail_from,
+        to.email,
+        &message_id,
+        &[
+            ("supplier", to.supplier_name.to_owned()),
+            ("buyers", to.buyers.to_owned()),
+            ("title", d.title.clone()),
+            (
+                "answer_url",
+                format!(
+                    "{}/rsvp/{}",
+                    settings.public_url,
+                    keys.link_token("rsvp", invitation_id)
+                ),
+            ),
+            (
+                "record_url",
+                format!(
+                    "{}/api/v1/dialogues/{}/allocation",
+                    settings.public_url, d.id
+                ),
+            ),
+        ],
+    )
+    .map_err(|e| AppError::validation("email", format!("cannot write to {}: {e}", to.email)))?;
+    Ok(OutboxRow::queued(
+        db::new_id(),
+        "meeting",
+        Some(invitation_id),
+        Some(&d.id),
+        to.email,
+        message_id,
+        rendered,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
