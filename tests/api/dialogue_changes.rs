@@ -132,6 +132,25 @@ async fn a_moved_then_cancelled_event_reaches_every_delivered_invitee(backend: B
     let changed: Value = res.json().await.unwrap();
     assert_eq!(changed["notified"], 0);
     assert_eq!(changed["dialogue"]["sequence"], 0);
+    // A limit on places is set, kept when absent, and removed with null.
+    let res = app
+        .patch(&path, &json!({"capacity": 40}), &buyer.token)
+        .await;
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(changed["dialogue"]["capacity"], 40);
+    let res = app
+        .patch(&path, &json!({"agenda": "09:00 Velkommen"}), &buyer.token)
+        .await;
+    let changed: Value = res.json().await.unwrap();
+    assert_eq!(
+        changed["dialogue"]["capacity"], 40,
+        "an absent field stays as it is"
+    );
+    let res = app
+        .patch(&path, &json!({"capacity": null}), &buyer.token)
+        .await;
+    let changed: Value = res.json().await.unwrap();
+    assert!(changed["dialogue"]["capacity"].is_null(), "{changed}");
 
     // A new time and place reach the two delivered invitees, not the bounced one.
     let res = app

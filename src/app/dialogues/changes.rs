@@ -25,7 +25,8 @@ pub struct DialogueChange {
     pub place: Option<String>,
     pub online_url: Option<String>,
     pub response_deadline: Option<String>,
-    pub capacity: Option<i64>,
+    /// `Some(None)` removes the limit on places.
+    pub capacity: Option<Option<i64>>,
     /// Fields the front door could not read, reported with the service's own problems.
     pub unreadable: Vec<Invalid>,
 }
@@ -67,7 +68,7 @@ pub fn change(
         response_deadline: change
             .response_deadline
             .unwrap_or_else(|| rfc3339(d.response_deadline)),
-        capacity: change.capacity.or(d.capacity),
+        capacity: change.capacity.unwrap_or(d.capacity),
         language: Some(d.language.clone()),
         unreadable: change.unreadable,
     };

@@ -52,7 +52,10 @@ pub struct DialogueUpdate {
     pub place: Option<String>,
     pub online_url: Option<String>,
     pub response_deadline: Option<String>,
-    pub capacity: Option<i64>,
+    /// Places; `null` removes the limit.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub capacity: Option<Option<i64>>,
     /// One-to-one meetings: `first_come` (default) or `lottery`.
     pub allocation: Option<String>,
     /// From when every invitee sees the slots and may book or rank (default: when the slots
@@ -63,6 +66,16 @@ pub struct DialogueUpdate {
     pub booking_deadline: Option<String>,
     /// How many meetings one supplier may have (default 1, at most 20).
     pub meetings_per_supplier: Option<i64>,
+}
+
+/// A field that is present, `null` included, as `Some`; an absent one stays `None` (through
+/// `#[serde(default)]`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Why an event is cancelled; every invitee is told.

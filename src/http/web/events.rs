@@ -67,7 +67,8 @@ pub async fn change_event(
         place: Some(f.place.clone().unwrap_or_default()),
         online_url: Some(f.online_url.clone().unwrap_or_default()),
         response_deadline: f.response_deadline.clone(),
-        capacity,
+        // The form always sends the field: empty means no limit.
+        capacity: Some(capacity),
         unreadable,
     };
     match insiders::change_event(&state, &caller, Some(&id), &event, change).await {
