@@ -117,6 +117,28 @@ async fn a_buyer_lays_out_slots_and_a_supplier_books_one(backend: Backend) {
         .unwrap();
     browser.screenshot("meetings-agenda").await;
     browser.close().await;
+
+    // On a phone, the supplier's meetings and the slots stay readable without sideways scrolling.
+    let Some(phone) = Browser::start_phone(390).await else {
+        return;
+    };
+    phone.goto(&app.url(&format!("/rsvp/{token}"))).await;
+    phone.wait_for_text("Dine møter", WAIT).await;
+    scroll_to(&phone, "moter").await;
+    let wide = phone
+        .script(
+            "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        wide,
+        json!(false),
+        "the answer page scrolls sideways on a phone"
+    );
+    phone.axe("answer page on a phone").await;
+    phone.screenshot("meetings-phone").await;
+    phone.close().await;
 }
 
 browser_flow!(
