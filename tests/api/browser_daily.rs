@@ -13,7 +13,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 use crate::browser_flow;
 
-async fn sign_in(browser: &Browser, app: &TestApp, user: &TestUser) {
+pub(crate) async fn sign_in(browser: &Browser, app: &TestApp, user: &TestUser) {
     browser.goto(&app.url("/login")).await;
     browser.fill("E-post", &user.email).await;
     browser.fill("Passord", &user.password).await;

@@ -55,7 +55,7 @@ async fn supplier_with_capability(
 
 /// Sets a field's value with script: date and time inputs take typed keys in the browser's
 /// locale format, which would make the test depend on it.
-async fn set_value(browser: &Browser, id: &str, value: &str) {
+pub(crate) async fn set_value(browser: &Browser, id: &str, value: &str) {
     browser
         .client()
         .execute(

@@ -8,25 +8,24 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::browser::Browser;
+use crate::browser_daily::sign_in;
 use crate::browser_flow;
+use crate::browser_flows::set_value;
 use crate::dialogue_changes::wait_for_kind;
 use crate::dialogues::{app_with_mail, event, rsvp_token, SmtpServer};
-use crate::helpers::Backend;
+use crate::helpers::{Backend, TestApp, TestUser};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-async fn a_buyer_lays_out_slots_and_a_supplier_books_one(backend: Backend) {
-    let mut smtp = SmtpServer::unstarted();
-    if !smtp.start() {
-        return;
-    }
-    let Some(app) = app_with_mail(backend, &smtp).await else {
-        return;
-    };
-    let (buyer, pid, did) = event(&app, 41).await;
-    let supplier = app
-        .register_with_contact("mote@ferje.no", 42, "supplier")
-        .await;
+/// A buyer's event and one supplier invited to it, with the supplier's answer token.
+async fn invited(
+    app: &TestApp,
+    smtp: &SmtpServer,
+    seed: u32,
+    email: &str,
+) -> (TestUser, String, String, String) {
+    let (buyer, pid, did) = event(app, seed).await;
+    let supplier = app.register_with_contact(email, seed + 1, "supplier").await;
     let res = app
         .post(
             &format!("/api/v1/dialogues/{did}/invitations"),
@@ -36,31 +35,34 @@ async fn a_buyer_lays_out_slots_and_a_supplier_books_one(backend: Backend) {
         .await;
     assert_eq!(res.status(), 201);
     let token = rsvp_token(&smtp.wait_for(1, WAIT).await[0]);
+    (buyer, pid, did, token)
+}
+
+/// Sets the slot grid's first start and last end, 13:00 to 14:00 (date inputs take typed keys
+/// in the browser's locale format, so they are set by script).
+async fn lay_out_times(browser: &Browser, did: &str) {
+    set_value(browser, &format!("f-slots-start-{did}"), "2027-03-01T13:00").await;
+    set_value(browser, &format!("f-slots-end-{did}"), "2027-03-01T14:00").await;
+}
+
+async fn a_buyer_lays_out_slots_and_a_supplier_books_one(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, did, token) = invited(&app, &smtp, 41, "mote@ferje.no").await;
     let Some(browser) = Browser::start().await else {
         return;
     };
 
     // The buyer lays out two half-hour slots on one table, then deletes the second.
-    browser.goto(&app.url("/login")).await;
-    browser.fill("E-post", &buyer.email).await;
-    browser.fill("Passord", &buyer.password).await;
-    browser.click_button("Logg inn").await;
-    browser.wait_for_text("Logg ut", WAIT).await;
+    sign_in(&browser, &app, &buyer).await;
     browser.goto(&app.url(&format!("/processes/{pid}"))).await;
     browser.wait_for_text("En-til-en-møter", WAIT).await;
-    for (id, value) in [
-        (format!("f-slots-start-{did}"), "2027-03-01T13:00"),
-        (format!("f-slots-end-{did}"), "2027-03-01T14:00"),
-    ] {
-        browser
-            .client()
-            .execute(
-                "document.getElementById(arguments[0]).value = arguments[1];",
-                vec![json!(id), json!(value)],
-            )
-            .await
-            .unwrap();
-    }
+    lay_out_times(&browser, &did).await;
     browser.fill("Minutter per møte", "30").await;
     browser.fill("Bord samtidig", "1").await;
     browser.click_button("Legg ut tidene").await;
@@ -154,41 +156,13 @@ async fn a_buyer_runs_a_lottery_that_suppliers_ranked_on_their_pages(backend: Ba
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };
-    let (buyer, pid, did) = event(&app, 43).await;
-    let supplier = app
-        .register_with_contact("lodd@ferje.no", 44, "supplier")
-        .await;
-    let res = app
-        .post(
-            &format!("/api/v1/dialogues/{did}/invitations"),
-            &json!({"supplier_ids": [supplier.organisation_id]}),
-            Some(&buyer.token),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let token = rsvp_token(&smtp.wait_for(1, WAIT).await[0]);
+    let (buyer, pid, did, token) = invited(&app, &smtp, 43, "lodd@ferje.no").await;
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let set = |id: String, value: &'static str| {
-        let client = browser.client().clone();
-        async move {
-            client
-                .execute(
-                    "document.getElementById(arguments[0]).value = arguments[1];",
-                    vec![json!(id), json!(value)],
-                )
-                .await
-                .unwrap();
-        }
-    };
 
     // The buyer chooses a lottery and lays out two slots.
-    browser.goto(&app.url("/login")).await;
-    browser.fill("E-post", &buyer.email).await;
-    browser.fill("Passord", &buyer.password).await;
-    browser.click_button("Logg inn").await;
-    browser.wait_for_text("Logg ut", WAIT).await;
+    sign_in(&browser, &app, &buyer).await;
     browser.goto(&app.url(&format!("/processes/{pid}"))).await;
     // Open the rules, as a click on "Regler for booking" would.
     browser
@@ -204,8 +178,7 @@ async fn a_buyer_runs_a_lottery_that_suppliers_ranked_on_their_pages(backend: Ba
     browser
         .wait_for_text("Reglene for booking er lagret", WAIT)
         .await;
-    set(format!("f-slots-start-{did}"), "2027-03-01T13:00").await;
-    set(format!("f-slots-end-{did}"), "2027-03-01T14:00").await;
+    lay_out_times(&browser, &did).await;
     browser.fill("Minutter per møte", "30").await;
     browser.fill("Bord samtidig", "1").await;
     browser.click_button("Legg ut tidene").await;
@@ -227,8 +200,8 @@ async fn a_buyer_runs_a_lottery_that_suppliers_ranked_on_their_pages(backend: Ba
         .collect();
     browser.goto(&app.url(&format!("/rsvp/{token}"))).await;
     browser.wait_for_text("Ditt valg nr.", WAIT).await;
-    set(format!("rank-{}", ids[1]), "1").await;
-    set(format!("rank-{}", ids[0]), "2").await;
+    set_value(&browser, &format!("rank-{}", ids[1]), "1").await;
+    set_value(&browser, &format!("rank-{}", ids[0]), "2").await;
     browser.click_button("Lagre valgene").await;
     browser.wait_for_text("Valgene dine er lagret", WAIT).await;
     browser.axe("answer page with a ranking").await;
