@@ -160,6 +160,20 @@ pub fn slots(conn: &mut DbConn, dialogue_id: &str) -> QueryResult<Vec<SlotRow>> 
         .load(conn)
 }
 
+/// Every slot of an event, deleted ones too (a cancelled meeting may be in one), by id.
+pub fn all_slots(
+    conn: &mut DbConn,
+    dialogue_id: &str,
+) -> QueryResult<std::collections::HashMap<String, SlotRow>> {
+    Ok(slots::table
+        .filter(slots::dialogue_id.eq(dialogue_id))
+        .select(SlotRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect())
+}
+
 /// A slot, deleted or not.
 pub fn find_slot(conn: &mut DbConn, id: &str) -> QueryResult<Option<SlotRow>> {
     slots::table

@@ -80,16 +80,15 @@ pub(crate) fn agenda_items(
         .into_iter()
         .map(|i| (i.id.clone(), i))
         .collect();
+    let slots = q::all_slots(conn, &d.id)?;
     let mut items = Vec::new();
     for m in q::meetings_of_dialogue(conn, &d.id)? {
-        let (Some(slot), Some(inv)) = (
-            q::find_slot(conn, &m.slot_id)?,
-            invitations.get(&m.invitation_id),
-        ) else {
+        let (Some(slot), Some(inv)) = (slots.get(&m.slot_id), invitations.get(&m.invitation_id))
+        else {
             continue;
         };
         items.push(AgendaItem {
-            meeting: MeetingView::of(&m, &slot),
+            meeting: MeetingView::of(&m, slot),
             invitation_id: inv.id.clone(),
             supplier_name: names.get(&inv.id).cloned().unwrap_or_default(),
             orgnr: inv.orgnr.clone(),
@@ -227,9 +226,6 @@ pub fn change(
                 .filter(|o| o.id != m.id)
                 .collect();
             refuse_clash(conn, &to, &others)?;
-            if super::slots::booked_by_slot(conn, &d.id)?.contains_key(&to.id) {
-                return Err(slot_taken());
-            }
             match q::move_meeting(conn, &m.id, &to.id, now) {
                 Err(e) if db::is_unique_violation(&e) => return Err(slot_taken()),
                 Ok(false) => {
@@ -322,9 +318,7 @@ pub fn cancel(
         supplier_name: &name,
         email: &inv.email,
     };
-    cancel_in_tx(conn, settings, keys, &addressee, &m, &slot, true)?;
-    let m = q::find_meeting(conn, meeting_id)?.unwrap_or(m);
-    audit(conn, caller, &d, &m, "meeting_cancelled")?;
+    cancel_in_tx(conn, settings, keys, &addressee, &m, &slot, Some(caller))?;
     item(conn, caller, &d, meeting_id)
 }
 
@@ -336,8 +330,9 @@ pub(crate) fn cancel_in_tx(
     to: &Addressee,
     m: &MeetingRow,
     slot: &SlotRow,
-    by_buyer: bool,
+    buyer: Option<&Caller>,
 ) -> Result<MeetingView, AppError> {
+    let by_buyer = buyer.is_some();
     db::write_tx(conn, |conn| {
         let by = if by_buyer { "buyer" } else { "supplier" };
         if !q::cancel_meeting(conn, &m.id, by, db::now())? {
@@ -356,6 +351,9 @@ pub(crate) fn cancel_in_tx(
                 Change::Cancelled { by_buyer },
             )?,
         )?;
+        if let Some(caller) = buyer {
+            audit(conn, caller, to.event, &cancelled, "meeting_cancelled")?;
+        }
         Ok(MeetingView::of(&cancelled, slot))
     })
 }
@@ -369,18 +367,22 @@ pub(crate) fn cancel_all(
     d: &DialogueRow,
 ) -> Result<Vec<(String, OutboxRow)>, AppError> {
     let buyers = buyer_names(conn, &d.process_id)?;
+    let slots = q::all_slots(conn, &d.id)?;
+    let invitations: HashMap<String, InvitationRow> = dq::invitations(conn, &d.id)?
+        .into_iter()
+        .map(|i| (i.id.clone(), i))
+        .collect();
+    let names = supplier_names(conn, &d.id)?;
     let mut out = Vec::new();
     for m in q::meetings_of_dialogue(conn, &d.id)?
         .into_iter()
         .filter(|m| m.status == "booked")
     {
-        let (Some(slot), Some(inv)) = (
-            q::find_slot(conn, &m.slot_id)?,
-            dq::invitation(conn, &m.invitation_id)?,
-        ) else {
+        let (Some(slot), Some(inv)) = (slots.get(&m.slot_id), invitations.get(&m.invitation_id))
+        else {
             continue;
         };
-        let name = crate::app::notifications::invitee_name(conn, &inv)?;
+        let name = names.get(&inv.id).cloned().unwrap_or_default();
         let cancelled = MeetingRow {
             status: "cancelled".into(),
             cancelled_by: Some("buyer".into()),
@@ -400,7 +402,7 @@ pub(crate) fn cancel_all(
                 keys,
                 &to,
                 &cancelled,
-                &slot,
+                slot,
                 Change::Cancelled { by_buyer: true },
             )?,
         ));

@@ -55,18 +55,7 @@ pub fn allocate_now(
 ) -> Result<AllocationRecord, AppError> {
     let d = get(conn, dialogue_id)?;
     require_buyer(conn, caller, &d.process_id)?;
-    let record = run(conn, settings, keys, &d)?;
-    crate::app::audit::record(
-        conn,
-        caller,
-        "booking_offer",
-        &d.id,
-        Some(&d.process_id),
-        "allocated",
-        None::<&()>,
-        Some(&(record.seed_sha256.as_str(), record.result.len())),
-    )?;
-    Ok(record)
+    run(conn, settings, keys, &d, Some(caller))
 }
 
 /// Runs every lottery whose deadline has passed; returns how many ran. One that fails is
@@ -82,7 +71,7 @@ pub fn allocate_due(
         if d.cancelled_at.is_some() {
             continue;
         }
-        match run(conn, settings, keys, &d) {
+        match run(conn, settings, keys, &d, None) {
             Ok(_) => ran += 1,
             Err(AppError::Conflict { .. }) => {}
             Err(e) => tracing::error!(dialogue = %id, error = %e, "the lottery failed"),
@@ -91,12 +80,14 @@ pub fn allocate_due(
     Ok(ran)
 }
 
-/// Runs the lottery of one event, once however many nodes try.
+/// Runs the lottery of one event, once however many nodes try; a buyer's run is audited in the
+/// same transaction.
 fn run(
     conn: &mut DbConn,
     settings: &Settings,
     keys: &TokenKeys,
     d: &DialogueRow,
+    caller: Option<&Caller>,
 ) -> Result<AllocationRecord, AppError> {
     refuse_if_cancelled(d)?;
     let buyers = buyer_names(conn, &d.process_id)?;
@@ -234,6 +225,18 @@ fn run(
                 email: &inv.email,
             };
             dq::enqueue(conn, &no_meeting_message(settings, keys, &to, &inv.id)?)?;
+        }
+        if let Some(caller) = caller {
+            crate::app::audit::record(
+                conn,
+                caller,
+                "booking_offer",
+                &d.id,
+                Some(&d.process_id),
+                "allocated",
+                None::<&()>,
+                Some(&(record.seed_sha256.as_str(), record.result.len())),
+            )?;
         }
         Ok(record)
     })

@@ -149,7 +149,8 @@ pub fn supplier_meetings(
             })
             .collect()
     };
-    let meetings = own_meetings(conn, &inv.id)?;
+    let every_slot = q::all_slots(conn, &d.id)?;
+    let meetings = own_meetings(conn, &inv.id, &every_slot)?;
     let ranking = q::preferences(conn, &d.id)?
         .into_iter()
         .filter(|p| p.invitation_id == inv.id)
@@ -163,13 +164,15 @@ pub fn supplier_meetings(
     })
 }
 
-fn own_meetings(conn: &mut DbConn, invitation_id: &str) -> Result<Vec<MeetingView>, AppError> {
-    let mut out = Vec::new();
-    for m in q::meetings_of_invitation(conn, invitation_id)? {
-        if let Some(slot) = q::find_slot(conn, &m.slot_id)? {
-            out.push(MeetingView::of(&m, &slot));
-        }
-    }
+fn own_meetings(
+    conn: &mut DbConn,
+    invitation_id: &str,
+    slots: &std::collections::HashMap<String, q::SlotRow>,
+) -> Result<Vec<MeetingView>, AppError> {
+    let mut out: Vec<MeetingView> = q::meetings_of_invitation(conn, invitation_id)?
+        .iter()
+        .filter_map(|m| slots.get(&m.slot_id).map(|slot| MeetingView::of(m, slot)))
+        .collect();
     out.sort_by_key(|m| m.starts_at);
     Ok(out)
 }
@@ -260,9 +263,8 @@ pub fn book(
             ));
         }
         refuse_clash(conn, &slot, &mine)?;
-        if super::slots::booked_by_slot(conn, &d.id)?.contains_key(&slot.id) {
-            return Err(slot_taken());
-        }
+        // A slot someone else has is refused by the database's unique index, on both
+        // backends and across nodes, so there is no separate check to race with.
         let meeting = MeetingRow {
             id: db::new_id(),
             dialogue_id: d.id.clone(),
@@ -378,6 +380,6 @@ pub fn cancel_own(
         },
         &meeting,
         &slot,
-        false,
+        None,
     )
 }
