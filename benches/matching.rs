@@ -7,8 +7,9 @@
 //! with a required `kind` clause.
 //!
 //! Run with `cargo bench --bench matching` (100,000 documents), or
-//! `cargo bench --bench matching -- 20000` for another size. Set `DATABASE_URL` to run on
-//! PostgreSQL. It prints figures; it asserts nothing.
+//! `cargo bench --bench matching -- 20000` for another size; `-- reindex` stops after the
+//! reindex, for profiling it. Set `DATABASE_URL` to run on PostgreSQL. It prints figures; it
+//! asserts nothing.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -31,6 +32,23 @@ fn peak_rss_mb() -> f64 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
     kb / 1024.0
+}
+
+/// The CPU seconds (user and system) of the whole process so far: on a noisy machine they
+/// vary less than wall time.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<f64> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| {
+            rest.split_whitespace()
+                .map(|v| v.parse().unwrap_or(0.0))
+                .collect()
+        })
+        .unwrap_or_default();
+    // utime and stime, in clock ticks of 1/100 s.
+    (fields.get(11).unwrap_or(&0.0) + fields.get(12).unwrap_or(&0.0)) / 100.0
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -117,6 +135,7 @@ impl RawAnchor {
         let text = b.add_text_field("text", TEXT);
         let index = tantivy::Index::create_in_ram(b.build());
         let mut writer: tantivy::IndexWriter = index.writer_with_num_threads(2, 96_000_000)?;
+        let cpu_before = cpu_seconds();
         let started = Instant::now();
         let docs = needs
             .iter()
@@ -135,6 +154,11 @@ impl RawAnchor {
         println!(
             "raw tantivy build: {count} documents in {took:.1} s = {:.0} documents/s",
             count as f64 / took
+        );
+        let cpu = cpu_seconds() - cpu_before;
+        println!(
+            "raw tantivy build CPU: {cpu:.1} s = {:.0} documents per CPU-second",
+            count as f64 / cpu
         );
         let analyzer = index.tokenizer_for_field(text)?;
         Ok(RawAnchor {
@@ -194,6 +218,7 @@ fn main() -> anyhow::Result<()> {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(100_000);
+    let reindex_only = std::env::args().any(|a| a == "reindex");
     let dir =
         std::env::temp_dir().join(format!("innolift-bench-{}", uuid::Uuid::new_v4().simple()));
     let mut settings = Settings::for_data_dir(&dir);
@@ -257,11 +282,21 @@ fn main() -> anyhow::Result<()> {
     {
         let (tantivy_index, _) = index.open_dir()?;
         let mut writer = indexer::writer(&tantivy_index)?;
+        let cpu_before = cpu_seconds();
         let started = Instant::now();
         let (_, documents) = indexer::rebuild(&index, &db, &mut writer, |_, _| {})?;
         let took = started.elapsed().as_secs_f64();
         writer.wait_merging_threads()?;
         println!("reindex: {documents} documents in {took:.1} s = {:.0} documents/s (merges finished after {:.1} s)", documents as f64 / took, started.elapsed().as_secs_f64());
+        let cpu = cpu_seconds() - cpu_before;
+        println!(
+            "reindex CPU: {cpu:.1} s = {:.0} documents per CPU-second",
+            documents as f64 / cpu
+        );
+    }
+    if reindex_only {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::process::exit(0);
     }
 
     // In-process matching.

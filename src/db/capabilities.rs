@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::capabilities;
+use super::schema::{capabilities, organisations};
 use super::DbConn;
 
 /// A capability as stored. List fields are JSON arrays.
@@ -25,6 +25,39 @@ pub struct CapabilityRow {
     pub language: String,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+}
+
+/// What the search index reads of a capability: no timestamps or references.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = capabilities)]
+pub struct CapabilityText {
+    pub id: String,
+    pub organisation_id: String,
+    pub title: String,
+    pub description: String,
+    pub themes: String,
+    pub cpv_codes: String,
+    pub counties: String,
+    pub national: bool,
+    pub keywords: String,
+    pub language: String,
+}
+
+impl From<&CapabilityRow> for CapabilityText {
+    fn from(row: &CapabilityRow) -> CapabilityText {
+        CapabilityText {
+            id: row.id.clone(),
+            organisation_id: row.organisation_id.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            themes: row.themes.clone(),
+            cpv_codes: row.cpv_codes.clone(),
+            counties: row.counties.clone(),
+            national: row.national,
+            keywords: row.keywords.clone(),
+            language: row.language.clone(),
+        }
+    }
 }
 
 /// Filters for listing capabilities.
@@ -82,13 +115,31 @@ pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Capabilit
         .load(conn)
 }
 
-/// A page in id order after `after`, for rebuilding the index.
-pub fn page_after(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<CapabilityRow>> {
+/// A page in id order after `after`, for rebuilding the index, each with its organisation's
+/// kind.
+pub fn texts_after(
+    conn: &mut DbConn,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<(CapabilityText, Option<String>)>> {
     capabilities::table
+        .left_join(organisations::table)
         .filter(capabilities::id.gt(after))
         .order(capabilities::id.asc())
         .limit(limit)
-        .select(CapabilityRow::as_select())
+        .select((CapabilityText::as_select(), organisations::kind.nullable()))
+        .load(conn)
+}
+
+/// These capabilities as the index reads them, each with its organisation's kind.
+pub fn texts(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> QueryResult<Vec<(CapabilityText, Option<String>)>> {
+    capabilities::table
+        .left_join(organisations::table)
+        .filter(capabilities::id.eq_any(ids))
+        .select((CapabilityText::as_select(), organisations::kind.nullable()))
         .load(conn)
 }
 

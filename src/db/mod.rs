@@ -101,9 +101,11 @@ pub fn connect(url: &str) -> Result<DbConn, ConnectError> {
             let mut conn = SqliteConnection::establish(path)
                 .map_err(|e| ConnectError(format!("cannot open SQLite database {path}: {e}")))?;
             // WAL lets readers run beside the one writer; busy_timeout makes a second writer wait
-            // instead of failing at once; foreign keys are off by default in SQLite.
+            // instead of failing at once, and comes first because switching to WAL takes a lock
+            // that a pool opening several connections at once contends for; foreign keys are
+            // off by default in SQLite.
             conn.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                  PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
             )
             .map_err(|e| ConnectError(format!("cannot configure SQLite database {path}: {e}")))?;

@@ -31,6 +31,41 @@ pub struct NeedRow {
     pub updated_at: chrono::NaiveDateTime,
 }
 
+/// What the search index reads of a need, with its organisation's kind: no timestamps, whose
+/// parsing was a sixth of a rebuild's reading.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = needs)]
+pub struct NeedText {
+    pub id: String,
+    pub organisation_id: String,
+    pub title: String,
+    pub description: String,
+    pub themes: String,
+    pub cpv_codes: String,
+    pub counties: String,
+    pub national: bool,
+    #[diesel(deserialize_as = String)]
+    pub status: NeedStatus,
+    pub language: String,
+}
+
+impl From<&NeedRow> for NeedText {
+    fn from(row: &NeedRow) -> NeedText {
+        NeedText {
+            id: row.id.clone(),
+            organisation_id: row.organisation_id.clone(),
+            title: row.title.clone(),
+            description: row.description.clone(),
+            themes: row.themes.clone(),
+            cpv_codes: row.cpv_codes.clone(),
+            counties: row.counties.clone(),
+            national: row.national,
+            status: row.status,
+            language: row.language.clone(),
+        }
+    }
+}
+
 /// A buyer that has declared the same need.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = need_participants)]
@@ -120,13 +155,28 @@ pub fn find_many(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<NeedRow>>
         .load(conn)
 }
 
-/// A page of needs in id order after `after`, for rebuilding the index.
-pub fn page_after(conn: &mut DbConn, after: &str, limit: i64) -> QueryResult<Vec<NeedRow>> {
+/// A page of needs in id order after `after`, for rebuilding the index, each with its
+/// organisation's kind.
+pub fn texts_after(
+    conn: &mut DbConn,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<(NeedText, Option<String>)>> {
     needs::table
+        .left_join(organisations::table)
         .filter(needs::id.gt(after))
         .order(needs::id.asc())
         .limit(limit)
-        .select(NeedRow::as_select())
+        .select((NeedText::as_select(), organisations::kind.nullable()))
+        .load(conn)
+}
+
+/// These needs as the index reads them, each with its organisation's kind.
+pub fn texts(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(NeedText, Option<String>)>> {
+    needs::table
+        .left_join(organisations::table)
+        .filter(needs::id.eq_any(ids))
+        .select((NeedText::as_select(), organisations::kind.nullable()))
         .load(conn)
 }
 

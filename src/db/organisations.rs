@@ -156,18 +156,6 @@ pub fn clusters_of(conn: &mut DbConn, member_id: &str) -> QueryResult<Vec<Organi
         .load(conn)
 }
 
-/// The kinds of these organisations, by id.
-pub fn kinds(
-    conn: &mut DbConn,
-    ids: &[String],
-) -> QueryResult<std::collections::HashMap<String, String>> {
-    organisations::table
-        .filter(organisations::id.eq_any(ids))
-        .select((organisations::id, organisations::kind))
-        .load::<(String, String)>(conn)
-        .map(|rows| rows.into_iter().collect())
-}
-
 /// The names of these organisations, by id.
 pub fn names(
     conn: &mut DbConn,

@@ -204,6 +204,50 @@ pub fn evaluate(set: &EvalSet, dir: &Path, folds: usize) -> anyhow::Result<Vec<R
         .map(|s| per_setting[s].clone());
     println!("settings chosen in-sample: {:?}", grid[best]);
 
+    // How deep the candidate pool must be: the service asks for 20 matches and scores at least
+    // `candidates`; here the first 10 are measured, with the shipped settings otherwise.
+    let mut depths = Vec::new();
+    for depth in [20, 40, 60, 100, 200] {
+        let tuning = Tuning {
+            candidates: depth,
+            ..Tuning::default()
+        };
+        let mut sums = [0.0; 3];
+        for (i, row) in needs.iter().enumerate() {
+            let found = matching::matches_tuned(
+                &index,
+                &Indexable::need(row, "buyer"),
+                &filters,
+                10,
+                &tuning,
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let scored: Vec<(String, f64)> = found
+                .into_iter()
+                .filter_map(|m| {
+                    key_of_id
+                        .get(&m.id)
+                        .map(|k| (k.clone(), f64::from(m.score)))
+                })
+                .collect();
+            let figures = figures_of(i, &scored).all;
+            for (sum, value) in sums.iter_mut().zip(figures) {
+                *sum += value;
+            }
+        }
+        let n = needs.len().max(1) as f64;
+        depths.push(format!(
+            "{depth}: {:.3} / {:.3} / {:.3}",
+            sums[0] / n,
+            sums[1] / n,
+            sums[2] / n
+        ));
+    }
+    println!(
+        "candidate depth (nDCG@10 / recall@10 / MRR, shipped settings, in-sample): {}",
+        depths.join(", ")
+    );
+
     // The baselines.
     let texts: Vec<String> = set
         .capabilities

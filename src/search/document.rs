@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::capabilities::CapabilityRow;
+use crate::db::capabilities::{CapabilityRow, CapabilityText};
 use crate::db::lifts::SolutionRow;
-use crate::db::needs::NeedRow;
+use crate::db::needs::{NeedRow, NeedText};
 use crate::db::processes::ProcessRow;
 use crate::domain::{CpvCode, Language};
 
@@ -75,6 +75,11 @@ pub fn json_list(text: &str) -> Vec<String> {
 impl Indexable {
     /// From a need row.
     pub fn need(row: &NeedRow, org_kind: &str) -> Indexable {
+        Indexable::need_text(&NeedText::from(row), org_kind)
+    }
+
+    /// From what the index reads of a need.
+    pub fn need_text(row: &NeedText, org_kind: &str) -> Indexable {
         Indexable {
             id: row.id.clone(),
             doc_type: DocType::Need,
@@ -157,6 +162,11 @@ impl Indexable {
 
     /// From a capability row.
     pub fn capability(row: &CapabilityRow, org_kind: &str) -> Indexable {
+        Indexable::capability_text(&CapabilityText::from(row), org_kind)
+    }
+
+    /// From what the index reads of a capability.
+    pub fn capability_text(row: &CapabilityText, org_kind: &str) -> Indexable {
         let keywords = json_list(&row.keywords).join(", ");
         Indexable {
             id: row.id.clone(),
@@ -228,12 +238,15 @@ impl TermBag {
 
     /// The compact stored form: `term count` lines.
     pub fn encode(&self) -> Vec<u8> {
+        TermBag::encode_sorted(self.counts.iter().map(|(t, c)| (t.as_str(), *c)))
+    }
+
+    /// The stored form of counts already in term order.
+    pub fn encode_sorted<'a>(counts: impl IntoIterator<Item = (&'a str, u32)>) -> Vec<u8> {
+        use std::fmt::Write;
         let mut out = String::new();
-        for (term, count) in &self.counts {
-            out.push_str(term);
-            out.push(' ');
-            out.push_str(&count.to_string());
-            out.push('\n');
+        for (term, count) in counts {
+            let _ = writeln!(out, "{term} {count}");
         }
         out.into_bytes()
     }

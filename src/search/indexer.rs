@@ -11,7 +11,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, TantivyError};
 
 use super::document::{DocType, Indexable};
 use super::{commit, CommitPayload, SearchIndex};
-use crate::db::{self, capabilities, index_queue, needs, organisations, Db, DbConn};
+use crate::db::{self, capabilities, index_queue, needs, Db, DbConn};
 
 /// How long the indexer sleeps when nobody wakes it: the longest a change made on another node
 /// waits before this node's index shows it.
@@ -181,15 +181,25 @@ fn solution_item(conn: &mut DbConn, id: &str) -> anyhow::Result<Option<Indexable
     Ok(Some(Indexable::solution(&row, process.as_ref(), &needs)))
 }
 
-/// Loads the organisations' kinds for a batch of rows.
-fn kinds_of(
-    conn: &mut DbConn,
-    org_ids: impl Iterator<Item = String>,
-) -> anyhow::Result<HashMap<String, String>> {
-    let mut ids: Vec<String> = org_ids.collect();
-    ids.sort();
-    ids.dedup();
-    Ok(organisations::kinds(conn, &ids)?)
+/// Rows a rebuild reads at a time.
+const PAGE: i64 = 1000;
+
+/// Analyses a page of rows in parallel, since analysis is the costly part of a rebuild and each
+/// document's is its own, and adds them.
+fn add_all<R: Sync>(
+    index: &SearchIndex,
+    writer: &IndexWriter,
+    rows: &[R],
+    item: impl Fn(&R) -> Indexable + Sync,
+) -> anyhow::Result<()> {
+    let docs: Vec<TantivyDocument> = rows
+        .par_iter()
+        .map(|row| index.document(&item(row)))
+        .collect();
+    for doc in docs {
+        writer.add_document(doc)?;
+    }
+    Ok(())
 }
 
 /// Rebuilds the whole index from the database, reporting (done, total) as it goes. Returns the
@@ -212,44 +222,23 @@ pub fn rebuild(
     progress(done, total);
     let mut after = String::new();
     loop {
-        let rows = needs::page_after(&mut conn, &after, 1000)?;
-        let Some(last) = rows.last() else { break };
+        let rows = needs::texts_after(&mut conn, &after, PAGE)?;
+        let Some((last, _)) = rows.last() else { break };
         after = last.id.clone();
-        let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
-        // Analysis is the costly part of a rebuild, and each document's is its own.
-        let docs: Vec<TantivyDocument> = rows
-            .par_iter()
-            .map(|row| {
-                let kind = kinds
-                    .get(&row.organisation_id)
-                    .map_or("buyer", String::as_str);
-                index.document(&Indexable::need(row, kind))
-            })
-            .collect();
-        for doc in docs {
-            writer.add_document(doc)?;
-        }
+        add_all(index, writer, &rows, |(row, kind)| {
+            Indexable::need_text(row, kind.as_deref().unwrap_or("buyer"))
+        })?;
         done += rows.len() as u64;
         progress(done, total);
     }
     after.clear();
     loop {
-        let rows = capabilities::page_after(&mut conn, &after, 1000)?;
-        let Some(last) = rows.last() else { break };
+        let rows = capabilities::texts_after(&mut conn, &after, PAGE)?;
+        let Some((last, _)) = rows.last() else { break };
         after = last.id.clone();
-        let kinds = kinds_of(&mut conn, rows.iter().map(|r| r.organisation_id.clone()))?;
-        let docs: Vec<TantivyDocument> = rows
-            .par_iter()
-            .map(|row| {
-                let kind = kinds
-                    .get(&row.organisation_id)
-                    .map_or("supplier", String::as_str);
-                index.document(&Indexable::capability(row, kind))
-            })
-            .collect();
-        for doc in docs {
-            writer.add_document(doc)?;
-        }
+        add_all(index, writer, &rows, |(row, kind)| {
+            Indexable::capability_text(row, kind.as_deref().unwrap_or("supplier"))
+        })?;
         done += rows.len() as u64;
         progress(done, total);
     }
@@ -321,48 +310,25 @@ fn apply_pending(
             .filter(|(e, _)| e == DocType::Capability.as_str())
             .map(|(_, id)| id.clone())
             .collect();
-        let need_rows = needs::find_many(&mut conn, &need_ids)?;
-        let cap_rows = capabilities::find_many(&mut conn, &cap_ids)?;
-        let kinds = kinds_of(
-            &mut conn,
-            need_rows
-                .iter()
-                .map(|r| r.organisation_id.clone())
-                .chain(cap_rows.iter().map(|r| r.organisation_id.clone())),
-        )?;
-        let found_needs: HashMap<&str, Indexable> = need_rows
-            .iter()
-            .map(|r| {
-                (
-                    r.id.as_str(),
-                    Indexable::need(
-                        r,
-                        kinds
-                            .get(&r.organisation_id)
-                            .map_or("buyer", String::as_str),
-                    ),
-                )
+        let found_needs: HashMap<String, Indexable> = needs::texts(&mut conn, &need_ids)?
+            .into_iter()
+            .map(|(row, kind)| {
+                let item = Indexable::need_text(&row, kind.as_deref().unwrap_or("buyer"));
+                (row.id, item)
             })
             .collect();
-        let found_caps: HashMap<&str, Indexable> = cap_rows
-            .iter()
-            .map(|r| {
-                (
-                    r.id.as_str(),
-                    Indexable::capability(
-                        r,
-                        kinds
-                            .get(&r.organisation_id)
-                            .map_or("supplier", String::as_str),
-                    ),
-                )
+        let found_caps: HashMap<String, Indexable> = capabilities::texts(&mut conn, &cap_ids)?
+            .into_iter()
+            .map(|(row, kind)| {
+                let item = Indexable::capability_text(&row, kind.as_deref().unwrap_or("supplier"));
+                (row.id, item)
             })
             .collect();
         for id in &need_ids {
-            index.put(writer, id, found_needs.get(id.as_str()))?;
+            index.put(writer, id, found_needs.get(id))?;
         }
         for id in &cap_ids {
-            index.put(writer, id, found_caps.get(id.as_str()))?;
+            index.put(writer, id, found_caps.get(id))?;
         }
         for (entity, id) in entities.keys() {
             if entity == DocType::Solution.as_str() {

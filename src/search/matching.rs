@@ -19,7 +19,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
@@ -29,6 +28,7 @@ use utoipa::ToSchema;
 
 use super::analysis::{Analyzer, Flavour};
 use super::document::{DocType, Indexable, TermBag};
+use super::scoring::{cosine, Prepared, Vector};
 use super::{NotReady, SearchIndex};
 use crate::domain::{CpvCode, CpvLevel};
 
@@ -46,6 +46,8 @@ pub struct Tuning {
     pub theme: f32,
     /// Query terms used to find candidates: the heaviest by tf-idf.
     pub query_terms: usize,
+    /// Candidates fetched and scored at least (three per match asked for, when more).
+    pub candidates: usize,
     /// How much a learnt translation of a term weighs beside the term itself.
     pub translation: f32,
     /// The text cosine that reads as 50 % similar.
@@ -64,6 +66,7 @@ impl Default for Tuning {
             region: 0.0,
             theme: 0.04,
             query_terms: 48,
+            candidates: 60,
             translation: 1.0,
             similarity_floor: 0.0,
             similarity_scale: 0.135,
@@ -222,160 +225,7 @@ fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
 }
 
-/// A tf-idf vector: prefixed term → weight, and its length.
-struct Vector {
-    weights: FxHashMap<String, f32>,
-    norm: f32,
-    /// A translated term → the term of the text it came from, for the reasons.
-    origin: HashMap<String, String>,
-}
-
 impl SearchIndex {
-    /// The idf of each key, from the cache or the index; `None` for a term no document has.
-    fn idfs(&self, searcher: &Searcher, keys: &[&str]) -> Vec<Option<f32>> {
-        let n = searcher.num_docs() as f32;
-        let mut idfs: Vec<Option<Option<f32>>> = {
-            let cache = self.idf.read().unwrap_or_else(|e| e.into_inner());
-            keys.iter()
-                .map(|key| cache.values.get(*key).copied())
-                .collect()
-        };
-        // Look the misses up without holding the lock, so concurrent requests don't queue.
-        let mut fresh = Vec::new();
-        for (slot, key) in idfs.iter_mut().zip(keys) {
-            if slot.is_none() {
-                let (flavour, term) = TermBag::split(key);
-                // doc_freq counts deleted documents that num_docs does not.
-                let df = (searcher
-                    .doc_freq(&Term::from_field_text(self.fields.text(flavour), term))
-                    .unwrap_or(0) as f32)
-                    .min(n);
-                let v = (df > 0.0).then(|| ((n + 1.0) / (df + 1.0)).ln() + 1.0);
-                *slot = Some(v);
-                fresh.push(((*key).to_owned(), v));
-            }
-        }
-        if !fresh.is_empty() {
-            let mut cache = self.idf.write().unwrap_or_else(|e| e.into_inner());
-            if cache.values.len() > 500_000 {
-                cache.values.clear();
-            }
-            cache.values.extend(fresh);
-        }
-        idfs.into_iter().map(Option::flatten).collect()
-    }
-
-    /// The tf-idf vector of a bag, with each term's learnt translations added at `translation`
-    /// times their Dice coefficient. Both sides of a comparison are expanded alike, so that
-    /// similarity stays symmetric.
-    fn vector(&self, searcher: &Searcher, bag: &TermBag, translation: f32) -> Vector {
-        let table = super::analysis::bilingual_table();
-        let mut keys: Vec<&str> = bag.counts.keys().map(String::as_str).collect();
-        let own = keys.len();
-        if translation > 0.0 {
-            for key in bag.counts.keys() {
-                keys.extend(table.translations(key).iter().map(|(t, _)| t.as_str()));
-            }
-        }
-        let idfs = self.idfs(searcher, &keys);
-        let mut weights: FxHashMap<String, f32> =
-            FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
-        let mut tfs = Vec::with_capacity(own);
-        for ((key, count), idf) in bag.counts.iter().zip(&idfs) {
-            let tf = 1.0 + (*count as f32).ln();
-            tfs.push(tf);
-            // A term no document has cannot be shared; it still says what this text is about.
-            weights.insert(key.clone(), tf * idf.unwrap_or(1.0));
-        }
-        let mut next = own;
-        let mut origin = HashMap::new();
-        if translation > 0.0 {
-            for ((key, _), tf) in bag.counts.iter().zip(&tfs) {
-                for (target, dice) in table.translations(key) {
-                    let idf = idfs[next];
-                    next += 1;
-                    // Translations no document uses would only lengthen the vector.
-                    let Some(idf) = idf else { continue };
-                    let w = translation * dice * tf * idf;
-                    match weights.get_mut(target) {
-                        Some(slot) => *slot = slot.max(w),
-                        None => {
-                            weights.insert(target.clone(), w);
-                            origin.insert(target.clone(), key.clone());
-                        }
-                    }
-                }
-            }
-        }
-        let norm = weights.values().map(|w| w * w).sum::<f32>().sqrt();
-        Vector {
-            weights,
-            norm,
-            origin,
-        }
-    }
-
-    /// The cosine of `query` with a candidate's stored bag, expanded as [`SearchIndex::vector`]
-    /// expands, and the shared terms heaviest first; without building the bag's map.
-    fn cosine_with_bag(
-        &self,
-        searcher: &Searcher,
-        query: &Vector,
-        bag: &[u8],
-        translation: f32,
-    ) -> (f32, Vec<(String, f32)>) {
-        let table = super::analysis::bilingual_table();
-        let text = std::str::from_utf8(bag).unwrap_or_default();
-        let mut keys: Vec<&str> = Vec::new();
-        let mut tfs: Vec<f32> = Vec::new();
-        for line in text.lines() {
-            if let Some((term, count)) = line.rsplit_once(' ') {
-                keys.push(term);
-                tfs.push(1.0 + (count.parse::<u32>().unwrap_or(1) as f32).ln());
-            }
-        }
-        let own = keys.len();
-        if translation > 0.0 {
-            for i in 0..own {
-                keys.extend(table.translations(keys[i]).iter().map(|(t, _)| t.as_str()));
-            }
-        }
-        let idfs = self.idfs(searcher, &keys);
-        let mut weights: Vec<(&str, f32)> = Vec::with_capacity(keys.len());
-        for i in 0..own {
-            weights.push((keys[i], tfs[i] * idfs[i].unwrap_or(1.0)));
-        }
-        let mut next = own;
-        if translation > 0.0 {
-            for i in 0..own {
-                for (target, dice) in table.translations(keys[i]) {
-                    if let Some(idf) = idfs[next] {
-                        weights.push((target.as_str(), translation * dice * tfs[i] * idf));
-                    }
-                    next += 1;
-                }
-            }
-        }
-        // A translation may repeat a term of the text or another translation: the heaviest
-        // counts, as in `vector`.
-        weights.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.total_cmp(&a.1)));
-        weights.dedup_by(|later, kept| later.0 == kept.0);
-        let norm = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        if norm == 0.0 || query.norm == 0.0 {
-            return (0.0, Vec::new());
-        }
-        let mut dot = 0.0;
-        let mut shared = Vec::new();
-        for (term, w) in weights {
-            if let Some(q) = query.weights.get(term) {
-                dot += q * w;
-                shared.push((term.to_owned(), q * w));
-            }
-        }
-        shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-        ((dot / (norm * query.norm)).clamp(0.0, 1.0), shared)
-    }
-
     /// The query's heaviest terms as should-clauses on their fields.
     fn text_clauses(&self, vector: &Vector, query_terms: usize) -> Vec<(Occur, Box<dyn Query>)> {
         let mut terms: Vec<(&String, &f32)> = vector.weights.iter().collect();
@@ -487,28 +337,6 @@ impl SearchIndex {
     }
 }
 
-/// The cosine of two vectors and the shared terms, heaviest first.
-fn cosine(a: &Vector, b: &Vector) -> (f32, Vec<(String, f32)>) {
-    if a.norm == 0.0 || b.norm == 0.0 {
-        return (0.0, Vec::new());
-    }
-    let (small, large) = if a.weights.len() <= b.weights.len() {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let mut dot = 0.0;
-    let mut shared = Vec::new();
-    for (term, w) in &small.weights {
-        if let Some(v) = large.weights.get(term) {
-            dot += w * v;
-            shared.push((term.clone(), w * v));
-        }
-    }
-    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-    ((dot / (a.norm * b.norm)).clamp(0.0, 1.0), shared)
-}
-
 /// Telling words for the shared terms, from the query's text, without repeats: only terms that
 /// carry at least 3 % of the dot product, and only words that say what the text is about.
 fn shared_words(
@@ -618,11 +446,37 @@ fn why_and_score(source: &Source, c: &Candidate, text: f32, tuning: &Tuning) -> 
     (score, why)
 }
 
-/// Sorts scored matches best first, keeps `limit`, and gives the kept ones their telling words.
+/// A scored candidate, with its stored bag for the reasons.
+type Scored = (Match, Vec<u8>);
+
+/// Scores candidates against a prepared query.
+fn score_all(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    candidates: Vec<Candidate>,
+    prepared: &Prepared,
+    tuning: &Tuning,
+    mut finish: impl FnMut(Candidate, f32) -> Match,
+) -> Vec<Scored> {
+    candidates
+        .into_iter()
+        .map(|mut c| {
+            let text = index.text_cosine(searcher, prepared, &c.bag, tuning.translation);
+            let bag = std::mem::take(&mut c.bag);
+            (finish(c, text), bag)
+        })
+        .collect()
+}
+
+/// Sorts scored matches best first, keeps `limit`, and gives the kept ones their telling words:
+/// the shared terms are worked out only for them.
 fn explain(
-    mut scored: Vec<(Match, Vec<(String, f32)>)>,
+    index: &SearchIndex,
+    searcher: &Searcher,
+    mut scored: Vec<Scored>,
     source: &Source,
     query: &Vector,
+    translation: f32,
     limit: usize,
 ) -> Vec<Match> {
     scored.sort_by(|a, b| {
@@ -633,7 +487,8 @@ fn explain(
     scored.truncate(limit);
     scored
         .into_iter()
-        .map(|(mut m, shared)| {
+        .map(|(mut m, bag)| {
+            let (_, shared) = index.cosine_with_bag(searcher, query, &bag, translation);
             m.why.terms = shared_words(&shared, query, &source.bag.words, 8);
             m
         })
@@ -681,18 +536,29 @@ pub fn matches_tuned(
     if scoring.is_empty() {
         return Ok(Vec::new());
     }
-    let k = (limit * 3).clamp(100, 1500);
+    let k = (limit * 3).clamp(tuning.candidates.max(1), 1500);
     let candidates = index.candidates(&searcher, scoring, filters, k)?;
-    let scored = candidates
-        .into_iter()
-        .map(|c| {
-            let (text, shared) =
-                index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
+    let prepared = index.prepare(&query, tuning.translation);
+    let scored = score_all(
+        index,
+        &searcher,
+        candidates,
+        &prepared,
+        tuning,
+        |c, text| {
             let (score, why) = why_and_score(&source, &c, text, tuning);
-            (to_match(c, score, why), shared)
-        })
-        .collect();
-    Ok(explain(scored, &source, &query, limit))
+            to_match(c, score, why)
+        },
+    );
+    Ok(explain(
+        index,
+        &searcher,
+        scored,
+        &source,
+        &query,
+        tuning.translation,
+        limit,
+    ))
 }
 
 /// Other organisations' open needs most like `need`, by calibrated text similarity
@@ -717,22 +583,33 @@ pub fn similar_needs(
         exclude_id: Some(need.id.clone()),
         ..Filters::default()
     };
-    let k = (limit * 3).clamp(100, 1500);
+    let k = (limit * 3).clamp(tuning.candidates.max(1), 1500);
     let candidates = index.candidates(&searcher, scoring, &filters, k)?;
-    let scored = candidates
-        .into_iter()
-        .map(|c| {
-            let (text, shared) =
-                index.cosine_with_bag(&searcher, &query, &c.bag, tuning.translation);
+    let prepared = index.prepare(&query, tuning.translation);
+    let mut scored = score_all(
+        index,
+        &searcher,
+        candidates,
+        &prepared,
+        &tuning,
+        |c, text| {
             let (_, why) = why_and_score(&source, &c, text, &tuning);
             let similarity = tuning.calibrate(why.parts.text);
             let mut m = to_match(c, similarity, why);
             m.similarity = Some(m.score);
-            (m, shared)
-        })
-        .filter(|(m, _)| m.score > 0.0)
-        .collect();
-    Ok(explain(scored, &source, &query, limit))
+            m
+        },
+    );
+    scored.retain(|(m, _)| m.score > 0.0);
+    Ok(explain(
+        index,
+        &searcher,
+        scored,
+        &source,
+        &query,
+        tuning.translation,
+        limit,
+    ))
 }
 
 /// The text cosine of every two of `items` as [`similar_needs`] computes it before

@@ -9,6 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use super::{lexicon, Analyzer};
 
 /// Label pairs a term pair must share.
@@ -22,7 +24,10 @@ pub const PER_TERM: usize = 3;
 /// first.
 #[derive(Debug, Default)]
 pub struct Bilingual {
-    map: HashMap<String, Vec<(String, f32)>>,
+    /// Looked up for every term of every candidate: hashed the fast way.
+    map: FxHashMap<String, Vec<(String, f32)>>,
+    /// The same pairs the other way: a term → the terms it is a translation of.
+    reverse: FxHashMap<String, Vec<(String, f32)>>,
 }
 
 impl Bilingual {
@@ -38,7 +43,7 @@ impl Bilingual {
         norwegian: &Analyzer,
         english: &Analyzer,
     ) -> Bilingual {
-        let mut map: HashMap<String, Vec<(String, f32)>> = HashMap::new();
+        let mut map: FxHashMap<String, Vec<(String, f32)>> = FxHashMap::default();
         for ((e, n), dice) in align(labels, norwegian, english) {
             // Keys as the index writes them: a term in a synonym group is that group's.
             let (re, rn) = (norwegian.resolve(&e), norwegian.resolve(&n));
@@ -57,12 +62,26 @@ impl Bilingual {
             list.dedup_by(|a, b| a.0 == b.0);
             list.truncate(PER_TERM);
         }
-        Bilingual { map }
+        let mut reverse: FxHashMap<String, Vec<(String, f32)>> = FxHashMap::default();
+        for (source, list) in &map {
+            for (target, dice) in list {
+                reverse
+                    .entry(target.clone())
+                    .or_default()
+                    .push((source.clone(), *dice));
+            }
+        }
+        Bilingual { map, reverse }
     }
 
     /// The translations of a term key, best first.
     pub fn translations(&self, key: &str) -> &[(String, f32)] {
         self.map.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The terms that have `key` among their translations, with the same Dice coefficients.
+    pub fn sources(&self, key: &str) -> &[(String, f32)] {
+        self.reverse.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// How many terms have translations.

@@ -13,11 +13,10 @@ pub mod language;
 pub mod lexicon;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use rustc_hash::FxHashMap;
 
 use crate::domain::Language;
 pub use language::detect_language;
@@ -45,15 +44,6 @@ impl Flavour {
         match language {
             Language::En => Flavour::English,
             Language::Nb | Language::Nn => Flavour::Norwegian,
-        }
-    }
-
-    /// The tantivy tokenizer name.
-    pub fn tokenizer_name(self) -> &'static str {
-        match self {
-            Flavour::Norwegian => "innolift_no",
-            Flavour::English => "innolift_en",
-            Flavour::Neutral => "innolift_x",
         }
     }
 
@@ -154,12 +144,25 @@ pub fn fingerprint() -> String {
     format!("{hash:016x}")[..10].to_owned()
 }
 
-/// What one word analyses to: (term, word) pairs, the whole word's first and then its parts'.
-type WordTerms = Rc<Vec<(String, String)>>;
+/// One term a word analyses to.
+#[derive(Debug)]
+pub struct WordTerm {
+    /// The indexed term.
+    pub term: String,
+    /// Its bag key, with the flavour's prefix (`n:båt`, `x:~ferje`).
+    pub key: String,
+    /// The word it came from: the whole word, or a part of a compound.
+    pub word: String,
+}
+
+/// What one word analyses to: the whole word's term first, then its parts'; nothing for a stop
+/// word.
+type WordTerms = Rc<[WordTerm]>;
 
 thread_local! {
-    /// Words repeat across documents; a rebuild analyses each once per thread.
-    static WORD_CACHE: RefCell<HashMap<(Flavour, String), WordTerms>> = RefCell::new(HashMap::new());
+    /// Words repeat across documents; a rebuild analyses each once per thread. One map per
+    /// flavour, so that a lookup needs no key of its own.
+    static WORD_CACHE: RefCell<[FxHashMap<String, WordTerms>; 3]> = RefCell::new(Default::default());
 }
 
 /// The cache's bound, so that junk input cannot grow it without end.
@@ -323,46 +326,74 @@ impl Analyzer {
 
     /// The terms of one lowercased word, cached per thread.
     fn word_terms(&self, lower: &str) -> WordTerms {
-        let key = (self.flavour, lower.to_owned());
-        if let Some(hit) = WORD_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        let slot = self.flavour as usize;
+        if let Some(hit) = WORD_CACHE.with(|c| c.borrow()[slot].get(lower).cloned()) {
             return hit;
         }
-        let mut terms = vec![(self.term_of(lower), lower.to_owned())];
-        if self.flavour == Flavour::Norwegian {
-            for part in self.decompound(lower) {
-                if !self.lists.stopwords.contains(&part) {
-                    terms.push((self.term_of(&part), part));
+        let mut terms = Vec::new();
+        if self.keeps(lower) {
+            terms.push(self.word_term(lower.to_owned()));
+            if self.flavour == Flavour::Norwegian {
+                for part in self.decompound(lower) {
+                    if !self.lists.stopwords.contains(&part) {
+                        terms.push(self.word_term(part));
+                    }
                 }
             }
         }
-        let terms = Rc::new(terms);
+        let terms: WordTerms = terms.into();
         WORD_CACHE.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.len() >= WORD_CACHE_MAX {
-                c.clear();
+            let map = &mut c.borrow_mut()[slot];
+            if map.len() >= WORD_CACHE_MAX {
+                map.clear();
             }
-            c.insert(key, terms.clone());
+            map.insert(lower.to_owned(), terms.clone());
         });
         terms
+    }
+
+    fn word_term(&self, word: String) -> WordTerm {
+        let term = self.term_of(&word);
+        WordTerm {
+            key: key(self.flavour, &term),
+            term,
+            word,
+        }
     }
 
     fn keeps(&self, lower: &str) -> bool {
         lower.chars().count() >= 2 && !self.lists.stopwords.contains(lower)
     }
 
+    /// The words of `text` with what each analyses to, its byte offsets and its position; stop
+    /// words are left out. The terms are shared with the cache, so nothing is copied.
+    pub fn analyze_words(&self, text: &str) -> Vec<(WordTerms, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut lower = String::new();
+        for (position, (from, word)) in words(text).enumerate() {
+            lower.clear();
+            if word.is_ascii() {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&word.to_lowercase());
+            }
+            let terms = self.word_terms(&lower);
+            if !terms.is_empty() {
+                out.push((terms, from, from + word.len(), position));
+            }
+        }
+        out
+    }
+
     /// Analyses `text` into terms.
     pub fn analyze(&self, text: &str) -> Vec<Term> {
         let mut out = Vec::new();
-        for (position, (from, word)) in words(text).enumerate() {
-            let lower = word.to_lowercase();
-            if !self.keeps(&lower) {
-                continue;
-            }
-            let to = from + word.len();
-            for (term, word) in self.word_terms(&lower).iter() {
+        for (terms, from, to, position) in self.analyze_words(text) {
+            for t in terms.iter() {
                 out.push(Term {
-                    term: term.clone(),
-                    word: word.clone(),
+                    term: t.term.clone(),
+                    word: t.word.clone(),
                     from,
                     to,
                     position,
@@ -436,54 +467,6 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         pieces.push((s, &text[s..]));
     }
     pieces.into_iter()
-}
-
-/// The analyzer as a tantivy tokenizer.
-#[derive(Clone)]
-pub struct TantivyAnalyzer(pub Analyzer);
-
-/// Tokens from [`TantivyAnalyzer`].
-pub struct Tokens {
-    tokens: Vec<Token>,
-    index: usize,
-}
-
-impl Tokenizer for TantivyAnalyzer {
-    type TokenStream<'a> = Tokens;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
-        let tokens = self
-            .0
-            .analyze(text)
-            .into_iter()
-            .map(|t| Token {
-                offset_from: t.from,
-                offset_to: t.to,
-                position: t.position,
-                text: t.term,
-                position_length: 1,
-            })
-            .collect();
-        Tokens {
-            tokens,
-            index: usize::MAX,
-        }
-    }
-}
-
-impl TokenStream for Tokens {
-    fn advance(&mut self) -> bool {
-        self.index = self.index.wrapping_add(1);
-        self.index < self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.index]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index]
-    }
 }
 
 #[cfg(test)]
