@@ -8,6 +8,7 @@
 //! another schema or analysis version.
 
 pub mod analysis;
+mod candidates;
 pub mod document;
 pub mod indexer;
 pub mod matching;
