@@ -50,6 +50,22 @@ pub enum AppError {
         /// What is not ready.
         message: String,
     },
+    /// The request (a file, say) is larger than allowed; `field` names what is too large.
+    #[error("{message}")]
+    TooLarge {
+        /// The field that is too large.
+        field: String,
+        /// The limit and what to do.
+        message: String,
+    },
+    /// The content is of a type that is not accepted; `field` names it.
+    #[error("{message}")]
+    Unsupported {
+        /// The field whose content is refused.
+        field: String,
+        /// What is accepted.
+        message: String,
+    },
     /// A fault on our side; the cause is logged and never shown.
     #[error("internal error: {0}")]
     Internal(anyhow::Error),

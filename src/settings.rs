@@ -42,6 +42,9 @@ pub struct SettingsArgs {
     /// Largest accepted request body, in bytes [default: 262144]
     #[arg(long, env = "INNOLIFT_MAX_BODY_BYTES", global = true)]
     pub max_body_bytes: Option<usize>,
+    /// Largest accepted document file, in bytes [default: 20971520, 20 MiB]
+    #[arg(long, env = "INNOLIFT_MAX_DOCUMENT_BYTES", global = true)]
+    pub max_document_bytes: Option<u64>,
     /// Failed sign-ins allowed per account in 15 minutes [default: 5]
     #[arg(long, env = "INNOLIFT_LOGIN_MAX_FAILURES_PER_ACCOUNT", global = true)]
     pub login_max_failures_per_account: Option<u32>,
@@ -98,6 +101,7 @@ impl SettingsArgs {
             token_ttl_minutes: self.token_ttl_minutes.or(lower.token_ttl_minutes),
             db_pool_size: self.db_pool_size.or(lower.db_pool_size),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
+            max_document_bytes: self.max_document_bytes.or(lower.max_document_bytes),
             login_max_failures_per_account: self
                 .login_max_failures_per_account
                 .or(lower.login_max_failures_per_account),
@@ -195,6 +199,7 @@ impl SettingsArgs {
             token_ttl: Duration::from_secs(ttl * 60),
             db_pool_size: self.db_pool_size.unwrap_or(10).max(1),
             max_body_bytes: self.max_body_bytes.unwrap_or(256 * 1024),
+            max_document_bytes: self.max_document_bytes.unwrap_or(20 * 1024 * 1024),
             login_max_failures_per_account: self.login_max_failures_per_account.unwrap_or(5),
             login_max_failures_per_address: self.login_max_failures_per_address.unwrap_or(20),
             login_window: Duration::from_secs(15 * 60),
@@ -251,6 +256,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Body size limit.
     pub max_body_bytes: usize,
+    /// Largest accepted document file, in bytes.
+    pub max_document_bytes: u64,
     /// Failed sign-ins per account per window.
     pub login_max_failures_per_account: u32,
     /// Failed sign-ins per client address per window.

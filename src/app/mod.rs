@@ -14,6 +14,7 @@ pub mod cpv;
 pub mod dashboard;
 pub mod dialogues;
 pub mod directory;
+pub mod documents;
 pub mod indicators;
 pub mod lifts;
 pub mod matching;

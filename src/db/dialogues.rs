@@ -95,6 +95,8 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub sent_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
+    /// The document version or publication the message tells of, if any.
+    pub about_id: Option<String>,
 }
 
 impl OutboxRow {
@@ -126,7 +128,14 @@ impl OutboxRow {
             last_error: None,
             sent_at: None,
             created_at: now,
+            about_id: None,
         }
+    }
+
+    /// The same message, marked as telling of a document version or a publication.
+    pub fn about(mut self, id: &str) -> OutboxRow {
+        self.about_id = Some(id.to_owned());
+        self
     }
 }
 

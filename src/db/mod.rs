@@ -8,6 +8,7 @@ pub mod audit;
 pub mod capabilities;
 pub mod cpv;
 pub mod dialogues;
+pub mod documents;
 pub mod index_queue;
 pub mod interests;
 pub mod lifts;

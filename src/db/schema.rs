@@ -336,6 +336,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        about_id -> Nullable<Text>,
     }
 }
 
@@ -502,7 +503,88 @@ diesel::table! {
 
 diesel::joinable!(meetings -> slots (slot_id));
 
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        process_id -> Text,
+        dialogue_id -> Nullable<Text>,
+        title -> Text,
+        visibility -> Text,
+        comments_until -> Nullable<Timestamp>,
+        current_version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    document_blobs (id) {
+        id -> Text,
+        size -> BigInt,
+        complete -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_chunks (blob_id, seq) {
+        blob_id -> Text,
+        seq -> BigInt,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    document_versions (id) {
+        id -> Text,
+        document_id -> Text,
+        version -> BigInt,
+        blob_id -> Nullable<Text>,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_comments (id) {
+        id -> Text,
+        document_id -> Text,
+        version -> BigInt,
+        invitation_id -> Text,
+        section -> Text,
+        text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    publications (id) {
+        id -> Text,
+        dialogue_id -> Text,
+        document_id -> Nullable<Text>,
+        kind -> Text,
+        text -> Text,
+        sha256 -> Text,
+        published_by -> Nullable<Text>,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(document_comments -> invitations (invitation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    documents,
+    document_blobs,
+    document_chunks,
+    document_versions,
+    document_comments,
+    publications,
     needs,
     need_participants,
     capabilities,

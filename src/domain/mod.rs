@@ -2,6 +2,7 @@
 
 pub mod cpv;
 pub mod email;
+pub mod file_type;
 pub mod language;
 pub mod need;
 pub mod organisation;

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod extract;
+pub mod files;
 pub mod server;
 pub mod web;
 

@@ -60,7 +60,10 @@ email_templates!(
     "answer",
     "password_reset",
     "colleague_invite",
-    "notification"
+    "notification",
+    "document_version",
+    "consultation_summary",
+    "minutes"
 );
 
 /// The email templates, compiled once. A template that does not compile makes every render
@@ -440,6 +443,29 @@ mod tests {
             "password_reset" => &["name", "reset_url"],
             "colleague_invite" => &["inviter", "organisation", "expires", "register_url"],
             "notification" => &["kind", "title", "actor", "url", "settings_url"],
+            "document_version" => &[
+                "supplier",
+                "event",
+                "title",
+                "version",
+                "file_name",
+                "size",
+                "sha256",
+                "comments_until",
+                "link",
+                "answer_url",
+                "event_url",
+            ],
+            "consultation_summary" | "minutes" => &[
+                "supplier",
+                "event",
+                "title",
+                "text",
+                "sha256",
+                "link",
+                "answer_url",
+                "event_url",
+            ],
             _ => unreachable!("{name}"),
         };
         keys.iter().map(|k| (*k, format!("{k} <&>"))).collect()
@@ -460,6 +486,9 @@ mod tests {
             "password_reset",
             "colleague_invite",
             "notification",
+            "document_version",
+            "consultation_summary",
+            "minutes",
         ] {
             for lang in [Lang::Nb, Lang::En] {
                 let parts = render_parts(name, lang, &values_of(name))

@@ -253,6 +253,7 @@ on_both_databases! {
                 last_error: error.map(str::to_owned),
                 sent_at: None,
                 created_at: now,
+                about_id: None,
             };
             innolift::db::dialogues::enqueue(&mut conn, &row).unwrap();
         }

@@ -202,7 +202,13 @@ pub async fn record(ctx: &Context, caller: &Caller, id: &str) -> AppResult<Recor
                     sent_at: m.sent_at.map(|t| t.and_utc()),
                 })
                 .collect();
-            Ok(Record { items, allocation })
+            let (documents, publications) = crate::app::documents::use_cases::record(conn, &id)?;
+            Ok(Record {
+                items,
+                allocation,
+                documents,
+                publications,
+            })
         })
         .await
 }

@@ -180,7 +180,7 @@ pub(crate) fn invitee_names(
 
 /// The invitations of an event in one of `statuses` whose address has not unsubscribed, each
 /// with the name its letters greet.
-pub(super) fn addressees(
+pub(crate) fn addressees(
     conn: &mut db::DbConn,
     d: &DialogueRow,
     statuses: &[&str],

@@ -30,6 +30,10 @@ pub(crate) fn published(rows: Vec<QuestionRow>) -> Vec<PublishedQuestion> {
 pub struct PublicEvent {
     pub event: DialogueRow,
     pub questions: Vec<PublishedQuestion>,
+    /// The event's public documents.
+    pub documents: Vec<crate::app::documents::DocumentView>,
+    /// The consultation summaries and minutes the buyers published.
+    pub publications: Vec<crate::app::documents::PublishedText>,
 }
 
 /// An event and its published answers; `None` when there is no such event.
@@ -41,7 +45,14 @@ pub async fn public_event(ctx: &Context, id: &str) -> AppResult<Option<PublicEve
                 return Ok(None);
             };
             let questions = published(crate::db::dialogues::questions(conn, &id)?);
-            Ok(Some(PublicEvent { event, questions }))
+            let (documents, publications) =
+                crate::app::documents::use_cases::public_of_event(conn, &id)?;
+            Ok(Some(PublicEvent {
+                event,
+                questions,
+                documents,
+                publications,
+            }))
         })
         .await
 }

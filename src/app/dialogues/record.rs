@@ -133,6 +133,10 @@ pub struct Record {
     /// The lottery of the event's one-to-one meetings, once it has run: the seed, every
     /// ranking and the result.
     pub allocation: Option<crate::app::meetings::allocation::AllocationRecord>,
+    /// Every version of the event's documents with its SHA-256, and who was told of it and when.
+    pub documents: Vec<crate::app::documents::use_cases::VersionRecord>,
+    /// The consultation summaries and minutes, each with its SHA-256 and recipients.
+    pub publications: Vec<crate::app::documents::use_cases::PublicationRecord>,
 }
 
 /// The outbox, for administrators.

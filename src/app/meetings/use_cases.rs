@@ -197,6 +197,12 @@ pub struct SupplierView {
     pub meetings: Vec<MeetingView>,
     /// The supplier's ranking of slot ids, for a lottery.
     pub ranking: Vec<String>,
+    /// The event's `invitees` and `public` documents, downloaded through this link.
+    pub documents: Vec<crate::app::documents::DocumentView>,
+    /// The supplier's own comments on the event's drafts; nobody else's.
+    pub comments: Vec<crate::app::documents::consultation::CommentView>,
+    /// The consultation summaries and minutes published to every invitee.
+    pub publications: Vec<crate::app::documents::PublishedText>,
 }
 
 /// What a supplier sees behind its link; 404 for a link that is not valid.
@@ -212,6 +218,17 @@ pub async fn supplier_view(ctx: &Context, token: &str) -> AppResult<SupplierView
                 meetings,
                 ranking,
             } = super::booking::supplier_meetings(conn, &inv, &d)?;
+            let documents = crate::app::documents::of_event(
+                conn,
+                &crate::app::documents::Reader::Invitee(inv.clone()),
+                &d.id,
+                &crate::app::documents::token_link(&token),
+            )?;
+            let comments = crate::app::documents::consultation::own(conn, &token, None)?;
+            let publications = crate::db::documents::publications(conn, &d.id)?
+                .iter()
+                .map(crate::app::documents::PublishedText::from)
+                .collect();
             Ok(SupplierView {
                 event: DialogueView::from(&d),
                 invitation: OwnInvitation {
@@ -228,6 +245,9 @@ pub async fn supplier_view(ctx: &Context, token: &str) -> AppResult<SupplierView
                 slots,
                 meetings,
                 ranking,
+                documents,
+                comments,
+                publications,
             })
         })
         .await

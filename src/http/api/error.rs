@@ -18,6 +18,8 @@ pub fn code(e: &AppError) -> &'static str {
         AppError::Conflict { .. } => "conflict",
         AppError::TooManyRequests { .. } => "rate_limited",
         AppError::Unavailable { .. } => "unavailable",
+        AppError::TooLarge { .. } => "payload_too_large",
+        AppError::Unsupported { .. } => "unsupported_media_type",
         AppError::Internal(_) => "internal_error",
     }
 }
@@ -86,6 +88,8 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unsupported { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +112,9 @@ impl ResponseError for AppError {
                     .filter(|f| !f.is_empty()),
             ),
             AppError::Conflict { field, message, .. } => (message.clone(), field.clone()),
+            AppError::TooLarge { field, message } | AppError::Unsupported { field, message } => {
+                (message.clone(), Some(field.clone()))
+            }
             other => (other.to_string(), None),
         };
         let mut response = HttpResponse::build(self.status_code());

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod capabilities;
 pub mod cpv;
 pub mod dialogues;
+pub mod documents;
 pub mod error;
 pub mod health;
 pub mod indicators;
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(lifts::routes)
             .configure(solutions::routes)
             .configure(dialogues::routes)
+            .configure(documents::routes)
             .configure(meetings::routes)
             .configure(rsvp::routes)
             .configure(notices::routes)

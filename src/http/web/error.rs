@@ -30,6 +30,9 @@ pub enum WebError {
     /// 413.
     #[error("too large")]
     TooLarge,
+    /// 415: a file of a type that is not accepted.
+    #[error("unsupported type")]
+    Unsupported,
     /// 429, with seconds to wait.
     #[error("too many attempts")]
     TooMany(u64),
@@ -68,6 +71,8 @@ impl From<AppError> for WebError {
             AppError::Conflict { message, .. } => WebError::Conflict(message),
             AppError::TooManyRequests { retry_after, .. } => WebError::TooMany(retry_after),
             AppError::Unavailable { retry_after, .. } => WebError::Unavailable(retry_after),
+            AppError::TooLarge { .. } => WebError::TooLarge,
+            AppError::Unsupported { .. } => WebError::Unsupported,
             AppError::Internal(e) => WebError::Internal(e),
         }
     }
@@ -82,6 +87,7 @@ impl ResponseError for WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

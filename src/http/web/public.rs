@@ -58,8 +58,7 @@ async fn load_event(state: &Context, id: &str) -> Result<PublicEvent, WebError> 
 fn event_page(
     v: &Visitor,
     status: StatusCode,
-    d: &DialogueRow,
-    qa: &[PublishedQuestion],
+    e: &PublicEvent,
     form: &RegisterForm,
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
@@ -67,7 +66,14 @@ fn event_page(
         v,
         status,
         "event.html",
-        context! { event => event_ctx(d), questions => qa, form => form, errors => errors },
+        context! {
+            event => event_ctx(&e.event),
+            questions => &e.questions,
+            documents => &e.documents,
+            publications => &e.publications,
+            form => form,
+            errors => errors,
+        },
     )
 }
 
@@ -78,15 +84,11 @@ pub async fn event(
     v: Visitor,
     id: web::Path<String>,
 ) -> Result<HttpResponse, WebError> {
-    let PublicEvent {
-        event: d,
-        questions: qa,
-    } = load_event(&state, &id).await?;
+    let e = load_event(&state, &id).await?;
     event_page(
         &v,
         StatusCode::OK,
-        &d,
-        &qa,
+        &e,
         &RegisterForm::default(),
         BTreeMap::new(),
     )
@@ -107,10 +109,8 @@ pub async fn register(
     id: web::Path<String>,
     Form(f): Form<RegisterForm>,
 ) -> Result<HttpResponse, WebError> {
-    let PublicEvent {
-        event: d,
-        questions: qa,
-    } = load_event(&state, &id).await?;
+    let page = load_event(&state, &id).await?;
+    let d = &page.event;
     let address = crate::http::extract::client_address(&req);
     let orgnr = f.orgnr.clone().unwrap_or_default();
     let email = f.email.clone().unwrap_or_default();
@@ -128,9 +128,9 @@ pub async fn register(
             &d.title,
             &[word(&v, "errors.410.text"), m],
         ),
-        Err(e) => {
-            let errors = super::forms::form_errors(v.lang, e)?;
-            event_page(&v, StatusCode::BAD_REQUEST, &d, &qa, &f, errors)
+        Err(err) => {
+            let errors = super::forms::form_errors(v.lang, err)?;
+            event_page(&v, StatusCode::BAD_REQUEST, &page, &f, errors)
         }
     }
 }
