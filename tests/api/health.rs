@@ -129,6 +129,19 @@ on_both_databases! {
             ("get", "/api/v1/digest"),
             ("put", "/api/v1/digest"),
             ("post", "/api/v1/admin/digest"),
+            ("post", "/api/v1/processes/{id}/documents"),
+            ("get", "/api/v1/processes/{id}/documents"),
+            ("post", "/api/v1/documents/{id}/versions"),
+            ("get", "/api/v1/documents/{id}"),
+            ("patch", "/api/v1/documents/{id}"),
+            ("delete", "/api/v1/documents/{id}"),
+            ("get", "/api/v1/documents/{id}/comments"),
+            ("get", "/api/v1/documents/{id}/comments.csv"),
+            ("post", "/api/v1/documents/{id}/consultation-summary"),
+            ("post", "/api/v1/dialogues/{id}/summary"),
+            ("get", "/api/v1/rsvp/{token}/documents/{id}"),
+            ("post", "/api/v1/rsvp/{token}/comments"),
+            ("get", "/api/v1/rsvp/{token}/comments"),
         ];
         for (method, path) in expected {
             assert!(doc["paths"][path][method].is_object(), "{method} {path} missing from the OpenAPI document");

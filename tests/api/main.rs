@@ -16,6 +16,7 @@ mod daily;
 mod dialogue_changes;
 mod dialogue_resend;
 mod dialogues;
+mod documents;
 mod errors;
 mod health;
 mod index_lifecycle;

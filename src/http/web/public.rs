@@ -170,7 +170,8 @@ async fn rsvp_page(
             token => token, event => event_ctx(d), questions => qa, errors => errors,
             form => context! { answer => inv.answer, attendees => inv.attendees, comment => inv.comment },
             booking => meetings.booking, slots => meetings.slots, meetings => meetings.meetings,
-            ranking => meetings.ranking,
+            ranking => meetings.ranking, documents => meetings.documents,
+            comments => meetings.comments, publications => meetings.publications,
         },
     )?;
     // The link is a key: keep it out of caches and out of Referer headers to other sites.

@@ -1,0 +1,386 @@
+//! Documents of a joint process on both databases with a real SMTP server: a PDF and a DOCX of a
+//! few MB come back byte for byte with their SHA-256; an invitee sees its event's `invitees`
+//! documents through its answer link and nothing of the buyers'; other organisations get 404;
+//! files are told by content (415), held to the size limit (413) and their names made safe; and
+//! only the process's buyers upload (403).
+
+use reqwest::multipart::{Form, Part};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+// The two-database test macro of the browser flows, which has the shape every test here needs.
+use crate::browser_flow as on_both;
+use crate::dialogue_changes::wait_for_kind;
+use crate::dialogues::{app_with_mail, event, insert_suppliers, rsvp_token, SmtpServer};
+use crate::helpers::{error_of, Backend, TestApp, TestUser};
+use crate::meetings::wait_sent;
+
+/// A PDF of about `mb` megabytes whose bytes differ from position to position.
+fn pdf(mb: usize) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut x: u32 = 2463534242;
+    while out.len() < mb * 1_000_000 {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    out.extend_from_slice(b"\n%%EOF\n");
+    out
+}
+
+/// A DOCX (an Office Open XML zip with `word/document.xml`) of about `mb` megabytes.
+fn docx(mb: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("[Content_Types].xml", stored).unwrap();
+        w.write_all(br#"<?xml version="1.0"?><Types/>"#).unwrap();
+        w.start_file("word/document.xml", stored).unwrap();
+        w.write_all(br#"<?xml version="1.0"?><w:document/>"#)
+            .unwrap();
+        // Incompressible media, so the file really is a few MB.
+        w.start_file("word/media/image1.bin", stored).unwrap();
+        w.write_all(&pdf(mb)[9..]).unwrap();
+        w.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    pid: &str,
+    fields: &[(&str, &str)],
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    app.client
+        .post(app.url(&format!("/api/v1/processes/{pid}/documents")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn bytes_of(res: reqwest::Response) -> Vec<u8> {
+    assert_eq!(res.status(), 200);
+    res.bytes().await.unwrap().to_vec()
+}
+
+/// An event with two invited suppliers whose invitations arrived: the buyer, the process, the
+/// event and the answer tokens.
+async fn invited(
+    app: &TestApp,
+    smtp: &SmtpServer,
+    seed: u32,
+) -> (TestUser, String, String, Vec<String>) {
+    let (buyer, pid, did) = event(app, seed).await;
+    let ids = insert_suppliers(app, 2, seed + 1);
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({ "supplier_ids": ids }),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let letters = wait_for_kind(smtp, "<invitation-", 2).await;
+    wait_sent(app, &buyer.token, &did).await;
+    let tokens = letters.iter().map(|m| rsvp_token(m)).collect();
+    (buyer, pid, did, tokens)
+}
+
+async fn round_trips_and_visibility(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    assert!(
+        smtp.start(),
+        "aiosmtpd is needed (python3 -m pip install aiosmtpd)"
+    );
+    let (buyer, pid, did, tokens) = invited(&app, &smtp, 610).await;
+
+    let draft = pdf(3);
+    let res = upload(
+        &app,
+        &buyer.token,
+        &pid,
+        &[
+            ("title", "Utkast til konkurransegrunnlag"),
+            ("visibility", "invitees"),
+            ("dialogue_id", &did),
+        ],
+        "utkast.pdf",
+        draft.clone(),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let shared: Value = res.json().await.unwrap();
+    assert_eq!(shared["version"], 1);
+    assert_eq!(shared["size"], draft.len() as u64);
+    assert_eq!(shared["content_type"], "application/pdf");
+    assert_eq!(shared["sha256"], sha256_hex(&draft));
+
+    let study = docx(2);
+    let res = upload(
+        &app,
+        &buyer.token,
+        &pid,
+        &[("title", "Markedsanalyse")],
+        "analyse.docx",
+        study.clone(),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let internal: Value = res.json().await.unwrap();
+    assert_eq!(
+        internal["visibility"], "buyers",
+        "buyers only unless told otherwise"
+    );
+    assert_eq!(internal["sha256"], sha256_hex(&study));
+
+    // The buyers get both back byte for byte, as attachments with their hash as the ETag.
+    for (doc, bytes) in [(&shared, &draft), (&internal, &study)] {
+        let res = app
+            .get(
+                &format!("/api/v1/documents/{}", doc["id"].as_str().unwrap()),
+                Some(&buyer.token),
+            )
+            .await;
+        let h = res.headers().clone();
+        assert!(h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(
+            h["etag"].to_str().unwrap(),
+            format!("\"{}\"", sha256_hex(bytes))
+        );
+        let got = bytes_of(res).await;
+        assert_eq!(got.len(), bytes.len());
+        assert_eq!(sha256_hex(&got), sha256_hex(bytes));
+    }
+
+    // Behind the answer link: the invitees' draft, never the buyers' study.
+    let view: Value = app
+        .get(&format!("/api/v1/rsvp/{}", tokens[0]), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<&str> = view["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, vec![shared["id"].as_str().unwrap()]);
+    let link = view["documents"][0]["download_url"].as_str().unwrap();
+    assert_eq!(
+        sha256_hex(&bytes_of(app.get(link, None).await).await),
+        sha256_hex(&draft)
+    );
+    let hidden = format!(
+        "/api/v1/rsvp/{}/documents/{}",
+        tokens[0],
+        internal["id"].as_str().unwrap()
+    );
+    error_of(app.get(&hidden, None).await, 404).await;
+    let made_up = format!(
+        "/api/v1/rsvp/not-a-token/documents/{}",
+        shared["id"].as_str().unwrap()
+    );
+    error_of(app.get(&made_up, None).await, 404).await;
+
+    // The answer page lists the draft with its link; the public event page shows neither.
+    let page = app
+        .client
+        .get(app.url(&format!("/rsvp/{}", tokens[0])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Utkast til konkurransegrunnlag")
+            && html.contains(&format!(
+                "documents&#x2f;{}",
+                shared["id"].as_str().unwrap()
+            )),
+        "{html}"
+    );
+    assert!(!html.contains("Markedsanalyse"));
+    let public = app
+        .client
+        .get(app.url(&format!("/dialogues/{did}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("Ingen dokumenter er delt ennå."),
+        "{public}"
+    );
+
+    // Another organisation sees neither, whatever the id, and may not upload.
+    let other = app.register("annen@kommune.no", 650, "buyer").await;
+    for doc in [&shared, &internal] {
+        let path = format!("/api/v1/documents/{}", doc["id"].as_str().unwrap());
+        error_of(app.get(&path, Some(&other.token)).await, 404).await;
+        error_of(app.get(&path, None).await, 404).await;
+    }
+    let list: Value = app
+        .get(
+            &format!("/api/v1/processes/{pid}/documents"),
+            Some(&other.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    let res = upload(
+        &app,
+        &other.token,
+        &pid,
+        &[("title", "Fremmed")],
+        "x.pdf",
+        pdf(1),
+    )
+    .await;
+    error_of(res, 403).await;
+}
+on_both!(
+    a_pdf_and_a_docx_come_back_byte_for_byte_and_invitees_see_only_their_event_s_documents,
+    round_trips_and_visibility
+);
+
+async fn refused_files(backend: Backend) {
+    let smtp = SmtpServer::unstarted();
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, _did) = event(&app, 620).await;
+
+    let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>".to_vec();
+    let (code, field) = error_of(
+        upload(
+            &app,
+            &buyer.token,
+            &pid,
+            &[("title", "Ikke en PDF")],
+            "faktura.pdf",
+            html,
+        )
+        .await,
+        415,
+    )
+    .await;
+    assert_eq!(code, "unsupported_media_type");
+    assert_eq!(field.as_deref(), Some("file"));
+
+    let mut too_big = pdf(21);
+    too_big.truncate(20 * 1024 * 1024 + 1);
+    error_of(
+        upload(
+            &app,
+            &buyer.token,
+            &pid,
+            &[("title", "For stor")],
+            "stor.pdf",
+            too_big,
+        )
+        .await,
+        413,
+    )
+    .await;
+    let list: Value = app
+        .get(
+            &format!("/api/v1/processes/{pid}/documents"),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        0,
+        "nothing refused is stored"
+    );
+
+    // Raw CR/LF in a part's header breaks the multipart framing itself: 400, nothing stored.
+    // (Browsers send them as %0D%0A, which is harmless text.)
+    let res = upload(
+        &app,
+        &buyer.token,
+        &pid,
+        &[("title", "Navn")],
+        "pass\r\nX-Evil: 1.pdf",
+        pdf(1),
+    )
+    .await;
+    let (_, field) = error_of(res, 400).await;
+    assert_eq!(field.as_deref(), Some("body"));
+    // A name with a path, a tab and a bidi override is stored without them.
+    let res = upload(
+        &app,
+        &buyer.token,
+        &pid,
+        &[("title", "Navn")],
+        "..\\..\\C:\\Windows/../etc/pass\t\u{202e}fdp.exe.pdf",
+        pdf(1),
+    )
+    .await;
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, 201, "{body}");
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    let name = doc["file_name"].as_str().unwrap();
+    assert!(
+        !name.contains('/')
+            && !name.contains('\\')
+            && !name.chars().any(|c| c.is_control() || c == '\u{202e}'),
+        "{name}"
+    );
+    assert!(name.ends_with(".pdf"), "{name}");
+    let res = app
+        .get(
+            &format!("/api/v1/documents/{}", doc["id"].as_str().unwrap()),
+            Some(&buyer.token),
+        )
+        .await;
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !disposition.contains('\n') && !disposition.contains("/etc/"),
+        "{disposition}"
+    );
+    assert_eq!(res.headers().get("x-evil"), None);
+}
+on_both!(
+    a_disguised_html_file_gets_415_an_oversized_one_413_and_a_hostile_name_is_made_safe,
+    refused_files
+);
