@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 // The two-database test macro of the browser flows, which has the shape every test here needs.
 use crate::browser_flow as on_both;
 use crate::dialogue_changes::wait_for_kind;
-use crate::dialogues::{app_with_mail, event, insert_suppliers, rsvp_token, SmtpServer};
+use crate::dialogues::{app_with_mail, event, header, insert_suppliers, rsvp_token, SmtpServer};
 use crate::helpers::{error_of, Backend, TestApp, TestUser};
 use crate::meetings::wait_sent;
 
@@ -89,9 +89,10 @@ async fn invited(
     app: &TestApp,
     smtp: &SmtpServer,
     seed: u32,
+    n: u32,
 ) -> (TestUser, String, String, Vec<String>) {
     let (buyer, pid, did) = event(app, seed).await;
-    let ids = insert_suppliers(app, 2, seed + 1);
+    let ids = insert_suppliers(app, n, seed + 1);
     let res = app
         .post(
             &format!("/api/v1/dialogues/{did}/invitations"),
@@ -100,7 +101,7 @@ async fn invited(
         )
         .await;
     assert_eq!(res.status(), 201);
-    let letters = wait_for_kind(smtp, "<invitation-", 2).await;
+    let letters = wait_for_kind(smtp, "<invitation-", n as usize).await;
     wait_sent(app, &buyer.token, &did).await;
     let tokens = letters.iter().map(|m| rsvp_token(m)).collect();
     (buyer, pid, did, tokens)
@@ -115,7 +116,7 @@ async fn round_trips_and_visibility(backend: Backend) {
         smtp.start(),
         "aiosmtpd is needed (python3 -m pip install aiosmtpd)"
     );
-    let (buyer, pid, did, tokens) = invited(&app, &smtp, 610).await;
+    let (buyer, pid, did, tokens) = invited(&app, &smtp, 610, 2).await;
 
     let draft = pdf(3);
     let res = upload(
@@ -383,4 +384,268 @@ async fn refused_files(backend: Backend) {
 on_both!(
     a_disguised_html_file_gets_415_an_oversized_one_413_and_a_hostile_name_is_made_safe,
     refused_files
+);
+
+/// Sets a document's consultation deadline in the database, as time passing would.
+fn close_consultation(app: &TestApp, id: &str) {
+    let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
+    let sql = diesel::sql_query(format!(
+        "UPDATE documents SET comments_until = '2020-01-01 00:00:00' WHERE id = '{id}'"
+    ));
+    let n = match &mut conn {
+        innolift::db::DbConn::Sqlite(c) => diesel::RunQueryDsl::execute(sql, c),
+        innolift::db::DbConn::Pg(c) => diesel::RunQueryDsl::execute(sql, c),
+    }
+    .unwrap();
+    assert_eq!(n, 1);
+}
+
+/// The recipients of the messages whose Message-ID starts with `prefix`.
+fn recipients(smtp: &SmtpServer, prefix: &str) -> Vec<String> {
+    let mut to: Vec<String> = smtp
+        .messages()
+        .iter()
+        .filter(|m| header(m, "Message-ID").is_some_and(|id| id.starts_with(prefix)))
+        .map(|m| header(m, "To").unwrap())
+        .collect();
+    to.sort();
+    to
+}
+
+async fn consultation(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    assert!(
+        smtp.start(),
+        "aiosmtpd is needed (python3 -m pip install aiosmtpd)"
+    );
+    let (buyer, pid, did, tokens) = invited(&app, &smtp, 630, 3).await;
+
+    let res = upload(
+        &app,
+        &buyer.token,
+        &pid,
+        &[
+            ("title", "Utkast"),
+            ("visibility", "invitees"),
+            ("dialogue_id", &did),
+            ("comments_until", "2027-02-01T12:00"),
+        ],
+        "utkast.txt",
+        b"1 Innledning\n3.2 Krav til lading\n".to_vec(),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let doc: Value = res.json().await.unwrap();
+    let id = doc["id"].as_str().unwrap().to_owned();
+    let told = wait_for_kind(&smtp, "<document_version-", 3).await;
+    assert_eq!(told.len(), 3);
+
+    let form = Form::new().part(
+        "file",
+        Part::bytes(b"1 Innledning\n3.2 Krav til lading ved kai\n".to_vec())
+            .file_name("utkast-2.txt"),
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/documents/{id}/versions")))
+        .bearer_auth(&buyer.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let told = wait_for_kind(&smtp, "<document_version-", 6).await;
+    assert_eq!(told.len(), 6);
+    let to = recipients(&smtp, "<document_version-");
+    let mut unique = to.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), 3, "every invitee is told: {to:?}");
+    assert_eq!(to.len(), 6, "once per version each: {to:?}");
+    assert!(
+        told.iter()
+            .all(|m| !m.contains("Content-Disposition: attachment")),
+        "a link, never an attachment"
+    );
+
+    for (n, token) in tokens.iter().enumerate() {
+        let res = app.post(&format!("/api/v1/rsvp/{token}/comments"), &json!({"document_id": id, "version": 2, "section": "3.2", "text": format!("Innspill nummer {n}")}), None).await;
+        assert_eq!(res.status(), 201);
+    }
+    for (n, token) in tokens.iter().enumerate() {
+        let own: Value = app
+            .get(&format!("/api/v1/rsvp/{token}/comments"), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let texts: Vec<&str> = own["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![format!("Innspill nummer {n}")],
+            "a supplier sees only its own"
+        );
+    }
+    let csv = app
+        .get(
+            &format!("/api/v1/documents/{id}/comments.csv"),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(csv.status(), 200);
+    let csv = csv.text().await.unwrap();
+    for n in 0..3 {
+        assert_eq!(
+            csv.lines()
+                .filter(|l| l.contains(&format!("Innspill nummer {n}")))
+                .count(),
+            1,
+            "{csv}"
+        );
+    }
+
+    // Too early for the summary, too late for comments once the deadline has passed.
+    error_of(
+        app.post(
+            &format!("/api/v1/documents/{id}/consultation-summary"),
+            &json!({"text": "Takk"}),
+            Some(&buyer.token),
+        )
+        .await,
+        409,
+    )
+    .await;
+    close_consultation(&app, &id);
+    error_of(
+        app.post(
+            &format!("/api/v1/rsvp/{}/comments", tokens[0]),
+            &json!({"document_id": id, "version": 2, "section": "1", "text": "For sent"}),
+            None,
+        )
+        .await,
+        409,
+    )
+    .await;
+    let res = app
+        .post(
+            &format!("/api/v1/documents/{id}/consultation-summary"),
+            &json!({"text": "Vi fikk tre innspill om lading."}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let summary: Value = res.json().await.unwrap();
+    assert_eq!(summary["sent_to"], 3);
+    assert_eq!(
+        wait_for_kind(&smtp, "<consultation_summary-", 3)
+            .await
+            .len(),
+        3
+    );
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/summary"),
+            &json!({"text": "Referat fra konferansen."}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(wait_for_kind(&smtp, "<minutes-", 3).await.len(), 3);
+
+    // The record: both versions' hashes, each with the three invitees told; both publications.
+    let mut record: Value = Value::Null;
+    for _ in 0..100 {
+        record = app
+            .get(
+                &format!("/api/v1/dialogues/{did}/record"),
+                Some(&buyer.token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let all_sent = record["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(record["publications"].as_array().unwrap())
+            .all(|e| {
+                e["told"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|t| t["status"] == "sent")
+            });
+        if all_sent {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let versions = record["documents"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{record}");
+    assert_eq!(
+        versions[0]["sha256"],
+        sha256_hex(b"1 Innledning\n3.2 Krav til lading\n")
+    );
+    assert_eq!(
+        versions[1]["sha256"],
+        sha256_hex(b"1 Innledning\n3.2 Krav til lading ved kai\n")
+    );
+    for v in versions {
+        let mut who: Vec<&str> = v["told"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["recipient"].as_str().unwrap())
+            .collect();
+        who.sort();
+        assert_eq!(who.len(), 3, "{v}");
+        assert!(
+            v["told"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["status"] == "sent" && t["sent_at"].is_string()),
+            "{v}"
+        );
+    }
+    let pubs = record["publications"].as_array().unwrap();
+    let kinds: Vec<&str> = pubs.iter().map(|p| p["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["consultation_summary", "minutes"]);
+    assert_eq!(
+        pubs[0]["sha256"],
+        sha256_hex("Vi fikk tre innspill om lading.".as_bytes())
+    );
+    assert!(
+        pubs.iter()
+            .all(|p| p["told"].as_array().unwrap().len() == 3),
+        "{record}"
+    );
+
+    // The public event page shows both publications.
+    let public = app
+        .client
+        .get(app.url(&format!("/dialogues/{did}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("Vi fikk tre innspill om lading.")
+            && public.contains("Referat fra konferansen."),
+        "{public}"
+    );
+}
+on_both!(
+    three_suppliers_comment_on_a_draft_each_sees_only_its_own_and_every_invitee_gets_each_version_summary_and_minutes_once,
+    consultation
 );

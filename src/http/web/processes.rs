@@ -89,6 +89,7 @@ async fn render_page(
         .unwrap_or("");
     let moves: Vec<&str> = PHASES.iter().copied().filter(|p| *p != current).collect();
     let ctx = Value::from_serialize(&page);
+    let documents = crate::app::documents::use_cases::list(state, Some(&user.caller), id).await?;
     let status = if failed.is_some() {
         StatusCode::BAD_REQUEST
     } else {
@@ -111,6 +112,7 @@ async fn render_page(
             failed => form,
             typed => typed,
             errors => errors,
+            documents => documents,
             ..ctx
         },
     )
