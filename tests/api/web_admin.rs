@@ -98,7 +98,7 @@ on_both_databases! {
         let body = loop {
             let (status, body) = web.get("/lifts").await;
             assert_eq!(status, 200, "{body}");
-            if body.contains("Opprett løft fra forslaget") || started.elapsed() > std::time::Duration::from_secs(10) {
+            if body.contains("Opprett løft fra forslaget") || started.elapsed() > std::time::Duration::from_secs(30) {
                 break body;
             }
             actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
