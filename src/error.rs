@@ -94,6 +94,11 @@ crate::domain::string_enum!(
         Allocated => "allocated",
         RulesFrozen => "rules_frozen",
         NotDelivered => "not_delivered",
+        NotInConsultation => "not_in_consultation",
+        ConsultationClosed => "consultation_closed",
+        ConsultationRunning => "consultation_running",
+        AlreadyPublished => "already_published",
+        UploadExpired => "upload_expired",
     }
 );
 

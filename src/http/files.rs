@@ -72,7 +72,7 @@ pub async fn receive(
     caller: &Caller,
     target: Target,
     mut payload: Multipart,
-    before_file: impl Fn(&HashMap<String, String>) -> Result<(), AppError>,
+    mut before_file: impl FnMut(&HashMap<String, String>) -> Result<(), AppError>,
 ) -> Result<String, AppError> {
     let limit = state.settings.max_document_bytes;
     // A body announced far over the limit is refused before it is read.

@@ -242,6 +242,21 @@ impl Browser {
             .unwrap_or_else(|e| panic!("could not choose {option:?} in {label:?}: {e}"));
     }
 
+    /// Chooses the file at `path` in the file field labelled `label`, as a user would in the
+    /// file dialogue.
+    pub async fn choose_file(&self, label: &str, path: &std::path::Path) {
+        let (field, tag, kind) = self.labelled(label).await;
+        assert!(
+            tag == "input" && kind == "file",
+            "the field labelled {label:?} is a <{tag} type={kind:?}>, not a file field"
+        );
+        let path = path.to_str().expect("a UTF-8 path");
+        field
+            .send_keys(path)
+            .await
+            .unwrap_or_else(|e| panic!("could not choose {path} in {label:?}: {e}"));
+    }
+
     /// Ticks the checkbox or radio button labelled `label`, if it is not already ticked.
     pub async fn check(&self, label: &str) {
         let (field, tag, kind) = self.labelled(label).await;
@@ -277,6 +292,20 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|e| panic!("could not click the link {text:?}: {e}"));
+    }
+
+    /// Opens the `<details>` whose visible `<summary>` reads `text`, as a click on it would.
+    pub async fn open_details(&self, text: &str) {
+        let summary = self.find_one("summary", text).await;
+        let open = self
+            .script("return arguments[0].parentElement.open;", vec![json!(summary)])
+            .await;
+        if open != json!(true) {
+            summary
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("could not open {text:?}: {e}"));
+        }
     }
 
     /// The page's text as a user sees it (`document.body.innerText`).
@@ -395,7 +424,6 @@ impl Browser {
     }
 
     /// Runs `script` in the page and returns what it returns.
-    /// Runs `script` in the page and returns what it returns.
     pub async fn script(&self, script: &str, args: Vec<Value>) -> Value {
         self.client
             .execute(script, args)
@@ -425,6 +453,7 @@ impl Browser {
                      button: ['button, input[type=submit]',
                               e => e.tagName === 'INPUT' ? e.value : e.innerText],
                      link: ['a[href]', e => e.innerText],
+                     summary: ['summary', e => e.innerText],
                    }[kind];
                    const shown = [...document.querySelectorAll(selector)]
                      .filter(e => e.checkVisibility());

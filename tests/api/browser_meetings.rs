@@ -18,7 +18,7 @@ use crate::helpers::{Backend, TestApp, TestUser};
 const WAIT: Duration = Duration::from_secs(10);
 
 /// A buyer's event and one supplier invited to it, with the supplier's answer token.
-async fn invited(
+pub(crate) async fn invited(
     app: &TestApp,
     smtp: &SmtpServer,
     seed: u32,

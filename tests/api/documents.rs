@@ -11,9 +11,9 @@ use sha2::{Digest, Sha256};
 // The two-database test macro of the browser flows, which has the shape every test here needs.
 use crate::browser_flow as on_both;
 use crate::dialogue_changes::wait_for_kind;
-use crate::dialogues::{app_with_mail, event, header, insert_suppliers, rsvp_token, SmtpServer};
-use crate::helpers::{error_of, Backend, TestApp, TestUser};
-use crate::meetings::wait_sent;
+use crate::dialogues::{app_with_mail, event, header, SmtpServer};
+use crate::helpers::{error_of, Backend, TestApp};
+use crate::meetings::invited;
 
 /// A PDF of about `mb` megabytes whose bytes differ from position to position.
 fn pdf(mb: usize) -> Vec<u8> {
@@ -85,28 +85,6 @@ async fn bytes_of(res: reqwest::Response) -> Vec<u8> {
 
 /// An event with two invited suppliers whose invitations arrived: the buyer, the process, the
 /// event and the answer tokens.
-async fn invited(
-    app: &TestApp,
-    smtp: &SmtpServer,
-    seed: u32,
-    n: u32,
-) -> (TestUser, String, String, Vec<String>) {
-    let (buyer, pid, did) = event(app, seed).await;
-    let ids = insert_suppliers(app, n, seed + 1);
-    let res = app
-        .post(
-            &format!("/api/v1/dialogues/{did}/invitations"),
-            &json!({ "supplier_ids": ids }),
-            Some(&buyer.token),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let letters = wait_for_kind(smtp, "<invitation-", n as usize).await;
-    wait_sent(app, &buyer.token, &did).await;
-    let tokens = letters.iter().map(|m| rsvp_token(m)).collect();
-    (buyer, pid, did, tokens)
-}
-
 async fn round_trips_and_visibility(backend: Backend) {
     let mut smtp = SmtpServer::unstarted();
     let Some(app) = app_with_mail(backend, &smtp).await else {
@@ -387,7 +365,7 @@ on_both!(
 );
 
 /// Sets a document's consultation deadline in the database, as time passing would.
-fn close_consultation(app: &TestApp, id: &str) {
+pub(crate) fn close_consultation(app: &TestApp, id: &str) {
     let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
     let sql = diesel::sql_query(format!(
         "UPDATE documents SET comments_until = '2020-01-01 00:00:00' WHERE id = '{id}'"

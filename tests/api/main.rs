@@ -7,6 +7,7 @@ mod web_helpers;
 
 mod auth;
 mod browser_daily;
+mod browser_documents;
 mod browser_flows;
 mod browser_harness;
 mod browser_meetings;

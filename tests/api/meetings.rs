@@ -17,13 +17,15 @@ use crate::helpers::{error_of, Backend, TestApp, TestUser};
 
 /// An event with `n` invited suppliers whose invitations arrived: the buyer, the event id, and
 /// each supplier's answer token, in the order of the emails.
-async fn invited(
+/// An event of a new buyer with `n` suppliers invited and their letters delivered: the buyer,
+/// the process and event ids, and each supplier's answer token.
+pub(crate) async fn invited(
     app: &TestApp,
     smtp: &SmtpServer,
     seed: u32,
     n: u32,
-) -> (TestUser, String, Vec<String>) {
-    let (buyer, _pid, did) = event(app, seed).await;
+) -> (TestUser, String, String, Vec<String>) {
+    let (buyer, pid, did) = event(app, seed).await;
     let ids = insert_suppliers(app, n, seed + 1);
     let res = app
         .post(
@@ -36,11 +38,8 @@ async fn invited(
     let invitations = wait_for_kind(smtp, "<invitation-", n as usize).await;
     assert_eq!(invitations.len(), n as usize);
     wait_sent(app, &buyer.token, &did).await;
-    (
-        buyer,
-        did,
-        invitations.iter().map(|m| rsvp_token(m)).collect(),
-    )
+    let tokens = invitations.iter().map(|m| rsvp_token(m)).collect();
+    (buyer, pid, did, tokens)
 }
 
 /// Waits until the worker has marked every invitation of the event `sent`.
@@ -120,7 +119,7 @@ async fn twenty_suppliers_race_for_one_slot_and_exactly_one_wins(backend: Backen
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };
-    let (buyer, did, tokens) = invited(&app, &smtp, 1600, 20).await;
+    let (buyer, _, did, tokens) = invited(&app, &smtp, 1600, 20).await;
     let grid = json!({"starts_at": "2027-03-01T13:00", "ends_at": "2027-03-01T13:30", "meeting_minutes": 30, "break_minutes": 0, "parallel": 1});
     let items = slots(&app, &buyer, &did, grid).await;
     assert_eq!(items.len(), 1);
@@ -195,7 +194,7 @@ async fn a_lottery_of_thirty_suppliers_for_twelve_slots_reruns_from_its_record(b
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };
-    let (buyer, did, tokens) = invited(&app, &smtp, 1700, 30).await;
+    let (buyer, _, did, tokens) = invited(&app, &smtp, 1700, 30).await;
     let res = app
         .patch(
             &format!("/api/v1/dialogues/{did}"),
@@ -409,7 +408,7 @@ async fn a_booked_meeting_is_moved_and_cancelled_with_a_calendar_email_each_time
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };
-    let (buyer, did, tokens) = invited(&app, &smtp, 1800, 2).await;
+    let (buyer, _, did, tokens) = invited(&app, &smtp, 1800, 2).await;
     let (mine, other) = (&tokens[0], &tokens[1]);
     let grid = json!({"starts_at": "2027-03-01T13:00", "ends_at": "2027-03-01T14:00", "meeting_minutes": 25, "break_minutes": 5, "parallel": 1});
     let items = slots(&app, &buyer, &did, grid).await;
@@ -581,7 +580,7 @@ async fn bookings_outside_the_rules_are_refused_with_the_reason(backend: Backend
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };
-    let (buyer, did, tokens) = invited(&app, &smtp, 1900, 2).await;
+    let (buyer, _, did, tokens) = invited(&app, &smtp, 1900, 2).await;
     let token = &tokens[0];
     let path = format!("/api/v1/dialogues/{did}/slots");
 

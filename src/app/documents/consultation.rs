@@ -14,7 +14,7 @@ use crate::caller::Caller;
 use crate::db::documents::{self as q, CommentRow};
 use crate::db::{self, DbConn};
 use crate::domain::{self, Problem};
-use crate::error::{all_valid, AppError};
+use crate::error::{all_valid, AppError, Clash};
 
 /// A comment as given.
 #[derive(Debug, Clone, Default)]
@@ -107,14 +107,16 @@ pub fn comment(conn: &mut DbConn, token: &str, new: NewComment) -> Result<Commen
     let doc = readable(conn, &reader, &new.document_id)?;
     refuse_if_cancelled(&d)?;
     let Some(until) = doc.comments_until else {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             None,
+            Clash::NotInConsultation,
             "this document is not out for consultation",
         ));
     };
     if db::now() > until {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             None,
+            Clash::ConsultationClosed,
             format!("the consultation closed at {}", format_oslo(until)),
         ));
     }
@@ -188,6 +190,14 @@ pub fn all(
         // Whoever cannot see the document gets 404; an invitee gets no other supplier's words.
         return Err(AppError::not_found("no document has this id"));
     }
+    of_document(conn, &doc)
+}
+
+/// Every comment on a document whose caller was checked to be an insider.
+pub(super) fn of_document(
+    conn: &mut DbConn,
+    doc: &crate::db::documents::DocumentRow,
+) -> Result<BuyerComments, AppError> {
     let rows = q::comments(conn, &doc.id, None)?;
     let invitations = match &doc.dialogue_id {
         Some(d) => crate::db::dialogues::invitations(conn, d)?,

@@ -88,6 +88,16 @@ pub fn reader_of(
     if processes::standing(conn, caller, &process)?.is_insider() {
         return Ok(Reader::Insider);
     }
+    invitee_of(conn, caller, dialogue_id)
+}
+
+/// How a caller who is not an insider reads an event's documents: as an invitee when its
+/// organisation's invitation to the event was delivered, else as an outsider.
+pub fn invitee_of(
+    conn: &mut DbConn,
+    caller: &Caller,
+    dialogue_id: Option<&str>,
+) -> Result<Reader, AppError> {
     if let (Some(org), Some(dialogue)) = (caller.organisation_id(), dialogue_id) {
         let invited = crate::db::dialogues::invitations(conn, dialogue)?
             .into_iter()

@@ -164,8 +164,9 @@ fn publish(
     db::write_tx(conn, |conn| {
         if let Err(e) = q::insert_publication(conn, &row) {
             return Err(if db::is_unique_violation(&e) {
-                AppError::conflict(
+                AppError::clash(
                     None,
+                    Clash::AlreadyPublished,
                     format!("the {} is published already", kind.replace('_', " ")),
                 )
             } else {
@@ -209,14 +210,16 @@ pub fn consultation_summary(
 ) -> Result<(PublicationRow, usize), AppError> {
     let doc = for_buyer(conn, caller, document_id)?;
     let (Some(until), Some(dialogue_id)) = (doc.comments_until, doc.dialogue_id.clone()) else {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             None,
+            Clash::NotInConsultation,
             "this document is not out for consultation; set comments_until first",
         ));
     };
     if db::now() <= until {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             None,
+            Clash::ConsultationRunning,
             format!(
                 "the consultation runs until {}; publish the summary after it",
                 crate::app::dialogues::format_oslo(until)

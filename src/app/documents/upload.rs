@@ -14,7 +14,7 @@ use crate::db::documents::{self as q, DocumentRow, VersionRow};
 use crate::db::{self, Db, DbConn};
 use crate::domain::file_type::{safe_file_name, Sniffer, ACCEPTED};
 use crate::domain::{self, Invalid, Problem};
-use crate::error::{all_valid, AppError, AppResult};
+use crate::error::{all_valid, AppError, AppResult, Clash};
 
 /// Bytes per stored chunk.
 pub const CHUNK: usize = 1024 * 1024;
@@ -288,8 +288,9 @@ impl Upload {
                 };
                 db::write_tx(conn, |conn| {
                     if !q::complete_blob(conn, &blob, version.size)? {
-                        return Err(AppError::conflict(
+                        return Err(AppError::clash(
                             Some("file"),
+                            Clash::UploadExpired,
                             "the upload took too long and was discarded; upload it again",
                         ));
                     }
@@ -370,8 +371,9 @@ fn new_version(
         .filter(|d| d.deleted_at.is_none())
         .ok_or_else(|| AppError::not_found("no document has this id"))?;
     if !q::bump_version(conn, id, doc.current_version)? {
-        return Err(AppError::conflict(
+        return Err(AppError::clash(
             Some("file"),
+            Clash::ChangedMeanwhile,
             "another version was uploaded at the same moment; reload and try again",
         ));
     }

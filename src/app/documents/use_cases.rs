@@ -1,6 +1,8 @@
 //! The calls the front doors make for documents, each off the async executor. Those that queue
 //! mail wake the mailer.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -9,12 +11,12 @@ use super::consultation::{self, BuyerComments, CommentView, NewComment};
 use super::download::{self, Download};
 use super::upload::{check, DocumentFields};
 use super::{
-    api_link, for_buyer, publish, readable, reader_of, token_link, token_reader, views,
-    DocumentView, PublishedText, Reader,
+    api_link, for_buyer, invitee_of, publish, readable, reader_of, token_link, token_reader,
+    views, DocumentView, PublishedText, Reader,
 };
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::db::documents as q;
+use crate::db::documents::{self as q, DocumentRow};
 use crate::db::{self};
 use crate::error::{AppError, AppResult};
 
@@ -32,16 +34,78 @@ pub async fn list(
     let (caller, pid) = (caller.cloned(), process_id.to_owned());
     ctx.db
         .run(move |conn| {
-            crate::app::processes::get(conn, &pid)?;
-            let docs = q::of_process(conn, &pid)?;
-            let mut shown = Vec::new();
-            for doc in docs {
-                let reader = reader_of(conn, caller.as_ref(), &pid, doc.dialogue_id.as_deref())?;
-                if reader.may_read(&doc) {
-                    shown.push(doc);
-                }
-            }
+            let (shown, _) = shown_to(conn, caller.as_ref(), &pid)?;
             views(conn, shown, &api_link)
+        })
+        .await
+}
+
+/// The documents of a process the caller may see, and whether it sees them as an insider. The
+/// caller's standing is asked once, and its invitation once per event.
+fn shown_to(
+    conn: &mut db::DbConn,
+    caller: Option<&Caller>,
+    pid: &str,
+) -> AppResult<(Vec<DocumentRow>, bool)> {
+    let process = crate::app::processes::get(conn, pid)?;
+    let insider = match caller {
+        Some(c) => crate::app::processes::standing(conn, c, &process)?.is_insider(),
+        None => false,
+    };
+    let mut readers: HashMap<Option<String>, Reader> = HashMap::new();
+    let mut shown = Vec::new();
+    for doc in q::of_process(conn, pid)? {
+        let reader = match (insider, caller) {
+            (true, _) => Reader::Insider,
+            (false, None) => Reader::Outsider,
+            (false, Some(c)) => match readers.get(&doc.dialogue_id) {
+                Some(r) => r.clone(),
+                None => {
+                    let r = invitee_of(conn, c, doc.dialogue_id.as_deref())?;
+                    readers.insert(doc.dialogue_id.clone(), r.clone());
+                    r
+                }
+            },
+        };
+        if reader.may_read(&doc) {
+            shown.push(doc);
+        }
+    }
+    Ok((shown, insider))
+}
+
+/// A document on the process page, with every comment on it when the reader is one of the
+/// process's buyers or programme staff.
+#[derive(Debug, Serialize)]
+pub struct PageDocument {
+    #[serde(flatten)]
+    pub document: DocumentView,
+    pub comments: Option<BuyerComments>,
+}
+
+/// The documents of the process page, as the signed-in caller may see them.
+pub async fn for_process_page(
+    ctx: &Context,
+    caller: &Caller,
+    process_id: &str,
+) -> AppResult<Vec<PageDocument>> {
+    let (caller, pid) = (caller.clone(), process_id.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let (shown, insider) = shown_to(conn, Some(&caller), &pid)?;
+            let mut comments = Vec::with_capacity(shown.len());
+            for doc in &shown {
+                comments.push(if insider {
+                    Some(consultation::of_document(conn, doc)?)
+                } else {
+                    None
+                });
+            }
+            Ok(views(conn, shown, &api_link)?
+                .into_iter()
+                .zip(comments)
+                .map(|(document, comments)| PageDocument { document, comments })
+                .collect())
         })
         .await
 }

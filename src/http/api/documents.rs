@@ -56,8 +56,19 @@ pub async fn upload(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let target = Target::Process(id.into_inner().to_string());
-    let doc = files::receive(&state, &req, &caller, target, payload, |_| Ok(())).await?;
-    Ok(HttpResponse::Created().json(service::get(&state, Some(&caller), &doc).await?))
+    stored(&state, &req, &caller, target, payload).await
+}
+
+/// Receives an upload into `target` and answers 201 with the document as its caller sees it.
+async fn stored(
+    state: &Context,
+    req: &HttpRequest,
+    caller: &Caller,
+    target: Target,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let doc = files::receive(state, req, caller, target, payload, |_| Ok(())).await?;
+    Ok(HttpResponse::Created().json(service::get(state, Some(caller), &doc).await?))
 }
 
 /// Add a version to a document (its process's buyers): `multipart/form-data` with `file`.
@@ -72,8 +83,7 @@ pub async fn add_version(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let target = Target::Document(id.into_inner().to_string());
-    let doc = files::receive(&state, &req, &caller, target, payload, |_| Ok(())).await?;
-    Ok(HttpResponse::Created().json(service::get(&state, Some(&caller), &doc).await?))
+    stored(&state, &req, &caller, target, payload).await
 }
 
 /// The documents of a process, each as the caller may see it: the buyers see all; an invitee's

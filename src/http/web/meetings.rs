@@ -286,6 +286,7 @@ pub async fn book(
                                 &state,
                                 &v,
                                 &token,
+                                "booking",
                                 AppError::invalid(
                                     "rank",
                                     Problem::NotANumber,
@@ -307,7 +308,7 @@ pub async fn book(
     match result {
         Ok(flash) => Ok(render::see_other_with(&v, &back, flash)),
         Err(AppError::NotFound(_)) => Err(WebError::NotFound),
-        Err(e) => super::public::rsvp_refused(&state, &v, &token, e).await,
+        Err(e) => super::public::rsvp_refused(&state, &v, &token, "booking", e).await,
     }
 }
 
@@ -327,7 +328,7 @@ pub async fn cancel_own(
             "meeting_cancelled",
         )),
         Err(AppError::NotFound(_)) => Err(WebError::NotFound),
-        Err(e) => super::public::rsvp_refused(&state, &v, &token, e).await,
+        Err(e) => super::public::rsvp_refused(&state, &v, &token, "booking", e).await,
     }
 }
 

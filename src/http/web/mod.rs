@@ -7,6 +7,7 @@ pub mod admin;
 pub mod browse;
 pub mod capabilities;
 pub mod cluster;
+pub mod documents;
 pub mod error;
 pub mod events;
 pub mod format;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(needs::routes)
         .configure(capabilities::routes)
         .configure(processes::routes)
+        .configure(documents::routes)
         .configure(events::routes)
         .configure(meetings::routes)
         .configure(public::routes)

@@ -63,14 +63,16 @@ pub async fn show(
     .await
 }
 
-/// A form on the process page that was refused: which one, what was typed and what is wrong.
-struct Failed {
-    form: &'static str,
-    typed: Value,
-    errors: BTreeMap<String, String>,
+/// A form on the process page that was refused: which one, what was typed, what is wrong and
+/// the status to answer with.
+pub(super) struct Failed {
+    pub form: &'static str,
+    pub typed: Value,
+    pub errors: BTreeMap<String, String>,
+    pub status: StatusCode,
 }
 
-async fn render_page(
+pub(super) async fn render_page(
     state: &web::Data<Context>,
     v: &Visitor,
     id: &str,
@@ -89,15 +91,11 @@ async fn render_page(
         .unwrap_or("");
     let moves: Vec<&str> = PHASES.iter().copied().filter(|p| *p != current).collect();
     let ctx = Value::from_serialize(&page);
-    let documents = crate::app::documents::use_cases::list(state, Some(&user.caller), id).await?;
-    let status = if failed.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let (form, typed, errors) = match failed {
-        Some(f) => (f.form, f.typed, f.errors),
-        None => ("", Value::from(()), BTreeMap::new()),
+    let documents =
+        crate::app::documents::use_cases::for_process_page(state, &user.caller, id).await?;
+    let (form, typed, errors, status) = match failed {
+        Some(f) => (f.form, f.typed, f.errors, f.status),
+        None => ("", Value::from(()), BTreeMap::new(), StatusCode::OK),
     };
     render::page(
         v,
@@ -113,6 +111,8 @@ async fn render_page(
             typed => typed,
             errors => errors,
             documents => documents,
+            max_document_mb => state.settings.max_document_bytes / (1024 * 1024),
+            visibilities => options(v.lang, "dialogues.docs.visible_to", &["buyers", "invitees", "public"]),
             ..ctx
         },
     )
@@ -139,6 +139,7 @@ pub(super) async fn refused<T: serde::Serialize>(
             form,
             typed,
             errors,
+            status: StatusCode::BAD_REQUEST,
         }),
     )
     .await

@@ -182,11 +182,13 @@ async fn rsvp_page(
     Ok(response)
 }
 
-/// The answer page again after a refused booking, with the reason in the visitor's words.
+/// The answer page again after a refused booking or comment, with the reason in the
+/// visitor's words in that form's section (`booking` or `comment`).
 pub(super) async fn rsvp_refused(
     state: &Context,
     v: &Visitor,
     token: &str,
+    section: &str,
     e: AppError,
 ) -> Result<HttpResponse, WebError> {
     let status = match &e {
@@ -194,9 +196,9 @@ pub(super) async fn rsvp_refused(
         _ => StatusCode::BAD_REQUEST,
     };
     let mut errors = super::forms::form_errors(v.lang, e)?;
-    // The booking form's problems show in the meetings section, whatever field they name.
+    // A form's problems show in its own section, whatever field they name.
     let text: Vec<String> = std::mem::take(&mut errors).into_values().collect();
-    errors.insert("booking".to_owned(), text.join(" "));
+    errors.insert(section.to_owned(), text.join(" "));
     let found = lookup(state, token).await?;
     rsvp_page(
         state,

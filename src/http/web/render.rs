@@ -97,6 +97,21 @@ fn when(state: &State, value: Value) -> String {
     }
 }
 
+/// `value|local`: a moment as a `datetime-local` field's value, in Norwegian time.
+fn local(value: Value) -> String {
+    use chrono::TimeZone;
+    value
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| {
+            chrono_tz::Europe::Oslo
+                .from_utc_datetime(&t.naive_utc())
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// `value|clock`: the time of day of a moment, in Norwegian time.
 fn clock(state: &State, value: Value) -> String {
     value
@@ -173,6 +188,7 @@ fn environment() -> &'static Environment<'static> {
         env.add_filter("when", when);
         env.add_filter("day", day);
         env.add_filter("clock", clock);
+        env.add_filter("local", local);
         env.add_filter("num", num);
         env.add_function("tn", translate_count);
         env.add_filter("pct", pct);

@@ -111,6 +111,12 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl Visitor {
+    /// True when `sent` is the CSRF token of this browser's seed cookie: for multipart forms,
+    /// whose token arrives as one of their parts rather than in a body `Form` can read.
+    pub fn csrf_matches(&self, sent: &str) -> bool {
+        !self.new_seed && constant_time_eq(sent.as_bytes(), self.csrf_token.as_bytes())
+    }
+
     /// The CSRF token every form on this page must carry as `csrf`.
     pub fn csrf(&self) -> &str {
         &self.csrf_token
