@@ -60,9 +60,10 @@ async fn download_in_page(browser: &Browser, title: &str) -> Value {
 
 async fn consultation_in_the_browser(backend: Backend) {
     let mut smtp = SmtpServer::unstarted();
-    if !smtp.start() {
-        return;
-    }
+    assert!(
+        smtp.start(),
+        "aiosmtpd is needed (python3 -m pip install aiosmtpd)"
+    );
     let Some(app) = app_with_mail(backend, &smtp).await else {
         return;
     };

@@ -37,4 +37,5 @@ mod self_service;
 mod self_service_browser;
 mod tokens;
 mod web_admin;
+mod web_documents;
 mod web_pages;

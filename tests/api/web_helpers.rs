@@ -88,6 +88,12 @@ impl WebClient {
         .await
     }
 
+    /// POSTs a `multipart/form-data` form as given, as a browser sends a form with a file.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Page {
+        self.send(self.client.post(self.url(path)).multipart(form))
+            .await
+    }
+
     /// Opens `page` for its CSRF token, then POSTs the form with it to `action`.
     pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let csrf = self.csrf(page).await;
