@@ -9,14 +9,15 @@ use serde_json::Value;
 use crate::helpers::{ids, need_body, TestApp};
 use crate::on_both_databases;
 
-struct Server {
-    child: Child,
-    base: String,
+/// An `innolift serve` process of its own, killed when dropped.
+pub(crate) struct Server {
+    pub child: Child,
+    pub base: String,
 }
 
 impl Server {
     /// Starts `innolift serve` on the app's database with its own data directory.
-    fn start(app: &TestApp, data_dir: &Path) -> Server {
+    pub(crate) fn start(app: &TestApp, data_dir: &Path) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()

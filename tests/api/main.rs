@@ -36,6 +36,7 @@ mod schema;
 mod self_service;
 mod self_service_browser;
 mod tokens;
+mod upload_memory;
 mod web_admin;
 mod web_documents;
 mod web_pages;
