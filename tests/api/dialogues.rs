@@ -1106,17 +1106,14 @@ pub(crate) fn part(message: &str, content_type: &str) -> Option<String> {
     Some(body.to_owned())
 }
 
-async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(
-    backend: Backend,
-) {
-    let mut smtp = SmtpServer::unstarted();
-    if !smtp.start() {
-        return;
-    }
-    let Some(app) = app_with_mail(backend, &smtp).await else {
-        return;
-    };
-    load_demo(&app);
+/// On the demo data: a demo buyer's open need, a process in market dialogue on it, a
+/// conference, and its top five matches invited with their letters delivered. Gives the buyer's
+/// token, the process and event ids, and the invitations as received.
+pub(crate) async fn demo_event(
+    app: &TestApp,
+    smtp: &SmtpServer,
+) -> (String, String, String, Vec<String>) {
+    load_demo(app);
     let registry = innolift::demo::corpus::registry();
     let first_buyer = registry
         .orgs
@@ -1156,7 +1153,7 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
         .await;
 
     let process: Value = app.post("/api/v1/processes", &json!({"title": "Demo-dialog", "description": "d", "need_ids": [need_id], "procedure": "competitive_dialogue"}), Some(&token)).await.json().await.unwrap();
-    let pid = process["id"].as_str().unwrap();
+    let pid = process["id"].as_str().unwrap().to_owned();
     assert_eq!(
         app.post(
             &format!("/api/v1/processes/{pid}/phase"),
@@ -1178,7 +1175,7 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
         .json()
         .await
         .unwrap();
-    let did = d["id"].as_str().unwrap();
+    let did = d["id"].as_str().unwrap().to_owned();
 
     // The buyer invites the top matches.
     let res: Value = app
@@ -1203,6 +1200,22 @@ async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answe
     );
     let messages = smtp.wait_for(queued, Duration::from_secs(15)).await;
     assert_eq!(messages.len(), queued);
+    (token, pid, did, messages)
+}
+
+async fn in_the_demo_data_a_buyer_invites_its_top_matches_and_publishes_an_answer(
+    backend: Backend,
+) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (token, _, did, messages) = demo_event(&app, &smtp).await;
+    let did = did.as_str();
+    let queued = messages.len();
     for m in &messages {
         // The maildir stores lines with LF; CRLF in the file itself is checked by the unit test.
         let ics = part(m, "text/calendar")

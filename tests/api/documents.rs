@@ -30,7 +30,12 @@ fn pdf(mb: usize) -> Vec<u8> {
 }
 
 /// A DOCX (an Office Open XML zip with `word/document.xml`) of about `mb` megabytes.
-fn docx(mb: usize) -> Vec<u8> {
+pub(crate) fn docx(mb: usize) -> Vec<u8> {
+    docx_with(mb, "")
+}
+
+/// A DOCX of about `mb` megabytes whose text is `text`, so revisions differ.
+pub(crate) fn docx_with(mb: usize, text: &str) -> Vec<u8> {
     use std::io::Write;
     let mut out = std::io::Cursor::new(Vec::new());
     {
@@ -40,7 +45,7 @@ fn docx(mb: usize) -> Vec<u8> {
         w.start_file("[Content_Types].xml", stored).unwrap();
         w.write_all(br#"<?xml version="1.0"?><Types/>"#).unwrap();
         w.start_file("word/document.xml", stored).unwrap();
-        w.write_all(br#"<?xml version="1.0"?><w:document/>"#)
+        w.write_all(format!(r#"<?xml version="1.0"?><w:document>{text}</w:document>"#).as_bytes())
             .unwrap();
         // Incompressible media, so the file really is a few MB.
         w.start_file("word/media/image1.bin", stored).unwrap();
@@ -50,14 +55,14 @@ fn docx(mb: usize) -> Vec<u8> {
     out.into_inner()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: &str,
     pid: &str,
@@ -379,7 +384,7 @@ pub(crate) fn close_consultation(app: &TestApp, id: &str) {
 }
 
 /// The recipients of the messages whose Message-ID starts with `prefix`.
-fn recipients(smtp: &SmtpServer, prefix: &str) -> Vec<String> {
+pub(crate) fn recipients(smtp: &SmtpServer, prefix: &str) -> Vec<String> {
     let mut to: Vec<String> = smtp
         .messages()
         .iter()
@@ -388,6 +393,39 @@ fn recipients(smtp: &SmtpServer, prefix: &str) -> Vec<String> {
         .collect();
     to.sort();
     to
+}
+
+/// The event's record once every letter in it is sent.
+pub(crate) async fn settled_record(app: &TestApp, token: &str, did: &str) -> Value {
+    let mut record: Value = Value::Null;
+    for _ in 0..100 {
+        record = app
+            .get(
+                &format!("/api/v1/dialogues/{did}/record"),
+                Some(token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let all_sent = record["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(record["publications"].as_array().unwrap())
+            .all(|e| {
+                e["told"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|t| t["status"] == "sent")
+            });
+        if all_sent {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    record
 }
 
 async fn consultation(backend: Backend) {
@@ -538,34 +576,7 @@ async fn consultation(backend: Backend) {
     assert_eq!(wait_for_kind(&smtp, "<minutes-", 3).await.len(), 3);
 
     // The record: both versions' hashes, each with the three invitees told; both publications.
-    let mut record: Value = Value::Null;
-    for _ in 0..100 {
-        record = app
-            .get(
-                &format!("/api/v1/dialogues/{did}/record"),
-                Some(&buyer.token),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let all_sent = record["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain(record["publications"].as_array().unwrap())
-            .all(|e| {
-                e["told"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .all(|t| t["status"] == "sent")
-            });
-        if all_sent {
-            break;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let record = settled_record(&app, &buyer.token, &did).await;
     let versions = record["documents"].as_array().unwrap();
     assert_eq!(versions.len(), 2, "{record}");
     assert_eq!(

@@ -16,6 +16,7 @@ mod cli;
 mod daily;
 mod dialogue_changes;
 mod dialogue_resend;
+mod demo_consultation;
 mod dialogues;
 mod documents;
 mod errors;
