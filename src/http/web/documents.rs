@@ -70,6 +70,22 @@ async fn refused(
     .await
 }
 
+/// After a form on the process page: back to `back` with the message `flash` when the call
+/// succeeded, else the page again with the refusal in the form `form` and what was typed.
+async fn answer<T>(
+    state: &web::Data<Context>,
+    v: &Visitor,
+    id: &str,
+    done: Result<T, AppError>,
+    (back, flash): (String, &'static str),
+    (form, typed): (&'static str, Value),
+) -> Result<HttpResponse, WebError> {
+    match done {
+        Ok(_) => Ok(render::see_other_with(v, &back, flash)),
+        Err(e) => refused(state, v, id, form, typed, e).await,
+    }
+}
+
 /// Reads a multipart form from the process page into the documents service, with its CSRF
 /// token checked before a byte of the file is stored. Gives the document's id, or the refusal
 /// with the text fields as typed.
@@ -168,17 +184,10 @@ pub async fn change(
         visibility: f.visibility.clone(),
         comments_until: f.comments_until.as_ref().map(|s| s.trim().to_owned()),
     };
-    match service::update(&state, &caller, &doc, change).await {
-        Ok(_) => Ok(render::see_other_with(
-            &v,
-            &format!("/processes/{id}#doc-{doc}"),
-            "document_changed",
-        )),
-        Err(e) => {
-            let typed = typed_with(&f, "document_id", &doc);
-            refused(&state, &v, &id, "change", typed, e).await
-        }
-    }
+    let done = service::update(&state, &caller, &doc, change).await;
+    let back = (format!("/processes/{id}#doc-{doc}"), "document_changed");
+    let typed = typed_with(&f, "document_id", &doc);
+    answer(&state, &v, &id, done, back, ("change", typed)).await
 }
 
 /// What was typed, with the id of what it was typed for, so the page opens the right form.
@@ -225,17 +234,10 @@ pub async fn consultation_summary(
     let (id, doc) = path.into_inner();
     let (id, doc) = (parse_id(&id)?, parse_id(&doc)?);
     let text = f.text.clone().unwrap_or_default();
-    match service::consultation_summary(&state, &caller, &doc, text).await {
-        Ok(_) => Ok(render::see_other_with(
-            &v,
-            &format!("/processes/{id}#doc-{doc}"),
-            "summary_published",
-        )),
-        Err(e) => {
-            let typed = typed_with(&f, "document_id", &doc);
-            refused(&state, &v, &id, "summary", typed, e).await
-        }
-    }
+    let done = service::consultation_summary(&state, &caller, &doc, text).await;
+    let back = (format!("/processes/{id}#doc-{doc}"), "summary_published");
+    let typed = typed_with(&f, "document_id", &doc);
+    answer(&state, &v, &id, done, back, ("summary", typed)).await
 }
 
 /// Publishes the minutes of a dialogue event.
@@ -249,17 +251,10 @@ pub async fn minutes(
     let (id, event) = path.into_inner();
     let (id, event) = (parse_id(&id)?, parse_id(&event)?);
     let text = f.text.clone().unwrap_or_default();
-    match service::minutes(&state, &caller, &event, text).await {
-        Ok(_) => Ok(render::see_other_with(
-            &v,
-            &format!("/processes/{id}#event-{event}"),
-            "minutes_published",
-        )),
-        Err(e) => {
-            let typed = typed_with(&f, "event_id", &event);
-            refused(&state, &v, &id, "minutes", typed, e).await
-        }
-    }
+    let done = service::minutes(&state, &caller, &event, text).await;
+    let back = (format!("/processes/{id}#event-{event}"), "minutes_published");
+    let typed = typed_with(&f, "event_id", &event);
+    answer(&state, &v, &id, done, back, ("minutes", typed)).await
 }
 
 /// A consultation comment from the answer page.
