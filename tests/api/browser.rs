@@ -348,6 +348,22 @@ impl Browser {
         }
     }
 
+    /// Waits until the browser is on a page whose path starts with `prefix`: after a click that
+    /// navigates, text the old page also had says nothing about where the browser is.
+    pub async fn wait_for_path(&self, prefix: &str, timeout: Duration) {
+        let started = Instant::now();
+        loop {
+            let path = self.current_path().await;
+            if path.starts_with(prefix) {
+                return;
+            }
+            if started.elapsed() > timeout {
+                panic!("the browser is still on {path}, not on {prefix}… after {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Checks the current page with axe-core and panics listing every `serious` or `critical`
     /// violation, naming the page `page` in the message. Returns all violations, milder ones
     /// included (those are printed, not failed on).

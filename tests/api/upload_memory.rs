@@ -12,7 +12,7 @@ use crate::helpers::TestApp;
 use crate::index_lifecycle::Server;
 use crate::on_both_databases;
 
-/// VmHWM (peak) and VmRSS (now) of a process, in MB.
+/// VmHWM (peak) and VmRSS (now) of a process, in MiB.
 fn memory_mb(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| -> f64 {
@@ -116,22 +116,25 @@ on_both_databases! {
         let download_from = upload_now;
         let backend = if app.settings.database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
         println!(
-            "upload memory ({backend}, debug build): peak RSS {start_peak:.1} MB after start; \
-             reset to {warm_peak:.1} MB after a 1 MB upload; {upload_peak:.1} MB after a 20 MB \
-             upload (+{:.1} MB; {upload_now:.1} MB resident after it); {download_peak:.1} MB \
-             after downloading it (+{:.1} MB over the resident size before)",
+            "upload memory ({backend}, debug build): peak RSS {start_peak:.1} MiB after start; \
+             reset to {warm_peak:.1} MiB after a 1 MB upload; {upload_peak:.1} MiB after a 20 MB \
+             upload (+{:.1} MiB; {upload_now:.1} MiB resident after it); {download_peak:.1} MiB \
+             after downloading it (+{:.1} MiB over the resident size before)",
             upload_peak - warm_peak,
             download_peak - download_from,
         );
-        // Bounded: the 20 MB file never sits in the server's memory as a whole.
+        // Bounded: the 20 MB file (19.1 MiB) never sits in the server's memory as a whole,
+        // which would raise the peak by that much at least. What it does raise is the chunk in
+        // hand, the one being written and the allocator's arenas of the threads that wrote them
+        // (3–10 MiB seen here, the most under the whole suite's load).
         assert!(
-            upload_peak - warm_peak < 10.0,
-            "a 20 MB upload raised the peak RSS by {:.1} MB",
+            upload_peak - warm_peak < 15.0,
+            "a 20 MB upload raised the peak RSS by {:.1} MiB",
             upload_peak - warm_peak
         );
         assert!(
-            download_peak - download_from < 10.0,
-            "a 20 MB download raised the peak RSS by {:.1} MB",
+            download_peak - download_from < 15.0,
+            "a 20 MB download raised the peak RSS by {:.1} MiB",
             download_peak - download_from
         );
     }

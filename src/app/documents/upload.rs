@@ -221,11 +221,18 @@ impl Upload {
             return Err(unsupported());
         }
         self.hasher.update(bytes);
-        self.buf.extend_from_slice(bytes);
-        while self.buf.len() >= CHUNK {
-            let rest = self.buf.split_off(CHUNK);
-            let full = std::mem::replace(&mut self.buf, rest);
-            self.store(full).await?;
+        // The buffer never grows past one chunk, so an upload holds at most one chunk and the
+        // one being written, whatever the size of the file or of the pieces it arrives in.
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let room = CHUNK - self.buf.len();
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            self.buf.extend_from_slice(now);
+            rest = later;
+            if self.buf.len() == CHUNK {
+                let full = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+                self.store(full).await?;
+            }
         }
         Ok(())
     }
