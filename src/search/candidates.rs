@@ -74,9 +74,20 @@ impl SearchIndex {
     fn filter_clauses(&self, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
         let f = &self.fields;
         let mut clauses = Vec::new();
-        if let Some(doc_type) = filters.doc_type {
-            clauses.push(filter(term_query(f.doc_type, doc_type.as_str())));
-        }
+        // Matching asks for one type of open document, which is one term of `scope`: one
+        // filter to check per hit instead of two, as in the raw index's `+kind`.
+        let scoped = match filters.doc_type {
+            Some(doc_type) if filters.open_only => {
+                let scope = super::scope_token(doc_type.as_str(), "open");
+                clauses.push(filter(term_query(f.scope, &scope)));
+                true
+            }
+            Some(doc_type) => {
+                clauses.push(filter(term_query(f.doc_type, doc_type.as_str())));
+                false
+            }
+            None => false,
+        };
         if let Some(kind) = &filters.org_kind {
             clauses.push(filter(term_query(f.org_kind, kind)));
         }
@@ -94,14 +105,20 @@ impl SearchIndex {
             clauses.push(filter(term_query(f.cpv, token)));
         }
         // Drafts are seen only by their own organisation; matching sees only open needs.
-        let mut visible = vec![(Occur::Should, term_query(f.status, "open"))];
-        if !filters.open_only {
-            visible.push((Occur::Should, term_query(f.status, "closed")));
+        if filters.open_only {
+            if !scoped {
+                clauses.push(filter(term_query(f.status, "open")));
+            }
+        } else {
+            let mut visible = vec![
+                (Occur::Should, term_query(f.status, "open")),
+                (Occur::Should, term_query(f.status, "closed")),
+            ];
             if let Some(org) = &filters.viewer_org {
                 visible.push((Occur::Should, term_query(f.org_id, org)));
             }
+            clauses.push(filter(Box::new(BooleanQuery::new(visible))));
         }
-        clauses.push(filter(Box::new(BooleanQuery::new(visible))));
         if let Some(org) = &filters.exclude_org {
             clauses.push((Occur::MustNot, term_query(f.org_id, org)));
         }

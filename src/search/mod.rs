@@ -29,7 +29,7 @@ use analysis::{Analyzer, Flavour};
 use document::{Indexable, TermBag};
 
 /// Bump when the fields change.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The tokenizer of the text fields. innolift analyses a text itself, once, for both the bag
 /// and the index, and hands tantivy the terms separated by spaces: tantivy's own
@@ -56,6 +56,8 @@ pub struct Fields {
     pub county: Field,
     pub theme: Field,
     pub bag: Field,
+    /// `{doc_type}:{status}`, so that matching filters on one term.
+    pub scope: Field,
 }
 
 impl Fields {
@@ -67,6 +69,11 @@ impl Fields {
             Flavour::Neutral => self.text_x,
         }
     }
+}
+
+/// The `scope` term of a document of `doc_type` with `status`.
+pub fn scope_token(doc_type: &str, status: &str) -> String {
+    format!("{doc_type}:{status}")
 }
 
 /// Builds the schema.
@@ -95,6 +102,7 @@ pub fn schema() -> (Schema, Fields) {
         county: b.add_text_field("county", STRING | STORED),
         theme: b.add_text_field("theme", STRING | STORED),
         bag: b.add_bytes_field("bag", BytesOptions::default().set_stored()),
+        scope: b.add_text_field("scope", STRING),
     };
     (b.build(), fields)
 }
@@ -328,6 +336,7 @@ impl SearchIndex {
         doc.add_text(f.org_id, &item.organisation_id);
         doc.add_text(f.org_kind, &item.org_kind);
         doc.add_text(f.status, &item.status);
+        doc.add_text(f.scope, scope_token(item.doc_type.as_str(), &item.status));
         doc.add_text(f.lang, item.language.as_str());
         doc.add_text(f.title, &item.title);
         // One analysis, in the text's own language; synonym groups go to the neutral field.
