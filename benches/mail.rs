@@ -48,6 +48,11 @@ fn org(kind: &str, nr: String, email: Option<String>) -> OrganisationRow {
         size: None,
         created_at: now,
         updated_at: now,
+        verified_at: None,
+        approval: "approved".to_owned(),
+        approved_by: None,
+        ended: None,
+        form_code: None,
     }
 }
 

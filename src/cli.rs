@@ -1,4 +1,4 @@
-//! The command line: `innolift serve | migrate | admin create`.
+//! The command line: `innolift serve | migrate | registry import | admin create` and more.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -64,6 +64,11 @@ pub enum Command {
         #[command(subcommand)]
         command: NoticesCommand,
     },
+    /// Enhetsregisteret, the national register of legal entities
+    Registry {
+        #[command(subcommand)]
+        command: RegistryCommand,
+    },
     /// Programme administration
     Admin {
         #[command(subcommand)]
@@ -91,6 +96,19 @@ pub enum NoticesCommand {
         /// Files, folders or archives
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+}
+
+/// Register commands.
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Import the list of entities (enheter_alle.json, gzipped or not) or pages of changes
+    /// (oppdateringer/enheter with includeChanges=true), in one transaction: a bad entry stops
+    /// the import with the entry named and nothing written. Importing a file again changes nothing
+    Import {
+        /// Files, in order: the full list first, then change pages
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -154,6 +172,9 @@ pub fn main() -> ExitCode {
         Command::Notices {
             command: NoticesCommand::Import { paths },
         } => notices_import(&settings, &paths),
+        Command::Registry {
+            command: RegistryCommand::Import { files },
+        } => registry_import(&settings, &files),
         Command::Admin {
             command:
                 AdminCommand::Create {
@@ -304,6 +325,51 @@ fn notices_import(settings: &Settings, paths: &[PathBuf]) -> anyhow::Result<()> 
         report.superseded,
         report.rejected.len(),
         report.needs
+    );
+    Ok(())
+}
+
+fn registry_import(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let total: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()))
+        .sum::<std::io::Result<u64>>()
+        .with_context(|| "cannot read a register file; check the paths")?;
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "importing the register {bar:40} {bytes}/{total_bytes} ({eta} left) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut sources = Vec::with_capacity(files.len());
+    for file in files {
+        let handle = std::fs::File::open(file)
+            .with_context(|| format!("cannot open {}", file.display()))?;
+        sources.push(crate::app::registry::Source {
+            name: file.display().to_string(),
+            reader: Box::new(bar.wrap_read(handle)),
+        });
+    }
+    let db = crate::db::open_database(settings)?;
+    let mut conn = db.get()?;
+    let started = std::time::Instant::now();
+    let report = crate::app::registry::import(&mut conn, sources, |r| {
+        bar.set_message(format!("{} entities read", r.read));
+    })
+    .map_err(|e| anyhow::anyhow!("{e}; nothing was imported"))?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "read {} entities in {seconds:.1} s: {} new, {} changed, {} unchanged; {} changes applied, {} skipped; {} registered organisations updated",
+        report.read,
+        report.new,
+        report.changed,
+        report.unchanged,
+        report.updates_applied,
+        report.updates_skipped,
+        report.organisations_updated
     );
     Ok(())
 }

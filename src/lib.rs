@@ -15,6 +15,7 @@ pub mod eval;
 pub mod http;
 pub mod mail;
 pub mod notices;
+pub mod registry;
 pub mod search;
 pub mod settings;
 pub mod telemetry;

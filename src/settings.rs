@@ -42,6 +42,10 @@ pub struct SettingsArgs {
     /// Largest accepted request body, in bytes [default: 262144]
     #[arg(long, env = "INNOLIFT_MAX_BODY_BYTES", global = true)]
     pub max_body_bytes: Option<usize>,
+    /// Let buyers that innolift cannot verify in a loaded register act without staff approval
+    /// (true or false) [default: false]. Only for a closed pilot whose buyers are known
+    #[arg(long, env = "INNOLIFT_TRUST_SELF_DECLARED_BUYERS", global = true)]
+    pub trust_self_declared_buyers: Option<bool>,
     /// Largest accepted document file, in bytes [default: 20971520, 20 MiB]
     #[arg(long, env = "INNOLIFT_MAX_DOCUMENT_BYTES", global = true)]
     pub max_document_bytes: Option<u64>,
@@ -102,6 +106,9 @@ impl SettingsArgs {
             db_pool_size: self.db_pool_size.or(lower.db_pool_size),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             max_document_bytes: self.max_document_bytes.or(lower.max_document_bytes),
+            trust_self_declared_buyers: self
+                .trust_self_declared_buyers
+                .or(lower.trust_self_declared_buyers),
             login_max_failures_per_account: self
                 .login_max_failures_per_account
                 .or(lower.login_max_failures_per_account),
@@ -200,6 +207,7 @@ impl SettingsArgs {
             db_pool_size: self.db_pool_size.unwrap_or(10).max(1),
             max_body_bytes: self.max_body_bytes.unwrap_or(256 * 1024),
             max_document_bytes: self.max_document_bytes.unwrap_or(20 * 1024 * 1024),
+            trust_self_declared_buyers: self.trust_self_declared_buyers.unwrap_or(false),
             login_max_failures_per_account: self.login_max_failures_per_account.unwrap_or(5),
             login_max_failures_per_address: self.login_max_failures_per_address.unwrap_or(20),
             login_window: Duration::from_secs(15 * 60),
@@ -258,6 +266,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Largest accepted document file, in bytes.
     pub max_document_bytes: u64,
+    /// Whether a buyer that no loaded register verifies acts without staff approval.
+    pub trust_self_declared_buyers: bool,
     /// Failed sign-ins per account per window.
     pub login_max_failures_per_account: u32,
     /// Failed sign-ins per client address per window.

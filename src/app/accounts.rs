@@ -55,6 +55,11 @@ pub fn organisation_row(new: &NewOrganisation) -> OrganisationRow {
         size: p.size.map(|s| s.as_str().to_owned()),
         created_at: now,
         updated_at: now,
+        verified_at: None,
+        approval: "approved".to_owned(),
+        approved_by: None,
+        ended: None,
+        form_code: None,
     }
 }
 
@@ -88,11 +93,43 @@ fn email_taken() -> AppError {
     )
 }
 
+/// A founded organisation as the register knows it, or as typed when no register is loaded;
+/// and whether it may act at once. A buyer acts at once when the register shows a public body,
+/// or, with no register loaded, when `trust_self_declared_buyers` is on; any other waits for
+/// programme staff as `pending`.
+fn founded(
+    conn: &mut DbConn,
+    new: &NewOrganisation,
+    trust_self_declared_buyers: bool,
+) -> Result<OrganisationRow, AppError> {
+    let entity = super::registry::entity_for_registration(conn, new.orgnr.as_str())?;
+    let mut row = organisation_row(new);
+    let acts_at_once = match &entity {
+        Some(e) => {
+            super::registry::apply_to(&mut row, e);
+            new.kind != OrgKind::Buyer || super::registry::is_public(e)
+        }
+        None => {
+            new.require_typed()?;
+            new.kind != OrgKind::Buyer || trust_self_declared_buyers
+        }
+    };
+    if new.kind == OrgKind::Buyer && row.sector.is_none() {
+        // A company claiming to be a buyer: staff see what it typed, or "other".
+        row.sector = Some(new.profile.sector.unwrap_or(Sector::Other).as_str().to_owned());
+    }
+    if !acts_at_once {
+        row.approval = "pending".to_owned();
+    }
+    Ok(row)
+}
+
 /// Registers an account. A new orgnr founds the organisation with the account as owner; an
 /// existing one is joined as member only with an invitation from its owner.
 pub fn register(
     conn: &mut DbConn,
     reg: Registration,
+    trust_self_declared_buyers: bool,
 ) -> Result<(AccountRow, OrganisationRow), AppError> {
     let hash = reg.password_hash.clone();
     let result = db::write_tx(conn, |conn| {
@@ -143,7 +180,7 @@ pub fn register(
                     let row = OrganisationRow {
                         id: org.id.clone(),
                         created_at: org.created_at,
-                        ..organisation_row(new)
+                        ..founded(conn, new, trust_self_declared_buyers)?
                     };
                     orgs::update(conn, &row)?;
                     (row, Role::Owner)
@@ -159,7 +196,7 @@ pub fn register(
                     ))
                 }
                 (Some(new), None, _) => {
-                    let row = organisation_row(new);
+                    let row = founded(conn, new, trust_self_declared_buyers)?;
                     orgs::insert(conn, &row)?;
                     (row, Role::Owner)
                 }
@@ -274,7 +311,12 @@ impl OrganisationInput {
         all_valid! {
             let orgnr = Orgnr::parse(&self.orgnr);
             let kind = OrgKind::parse(self.kind.trim());
-            let name = domain::text("name", &self.name, 200);
+            // With a register loaded the name comes from it; without one it is required.
+            let name = if self.name.trim().is_empty() {
+                Ok(String::new())
+            } else {
+                domain::text("name", &self.name, 200)
+            };
             let website = optional(self.website.as_deref(), Website::parse);
             let contact_email = optional(self.contact_email.as_deref(), |v| {
                 Email::parse_for("contact_email", v)
@@ -291,12 +333,32 @@ impl OrganisationInput {
             county,
             size,
         };
-        profile.check_for(kind)?;
+        // A buyer's sector, like its name, may come from the register: checked in
+        // `require_typed` when none is loaded.
+        let mut checked = profile.clone();
+        if kind == OrgKind::Buyer && checked.sector.is_none() {
+            checked.sector = Some(Sector::Other);
+        }
+        checked.check_for(kind)?;
         Ok(NewOrganisation {
             orgnr,
             kind,
             profile,
         })
+    }
+}
+
+impl NewOrganisation {
+    /// Refuses what the register would have filled in, for when no register is loaded.
+    pub fn require_typed(&self) -> Result<(), AppError> {
+        if self.profile.name.is_empty() {
+            return Err(AppError::invalid(
+                "name",
+                domain::Problem::Required,
+                "name is required: give the organisation's name",
+            ));
+        }
+        Ok(self.profile.check_for(self.kind)?)
     }
 }
 
@@ -306,9 +368,10 @@ pub async fn sign_up(
     ctx: &super::Context,
     registration: Registration,
 ) -> Result<(AccountRow, super::organisations::OrganisationView), AppError> {
+    let trust = ctx.settings.trust_self_declared_buyers;
     ctx.db
         .run(move |conn| {
-            let (account, organisation) = register(conn, registration)?;
+            let (account, organisation) = register(conn, registration, trust)?;
             let view = super::organisations::OrganisationView::load(conn, &organisation)?;
             Ok((account, view))
         })

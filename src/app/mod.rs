@@ -6,6 +6,7 @@
 //! knows HTTP.
 
 pub mod accounts;
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod capabilities;
@@ -28,6 +29,7 @@ pub mod page;
 pub mod password_reset;
 pub mod processes;
 pub mod programme;
+pub mod registry;
 pub mod solutions;
 pub mod workers;
 

@@ -34,6 +34,21 @@ pub fn require_owner(caller: &Caller, organisation_id: &str) -> Result<(), AppEr
     }
 }
 
+/// Refuses a buyer that awaits approval by programme staff what only an approved organisation
+/// may do: publish, invite suppliers or send email. Administrators have no organisation and pass.
+pub fn require_approved(conn: &mut DbConn, caller: &Caller, action: &str) -> Result<(), AppError> {
+    let Some(org_id) = caller.organisation_id() else {
+        return Ok(());
+    };
+    if get(conn, org_id)?.approval == "pending" {
+        return Err(AppError::forbidden(format!(
+            "your organisation awaits approval by the programme's staff, so it cannot {action} yet; \
+             you can prepare needs and processes meanwhile"
+        )));
+    }
+    Ok(())
+}
+
 /// The kind of a stored organisation.
 pub fn kind_of(row: &OrganisationRow) -> Result<OrgKind, AppError> {
     OrgKind::parse(&row.kind).map_err(|e| AppError::internal(e.to_string()))
@@ -51,6 +66,15 @@ pub fn update_profile(
         require_owner(caller, id)?;
         let profile = edit(&row)?;
         profile.check_for(kind_of(&row)?)?;
+        if row.verified_at.is_some() && profile.name != row.name {
+            return Err(AppError::validation(
+                "name",
+                format!(
+                    "the name comes from Enhetsregisteret ({}); change it there",
+                    row.name
+                ),
+            ));
+        }
         row.search_key = q::search_key(&profile.name, &row.orgnr);
         row.name = profile.name;
         row.website = profile.website.map(|w| w.as_str().to_owned());
@@ -211,6 +235,18 @@ pub struct OrganisationView {
     pub county_name: Option<String>,
     /// Suppliers: `micro`, `small`, `medium` or `large`.
     pub size: Option<String>,
+    /// True when name, county, sector and size were taken from Enhetsregisteret.
+    pub verified: bool,
+    /// When they were last taken from it (UTC).
+    pub verified_at: Option<DateTime<Utc>>,
+    /// The register's organisation form, such as `KOMM` or `AS`.
+    pub form_code: Option<String>,
+    /// `approved`, or `pending`: a buyer that programme staff have not approved yet, which may
+    /// prepare needs and processes but not publish, invite or send email.
+    pub approval: String,
+    /// `bankrupt`, `winding_up` or `deleted` when the register says the entity has ended; it is
+    /// then left out of matches and search.
+    pub ended: Option<String>,
     /// Clusters: their member suppliers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<OrganisationSummary>>,
@@ -241,6 +277,11 @@ impl OrganisationView {
                 .map(|c| c.name().to_owned()),
             county: r.county.clone(),
             size: r.size.clone(),
+            verified: r.verified_at.is_some(),
+            verified_at: r.verified_at.map(|t| t.and_utc()),
+            form_code: r.form_code.clone(),
+            approval: r.approval.clone(),
+            ended: r.ended.clone(),
             members: None,
             clusters: None,
             created_at: r.created_at.and_utc(),

@@ -124,6 +124,8 @@ pub fn texts_after(
 ) -> QueryResult<Vec<(CapabilityText, Option<String>)>> {
     capabilities::table
         .left_join(organisations::table)
+        // An ended entity's texts leave the index: they drop out of matches and search.
+        .filter(organisations::ended.is_null())
         .filter(capabilities::id.gt(after))
         .order(capabilities::id.asc())
         .limit(limit)
@@ -138,6 +140,8 @@ pub fn texts(
 ) -> QueryResult<Vec<(CapabilityText, Option<String>)>> {
     capabilities::table
         .left_join(organisations::table)
+        // An ended entity's texts leave the index: they drop out of matches and search.
+        .filter(organisations::ended.is_null())
         .filter(capabilities::id.eq_any(ids))
         .select((CapabilityText::as_select(), organisations::kind.nullable()))
         .load(conn)
@@ -219,5 +223,13 @@ pub fn titles_of(
             capabilities::id,
             capabilities::title,
         ))
+        .load(conn)
+}
+
+/// The ids of an organisation's capabilities.
+pub fn ids_of_organisation(conn: &mut DbConn, organisation_id: &str) -> QueryResult<Vec<String>> {
+    capabilities::table
+        .filter(capabilities::organisation_id.eq(organisation_id))
+        .select(capabilities::id)
         .load(conn)
 }

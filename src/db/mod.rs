@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod password_resets;
 pub mod processes;
+pub mod registry;
 pub mod schema;
 pub mod sessions;
 

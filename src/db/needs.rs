@@ -164,6 +164,8 @@ pub fn texts_after(
 ) -> QueryResult<Vec<(NeedText, Option<String>)>> {
     needs::table
         .left_join(organisations::table)
+        // An ended entity's texts leave the index: they drop out of matches and search.
+        .filter(organisations::ended.is_null())
         .filter(needs::id.gt(after))
         .order(needs::id.asc())
         .limit(limit)
@@ -175,6 +177,8 @@ pub fn texts_after(
 pub fn texts(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(NeedText, Option<String>)>> {
     needs::table
         .left_join(organisations::table)
+        // An ended entity's texts leave the index: they drop out of matches and search.
+        .filter(organisations::ended.is_null())
         .filter(needs::id.eq_any(ids))
         .select((NeedText::as_select(), organisations::kind.nullable()))
         .load(conn)
@@ -298,5 +302,13 @@ pub fn participants(
         .filter(need_participants::need_id.eq(need_id))
         .order(need_participants::created_at.asc())
         .select((ParticipantRow::as_select(), organisations::name))
+        .load(conn)
+}
+
+/// The ids of an organisation's needs.
+pub fn ids_of_organisation(conn: &mut DbConn, organisation_id: &str) -> QueryResult<Vec<String>> {
+    needs::table
+        .filter(needs::organisation_id.eq(organisation_id))
+        .select(needs::id)
         .load(conn)
 }

@@ -23,6 +23,16 @@ pub struct OrganisationRow {
     pub size: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// When name, county, sector and size were last taken from the register; none if typed.
+    pub verified_at: Option<chrono::NaiveDateTime>,
+    /// `approved`, or `pending` for a buyer that programme staff have not let act yet.
+    pub approval: String,
+    /// The administrator who approved a pending buyer.
+    pub approved_by: Option<String>,
+    /// `bankrupt`, `winding_up` or `deleted` when the register says the entity has ended.
+    pub ended: Option<String>,
+    /// The register's organisation form (`KOMM`, `AS`, ...).
+    pub form_code: Option<String>,
 }
 
 /// The value of [`OrganisationRow::search_key`] for a name and orgnr.
@@ -215,4 +225,29 @@ pub fn ids_named(conn: &mut DbConn, text: &str) -> QueryResult<Vec<String>> {
         q = q.filter(organisations::search_key.like(pattern).escape('\\'));
     }
     q.select(organisations::id).load(conn)
+}
+
+/// Buyers awaiting approval by programme staff, oldest first.
+pub fn pending(conn: &mut DbConn) -> QueryResult<Vec<OrganisationRow>> {
+    organisations::table
+        .filter(organisations::approval.eq("pending"))
+        .order((organisations::created_at.asc(), organisations::id.asc()))
+        .select(OrganisationRow::as_select())
+        .load(conn)
+}
+
+/// Lets a pending buyer act; false when it was not pending.
+pub fn approve(conn: &mut DbConn, id: &str, by: &str) -> QueryResult<bool> {
+    diesel::update(
+        organisations::table
+            .find(id)
+            .filter(organisations::approval.eq("pending")),
+    )
+    .set((
+        organisations::approval.eq("approved"),
+        organisations::approved_by.eq(by),
+        organisations::updated_at.eq(super::now()),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
 }

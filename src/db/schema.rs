@@ -14,6 +14,11 @@ diesel::table! {
         size -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        verified_at -> Nullable<Timestamp>,
+        approval -> Text,
+        approved_by -> Nullable<Text>,
+        ended -> Nullable<Text>,
+        form_code -> Nullable<Text>,
     }
 }
 
@@ -58,6 +63,27 @@ diesel::table! {
         cluster_id -> Text,
         member_id -> Text,
         added_at -> Timestamp,
+        status -> Text,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    registry_entities (orgnr) {
+        orgnr -> Text,
+        name -> Text,
+        form_code -> Nullable<Text>,
+        form_name -> Nullable<Text>,
+        sector_code -> Nullable<Text>,
+        industry_code -> Nullable<Text>,
+        municipality -> Nullable<Text>,
+        employees -> Nullable<Integer>,
+        bankrupt -> Bool,
+        winding_up -> Bool,
+        deleted_on -> Nullable<Text>,
+        last_update_id -> BigInt,
+        data -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -595,6 +621,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation_invites,
     password_resets,
     cluster_members,
+    registry_entities,
     processes,
     process_needs,
     process_buyers,

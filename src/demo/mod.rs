@@ -49,6 +49,11 @@ fn org_row(org: &DemoOrg) -> OrganisationRow {
         size: org.size.map(str::to_owned),
         created_at: now,
         updated_at: now,
+        verified_at: None,
+        approval: "approved".to_owned(),
+        approved_by: None,
+        ended: None,
+        form_code: None,
     }
 }
 

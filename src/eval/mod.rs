@@ -105,6 +105,11 @@ fn load(
             size: None,
             created_at: now,
             updated_at: now,
+            verified_at: None,
+            approval: "approved".to_owned(),
+            approved_by: None,
+            ended: None,
+            form_code: None,
         };
         org_of_key.insert(item.key.clone(), row.id.clone());
         orgs.push(row);

@@ -1393,6 +1393,11 @@ pub(crate) fn insert_suppliers(app: &TestApp, n: u32, seed: u32) -> Vec<String> 
                 size: None,
                 created_at: now,
                 updated_at: now,
+                verified_at: None,
+                approval: "approved".to_owned(),
+                approved_by: None,
+                ended: None,
+                form_code: None,
             };
             innolift::db::organisations::insert(&mut conn, &row).unwrap();
             row.id

@@ -131,6 +131,8 @@ pub async fn spawn_app_with(
     // Most tests make up their CPV codes; those that need the vocabulary load it themselves or
     // turn this back on.
     settings.load_cpv = false;
+    // Most tests act as buyers at once, as a closed pilot does; the approval tests turn it off.
+    settings.trust_self_declared_buyers = true;
     change(&mut settings);
     let app = Application::build_with_workers(settings.clone(), 1)
         .await

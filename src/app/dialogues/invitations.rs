@@ -52,6 +52,7 @@ pub fn invite(
 ) -> Result<Vec<InviteOutcome>, AppError> {
     let dialogue = get(conn, id)?;
     let process = require_buyer(conn, caller, &dialogue.process_id)?;
+    crate::app::organisations::require_approved(conn, caller, "invite suppliers")?;
     refuse_if_cancelled(&dialogue)?;
     if db::now() > dialogue.response_deadline {
         return Err(AppError::conflict(
@@ -237,6 +238,7 @@ pub fn resend(
 ) -> Result<InvitationRow, AppError> {
     let d = get(conn, id)?;
     require_buyer(conn, caller, &d.process_id)?;
+    crate::app::organisations::require_approved(conn, caller, "send invitations")?;
     refuse_if_cancelled(&d)?;
     let invitation = q::invitation(conn, invitation_id)?
         .filter(|i| i.dialogue_id == d.id)

@@ -246,6 +246,8 @@ pub fn create(
     new: NewDialogue,
 ) -> Result<DialogueRow, AppError> {
     let process = require_buyer(conn, caller, process_id)?;
+    // An event has a public page and invitations: publishing, which waits for approval.
+    crate::app::organisations::require_approved(conn, caller, "hold dialogue events")?;
     if process.phase != Phase::MarketDialogue {
         return Err(AppError::clash(
             None,

@@ -151,6 +151,7 @@ pub fn answer_question(
 ) -> Result<(), AppError> {
     let d = get(conn, id)?;
     require_buyer(conn, caller, &d.process_id)?;
+    crate::app::organisations::require_approved(conn, caller, "publish answers")?;
     super::refuse_if_cancelled(&d)?;
     let answer = domain::text("answer", answer, 10_000)?;
     let question = q::find_question(conn, question_id, id)?

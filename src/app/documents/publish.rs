@@ -209,6 +209,7 @@ pub fn consultation_summary(
     text: &str,
 ) -> Result<(PublicationRow, usize), AppError> {
     let doc = for_buyer(conn, caller, document_id)?;
+    crate::app::organisations::require_approved(conn, caller, "publish a consultation's response")?;
     let (Some(until), Some(dialogue_id)) = (doc.comments_until, doc.dialogue_id.clone()) else {
         return Err(AppError::clash(
             None,
@@ -253,6 +254,7 @@ pub fn minutes(
 ) -> Result<(PublicationRow, usize), AppError> {
     let d = crate::app::dialogues::get(conn, dialogue_id)?;
     require_buyer(conn, caller, &d.process_id)?;
+    crate::app::organisations::require_approved(conn, caller, "publish minutes")?;
     if d.cancelled_at.is_some() {
         return Err(AppError::clash(
             None,

@@ -224,6 +224,13 @@ fn buyer_org(conn: &mut DbConn, caller: &Caller, action: &str) -> Result<String,
     Ok(org_id.to_owned())
 }
 
+fn pending(conn: &mut DbConn, caller: &Caller) -> Result<bool, AppError> {
+    Ok(match caller.organisation_id() {
+        Some(id) => crate::app::organisations::get(conn, id)?.approval == "pending",
+        None => false,
+    })
+}
+
 /// Registers a need for the caller's organisation.
 pub fn create(conn: &mut DbConn, caller: &Caller, fields: NeedFields) -> Result<NeedRow, AppError> {
     let org_id = buyer_org(conn, caller, "register needs")?;
@@ -246,7 +253,15 @@ pub fn create(conn: &mut DbConn, caller: &Caller, fields: NeedFields) -> Result<
         created_at: now,
         updated_at: now,
     };
-    let row = row_from(conn, &fields, base)?;
+    let explicit = fields.status.is_some();
+    let mut row = row_from(conn, &fields, base)?;
+    if row.status == NeedStatus::Open && !explicit && pending(conn, caller)? {
+        // A buyer awaiting approval prepares: its needs start as drafts.
+        row.status = NeedStatus::Draft;
+    }
+    if row.status == NeedStatus::Open {
+        crate::app::organisations::require_approved(conn, caller, "publish needs")?;
+    }
     db::write_tx(conn, |conn| {
         q::insert(conn, &row)?;
         index_queue::enqueue(conn, "need", &row.id)?;
@@ -331,7 +346,11 @@ pub fn update(
     if fields.language.is_none() && (fields.title.clone(), fields.description.clone()) == old_text {
         fields.language = Some(current.language.clone());
     }
+    let was_open = current.status == NeedStatus::Open;
     let row = row_from(conn, &fields, current)?;
+    if row.status == NeedStatus::Open && !was_open {
+        crate::app::organisations::require_approved(conn, caller, "publish needs")?;
+    }
     db::write_tx(conn, |conn| {
         q::update(conn, &row)?;
         index_queue::enqueue(conn, "need", &row.id)?;

@@ -369,6 +369,11 @@ fn save_need(
                 size: None,
                 created_at: now,
                 updated_at: now,
+                verified_at: None,
+                approval: "approved".to_owned(),
+                approved_by: None,
+                ended: None,
+                form_code: None,
             };
             crate::db::organisations::insert(conn, &row)?;
             first.organisation_id = Some(row.id.clone());

@@ -50,6 +50,8 @@ use super::{
         cpv::complete,
         cpv::suggest,
                 admin::index,
+                admin::pending,
+                admin::approve,
         processes::create,
         processes::list,
         processes::get,

@@ -1,4 +1,5 @@
-//! Programme staff pages: innovation lifts with suggestions, organisations and users, the outbox.
+//! Programme staff pages: innovation lifts with suggestions, organisations and users, buyers
+//! awaiting approval, the outbox.
 //!
 //! A single lift (`/lifts/{id}`) is public: the front page links running lifts there, and it
 //! shows only what the API shows anyone (processes' public summaries).
@@ -33,6 +34,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/lifts/{id}", web::get().to(lift))
         .route("/lifts/{id}/processes", web::post().to(attach))
         .route("/admin/organisations", web::get().to(organisations))
+        .route("/admin/approvals", web::get().to(approvals))
+        .route("/admin/organisations/{id}/approve", web::post().to(approve))
         .route("/admin/outbox", web::get().to(outbox));
 }
 
@@ -315,4 +318,30 @@ pub async fn outbox(state: web::Data<Context>, v: Visitor) -> Result<HttpRespons
     let caller = v.require_admin()?.caller.clone();
     let page = programme::outbox(&state, &caller, OUTBOX_LIST).await?;
     render::ok(&v, "admin_outbox.html", Value::from_serialize(&page))
+}
+
+/// Buyers awaiting approval, each with an approve button (programme staff).
+pub async fn approvals(state: web::Data<Context>, v: Visitor) -> Result<HttpResponse, WebError> {
+    let caller = v.require_admin()?.caller.clone();
+    let buyers = crate::app::approvals::pending(&state, &caller).await?;
+    render::ok(&v, "admin_approvals.html", context! { buyers => buyers })
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+/// Approves a pending buyer and goes back to the list.
+pub async fn approve(
+    state: web::Data<Context>,
+    v: Visitor,
+    id: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, WebError> {
+    let caller = v.require_admin()?.caller.clone();
+    crate::app::approvals::approve(&state, &caller, &id).await?;
+    render::with_cookies(
+        see_other("/admin/approvals"),
+        &[v.flash_cookie("buyer_approved")],
+    )
 }
