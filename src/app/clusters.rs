@@ -1,5 +1,6 @@
 //! A cluster's own page: its members, the joint processes open for proposals, and its proposals.
-//! Members are added and removed by the cluster's owner (`organisations`); proposals are made
+//! Members are asked for and removed by the cluster's owner, and accept on their own page
+//! (`organisations`); proposals are made
 //! through `processes::proposals`.
 
 use serde::Serialize;
@@ -49,6 +50,8 @@ pub struct OwnProposal {
 #[derive(Debug, Serialize)]
 pub struct ClusterPage {
     pub members: Vec<Member>,
+    /// Suppliers asked to become members that have not accepted yet.
+    pub pending: Vec<Member>,
     pub processes: Vec<OpenProcess>,
     pub proposals: Vec<OwnProposal>,
 }
@@ -72,6 +75,14 @@ pub async fn page(ctx: &Context, caller: &Caller) -> AppResult<ClusterPage> {
                 return Err(AppError::forbidden("only clusters have a cluster page"));
             }
             let members = crate::db::organisations::members(conn, &cluster_id)?
+                .into_iter()
+                .map(|m| Member {
+                    id: m.id,
+                    name: m.name,
+                    orgnr: m.orgnr,
+                })
+                .collect();
+            let pending = crate::db::organisations::members_with(conn, &cluster_id, "pending")?
                 .into_iter()
                 .map(|m| Member {
                     id: m.id,
@@ -104,6 +115,7 @@ pub async fn page(ctx: &Context, caller: &Caller) -> AppResult<ClusterPage> {
             }
             Ok(ClusterPage {
                 members,
+                pending,
                 processes,
                 proposals,
             })

@@ -227,6 +227,10 @@ pub struct OwnerPage {
     pub users: Vec<UserView>,
     /// Invitations not yet used.
     pub invites: Vec<InviteView>,
+    /// Suppliers: clusters asking it to become a member, awaiting the owner's answer.
+    pub cluster_requests: Vec<super::organisations::OrganisationSummary>,
+    /// Suppliers: clusters it is a member of.
+    pub clusters: Vec<super::organisations::OrganisationSummary>,
 }
 
 /// The owner's page of the caller's organisation; 403 for anyone but its owner.
@@ -245,10 +249,20 @@ pub async fn owner_page(ctx: &Context, caller: &Caller) -> AppResult<OwnerPage> 
             }
             let organisation = orgs::get(conn, &id)?;
             let (users, invites) = orgs::users(conn, &caller, &id)?;
+            let cluster_requests = crate::db::organisations::cluster_requests(conn, &id)?
+                .iter()
+                .map(Into::into)
+                .collect();
+            let clusters = crate::db::organisations::clusters_of(conn, &id)?
+                .iter()
+                .map(Into::into)
+                .collect();
             Ok(OwnerPage {
                 organisation,
                 users: users.iter().map(Into::into).collect(),
                 invites: invites.iter().map(Into::into).collect(),
+                cluster_requests,
+                clusters,
             })
         })
         .await

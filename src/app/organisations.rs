@@ -113,8 +113,8 @@ fn require_cluster(row: &OrganisationRow) -> Result<(), AppError> {
     }
 }
 
-/// Adds a registered supplier to a cluster the caller owns. Returns the member and whether it
-/// was newly added.
+/// Asks a registered supplier to join a cluster the caller owns: the request waits until the
+/// supplier's owner accepts it. Returns the member and whether the request is new.
 pub fn add_member(
     conn: &mut DbConn,
     caller: &Caller,
@@ -141,9 +141,53 @@ pub fn add_member(
                     ),
                 ));
             }
-            let added = q::add_member(conn, cluster_id, &member.id)?;
+            let added = q::add_member(conn, cluster_id, &member.id, "pending")?;
             Ok((member, added))
         })
+    })
+}
+
+/// The supplier's owner accepts a cluster's request: the supplier becomes a member, which the
+/// cluster may then propose.
+pub fn accept_membership(
+    conn: &mut DbConn,
+    caller: &Caller,
+    member_id: &str,
+    cluster_id: &str,
+) -> Result<(), AppError> {
+    db::write_tx(conn, |conn| {
+        get(conn, member_id)?;
+        require_owner(caller, member_id)?;
+        match q::membership(conn, cluster_id, member_id)?.as_deref() {
+            Some("pending") => {
+                q::accept_member(conn, cluster_id, member_id)?;
+                Ok(())
+            }
+            Some(_) => Ok(()),
+            None => Err(AppError::not_found(
+                "this cluster has not asked your organisation to become a member",
+            )),
+        }
+    })
+}
+
+/// The supplier's owner declines a cluster's request, or leaves the cluster.
+pub fn leave_cluster(
+    conn: &mut DbConn,
+    caller: &Caller,
+    member_id: &str,
+    cluster_id: &str,
+) -> Result<(), AppError> {
+    db::write_tx(conn, |conn| {
+        get(conn, member_id)?;
+        require_owner(caller, member_id)?;
+        if q::remove_member(conn, cluster_id, member_id)? {
+            Ok(())
+        } else {
+            Err(AppError::not_found(
+                "your organisation is neither a member of this cluster nor asked to be one",
+            ))
+        }
     })
 }
 
@@ -199,6 +243,9 @@ pub struct OrganisationSummary {
     pub orgnr: String,
     /// Name.
     pub name: String,
+    /// In a cluster request: `pending` until the member's owner accepts, then `accepted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 impl From<&OrganisationRow> for OrganisationSummary {
@@ -208,6 +255,7 @@ impl From<&OrganisationRow> for OrganisationSummary {
             kind: r.kind.clone(),
             orgnr: r.orgnr.clone(),
             name: r.name.clone(),
+            status: None,
         }
     }
 }
@@ -247,12 +295,18 @@ pub struct OrganisationView {
     /// `bankrupt`, `winding_up` or `deleted` when the register says the entity has ended; it is
     /// then left out of matches and search.
     pub ended: Option<String>,
-    /// Clusters: their member suppliers.
+    /// Clusters: their member suppliers, which accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<OrganisationSummary>>,
+    /// Clusters: suppliers asked to become members that have not accepted yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_members: Option<Vec<OrganisationSummary>>,
     /// Suppliers: the clusters they belong to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<OrganisationSummary>>,
+    /// Suppliers: clusters that ask them to become a member, awaiting the owner's answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_requests: Option<Vec<OrganisationSummary>>,
     /// When it was registered (UTC).
     pub created_at: DateTime<Utc>,
     /// When it was last changed (UTC).
@@ -283,7 +337,9 @@ impl OrganisationView {
             approval: r.approval.clone(),
             ended: r.ended.clone(),
             members: None,
+            pending_members: None,
             clusters: None,
+            cluster_requests: None,
             created_at: r.created_at.and_utc(),
             updated_at: r.updated_at.and_utc(),
         }
@@ -294,7 +350,16 @@ impl OrganisationView {
         let mut view = OrganisationView::of(r);
         match r.kind.as_str() {
             "cluster" => {
-                view.members = Some(q::members(conn, &r.id)?.iter().map(Into::into).collect())
+                view.members = Some(q::members(conn, &r.id)?.iter().map(Into::into).collect());
+                view.pending_members = Some(
+                    q::members_with(conn, &r.id, "pending")?
+                        .iter()
+                        .map(|m| OrganisationSummary {
+                            status: Some("pending".to_owned()),
+                            ..m.into()
+                        })
+                        .collect(),
+                );
             }
             "supplier" => {
                 view.clusters = Some(
@@ -302,7 +367,16 @@ impl OrganisationView {
                         .iter()
                         .map(Into::into)
                         .collect(),
-                )
+                );
+                view.cluster_requests = Some(
+                    q::cluster_requests(conn, &r.id)?
+                        .iter()
+                        .map(|c| OrganisationSummary {
+                            status: Some("pending".to_owned()),
+                            ..c.into()
+                        })
+                        .collect(),
+                );
             }
             _ => {}
         }
@@ -426,11 +500,45 @@ pub async fn add_cluster_member(
     orgnr: Orgnr,
 ) -> AppResult<(OrganisationSummary, bool)> {
     let (caller, cluster_id) = (caller.clone(), cluster_id.to_owned());
-    let (member, added) = ctx
-        .db
-        .run(move |conn| add_member(conn, &caller, &cluster_id, &orgnr))
-        .await?;
-    Ok((OrganisationSummary::from(&member), added))
+    ctx.db
+        .run(move |conn| {
+            let (member, added) = add_member(conn, &caller, &cluster_id, &orgnr)?;
+            let status = q::membership(conn, &cluster_id, &member.id)?;
+            Ok((
+                OrganisationSummary {
+                    status,
+                    ..OrganisationSummary::from(&member)
+                },
+                added,
+            ))
+        })
+        .await
+}
+
+/// Accepts a cluster's request to become its member (the member's owner).
+pub async fn accept_cluster(
+    ctx: &Context,
+    caller: &Caller,
+    member_id: &str,
+    cluster_id: &str,
+) -> AppResult<()> {
+    let (caller, member, cluster) = (caller.clone(), member_id.to_owned(), cluster_id.to_owned());
+    ctx.db
+        .run(move |conn| accept_membership(conn, &caller, &member, &cluster))
+        .await
+}
+
+/// Declines a cluster's request, or leaves the cluster (the member's owner).
+pub async fn decline_cluster(
+    ctx: &Context,
+    caller: &Caller,
+    member_id: &str,
+    cluster_id: &str,
+) -> AppResult<()> {
+    let (caller, member, cluster) = (caller.clone(), member_id.to_owned(), cluster_id.to_owned());
+    ctx.db
+        .run(move |conn| leave_cluster(conn, &caller, &member, &cluster))
+        .await
 }
 
 /// Removes a member from a cluster (its owner).

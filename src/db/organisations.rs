@@ -119,8 +119,13 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// Adds `member_id` to the cluster. Returns false when it was already a member.
-pub fn add_member(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> QueryResult<bool> {
+/// Adds a member with this status; false when it is a member or asked already.
+pub fn add_member(
+    conn: &mut DbConn,
+    cluster_id: &str,
+    member_id: &str,
+    status: &str,
+) -> QueryResult<bool> {
     let exists = cluster_members::table
         .find((cluster_id, member_id))
         .count()
@@ -134,33 +139,74 @@ pub fn add_member(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> Query
             cluster_members::cluster_id.eq(cluster_id),
             cluster_members::member_id.eq(member_id),
             cluster_members::added_at.eq(super::now()),
+            cluster_members::status.eq(status),
         ))
         .execute(conn)?;
     Ok(true)
 }
 
-/// Removes a member. Returns false when it was not one.
+/// The state of a membership: `pending` or `accepted`, or none.
+pub fn membership(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> QueryResult<Option<String>> {
+    cluster_members::table
+        .find((cluster_id, member_id))
+        .select(cluster_members::status)
+        .first(conn)
+        .optional()
+}
+
+/// Accepts a pending request; false when there was none.
+pub fn accept_member(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> QueryResult<bool> {
+    diesel::update(
+        cluster_members::table
+            .find((cluster_id, member_id))
+            .filter(cluster_members::status.eq("pending")),
+    )
+    .set((
+        cluster_members::status.eq("accepted"),
+        cluster_members::answered_at.eq(super::now()),
+    ))
+    .execute(conn)
+    .map(|n| n > 0)
+}
+
+/// Removes a member or a request. Returns false when it was neither.
 pub fn remove_member(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> QueryResult<bool> {
     diesel::delete(cluster_members::table.find((cluster_id, member_id)))
         .execute(conn)
         .map(|n| n > 0)
 }
 
-/// The cluster's members, by name.
-pub fn members(conn: &mut DbConn, cluster_id: &str) -> QueryResult<Vec<OrganisationRow>> {
+/// A cluster's members with this status (`accepted`, or `pending` requests), by name.
+pub fn members_with(conn: &mut DbConn, cluster_id: &str, status: &str) -> QueryResult<Vec<OrganisationRow>> {
     cluster_members::table
         .inner_join(organisations::table.on(organisations::id.eq(cluster_members::member_id)))
         .filter(cluster_members::cluster_id.eq(cluster_id))
+        .filter(cluster_members::status.eq(status))
         .order(organisations::name.asc())
         .select(OrganisationRow::as_select())
         .load(conn)
 }
 
+/// A cluster's accepted members, by name: the only ones it may propose.
+pub fn members(conn: &mut DbConn, cluster_id: &str) -> QueryResult<Vec<OrganisationRow>> {
+    members_with(conn, cluster_id, "accepted")
+}
+
+/// The clusters that have asked this supplier to become a member, by name.
+pub fn cluster_requests(conn: &mut DbConn, member_id: &str) -> QueryResult<Vec<OrganisationRow>> {
+    clusters_with(conn, member_id, "pending")
+}
+
 /// The clusters this supplier is a member of, by name.
 pub fn clusters_of(conn: &mut DbConn, member_id: &str) -> QueryResult<Vec<OrganisationRow>> {
+    clusters_with(conn, member_id, "accepted")
+}
+
+fn clusters_with(conn: &mut DbConn, member_id: &str, status: &str) -> QueryResult<Vec<OrganisationRow>> {
     cluster_members::table
         .inner_join(organisations::table.on(organisations::id.eq(cluster_members::cluster_id)))
         .filter(cluster_members::member_id.eq(member_id))
+        .filter(cluster_members::status.eq(status))
         .order(organisations::name.asc())
         .select(OrganisationRow::as_select())
         .load(conn)

@@ -191,7 +191,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
     db::write_tx(conn, |conn| {
         for (cluster, member) in &registry.cluster_members {
             if let (Some(c), Some(m)) = (org_ids.get(cluster), org_ids.get(member)) {
-                organisations::add_member(conn, c, m)?;
+                organisations::add_member(conn, c, m, "accepted")?;
             }
         }
         Ok::<_, AppError>(())

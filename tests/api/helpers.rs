@@ -293,6 +293,21 @@ impl TestApp {
         }
     }
 
+    /// The member's owner accepts the cluster's request to list it as a member.
+    pub async fn accept_cluster(&self, member: &TestUser, cluster_organisation_id: &str) {
+        let res = self
+            .post(
+                &format!(
+                    "/api/v1/organisations/{}/clusters/{cluster_organisation_id}/accept",
+                    member.organisation_id
+                ),
+                &json!({}),
+                Some(&member.token),
+            )
+            .await;
+        assert_eq!(res.status(), 204, "accepting the cluster's request");
+    }
+
     /// Signs in and returns the response.
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.post(

@@ -33,6 +33,7 @@ mod notices;
 mod notifications;
 mod organisations;
 mod processes;
+mod registry;
 mod schema;
 mod self_service;
 mod self_service_browser;

@@ -102,6 +102,7 @@ on_both_databases! {
         let cluster = app.register("post@klynge.no", 1213, "cluster").await;
         let member = app.register("salg@medlem.no", 1214, "supplier").await;
         assert_eq!(app.post(&format!("/api/v1/organisations/{}/members", cluster.organisation_id), &json!({"orgnr": crate::helpers::orgnr(1214)}), Some(&cluster.token)).await.status(), 201);
+        app.accept_cluster(&member, &cluster.organisation_id).await;
         let need = app.need(&lead.token, need_body("Nattilsyn", "Digitalt nattilsyn i hjemmetjenesten.")).await;
         let process: Value = app.post("/api/v1/processes", &json!({"title": "Felles nattilsyn", "description": "Vi kjøper sammen, med sensorer.", "need_ids": [need["id"]], "procedure": "innovation_partnership"}), Some(&lead.token)).await.json().await.unwrap();
         let pid = process["id"].as_str().unwrap();

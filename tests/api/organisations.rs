@@ -92,7 +92,7 @@ on_both_databases! {
         error_of(app.get("/api/v1/organisations/00000000-0000-0000-0000-000000000000", Some(&b.token)).await, 404).await;
     }
 
-    async fn a_cluster_owner_adds_and_removes_member_suppliers(app: TestApp) {
+    async fn a_cluster_asks_a_supplier_which_becomes_a_member_only_when_its_owner_accepts(app: TestApp) {
         let cluster = app.register("k@klynge.no", 60, "cluster").await;
         let supplier = app.register("s@lev.no", 61, "supplier").await;
         let buyer = app.register("b@kommune.no", 62, "buyer").await;
@@ -101,7 +101,23 @@ on_both_databases! {
         let spaced = format!("{} {}", &orgnr(61)[..3], &orgnr(61)[3..]);
         let res = app.post(&members, &json!({"orgnr": spaced}), Some(&cluster.token)).await;
         assert_eq!(res.status(), 201);
-        assert_eq!(app.post(&members, &json!({"orgnr": orgnr(61)}), Some(&cluster.token)).await.status(), 200, "adding twice is harmless");
+        let asked: Value = res.json().await.unwrap();
+        assert_eq!(asked["status"], "pending");
+        assert_eq!(app.post(&members, &json!({"orgnr": orgnr(61)}), Some(&cluster.token)).await.status(), 200, "asking twice is harmless");
+
+        // Pending: the cluster lists the request apart, and cannot propose the supplier.
+        let view: Value = app.get(&format!("/api/v1/organisations/{}", cluster.organisation_id), Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(view["members"].as_array().unwrap().len(), 0, "{view}");
+        assert_eq!(view["pending_members"][0]["id"], supplier.organisation_id.as_str());
+        let own: Value = app.get(&format!("/api/v1/organisations/{}", supplier.organisation_id), Some(&supplier.token)).await.json().await.unwrap();
+        assert_eq!(own["cluster_requests"][0]["id"], cluster.organisation_id.as_str());
+        assert_eq!(own["clusters"].as_array().unwrap().len(), 0);
+        let accept = format!("/api/v1/organisations/{}/clusters/{}/accept", supplier.organisation_id, cluster.organisation_id);
+        error_of(app.post(&accept, &json!({}), Some(&cluster.token)).await, 403).await;
+        error_of(app.post(&accept, &json!({}), Some(&buyer.token)).await, 403).await;
+        app.accept_cluster(&supplier, &cluster.organisation_id).await;
+        let unknown = format!("/api/v1/organisations/{}/clusters/{}/accept", supplier.organisation_id, buyer.organisation_id);
+        error_of(app.post(&unknown, &json!({}), Some(&supplier.token)).await, 404).await;
 
         let view: Value = app.get(&format!("/api/v1/organisations/{}", cluster.organisation_id), Some(&buyer.token)).await.json().await.unwrap();
         let listed = view["members"].as_array().unwrap();

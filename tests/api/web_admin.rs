@@ -168,7 +168,18 @@ on_both_databases! {
         assert_eq!(page.status, 303, "{}", page.body);
         assert_eq!(page.location.as_deref(), Some("/cluster?done=added"));
         let (_, body) = web.get("/cluster?done=added").await;
-        assert!(body.contains("Medlemmet er lagt til.") && body.contains(&format!("Org {}", orgnr(932))), "{body}");
+        assert!(body.contains("Forespørselen er sendt.") && body.contains("Venter på svar") && body.contains(&format!("Org {}", orgnr(932))), "{body}");
+        assert!(!body.contains("/cluster/proposals\""), "nobody to propose until the member accepts: {body}");
+
+        // The supplier's owner accepts on its own page.
+        let member_web = WebClient::signed_in(&app, &supplier.email, &supplier.password).await;
+        let (_, own) = member_web.get("/organisation").await;
+        assert!(own.contains("ber om å få føre dere opp som medlem"), "{own}");
+        let page = member_web.submit("/organisation", &format!("/organisation/clusters/{}/accept", cluster.organisation_id), &[]).await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        let (_, own) = member_web.get("/organisation?done=cluster_accepted").await;
+        assert!(own.contains("Dere er nå medlem av klyngen."), "{own}");
+        let (_, body) = web.get("/cluster").await;
         let form = forms(&body).into_iter().find(|f| f.action == "/cluster/proposals").expect("the proposal form");
         assert!(body.contains(&format!("<option value=\"{pid}\">Felles nattilsyn</option>")), "the process takes proposals: {body}");
         assert!(form.all("supplier_id").len() == 1);

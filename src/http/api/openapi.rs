@@ -26,6 +26,8 @@ use super::{
         organisations::get,
         organisations::patch,
         organisations::add_member,
+        organisations::accept_cluster,
+        organisations::decline_cluster,
         organisations::remove_member,
         organisations::add_user,
                 organisations::users,

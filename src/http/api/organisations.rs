@@ -177,7 +177,8 @@ pub async fn patch(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Add a member supplier to a cluster (the cluster's owner).
+/// Ask a supplier to become a member of a cluster (the cluster's owner). The membership is
+/// `pending` until the supplier's owner accepts it.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/members", tag = "organisations", security(("bearer" = [])),
     request_body = AddMember,
     responses((status = 201, description = "added", body = OrganisationSummary), (status = 200, description = "already a member", body = OrganisationSummary),
@@ -196,6 +197,35 @@ pub async fn add_member(
     } else {
         HttpResponse::Ok().json(summary)
     })
+}
+
+/// Accept a cluster's request to become its member (the member's owner). Until then the cluster
+/// lists the supplier under `pending_members` and cannot propose it.
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/clusters/{cluster_id}/accept", tag = "organisations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The member supplier"), ("cluster_id" = String, Path, description = "The cluster")),
+    responses((status = 204, description = "accepted, or a member already"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn accept_cluster(
+    state: web::Data<Context>,
+    caller: Caller,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, cluster_id) = path.into_inner();
+    service::accept_cluster(&state, &caller, &id.to_string(), &cluster_id.to_string()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Decline a cluster's request, or leave the cluster (the member's owner).
+#[utoipa::path(delete, path = "/api/v1/organisations/{id}/clusters/{cluster_id}", tag = "organisations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The member supplier"), ("cluster_id" = String, Path, description = "The cluster")),
+    responses((status = 204, description = "declined or left"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn decline_cluster(
+    state: web::Data<Context>,
+    caller: Caller,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, cluster_id) = path.into_inner();
+    service::decline_cluster(&state, &caller, &id.to_string(), &cluster_id.to_string()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Remove a member from a cluster (the cluster's owner).
@@ -294,6 +324,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/organisations/{id}", web::get().to(get))
         .route("/organisations/{id}", web::patch().to(patch))
         .route("/organisations/{id}/members", web::post().to(add_member))
+        .route(
+            "/organisations/{id}/clusters/{cluster_id}/accept",
+            web::post().to(accept_cluster),
+        )
+        .route(
+            "/organisations/{id}/clusters/{cluster_id}",
+            web::delete().to(decline_cluster),
+        )
         .route(
             "/organisations/{id}/members/{member_id}",
             web::delete().to(remove_member),

@@ -92,6 +92,7 @@ async fn cluster_page(
             cluster => user.organisation.as_ref().map(|o| o.name.clone()),
             owner => owner,
             members => page.members,
+            pending => page.pending,
             member_options => member_options,
             processes => page.processes,
             proposals => page.proposals,

@@ -24,7 +24,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/organisation", web::post().to(save))
         .route("/organisation/invites", web::post().to(invite))
         .route("/organisation/users/{id}/remove", web::post().to(remove))
-        .route("/organisation/users/{id}/owner", web::post().to(hand_over));
+        .route("/organisation/users/{id}/owner", web::post().to(hand_over))
+        .route("/organisation/clusters/{id}/accept", web::post().to(accept_cluster))
+        .route("/organisation/clusters/{id}/decline", web::post().to(decline_cluster));
 }
 
 /// The organisation's details as the form has them.
@@ -78,7 +80,7 @@ async fn owner_page(
         size: o.size.clone().unwrap_or_default(),
     });
     let notice = done
-        .filter(|d| matches!(*d, "saved" | "invited" | "removed"))
+        .filter(|d| matches!(*d, "saved" | "invited" | "removed" | "cluster_accepted" | "cluster_declined"))
         .map(|d| {
             super::i18n::words()
                 .get(v.lang, &format!("team.done.{d}"))
@@ -99,7 +101,12 @@ async fn owner_page(
         status,
         "organisation.html",
         context! {
-            organisation => context! { name => o.name, orgnr => o.orgnr, kind => o.kind },
+            organisation => context! {
+                name => o.name, orgnr => o.orgnr, kind => o.kind,
+                verified => o.verified_at.is_some(), approval => o.approval, ended => o.ended,
+            },
+            cluster_requests => page.cluster_requests,
+            clusters => page.clusters,
             details => details,
             invite => invite,
             users => users,
@@ -238,4 +245,34 @@ pub async fn hand_over(
         .to_owned();
     members::hand_over(&state, &user.caller, &id, &account).await?;
     Ok(see_other("/account?done=owner"))
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
+
+/// The owner accepts a cluster's request to become its member.
+pub async fn accept_cluster(
+    state: web::Data<Context>,
+    v: Visitor,
+    cluster_id: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_user()?;
+    let own = user.caller.organisation_id().unwrap_or_default().to_owned();
+    organisations::accept_cluster(&state, &user.caller, &own, &cluster_id).await?;
+    Ok(see_other("/organisation?done=cluster_accepted"))
+}
+
+/// The owner declines a cluster's request, or leaves the cluster.
+pub async fn decline_cluster(
+    state: web::Data<Context>,
+    v: Visitor,
+    cluster_id: web::Path<String>,
+    Form(_): Form<NoFields>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_user()?;
+    let own = user.caller.organisation_id().unwrap_or_default().to_owned();
+    organisations::decline_cluster(&state, &user.caller, &own, &cluster_id).await?;
+    Ok(see_other("/organisation?done=cluster_declined"))
 }
