@@ -129,3 +129,17 @@ pub fn organisations_of(conn: &mut DbConn, orgnrs: &[&str]) -> QueryResult<Vec<(
     }
     Ok(out)
 }
+
+/// The register's names of these orgnrs, by orgnr.
+pub fn names(conn: &mut DbConn, orgnrs: &[String]) -> QueryResult<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for chunk in orgnrs.chunks(5_000) {
+        out.extend(
+            r::table
+                .filter(r::orgnr.eq_any(chunk))
+                .select((r::orgnr, r::name))
+                .load::<(String, String)>(conn)?,
+        );
+    }
+    Ok(out)
+}

@@ -149,6 +149,8 @@ function buildProvider(issuer) {
       // registered with client_secret_basic (both carry the plain secret).
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
+      // Used when a request has no acr_values, so the ID token always has acr.
+      default_acr_values: [DEFAULT_ACR],
     }],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     jwks: { keys: [signingKey()] },
@@ -211,7 +213,10 @@ function buildProvider(issuer) {
 <p id="error_description">${htmlEscape(out.error_description ?? '')}</p>`);
     },
     ttl: {
-      // AccessToken 1h, AuthorizationCode 60s, IdToken 1h: library defaults.
+      // Same values as the library defaults, set here to silence its notices.
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
       Interaction: 600,
       Session: 3600,
       Grant: 3600,
@@ -363,9 +368,10 @@ async function handleTest(req, res, url) {
   return sendJson(res, 404, { error: 'not found' });
 }
 
-// Without OIDC_SSO, drop the provider session cookie on a new authorization
-// request, so that every /auth request shows the login form (and switching
-// users in one browser needs no logout).
+// Without OIDC_SSO, drop the provider session cookie on the authorization
+// endpoint (/auth, and /auth/<uid> where it resumes after the login form), so
+// that every authorization request shows the login form and logging in as
+// another user in the same browser needs no logout step.
 function dropSessionCookie(req) {
   const cookie = req.headers.cookie;
   if (!cookie) return;
@@ -407,7 +413,7 @@ server.on('request', (req, res) => {
   if (url.pathname.startsWith('/interaction/')) return done(handleInteraction(provider, req, res, url));
   if (url.pathname.startsWith('/test/')) return done(handleTest(req, res, url));
   if (url.pathname === '/healthz') return send(res, 200, 'text/plain', 'ok\n');
-  if (!SSO && url.pathname === '/auth') dropSessionCookie(req);
+  if (!SSO && (url.pathname === '/auth' || url.pathname.startsWith('/auth/'))) dropSessionCookie(req);
   return oidcCallback(req, res);
 });
 

@@ -198,6 +198,7 @@ async function token(issuer, { code, verifier, auth = 'basic', secret = CLIENT_S
   const body = new URLSearchParams({
     grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier,
   });
+  if (verifier === undefined) body.delete('code_verifier');
   const headers = { 'content-type': 'application/x-www-form-urlencoded' };
   if (auth === 'basic') {
     const enc = (s) => encodeURIComponent(s); // RFC 6749 2.3.1 form-encoding

@@ -73,10 +73,12 @@ pub fn register(
         None => email.as_str().to_owned(),
     };
     let unsubscribed = q::is_unsubscribed(conn, &address)?;
-    let name = org
-        .as_ref()
-        .map(|o| o.name.clone())
-        .unwrap_or_else(|| orgnr.as_str().to_owned());
+    // A supplier not in innolift is greeted by the register's name for its orgnr, when known.
+    let name = match &org {
+        Some(o) => o.name.clone(),
+        None => crate::app::registry::name_of(conn, orgnr.as_str())?
+            .unwrap_or_else(|| orgnr.as_str().to_owned()),
+    };
     let invitation = new_invitation(
         keys,
         &d,

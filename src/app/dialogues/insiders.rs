@@ -134,12 +134,7 @@ pub async fn resend_invitation(
             event_in(conn, process_id.as_deref(), &id)?;
             let r =
                 super::invitations::resend(conn, &caller, &settings, &tokens, &id, &invitation_id)?;
-            let name = match &r.supplier_id {
-                Some(s) => {
-                    crate::db::organisations::names(conn, std::slice::from_ref(s))?.remove(s)
-                }
-                None => None,
-            };
+            let name = super::record::supplier_names(conn, std::slice::from_ref(&r))?.remove(&r.id);
             Ok::<_, AppError>(InvitationView::of(r, name))
         })
         .await?;
@@ -158,17 +153,11 @@ pub async fn invitation_list(
         .run(move |conn| {
             insider(conn, &caller, &id)?;
             let rows = crate::db::dialogues::invitations(conn, &id)?;
-            let names = crate::db::organisations::names(
-                conn,
-                &rows
-                    .iter()
-                    .filter_map(|r| r.supplier_id.clone())
-                    .collect::<Vec<_>>(),
-            )?;
+            let names = super::record::supplier_names(conn, &rows)?;
             Ok(rows
                 .into_iter()
                 .map(|r| {
-                    let name = r.supplier_id.as_ref().and_then(|id| names.get(id).cloned());
+                    let name = names.get(&r.id).cloned();
                     InvitationView::of(r, name)
                 })
                 .collect())

@@ -167,6 +167,32 @@ pub struct Answers {
     pub items: Vec<AnswerView>,
 }
 
+/// The names of invited suppliers, by invitation id: innolift's for registered organisations,
+/// otherwise the register's for those that registered interest with an orgnr alone.
+pub fn supplier_names(
+    conn: &mut DbConn,
+    rows: &[crate::db::dialogues::InvitationRow],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let ids: Vec<String> = rows.iter().filter_map(|r| r.supplier_id.clone()).collect();
+    let orgnrs: Vec<String> = rows
+        .iter()
+        .filter(|r| r.supplier_id.is_none())
+        .map(|r| r.orgnr.clone())
+        .collect();
+    let known = crate::db::organisations::names(conn, &ids)?;
+    let registered = crate::db::registry::names(conn, &orgnrs)?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let name = match &r.supplier_id {
+                Some(id) => known.get(id),
+                None => registered.get(&r.orgnr),
+            };
+            name.map(|n| (r.id.clone(), crate::registry::one_line(n, 200)))
+        })
+        .collect())
+}
+
 /// The answers given to an event: for its process's insiders only.
 pub fn load_answers(
     conn: &mut DbConn,
@@ -176,18 +202,12 @@ pub fn load_answers(
     // Answers and comments are confidential to the process's buyers (and programme staff).
     insider(conn, caller, id)?;
     let rows = crate::db::dialogues::invitations(conn, id)?;
-    let names = crate::db::organisations::names(
-        conn,
-        &rows
-            .iter()
-            .filter_map(|r| r.supplier_id.clone())
-            .collect::<Vec<_>>(),
-    )?;
+    let names = supplier_names(conn, &rows)?;
     Ok(rows
         .into_iter()
         .filter(|r| r.answer.is_some())
         .map(|r| AnswerView {
-            supplier_name: r.supplier_id.as_ref().and_then(|id| names.get(id).cloned()),
+            supplier_name: names.get(&r.id).cloned(),
             supplier_id: r.supplier_id,
             orgnr: r.orgnr,
             email: r.email,
