@@ -345,8 +345,8 @@ fn registry_import(settings: &Settings, files: &[PathBuf]) -> anyhow::Result<()>
     );
     let mut sources = Vec::with_capacity(files.len());
     for file in files {
-        let handle = std::fs::File::open(file)
-            .with_context(|| format!("cannot open {}", file.display()))?;
+        let handle =
+            std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
         sources.push(crate::app::registry::Source {
             name: file.display().to_string(),
             reader: Box::new(bar.wrap_read(handle)),

@@ -46,6 +46,10 @@ pub struct SettingsArgs {
     /// (true or false) [default: false]. Only for a closed pilot whose buyers are known
     #[arg(long, env = "INNOLIFT_TRUST_SELF_DECLARED_BUYERS", global = true)]
     pub trust_self_declared_buyers: Option<bool>,
+    /// Months after a process is completed that contact details in its dialogue answers are
+    /// erased [default: 24]
+    #[arg(long, env = "INNOLIFT_RETENTION_MONTHS", global = true)]
+    pub retention_months: Option<u32>,
     /// Largest accepted document file, in bytes [default: 20971520, 20 MiB]
     #[arg(long, env = "INNOLIFT_MAX_DOCUMENT_BYTES", global = true)]
     pub max_document_bytes: Option<u64>,
@@ -109,6 +113,7 @@ impl SettingsArgs {
             trust_self_declared_buyers: self
                 .trust_self_declared_buyers
                 .or(lower.trust_self_declared_buyers),
+            retention_months: self.retention_months.or(lower.retention_months),
             login_max_failures_per_account: self
                 .login_max_failures_per_account
                 .or(lower.login_max_failures_per_account),
@@ -208,6 +213,7 @@ impl SettingsArgs {
             max_body_bytes: self.max_body_bytes.unwrap_or(256 * 1024),
             max_document_bytes: self.max_document_bytes.unwrap_or(20 * 1024 * 1024),
             trust_self_declared_buyers: self.trust_self_declared_buyers.unwrap_or(false),
+            retention_months: self.retention_months.unwrap_or(24).max(1),
             login_max_failures_per_account: self.login_max_failures_per_account.unwrap_or(5),
             login_max_failures_per_address: self.login_max_failures_per_address.unwrap_or(20),
             login_window: Duration::from_secs(15 * 60),
@@ -268,6 +274,8 @@ pub struct Settings {
     pub max_document_bytes: u64,
     /// Whether a buyer that no loaded register verifies acts without staff approval.
     pub trust_self_declared_buyers: bool,
+    /// Months after a process's completion that contact details in its answers are erased.
+    pub retention_months: u32,
     /// Failed sign-ins per account per window.
     pub login_max_failures_per_account: u32,
     /// Failed sign-ins per client address per window.

@@ -116,7 +116,13 @@ fn founded(
     };
     if new.kind == OrgKind::Buyer && row.sector.is_none() {
         // A company claiming to be a buyer: staff see what it typed, or "other".
-        row.sector = Some(new.profile.sector.unwrap_or(Sector::Other).as_str().to_owned());
+        row.sector = Some(
+            new.profile
+                .sector
+                .unwrap_or(Sector::Other)
+                .as_str()
+                .to_owned(),
+        );
     }
     if !acts_at_once {
         row.approval = "pending".to_owned();

@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod page;
 pub mod password_reset;
+pub mod privacy;
 pub mod processes;
 pub mod programme;
 pub mod registry;

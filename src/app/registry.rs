@@ -197,7 +197,8 @@ fn apply_updates(
         }
         let next = match (u.kind.as_str(), &current, &u.changes) {
             ("Sletting" | "Fjernet", Some(c), _) => {
-                let mut data: Value = serde_json::from_str(&c.data).map_err(|e| entry(e.to_string()))?;
+                let mut data: Value =
+                    serde_json::from_str(&c.data).map_err(|e| entry(e.to_string()))?;
                 if data.get("slettedato").is_none() {
                     let day = u.date.get(..10).unwrap_or(&u.date).to_owned();
                     data["slettedato"] = Value::String(day);
@@ -241,10 +242,12 @@ fn sync_organisations(conn: &mut DbConn, rows: &[RegistryRow]) -> Result<u64, Ap
     if registered.is_empty() {
         return Ok(0);
     }
-    let by_orgnr: HashMap<&str, &RegistryRow> = rows.iter().map(|r| (r.orgnr.as_str(), r)).collect();
+    let by_orgnr: HashMap<&str, &RegistryRow> =
+        rows.iter().map(|r| (r.orgnr.as_str(), r)).collect();
     let mut changed = 0;
     for (id, orgnr) in registered {
-        let (Some(mut org), Some(entity)) = (orgs::find(conn, &id)?, by_orgnr.get(orgnr.as_str())) else {
+        let (Some(mut org), Some(entity)) = (orgs::find(conn, &id)?, by_orgnr.get(orgnr.as_str()))
+        else {
             continue;
         };
         let was_ended = org.ended.clone();
@@ -290,8 +293,12 @@ pub fn apply_to(org: &mut OrganisationRow, entity: &RegistryRow) {
         }
         _ => {}
     }
-    org.ended = format::ended_of(entity.deleted_on.is_some(), entity.bankrupt, entity.winding_up)
-        .map(str::to_owned);
+    org.ended = format::ended_of(
+        entity.deleted_on.is_some(),
+        entity.bankrupt,
+        entity.winding_up,
+    )
+    .map(str::to_owned);
     let now = db::now();
     org.verified_at = Some(now);
     org.updated_at = now;
@@ -317,7 +324,11 @@ pub fn entity_for_registration(
             format!("{orgnr} is not in Enhetsregisteret; check the organisation number"),
         )
     })?;
-    if let Some(ended) = format::ended_of(entity.deleted_on.is_some(), entity.bankrupt, entity.winding_up) {
+    if let Some(ended) = format::ended_of(
+        entity.deleted_on.is_some(),
+        entity.bankrupt,
+        entity.winding_up,
+    ) {
         return Err(AppError::validation(
             "orgnr",
             format!(

@@ -59,7 +59,25 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         // Reminders and lottery results are queued by the dialogue services before each round
         // of sending, so the mail worker needs to know nothing of dialogues.
         let (for_reminders, keys) = (settings.clone(), tokens.clone());
+        // The retention sweep needs no more than an hourly look; any node may run it.
+        let last_sweep = std::sync::Mutex::new(None::<std::time::Instant>);
         let before_round = move |conn: &mut crate::db::DbConn| {
+            let due = {
+                let mut last = last_sweep.lock().unwrap_or_else(|p| p.into_inner());
+                let due = last.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600));
+                if due {
+                    *last = Some(std::time::Instant::now());
+                }
+                due
+            };
+            if due {
+                let erased =
+                    crate::app::privacy::erase_expired(conn, for_reminders.retention_months)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                if erased > 0 {
+                    tracing::info!(erased, "erased contact details of answers past retention");
+                }
+            }
             dialogues::invitations::queue_reminders(
                 conn,
                 &for_reminders,

@@ -214,3 +214,11 @@ pub fn mark_removed(conn: &mut DbConn, id: &str, stamp: &str) -> QueryResult<()>
         .execute(conn)
         .map(|_| ())
 }
+
+/// Deletes an account; its sessions, notifications and password resets go with it (the
+/// foreign keys cascade), and what it created keeps no link to it.
+pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
+    diesel::delete(accounts::table.find(id))
+        .execute(conn)
+        .map(|n| n > 0)
+}

@@ -18,6 +18,7 @@ pub mod notices;
 pub mod notifications;
 pub mod organisations;
 pub mod password_resets;
+pub mod privacy;
 pub mod processes;
 pub mod registry;
 pub mod schema;

@@ -146,7 +146,11 @@ pub fn add_member(
 }
 
 /// The state of a membership: `pending` or `accepted`, or none.
-pub fn membership(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> QueryResult<Option<String>> {
+pub fn membership(
+    conn: &mut DbConn,
+    cluster_id: &str,
+    member_id: &str,
+) -> QueryResult<Option<String>> {
     cluster_members::table
         .find((cluster_id, member_id))
         .select(cluster_members::status)
@@ -177,7 +181,11 @@ pub fn remove_member(conn: &mut DbConn, cluster_id: &str, member_id: &str) -> Qu
 }
 
 /// A cluster's members with this status (`accepted`, or `pending` requests), by name.
-pub fn members_with(conn: &mut DbConn, cluster_id: &str, status: &str) -> QueryResult<Vec<OrganisationRow>> {
+pub fn members_with(
+    conn: &mut DbConn,
+    cluster_id: &str,
+    status: &str,
+) -> QueryResult<Vec<OrganisationRow>> {
     cluster_members::table
         .inner_join(organisations::table.on(organisations::id.eq(cluster_members::member_id)))
         .filter(cluster_members::cluster_id.eq(cluster_id))
@@ -202,7 +210,11 @@ pub fn clusters_of(conn: &mut DbConn, member_id: &str) -> QueryResult<Vec<Organi
     clusters_with(conn, member_id, "accepted")
 }
 
-fn clusters_with(conn: &mut DbConn, member_id: &str, status: &str) -> QueryResult<Vec<OrganisationRow>> {
+fn clusters_with(
+    conn: &mut DbConn,
+    member_id: &str,
+    status: &str,
+) -> QueryResult<Vec<OrganisationRow>> {
     cluster_members::table
         .inner_join(organisations::table.on(organisations::id.eq(cluster_members::cluster_id)))
         .filter(cluster_members::member_id.eq(member_id))

@@ -62,10 +62,7 @@ pub fn find(conn: &mut DbConn, orgnr: &str) -> QueryResult<Option<RegistryRow>> 
 }
 
 /// The stored entities among `orgnrs`, by orgnr.
-pub fn find_many(
-    conn: &mut DbConn,
-    orgnrs: &[&str],
-) -> QueryResult<HashMap<String, RegistryRow>> {
+pub fn find_many(conn: &mut DbConn, orgnrs: &[&str]) -> QueryResult<HashMap<String, RegistryRow>> {
     let mut out = HashMap::with_capacity(orgnrs.len());
     // Bound parameters stay well under SQLite's limit of 32,766.
     for chunk in orgnrs.chunks(5_000) {

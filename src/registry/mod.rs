@@ -23,7 +23,13 @@ const KEPT: &[(&str, &[&str])] = &[
     ("naeringskode1", &["kode", "beskrivelse"]),
     (
         "forretningsadresse",
-        &["kommunenummer", "kommune", "postnummer", "poststed", "landkode"],
+        &[
+            "kommunenummer",
+            "kommune",
+            "postnummer",
+            "poststed",
+            "landkode",
+        ],
     ),
     ("antallAnsatte", &[]),
     ("konkurs", &[]),
@@ -295,12 +301,14 @@ pub fn size_of(employees: Option<i32>) -> Option<&'static str> {
 /// entity has.
 pub fn apply_patch(data: &mut Value, ops: &[Value]) -> Result<(), EntryProblem> {
     for (i, op) in ops.iter().enumerate() {
-        let kind = op.get("op").and_then(Value::as_str).ok_or_else(|| {
-            format!("change {} has no op", i + 1)
-        })?;
-        let path = op.get("path").and_then(Value::as_str).ok_or_else(|| {
-            format!("change {} has no path", i + 1)
-        })?;
+        let kind = op
+            .get("op")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("change {} has no op", i + 1))?;
+        let path = op
+            .get("path")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("change {} has no path", i + 1))?;
         let parts: Vec<String> = path
             .strip_prefix('/')
             .ok_or_else(|| format!("change {}: path {path:?} must begin with /", i + 1))?
@@ -318,9 +326,9 @@ pub fn apply_patch(data: &mut Value, ops: &[Value]) -> Result<(), EntryProblem> 
                     .ok_or_else(|| format!("change {} ({kind} {path}) has no value", i + 1))?;
                 let mut target = &mut *data;
                 for part in &parts[..parts.len() - 1] {
-                    let object = target
-                        .as_object_mut()
-                        .ok_or_else(|| format!("change {}: {path} is not inside an object", i + 1))?;
+                    let object = target.as_object_mut().ok_or_else(|| {
+                        format!("change {}: {path} is not inside an object", i + 1)
+                    })?;
                     target = object
                         .entry(part.clone())
                         .or_insert_with(|| Value::Object(Map::new()));
@@ -417,6 +425,9 @@ mod tests {
     #[test]
     fn one_line_drops_control_characters_and_caps_the_length() {
         assert_eq!(one_line(" a\r\n\tb  c ", 10), "a b c");
-        assert_eq!(one_line(&"x".repeat(900), MAX_NAME_CHARS).len(), MAX_NAME_CHARS);
+        assert_eq!(
+            one_line(&"x".repeat(900), MAX_NAME_CHARS).len(),
+            MAX_NAME_CHARS
+        );
     }
 }

@@ -106,12 +106,20 @@ fn updates(list: &Value) -> Result<Vec<Update>, String> {
             item.get(field)
                 .and_then(Value::as_str)
                 .map(|s| super::one_line(s, 100))
-                .ok_or_else(|| entry(format!("{field} (oppdateringsid {id}) is missing or not text")))
+                .ok_or_else(|| {
+                    entry(format!(
+                        "{field} (oppdateringsid {id}) is missing or not text"
+                    ))
+                })
         };
         let changes = match item.get("endringer") {
             None | Some(Value::Null) => None,
             Some(Value::Array(ops)) => Some(ops.clone()),
-            Some(_) => return Err(entry(format!("endringer (oppdateringsid {id}) must be a list"))),
+            Some(_) => {
+                return Err(entry(format!(
+                    "endringer (oppdateringsid {id}) must be a list"
+                )))
+            }
         };
         let kind = text("endringstype")?;
         if !["Ny", "Endring", "Sletting", "Fjernet", "Ukjent"].contains(&kind.as_str()) {
@@ -216,8 +224,14 @@ mod tests {
 
     #[test]
     fn broken_or_foreign_json_is_refused_with_a_reason() {
-        assert!(entities(b"[{\"a\":1},{\"a\"").unwrap_err().contains("not valid JSON"));
-        assert!(entities(b"{\"hello\":\"world\"}").unwrap_err().contains("not Enhetsregisteret"));
-        assert!(entities(b"hello").unwrap_err().contains("not Enhetsregisteret"));
+        assert!(entities(b"[{\"a\":1},{\"a\"")
+            .unwrap_err()
+            .contains("not valid JSON"));
+        assert!(entities(b"{\"hello\":\"world\"}")
+            .unwrap_err()
+            .contains("not Enhetsregisteret"));
+        assert!(entities(b"hello")
+            .unwrap_err()
+            .contains("not Enhetsregisteret"));
     }
 }

@@ -298,7 +298,10 @@ impl Browser {
     pub async fn open_details(&self, text: &str) {
         let summary = self.find_one("summary", text).await;
         let open = self
-            .script("return arguments[0].parentElement.open;", vec![json!(summary)])
+            .script(
+                "return arguments[0].parentElement.open;",
+                vec![json!(summary)],
+            )
             .await;
         if open != json!(true) {
             summary

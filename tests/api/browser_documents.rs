@@ -101,7 +101,10 @@ async fn consultation_in_the_browser(backend: Backend) {
         .await;
     let text = browser.text().await;
     assert!(text.contains("Utkast til konkurransegrunnlag"), "{text}");
-    assert!(text.contains(&sha256), "the page shows the version's SHA-256: {text}");
+    assert!(
+        text.contains(&sha256),
+        "the page shows the version's SHA-256: {text}"
+    );
     assert!(text.contains("versjon 1"), "{text}");
     assert!(text.contains("Ingen innspill ennå."), "{text}");
     browser.axe("process page with a document").await;
@@ -118,7 +121,11 @@ async fn consultation_in_the_browser(backend: Backend) {
         .await;
     let got = download_in_page(&browser, "Utkast til konkurransegrunnlag").await;
     assert_eq!(got["status"], 200, "{got}");
-    assert_eq!(got["sha256"], sha256.as_str(), "the same bytes come back: {got}");
+    assert_eq!(
+        got["sha256"],
+        sha256.as_str(),
+        "the same bytes come back: {got}"
+    );
     assert!(
         got["href"]
             .as_str()
@@ -134,7 +141,10 @@ async fn consultation_in_the_browser(backend: Backend) {
     browser.axe("answer page with a document").await;
     browser.fill("Punkt (valgfritt)", "3.2").await;
     browser
-        .fill("Innspill", "Kravet om fem års drift utelukker nye leverandører.")
+        .fill(
+            "Innspill",
+            "Kravet om fem års drift utelukker nye leverandører.",
+        )
         .await;
     browser.click_button("Send innspillet").await;
     browser
@@ -189,13 +199,18 @@ async fn consultation_in_the_browser(backend: Backend) {
         .await;
     browser.open_details("Publiser referat").await;
     browser
-        .fill("Referat", "Tolv leverandører deltok. Hovedpunktene var drift og pris.")
+        .fill(
+            "Referat",
+            "Tolv leverandører deltok. Hovedpunktene var drift og pris.",
+        )
         .await;
     browser.click_button("Publiser referat").await;
     browser.wait_for_text("Referatet er publisert", WAIT).await;
     browser.axe("process page after publishing").await;
     assert_eq!(
-        wait_for_kind(&smtp, "<consultation_summary-", 1).await.len(),
+        wait_for_kind(&smtp, "<consultation_summary-", 1)
+            .await
+            .len(),
         1
     );
     assert_eq!(wait_for_kind(&smtp, "<minutes-", 1).await.len(), 1);
@@ -204,7 +219,10 @@ async fn consultation_in_the_browser(backend: Backend) {
     browser.goto(&app.url(&format!("/dialogues/{did}"))).await;
     browser.wait_for_text("Referat", WAIT).await;
     let text = browser.text().await;
-    assert!(text.contains("Vi fjerner kravet om fem års drift"), "{text}");
+    assert!(
+        text.contains("Vi fjerner kravet om fem års drift"),
+        "{text}"
+    );
     assert!(text.contains("Tolv leverandører deltok."), "{text}");
     let minutes_hash = hex::encode(Sha256::digest(
         "Tolv leverandører deltok. Hovedpunktene var drift og pris.".as_bytes(),

@@ -91,11 +91,18 @@ async fn demo_consultation(backend: Backend) {
                 ("document_id", &id),
                 ("version", "2"),
                 ("section", "3.2"),
-                ("text", "Kravet om fem års drift utelukker nye leverandører."),
+                (
+                    "text",
+                    "Kravet om fem års drift utelukker nye leverandører.",
+                ),
             ],
         )
         .await;
-    assert_eq!(res.status(), 303, "the answer page takes the comment and shows itself again");
+    assert_eq!(
+        res.status(),
+        303,
+        "the answer page takes the comment and shows itself again"
+    );
     let res = app
         .post(
             &format!("/api/v1/rsvp/{}/comments", links[1]),
@@ -115,7 +122,8 @@ async fn demo_consultation(backend: Backend) {
 
     // After the deadline: the summary and the minutes, to every delivered invitee.
     close_consultation(&app, &id);
-    let summary = "Vi fikk to innspill. Kravet om fem års drift fjernes, og åpne grensesnitt blir et krav.";
+    let summary =
+        "Vi fikk to innspill. Kravet om fem års drift fjernes, og åpne grensesnitt blir et krav.";
     let res = app
         .post(
             &format!("/api/v1/documents/{id}/consultation-summary"),
@@ -157,7 +165,10 @@ async fn demo_consultation(backend: Backend) {
     assert_eq!(
         published,
         vec![
-            ("consultation_summary", sha256_hex(summary.as_bytes()).as_str()),
+            (
+                "consultation_summary",
+                sha256_hex(summary.as_bytes()).as_str()
+            ),
             ("minutes", sha256_hex(minutes.as_bytes()).as_str()),
         ]
     );

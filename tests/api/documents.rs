@@ -400,10 +400,7 @@ pub(crate) async fn settled_record(app: &TestApp, token: &str, did: &str) -> Val
     let mut record: Value = Value::Null;
     for _ in 0..100 {
         record = app
-            .get(
-                &format!("/api/v1/dialogues/{did}/record"),
-                Some(token),
-            )
+            .get(&format!("/api/v1/dialogues/{did}/record"), Some(token))
             .await
             .json()
             .await

@@ -61,7 +61,8 @@ async fn world(app: &TestApp, seed: u32) -> World {
         )
         .await;
     assert_eq!(res.status(), 201);
-    app.accept_cluster(&supplier, &cluster.organisation_id).await;
+    app.accept_cluster(&supplier, &cluster.organisation_id)
+        .await;
     let need_a = app
         .need(
             &a.token,

@@ -11,7 +11,9 @@ use crate::on_both_databases;
 use crate::web_helpers::create_admin;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/registry").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/registry")
+        .join(name)
 }
 
 fn entities() -> Vec<Value> {
@@ -38,7 +40,10 @@ fn live(form: &str) -> Value {
 }
 
 /// Imports register files through the service, as `innolift registry import` does.
-fn import(app: &TestApp, files: &[PathBuf]) -> Result<innolift::app::registry::ImportReport, String> {
+fn import(
+    app: &TestApp,
+    files: &[PathBuf],
+) -> Result<innolift::app::registry::ImportReport, String> {
     let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
     let sources = files
         .iter()
@@ -57,7 +62,9 @@ fn count(app: &TestApp) -> i64 {
 
 fn entity(app: &TestApp, nr: &str) -> innolift::db::registry::RegistryRow {
     let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
-    innolift::db::registry::find(&mut conn, nr).unwrap().expect("the entity is in the register")
+    innolift::db::registry::find(&mut conn, nr)
+        .unwrap()
+        .expect("the entity is in the register")
 }
 
 async fn admin_token(app: &TestApp) -> String {
@@ -236,16 +243,45 @@ async fn without_a_register_every_buyer_waits_unless_trusted(backend: Backend) {
         return;
     };
     let buyer = app.register("b@kommune.no", 4100, "buyer").await;
-    let me: Value = app.get(&format!("/api/v1/organisations/{}", buyer.organisation_id), Some(&buyer.token)).await.json().await.unwrap();
-    assert_eq!((me["approval"].as_str(), me["verified"].as_bool()), (Some("pending"), Some(false)), "{me}");
+    let me: Value = app
+        .get(
+            &format!("/api/v1/organisations/{}", buyer.organisation_id),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["approval"].as_str(), me["verified"].as_bool()),
+        (Some("pending"), Some(false)),
+        "{me}"
+    );
     let supplier = app.register("s@lev.no", 4101, "supplier").await;
-    let me: Value = app.get(&format!("/api/v1/organisations/{}", supplier.organisation_id), Some(&supplier.token)).await.json().await.unwrap();
+    let me: Value = app
+        .get(
+            &format!("/api/v1/organisations/{}", supplier.organisation_id),
+            Some(&supplier.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["approval"], "approved", "suppliers need no approval");
-    let Some(trusting) = spawn_app_with(backend, |s| s.trust_self_declared_buyers = true).await else {
+    let Some(trusting) = spawn_app_with(backend, |s| s.trust_self_declared_buyers = true).await
+    else {
         return;
     };
     let buyer = trusting.register("b@kommune.no", 4102, "buyer").await;
-    let me: Value = trusting.get(&format!("/api/v1/organisations/{}", buyer.organisation_id), Some(&buyer.token)).await.json().await.unwrap();
+    let me: Value = trusting
+        .get(
+            &format!("/api/v1/organisations/{}", buyer.organisation_id),
+            Some(&buyer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["approval"], "approved");
 }
 
@@ -273,13 +309,25 @@ fn the_command_line_imports_with_a_summary_and_refuses_a_bad_file_with_its_entry
     };
     let out = run("enheter.json.gz");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let n = entities().len();
-    assert!(stdout.contains(&format!("read {n} entities")) && stdout.contains(&format!("{n} new")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("read {n} entities")) && stdout.contains(&format!("{n} new")),
+        "{stdout}"
+    );
     let out = run("enheter.json");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(&format!("{n} unchanged")), "{stdout}");
     let out = run("bad-entry.json");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && stderr.contains("entity 4") && stderr.contains("nothing was imported"), "{stderr}");
+    assert!(
+        !out.status.success()
+            && stderr.contains("entity 4")
+            && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
 }

@@ -64,7 +64,10 @@ async fn page_forms(backend: Backend) {
     assert_eq!(res.status, 415, "{}", res.body);
     let body = unescape(&res.body);
     assert!(body.contains("Filtypen tas ikke imot"), "{body}");
-    assert!(body.contains("id=\"e-doc-file\""), "the error is beside the file field");
+    assert!(
+        body.contains("id=\"e-doc-file\""),
+        "the error is beside the file field"
+    );
     assert!(
         body.contains("value=\"Markedsanalyse\""),
         "the title is kept: {body}"
@@ -116,7 +119,10 @@ async fn page_forms(backend: Backend) {
         .text("visibility", "invitees")
         .text("dialogue_id", did.clone())
         .text("comments_until", "2027-02-01T12:00")
-        .part("file", Part::bytes(text().1).file_name("utkast.txt".to_owned()));
+        .part(
+            "file",
+            Part::bytes(text().1).file_name("utkast.txt".to_owned()),
+        );
     let res = web.post_multipart(&action, form).await;
     assert_eq!(res.status, 303, "{}", res.body);
     let docs = documents_of(&app, &pid, &buyer.token).await;

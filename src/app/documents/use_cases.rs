@@ -11,8 +11,8 @@ use super::consultation::{self, BuyerComments, CommentView, NewComment};
 use super::download::{self, Download};
 use super::upload::{check, DocumentFields};
 use super::{
-    api_link, for_buyer, invitee_of, publish, readable, reader_of, token_link, token_reader,
-    views, DocumentView, PublishedText, Reader,
+    api_link, for_buyer, invitee_of, publish, readable, reader_of, token_link, token_reader, views,
+    DocumentView, PublishedText, Reader,
 };
 use crate::app::Context;
 use crate::caller::Caller;

@@ -18,6 +18,7 @@ pub mod notices;
 pub mod notifications;
 pub mod openapi;
 pub mod organisations;
+pub mod privacy;
 pub mod processes;
 pub mod rsvp;
 pub mod solutions;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(auth::routes)
+            .configure(privacy::routes)
             .configure(organisations::routes)
             .configure(matching::routes)
             .configure(needs::routes)

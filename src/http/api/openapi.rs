@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 use super::notifications;
 use super::{
     admin, auth, capabilities, cpv, dialogues, documents, health, indicators, lifts, matching,
-    meetings, needs, notices, organisations, processes, rsvp, solutions,
+    meetings, needs, notices, organisations, privacy, processes, rsvp, solutions,
 };
 
 /// The API description. Every handler is listed here; a test checks none is missing.
@@ -19,6 +19,8 @@ use super::{
         auth::register,
         auth::login,
         auth::me,
+        privacy::export,
+        privacy::delete,
         auth::change_password,
         auth::password_reset,
         auth::password_reset_confirm,

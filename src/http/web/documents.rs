@@ -106,7 +106,9 @@ async fn receive(
             Ok(())
         } else {
             forged = true;
-            Err(AppError::forbidden("the form is out of date; reload the page"))
+            Err(AppError::forbidden(
+                "the form is out of date; reload the page",
+            ))
         }
     })
     .await;
@@ -252,7 +254,10 @@ pub async fn minutes(
     let (id, event) = (parse_id(&id)?, parse_id(&event)?);
     let text = f.text.clone().unwrap_or_default();
     let done = service::minutes(&state, &caller, &event, text).await;
-    let back = (format!("/processes/{id}#event-{event}"), "minutes_published");
+    let back = (
+        format!("/processes/{id}#event-{event}"),
+        "minutes_published",
+    );
     let typed = typed_with(&f, "event_id", &event);
     answer(&state, &v, &id, done, back, ("minutes", typed)).await
 }

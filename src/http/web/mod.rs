@@ -19,6 +19,7 @@ pub mod meetings;
 pub mod needs;
 pub mod notifications;
 pub mod picker;
+pub mod privacy;
 pub mod processes;
 pub mod profile;
 pub mod public;
@@ -64,5 +65,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(admin::routes)
         .configure(cluster::routes)
         .configure(profile::routes)
+        .configure(privacy::routes)
         .configure(team::routes);
 }

@@ -25,8 +25,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/organisation/invites", web::post().to(invite))
         .route("/organisation/users/{id}/remove", web::post().to(remove))
         .route("/organisation/users/{id}/owner", web::post().to(hand_over))
-        .route("/organisation/clusters/{id}/accept", web::post().to(accept_cluster))
-        .route("/organisation/clusters/{id}/decline", web::post().to(decline_cluster));
+        .route(
+            "/organisation/clusters/{id}/accept",
+            web::post().to(accept_cluster),
+        )
+        .route(
+            "/organisation/clusters/{id}/decline",
+            web::post().to(decline_cluster),
+        );
 }
 
 /// The organisation's details as the form has them.
@@ -80,7 +86,12 @@ async fn owner_page(
         size: o.size.clone().unwrap_or_default(),
     });
     let notice = done
-        .filter(|d| matches!(*d, "saved" | "invited" | "removed" | "cluster_accepted" | "cluster_declined"))
+        .filter(|d| {
+            matches!(
+                *d,
+                "saved" | "invited" | "removed" | "cluster_accepted" | "cluster_declined"
+            )
+        })
         .map(|d| {
             super::i18n::words()
                 .get(v.lang, &format!("team.done.{d}"))
