@@ -46,6 +46,29 @@ pub struct SettingsArgs {
     /// (true or false) [default: false]. Only for a closed pilot whose buyers are known
     #[arg(long, env = "INNOLIFT_TRUST_SELF_DECLARED_BUYERS", global = true)]
     pub trust_self_declared_buyers: Option<bool>,
+    /// OpenID Connect issuer URL for sign-in, such as https://idporten.no (discovery is read from
+    /// it); unset means no such sign-in
+    #[arg(long, env = "INNOLIFT_OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+    /// OpenID Connect client id
+    #[arg(long, env = "INNOLIFT_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// OpenID Connect client secret
+    #[arg(long, env = "INNOLIFT_OIDC_CLIENT_SECRET", global = true, hide_env_values = true)]
+    pub oidc_client_secret: Option<Secret>,
+    /// Scopes to ask for, space-separated [default: openid email profile]
+    #[arg(long, env = "INNOLIFT_OIDC_SCOPES", global = true)]
+    pub oidc_scopes: Option<String>,
+    /// Authentication levels to ask for and accept, space-separated, such as
+    /// idporten-loa-substantial [default: none]
+    #[arg(long, env = "INNOLIFT_OIDC_ACR_VALUES", global = true)]
+    pub oidc_acr_values: Option<String>,
+    /// The provider's name on the sign-in button [default: ID-porten]
+    #[arg(long, env = "INNOLIFT_OIDC_LABEL", global = true)]
+    pub oidc_label: Option<String>,
+    /// Whether people may sign in and register with a password (true or false) [default: true]
+    #[arg(long, env = "INNOLIFT_PASSWORD_LOGIN", global = true)]
+    pub password_login: Option<bool>,
     /// Months after a process is completed that contact details in its dialogue answers are
     /// erased [default: 24]
     #[arg(long, env = "INNOLIFT_RETENTION_MONTHS", global = true)]
@@ -114,6 +137,13 @@ impl SettingsArgs {
                 .trust_self_declared_buyers
                 .or(lower.trust_self_declared_buyers),
             retention_months: self.retention_months.or(lower.retention_months),
+            oidc_issuer: self.oidc_issuer.or(lower.oidc_issuer),
+            oidc_client_id: self.oidc_client_id.or(lower.oidc_client_id),
+            oidc_client_secret: self.oidc_client_secret.or(lower.oidc_client_secret),
+            oidc_scopes: self.oidc_scopes.or(lower.oidc_scopes),
+            oidc_acr_values: self.oidc_acr_values.or(lower.oidc_acr_values),
+            oidc_label: self.oidc_label.or(lower.oidc_label),
+            password_login: self.password_login.or(lower.password_login),
             login_max_failures_per_account: self
                 .login_max_failures_per_account
                 .or(lower.login_max_failures_per_account),
@@ -187,7 +217,37 @@ impl SettingsArgs {
             url::Url::parse(&public_url).is_ok(),
             "public_url must be an address like https://innolift.example.no"
         );
+        let oidc = match self.oidc_issuer.filter(|i| !i.trim().is_empty()) {
+            Some(issuer) => {
+                anyhow::ensure!(
+                    url::Url::parse(&issuer).is_ok(),
+                    "oidc_issuer must be a URL like https://idporten.no"
+                );
+                let client_id = self
+                    .oidc_client_id
+                    .filter(|c| !c.trim().is_empty())
+                    .ok_or_else(|| anyhow::anyhow!("oidc_issuer is set, so oidc_client_id is needed too"))?;
+                Some(OidcSettings {
+                    issuer: issuer.trim().to_owned(),
+                    client_id,
+                    client_secret: self.oidc_client_secret.unwrap_or_default(),
+                    scopes: self
+                        .oidc_scopes
+                        .unwrap_or_else(|| "openid email profile".to_owned()),
+                    acr_values: self.oidc_acr_values.unwrap_or_default(),
+                    label: self.oidc_label.unwrap_or_else(|| "ID-porten".to_owned()),
+                })
+            }
+            None => None,
+        };
+        let password_login = self.password_login.unwrap_or(true);
+        anyhow::ensure!(
+            password_login || oidc.is_some(),
+            "password_login is off, so oidc_issuer must be set, or nobody can sign in"
+        );
         Ok(Settings {
+            oidc,
+            password_login,
             smtp: SmtpSettings {
                 host: self.smtp_host.unwrap_or_else(|| "localhost".to_owned()),
                 port: smtp_port,
@@ -220,6 +280,23 @@ impl SettingsArgs {
             log: self.log.unwrap_or_else(|| "info,tantivy=warn".to_owned()),
         })
     }
+}
+
+/// An OpenID Connect provider to sign in with, such as ID-porten.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    /// The issuer URL; discovery is read from `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    /// The client id.
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: Secret,
+    /// Scopes, space-separated.
+    pub scopes: String,
+    /// Authentication levels to ask for and accept, space-separated; empty for any.
+    pub acr_values: String,
+    /// The provider's name on the sign-in button.
+    pub label: String,
 }
 
 /// A value that must never be printed, such as the token secret or the SMTP password: its
@@ -276,6 +353,10 @@ pub struct Settings {
     pub trust_self_declared_buyers: bool,
     /// Months after a process's completion that contact details in its answers are erased.
     pub retention_months: u32,
+    /// Sign-in with an OpenID Connect provider, when configured.
+    pub oidc: Option<OidcSettings>,
+    /// Whether people may sign in and register with a password.
+    pub password_login: bool,
     /// Failed sign-ins per account per window.
     pub login_max_failures_per_account: u32,
     /// Failed sign-ins per client address per window.

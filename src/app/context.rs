@@ -31,4 +31,6 @@ pub struct Context {
     pub registrations: LoginLimiter,
     /// Limits forgotten-password requests per client address.
     pub resets: LoginLimiter,
+    /// The OpenID Connect provider to sign in with, when configured.
+    pub oidc: Option<Arc<crate::auth::oidc::Provider>>,
 }

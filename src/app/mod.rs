@@ -24,6 +24,7 @@ pub mod members;
 pub mod needs;
 pub mod notices;
 pub mod notifications;
+pub mod oidc;
 pub mod organisations;
 pub mod page;
 pub mod password_reset;

@@ -96,7 +96,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
     if settings.digest_worker {
         notices::digest::start(db.clone(), settings.clone(), &index)?;
     }
+    let oidc = match &settings.oidc {
+        Some(o) => Some(Arc::new(
+            crate::auth::oidc::Provider::new(
+                o.clone(),
+                format!("{}/login/oidc/callback", settings.public_url),
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        )),
+        None => None,
+    };
     Ok(Context {
+        oidc,
         db,
         settings,
         tokens,

@@ -1,5 +1,7 @@
-//! The keys and counters behind sign-in: signed tokens and the failed-attempt limits. Who may do
-//! what is decided by the services (`app::auth`), which use these.
+//! The keys and counters behind sign-in: signed tokens, the failed-attempt limits, and the
+//! OpenID Connect client. Who may do what is decided by the services (`app::auth`), which use
+//! these.
 
+pub mod oidc;
 pub mod rate_limit;
 pub mod tokens;

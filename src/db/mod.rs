@@ -16,6 +16,7 @@ pub mod meetings;
 pub mod needs;
 pub mod notices;
 pub mod notifications;
+pub mod oidc;
 pub mod organisations;
 pub mod password_resets;
 pub mod privacy;

@@ -69,6 +69,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_identities (issuer, subject) {
+        issuer -> Text,
+        subject -> Text,
+        account_id -> Nullable<Text>,
+        email -> Nullable<Text>,
+        email_verified -> Bool,
+        name -> Nullable<Text>,
+        pending_token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_sign_in_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     registry_entities (orgnr) {
         orgnr -> Text,
         name -> Text,
@@ -622,6 +646,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_resets,
     cluster_members,
     registry_entities,
+    oidc_logins,
+    oidc_identities,
     processes,
     process_needs,
     process_buyers,

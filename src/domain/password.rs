@@ -59,6 +59,10 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// The stored hash of an account without a password (it signs in through a provider): not a
+/// valid PHC string, so [`verify`] never accepts anything for it.
+pub const NO_PASSWORD: &str = "!no-password";
+
 /// True when `candidate` matches the stored PHC hash. Slow on purpose.
 pub fn verify(candidate: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {

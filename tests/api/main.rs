@@ -31,6 +31,7 @@ mod meetings_supplier;
 mod needs;
 mod notices;
 mod notifications;
+mod oidc;
 mod organisations;
 mod processes;
 mod registry;

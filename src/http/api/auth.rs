@@ -91,6 +91,7 @@ pub async fn register(
     state: web::Data<Context>,
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
+    require_password_login(&state)?;
     let body = body.0;
     let email = Email::parse(&body.email)?;
     let password = Password::parse(&body.password)?;
@@ -119,6 +120,16 @@ pub async fn register(
     Ok(HttpResponse::Created().json(response))
 }
 
+fn require_password_login(state: &Context) -> Result<(), AppError> {
+    if state.settings.password_login {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "signing in and registering with a password are switched off here; sign in on the web pages with the configured provider",
+        ))
+    }
+}
+
 /// Sign in and get a token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -128,6 +139,7 @@ pub async fn login(
     req: HttpRequest,
     body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, AppError> {
+    require_password_login(&state)?;
     let body = body.0;
     let email = Email::parse(&body.email)?;
     let address = crate::http::extract::client_address(&req);

@@ -48,7 +48,13 @@ fn login_page(
         v,
         status,
         "login.html",
-        context! { email => email, next => next, error => error, notice => notice },
+        context! {
+            email => email, next => next, error => error, notice => notice,
+            oidc_href => format!(
+                "/login/oidc?{}",
+                url::form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish()
+            ),
+        },
     )
 }
 
@@ -90,6 +96,9 @@ pub async fn login(
     req: HttpRequest,
     Form(f): Form<LoginForm>,
 ) -> Result<HttpResponse, WebError> {
+    if !v.password_login {
+        return password_off(&v);
+    }
     let words = super::i18n::words();
     let next = local_path(f.next.as_deref())
         .unwrap_or("/dashboard")
@@ -205,19 +214,55 @@ async fn invited(state: &Context, token: Option<&str>) -> Result<Option<Invited>
         }))
 }
 
+/// A verified identity from the sign-in provider that is registering: its email and whether
+/// the provider verified it.
+#[derive(Debug, serde::Serialize)]
+struct Verified {
+    email: Option<String>,
+    email_verified: bool,
+}
+
+async fn verified(
+    state: &Context,
+    req: &HttpRequest,
+) -> Result<Option<(String, Verified)>, WebError> {
+    let Some(token) = req
+        .cookie(super::oidc::PENDING_COOKIE)
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    Ok(crate::app::oidc::pending_identity(state, &token)
+        .await?
+        .map(|i| {
+            (
+                token,
+                Verified {
+                    email: i.email,
+                    email_verified: i.email_verified,
+                },
+            )
+        }))
+}
+
 fn register_page(
     v: &Visitor,
     status: actix_web::http::StatusCode,
     form: &RegisterForm,
     invited: Option<&Invited>,
+    oidc: Option<&Verified>,
     errors: BTreeMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
+    if oidc.is_none() && !v.password_login {
+        return password_off(v);
+    }
     render::page(
         v,
         status,
         "register.html",
         context! {
             form => form,
+            oidc => oidc,
             invited => invited,
             errors => errors,
             kinds => options(v.lang, "account.kinds", &["buyer", "supplier", "cluster"]),
@@ -228,16 +273,34 @@ fn register_page(
     )
 }
 
+/// A page saying that password sign-in is off, with the way to sign in instead.
+fn password_off(v: &Visitor) -> Result<HttpResponse, WebError> {
+    let words = super::i18n::words();
+    let provider = v.oidc_label.clone().unwrap_or_default();
+    render::page(
+        v,
+        actix_web::http::StatusCode::FORBIDDEN,
+        "message.html",
+        context! {
+            title => words.get(v.lang, "account.login_title"),
+            paragraphs => vec![words.get(v.lang, "oidc.password_off").replace("{provider}", &provider)],
+            link => context! { href => "/login/oidc", text => words.get(v.lang, "oidc.button").replace("{provider}", &provider) },
+        },
+    )
+}
+
 /// The registration page; behind an invitation link it is locked to the inviting organisation
-/// and the invited address.
+/// and the invited address; after a first sign-in with the provider it is tied to that identity.
 pub async fn register_form(
     state: web::Data<Context>,
     v: Visitor,
+    req: HttpRequest,
     q: web::Query<InviteQuery>,
 ) -> Result<HttpResponse, WebError> {
     if v.user.is_some() {
         return Ok(see_other("/dashboard"));
     }
+    let oidc = verified(&state, &req).await?.map(|(_, v)| v);
     let invite = invited(&state, q.invite.as_deref()).await?;
     let mut errors = BTreeMap::new();
     if q.invite.is_some() && invite.is_none() {
@@ -249,7 +312,10 @@ pub async fn register_form(
         );
     }
     let form = RegisterForm {
-        email: invite.as_ref().map(|i| i.email.clone()),
+        email: invite
+            .as_ref()
+            .map(|i| i.email.clone())
+            .or_else(|| oidc.as_ref().and_then(|o| o.email.clone())),
         invite: invite.as_ref().and(q.invite.clone()),
         ..RegisterForm::default()
     };
@@ -258,6 +324,7 @@ pub async fn register_form(
         actix_web::http::StatusCode::OK,
         &form,
         invite.as_ref(),
+        oidc.as_ref(),
         errors,
     )
 }
@@ -272,18 +339,35 @@ fn blank(v: &Option<String>) -> Option<String> {
 pub async fn register(
     state: web::Data<Context>,
     v: Visitor,
-    Form(f): Form<RegisterForm>,
+    req: HttpRequest,
+    Form(mut f): Form<RegisterForm>,
 ) -> Result<HttpResponse, WebError> {
+    let oidc = verified(&state, &req).await?;
+    if oidc.is_none() && !v.password_login {
+        return password_off(&v);
+    }
+    // An email the provider verified is the one registered, whatever the form says.
+    if let Some((_, Verified { email: Some(email), email_verified: true })) = &oidc {
+        f.email = Some(email.clone());
+    }
+    let typed_password = f.password.as_deref().unwrap_or("");
+    // After a sign-in with the provider a password is optional: the provider signs them in.
+    let skip_password = oidc.is_some() && typed_password.is_empty();
     let parsed = (|| -> Result<_, AppError> {
         all_valid! {
             let email = Email::parse(f.email.as_deref().unwrap_or(""));
-            let password = Password::parse(f.password.as_deref().unwrap_or(""));
+            let password = if skip_password {
+                Ok(None)
+            } else {
+                Password::parse(typed_password).map(Some)
+            };
             let name = domain::text("name", f.name.as_deref().unwrap_or(""), 200);
             let organisation = organisation_of(&f);
         }
         Ok((email, password, name, organisation))
     })();
     let invite = invited(&state, f.invite.as_deref()).await?;
+    let oidc_view = oidc.as_ref().map(|(_, o)| o);
     let (email, password, name, organisation) = match parsed {
         Ok(p) => p,
         Err(e) => {
@@ -293,13 +377,19 @@ pub async fn register(
                 actix_web::http::StatusCode::BAD_REQUEST,
                 &f,
                 invite.as_ref(),
+                oidc_view,
                 errors,
             );
         }
     };
+    let password_hash = match password {
+        Some(p) => hash_blocking(p).await.map_err(WebError::Internal)?,
+        // Not a valid hash, so no password ever matches it.
+        None => crate::domain::password::NO_PASSWORD.to_owned(),
+    };
     let registration = Registration {
         email,
-        password_hash: hash_blocking(password).await.map_err(WebError::Internal)?,
+        password_hash,
         name,
         // With an invitation link the organisation is the inviting one.
         organisation: if f.invite.is_some() {
@@ -311,7 +401,14 @@ pub async fn register(
     };
     match accounts::sign_up(&state, registration).await {
         Ok((account, _)) => {
-            let mut cookies = v.sign_in(&state, account).await?;
+            let mut cookies = Vec::new();
+            if let Some((token, _)) = &oidc {
+                crate::app::oidc::link_identity(&state, token, &account.id).await?;
+                let mut gone = v.cookie(super::oidc::PENDING_COOKIE, String::new(), Some(0));
+                gone.make_removal();
+                cookies.push(gone);
+            }
+            cookies.extend(v.sign_in(&state, account).await?);
             cookies.push(v.flash_cookie("registered"));
             render::with_cookies(see_other("/dashboard"), &cookies)
         }
@@ -322,6 +419,7 @@ pub async fn register(
                 actix_web::http::StatusCode::BAD_REQUEST,
                 &f,
                 invite.as_ref(),
+                oidc_view,
                 errors,
             )
         }

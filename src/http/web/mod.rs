@@ -18,6 +18,7 @@ pub mod indicators;
 pub mod meetings;
 pub mod needs;
 pub mod notifications;
+pub mod oidc;
 pub mod picker;
 pub mod privacy;
 pub mod processes;
@@ -66,5 +67,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(cluster::routes)
         .configure(profile::routes)
         .configure(privacy::routes)
+        .configure(oidc::routes)
         .configure(team::routes);
 }

@@ -237,6 +237,8 @@ fn base(v: &Visitor) -> Value {
         user => user,
         path => v.path,
         flash_message => v.flash.as_ref().map(|k| format!("flash.{k}")),
+        oidc_label => v.oidc_label,
+        password_login => v.password_login,
     }
 }
 

@@ -67,6 +67,10 @@ pub struct Visitor {
     csrf_token: String,
     /// The one-time message left by the last form (a key under `flash.`), shown once.
     pub flash: Option<String>,
+    /// The OpenID Connect provider's name for the sign-in button, when one is configured.
+    pub oidc_label: Option<String>,
+    /// Whether sign-in and registration with a password are on.
+    pub password_login: bool,
 }
 
 /// The cookie that carries a one-time message to the page after a redirect.
@@ -261,6 +265,8 @@ impl FromRequest for Visitor {
                 new_seed,
                 secure,
                 flash,
+                oidc_label: state.oidc.as_ref().map(|o| o.label().to_owned()),
+                password_login: state.settings.password_login,
             })
         })
     }
