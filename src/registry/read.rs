@@ -145,8 +145,7 @@ pub fn for_each_entity(
     reader: Box<dyn BufRead>,
     mut each: impl FnMut(usize, Value) -> Result<(), String>,
 ) -> Result<(), String> {
-    // The opening bracket was consumed by `open`; put it back for the parser.
-    let reader = std::io::Cursor::new(b"[".to_vec()).chain(reader);
+    // `open` consumed only the leading whitespace, so the list starts here.
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut failure = None;
     let result = Each {

@@ -153,7 +153,7 @@ on_both_databases! {
         assert_eq!(org["county"], &municipality["forretningsadresse"]["kommunenummer"].as_str().unwrap()[..2]);
         assert_eq!((org["verified"].as_bool(), org["approval"].as_str(), org["sector"].as_str()), (Some(true), Some("approved"), Some("municipality")), "{org}");
         let buyer_token = body["token"].as_str().unwrap().to_owned();
-        let need = app.need(&buyer_token, json!({"title": "Trygghetsalarmer", "description": "Digitale trygghetsalarmer for hjemmeboende."})).await;
+        let need = app.need(&buyer_token, json!({"title": "Trygghetsalarmer", "description": "Digitale trygghetsalarmer for hjemmeboende.", "themes": ["health_welfare"], "national": true})).await;
         assert_eq!(need["status"], "open", "a verified public buyer publishes at once");
 
         // A number the register does not hold, and an ended entity, are refused on orgnr.
@@ -171,9 +171,9 @@ on_both_databases! {
         assert_eq!(body["organisation"]["approval"], "pending");
         let pending_token = body["token"].as_str().unwrap().to_owned();
         let pending_org = body["organisation"]["id"].as_str().unwrap().to_owned();
-        let draft = app.need(&pending_token, json!({"title": "Robotklipping", "description": "Robotklippere for idrettsanlegg."})).await;
+        let draft = app.need(&pending_token, json!({"title": "Robotklipping", "description": "Robotklippere for idrettsanlegg.", "themes": ["other"], "national": true})).await;
         assert_eq!(draft["status"], "draft", "a pending buyer prepares: its need starts as a draft");
-        error_of(app.post("/api/v1/needs", &json!({"title": "Publisert", "description": "Skal ut nå.", "status": "open"}), Some(&pending_token)).await, 403).await;
+        error_of(app.post("/api/v1/needs", &json!({"title": "Publisert", "description": "Skal ut nå.", "themes": ["other"], "national": true, "status": "open"}), Some(&pending_token)).await, 403).await;
         let draft_id = draft["id"].as_str().unwrap();
         error_of(app.patch(&format!("/api/v1/needs/{draft_id}"), &json!({"status": "open"}), &pending_token).await, 403).await;
         let process = app.post("/api/v1/processes", &json!({"title": "Robotklipping sammen", "description": "Vi forbereder.", "need_ids": [draft_id], "procedure": "innovation_partnership"}), Some(&pending_token)).await;
@@ -214,10 +214,10 @@ on_both_databases! {
         let (status, supplier) = register_as(&app, "salg@firma.no", company_nr, "supplier").await;
         assert_eq!(status, 201, "{supplier}");
         assert_eq!(supplier["organisation"]["name"], company["navn"]);
-        let cap = app.capability(supplier["token"].as_str().unwrap(), json!({"title": "Batterielektriske ferjer", "description": "Vi bygger batterielektriske ferjer med lading ved kai.", "national": true})).await;
+        let cap = app.capability(supplier["token"].as_str().unwrap(), json!({"title": "Batterielektriske ferjer", "description": "Vi bygger batterielektriske ferjer med lading ved kai.", "themes": ["mobility_transport"], "national": true})).await;
         let cap_id = cap["id"].as_str().unwrap().to_owned();
         app.wait_indexed(&buyer_token, &cap_id).await;
-        let need = app.need(&buyer_token, json!({"title": "Utslippsfri ferje", "description": "Vi trenger en batterielektrisk ferje med lading ved kai."})).await;
+        let need = app.need(&buyer_token, json!({"title": "Utslippsfri ferje", "description": "Vi trenger en batterielektrisk ferje med lading ved kai.", "themes": ["mobility_transport"], "national": true})).await;
         let matches = format!("/api/v1/needs/{}/matches", need["id"].as_str().unwrap());
         let found: Value = app.get(&matches, Some(&buyer_token)).await.json().await.unwrap();
         assert!(ids(&found).contains(&cap_id), "the supplier matches before: {found}");
