@@ -51,6 +51,12 @@ pub fn export_of(conn: &mut DbConn, account_id: &str) -> Result<Value, AppError>
             "created_at": time(account.created_at), "updated_at": time(account.updated_at),
         },
         "organisation": organisation,
+        "sign_in_identities": crate::db::oidc::of_account(conn, account_id)?.into_iter()
+            .map(|i| json!({
+                "issuer": i.issuer, "subject": i.subject, "email": i.email, "email_verified": i.email_verified,
+                "name": i.name, "linked_at": time(i.created_at), "last_sign_in_at": time(i.last_sign_in_at),
+            }))
+            .collect::<Vec<_>>(),
         "sessions": q::sessions(conn, account_id)?.into_iter()
             .map(|(created, expires)| json!({"created_at": time(created), "expires_at": time(expires)}))
             .collect::<Vec<_>>(),

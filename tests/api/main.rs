@@ -33,6 +33,7 @@ mod notices;
 mod notifications;
 mod oidc;
 mod organisations;
+mod privacy;
 mod processes;
 mod registry;
 mod schema;

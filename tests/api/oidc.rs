@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use diesel::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::browser::Browser;
 use crate::helpers::{csrf_of, orgnr, registration, spawn_app_with, Backend, TestApp};
@@ -218,6 +218,10 @@ async fn first_sign_in_registers(backend: Backend) {
     assert!(account.contains("Kari Nordmann") && account.contains("kari@example.test"), "{account}");
     assert_eq!(count(&app, "accounts"), accounts, "no second account");
     assert_eq!(count(&app, "oidc_identities"), 1);
+    let export: Value = again.get(app.url("/account/export")).send().await.unwrap().json().await.unwrap();
+    let identities = export["sign_in_identities"].as_array().unwrap();
+    assert_eq!(identities.len(), 1, "the export names the linked identity: {export}");
+    assert_eq!((identities[0]["issuer"].as_str(), identities[0]["email_verified"].as_bool()), (Some(provider.issuer.as_str()), Some(true)), "{export}");
 
     // Someone with a password account and the same verified email is linked, not duplicated.
     let mut body = registration("per@example.test", &orgnr(5101), "supplier");
