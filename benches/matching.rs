@@ -379,6 +379,9 @@ fn main() -> anyhow::Result<()> {
                 created_at: now,
                 updated_at: now,
                 removed_at: None,
+                email_confirmed_at: Some(now),
+                email_confirm_token_hash: None,
+                email_confirm_sent_at: None,
             },
         )?;
     }

@@ -19,6 +19,8 @@ pub struct Caller {
     pub role: Role,
     /// The organisation; none for programme administrators.
     pub organisation_id: Option<String>,
+    /// Whether the account's email address is confirmed.
+    pub email_confirmed: bool,
 }
 
 impl Caller {
@@ -31,6 +33,7 @@ impl Caller {
             name: account.name.clone(),
             role,
             organisation_id: account.organisation_id.clone(),
+            email_confirmed: account.email_confirmed_at.is_some(),
         })
     }
 

@@ -46,6 +46,10 @@ pub struct SettingsArgs {
     /// (true or false) [default: false]. Only for a closed pilot whose buyers are known
     #[arg(long, env = "INNOLIFT_TRUST_SELF_DECLARED_BUYERS", global = true)]
     pub trust_self_declared_buyers: Option<bool>,
+    /// Ask new accounts to confirm their email address by a link before innolift sends to it or
+    /// lets them invite (true or false) [default: true]
+    #[arg(long, env = "INNOLIFT_CONFIRM_EMAIL", global = true)]
+    pub confirm_email: Option<bool>,
     /// OpenID Connect issuer URL for sign-in, such as https://idporten.no (discovery is read from
     /// it); unset means no such sign-in
     #[arg(long, env = "INNOLIFT_OIDC_ISSUER", global = true)]
@@ -137,6 +141,7 @@ impl SettingsArgs {
                 .trust_self_declared_buyers
                 .or(lower.trust_self_declared_buyers),
             retention_months: self.retention_months.or(lower.retention_months),
+            confirm_email: self.confirm_email.or(lower.confirm_email),
             oidc_issuer: self.oidc_issuer.or(lower.oidc_issuer),
             oidc_client_id: self.oidc_client_id.or(lower.oidc_client_id),
             oidc_client_secret: self.oidc_client_secret.or(lower.oidc_client_secret),
@@ -274,6 +279,7 @@ impl SettingsArgs {
             max_document_bytes: self.max_document_bytes.unwrap_or(20 * 1024 * 1024),
             trust_self_declared_buyers: self.trust_self_declared_buyers.unwrap_or(false),
             retention_months: self.retention_months.unwrap_or(24).max(1),
+            confirm_email: self.confirm_email.unwrap_or(true),
             login_max_failures_per_account: self.login_max_failures_per_account.unwrap_or(5),
             login_max_failures_per_address: self.login_max_failures_per_address.unwrap_or(20),
             login_window: Duration::from_secs(15 * 60),
@@ -353,6 +359,8 @@ pub struct Settings {
     pub trust_self_declared_buyers: bool,
     /// Months after a process's completion that contact details in its answers are erased.
     pub retention_months: u32,
+    /// Whether new accounts confirm their email address by a link.
+    pub confirm_email: bool,
     /// Sign-in with an OpenID Connect provider, when configured.
     pub oidc: Option<OidcSettings>,
     /// Whether people may sign in and register with a password.

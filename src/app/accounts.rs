@@ -36,6 +36,8 @@ pub struct Registration {
     /// The token of an emailed invitation link: it names the organisation to join, and the
     /// email must be the one invited.
     pub invite_token: Option<String>,
+    /// True when an OpenID Connect provider has verified the email, which then needs no link.
+    pub email_verified: bool,
 }
 
 /// Builds an organisation row from validated parts.
@@ -82,6 +84,9 @@ fn account_row(
         created_at: now,
         updated_at: now,
         removed_at: None,
+        email_confirmed_at: None,
+        email_confirm_token_hash: None,
+        email_confirm_sent_at: None,
     }
 }
 
@@ -132,10 +137,14 @@ fn founded(
 
 /// Registers an account. A new orgnr founds the organisation with the account as owner; an
 /// existing one is joined as member only with an invitation from its owner.
+///
+/// The address counts as confirmed when the provider verified it, when the account joins through
+/// an invitation link sent to it, or when `confirm_email` is off; otherwise it waits for its link.
 pub fn register(
     conn: &mut DbConn,
     reg: Registration,
     trust_self_declared_buyers: bool,
+    confirm_email: bool,
 ) -> Result<(AccountRow, OrganisationRow), AppError> {
     let hash = reg.password_hash.clone();
     let result = db::write_tx(conn, |conn| {
@@ -153,6 +162,7 @@ pub fn register(
             ),
             None => None,
         };
+        let proven_by_link = by_link.is_some();
         let (organisation, role) = if let Some(inv) = by_link {
             if inv.email != reg.email.as_str() {
                 return Err(AppError::validation(
@@ -219,13 +229,16 @@ pub fn register(
                 }
             }
         };
-        let account = account_row(
+        let mut account = account_row(
             &reg.email,
             &reg.name,
             hash,
             role,
             Some(organisation.id.clone()),
         );
+        if !confirm_email || reg.email_verified || proven_by_link {
+            account.email_confirmed_at = Some(account.created_at);
+        }
         q::insert(conn, &account)?;
         q::delete_invites_for(conn, reg.email.as_str())?;
         Ok((account, organisation))
@@ -282,7 +295,9 @@ pub fn create_admin(
         if q::find_by_email(conn, email.as_str())?.is_some() {
             return Err(email_taken());
         }
-        let row = account_row(email, name, password_hash, Role::Admin, None);
+        // Made by the operator on the command line, who vouches for the address.
+        let mut row = account_row(email, name, password_hash, Role::Admin, None);
+        row.email_confirmed_at = Some(row.created_at);
         q::insert(conn, &row)?;
         Ok(row)
     })
@@ -368,18 +383,30 @@ impl NewOrganisation {
     }
 }
 
-/// Registers an account (founding or joining its organisation) off the async executor. Returns
-/// the account and its organisation's view.
+/// Registers an account (founding or joining its organisation) off the async executor, and
+/// sends the link that confirms its address when that is needed. Returns the account and its
+/// organisation's view.
 pub async fn sign_up(
     ctx: &super::Context,
     registration: Registration,
+    lang: domain::Lang,
 ) -> Result<(AccountRow, super::organisations::OrganisationView), AppError> {
     let trust = ctx.settings.trust_self_declared_buyers;
-    ctx.db
+    let confirm = ctx.settings.confirm_email;
+    let settings = ctx.settings.clone();
+    let (account, view) = ctx
+        .db
         .run(move |conn| {
-            let (account, organisation) = register(conn, registration, trust)?;
+            let (account, organisation) = register(conn, registration, trust, confirm)?;
+            if account.email_confirmed_at.is_none() {
+                super::email_confirmation::queue(conn, &settings, &account, lang)?;
+            }
             let view = super::organisations::OrganisationView::load(conn, &organisation)?;
-            Ok((account, view))
+            Ok::<_, AppError>((account, view))
         })
-        .await
+        .await?;
+    if account.email_confirmed_at.is_none() {
+        ctx.mailer.notify();
+    }
+    Ok((account, view))
 }

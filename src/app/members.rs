@@ -42,6 +42,7 @@ fn invite_user(
             let organisation = orgs::get(conn, organisation_id)?;
             orgs::require_owner(caller, organisation_id)?;
             orgs::require_approved(conn, caller, "email invitations to colleagues")?;
+            super::email_confirmation::require_confirmed(conn, caller, "email invitations to colleagues")?;
             if let Some(existing) = q::find_by_email(conn, email.as_str())? {
                 let message = if existing.removed_at.is_some() {
                     "this address belongs to a user removed from an organisation; invite another address"

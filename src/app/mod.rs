@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod oidc;
 pub mod organisations;
 pub mod page;
+pub mod email_confirmation;
 pub mod password_reset;
 pub mod privacy;
 pub mod processes;

@@ -107,7 +107,8 @@ pub fn notify(
                 read_at: None,
                 emailed_at: None,
             };
-            if wants_email(conn, &account.id, event, now)? {
+            // An unconfirmed address gets nothing until its owner has shown it is theirs.
+            if account.email_confirmed_at.is_some() && wants_email(conn, &account.id, event, now)? {
                 let message = email(settings, &row, &account.email)?;
                 dq::enqueue(conn, &message)?;
                 row.emailed_at = Some(now);

@@ -420,6 +420,8 @@ pub struct UserView {
     pub organisation_id: Option<String>,
     /// When it was created (UTC).
     pub created_at: DateTime<Utc>,
+    /// Whether the email address is confirmed; until it is, nothing is sent to it.
+    pub email_confirmed: bool,
 }
 
 impl From<&AccountRow> for UserView {
@@ -431,6 +433,7 @@ impl From<&AccountRow> for UserView {
             role: a.role.clone(),
             organisation_id: a.organisation_id.clone(),
             created_at: a.created_at.and_utc(),
+            email_confirmed: a.email_confirmed_at.is_some(),
         }
     }
 }

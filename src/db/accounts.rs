@@ -22,6 +22,13 @@ pub struct AccountRow {
     pub updated_at: chrono::NaiveDateTime,
     /// When the organisation's owner removed the user; such an account no longer signs in.
     pub removed_at: Option<chrono::NaiveDateTime>,
+    /// When the address was confirmed: by its link, by an invitation link sent to it, or by an
+    /// OpenID Connect provider that verified it.
+    pub email_confirmed_at: Option<chrono::NaiveDateTime>,
+    /// SHA-256 of the confirmation link's token, while one is outstanding.
+    pub email_confirm_token_hash: Option<String>,
+    /// When the last confirmation link was sent.
+    pub email_confirm_sent_at: Option<chrono::NaiveDateTime>,
 }
 
 /// A standing invitation for an email address to join an organisation.
@@ -221,4 +228,54 @@ pub fn delete(conn: &mut DbConn, id: &str) -> QueryResult<bool> {
     diesel::delete(accounts::table.find(id))
         .execute(conn)
         .map(|n| n > 0)
+}
+
+/// Stores a new confirmation link's hash, replacing any earlier link.
+pub fn set_confirm_token(
+    conn: &mut DbConn,
+    id: &str,
+    token_hash: &str,
+    sent_at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::email_confirm_token_hash.eq(Some(token_hash)),
+            accounts::email_confirm_sent_at.eq(Some(sent_at)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The account with an outstanding confirmation link of this hash.
+pub fn find_by_confirm_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .filter(accounts::email_confirm_token_hash.eq(token_hash))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks the address confirmed and voids the link. False when it was confirmed already.
+pub fn confirm_email(conn: &mut DbConn, id: &str, at: chrono::NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::email_confirmed_at.is_null()),
+    )
+    .set((
+        accounts::email_confirmed_at.eq(Some(at)),
+        accounts::email_confirm_token_hash.eq(None::<String>),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// True when an account holds this address and has not confirmed it.
+pub fn is_unconfirmed_address(conn: &mut DbConn, email: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        accounts::table
+            .filter(accounts::email.eq(email))
+            .filter(accounts::email_confirmed_at.is_null()),
+    ))
+    .get_result(conn)
 }

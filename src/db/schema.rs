@@ -34,6 +34,9 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         removed_at -> Nullable<Timestamp>,
+        email_confirmed_at -> Nullable<Timestamp>,
+        email_confirm_token_hash -> Nullable<Text>,
+        email_confirm_sent_at -> Nullable<Timestamp>,
     }
 }
 

@@ -287,6 +287,9 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
                     created_at: now,
                     updated_at: now,
                     removed_at: None,
+                    email_confirmed_at: Some(now),
+                    email_confirm_token_hash: None,
+                    email_confirm_sent_at: None,
                 },
             )?;
         }
@@ -315,6 +318,9 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
             created_at: now,
             updated_at: now,
             removed_at: None,
+            email_confirmed_at: Some(now),
+            email_confirm_token_hash: None,
+            email_confirm_sent_at: None,
         };
         if crate::db::accounts::find_by_email(conn, email)?.is_none() {
             db::write_tx(conn, |conn| crate::db::accounts::insert(conn, &account))?;

@@ -59,6 +59,7 @@ email_templates!(
     "digest",
     "answer",
     "password_reset",
+    "email_confirmation",
     "colleague_invite",
     "notification",
     "document_version",
@@ -441,6 +442,7 @@ mod tests {
             "answer" => &["title", "question", "answer", "event_url"],
             "digest" => &["supplier", "count", "matches", "settings_url"],
             "password_reset" => &["name", "reset_url"],
+            "email_confirmation" => &["name", "confirm_url"],
             "colleague_invite" => &["inviter", "organisation", "expires", "register_url"],
             "notification" => &["kind", "title", "actor", "url", "settings_url"],
             "document_version" => &[
@@ -484,6 +486,7 @@ mod tests {
             "answer",
             "digest",
             "password_reset",
+            "email_confirmation",
             "colleague_invite",
             "notification",
             "document_version",
@@ -497,7 +500,7 @@ mod tests {
                     assert!(!text.contains("{{") && !text.contains("{%"), "{text}");
                 }
                 // The reset email's subject is fixed text: it names nobody.
-                if name != "password_reset" {
+                if name != "password_reset" && name != "email_confirmation" {
                     assert!(parts.subject.contains("<&>"), "{}", parts.subject);
                 }
                 assert!(parts.text.contains("<&>") && parts.text.ends_with('\n'));

@@ -133,6 +133,9 @@ pub async fn spawn_app_with(
     settings.load_cpv = false;
     // Most tests act as buyers at once, as a closed pilot does; the approval tests turn it off.
     settings.trust_self_declared_buyers = true;
+    // Most tests do not open a confirmation link for every account they make; the confirmation
+    // tests turn it on.
+    settings.confirm_email = false;
     change(&mut settings);
     let app = Application::build_with_workers(settings.clone(), 1)
         .await

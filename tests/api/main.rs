@@ -19,6 +19,7 @@ mod dialogue_changes;
 mod dialogue_resend;
 mod dialogues;
 mod documents;
+mod email_confirmation;
 mod errors;
 mod health;
 mod index_lifecycle;

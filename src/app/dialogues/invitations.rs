@@ -33,7 +33,7 @@ pub enum Invitees {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct InviteOutcome {
     pub supplier_id: String,
-    /// `queued`, or why not: `already_invited`, `unsubscribed`, `no_contact_email`.
+    /// `queued`, or why not: `already_invited`, `unsubscribed`, `no_contact_email`, `unconfirmed_contact_email` (an account holds the address and has not confirmed it), `bad_contact_email`.
     pub result: String,
     pub invitation_id: Option<String>,
 }
@@ -53,6 +53,7 @@ pub fn invite(
     let dialogue = get(conn, id)?;
     let process = require_buyer(conn, caller, &dialogue.process_id)?;
     crate::app::organisations::require_approved(conn, caller, "invite suppliers")?;
+    crate::app::email_confirmation::require_confirmed(conn, caller, "invite suppliers")?;
     refuse_if_cancelled(&dialogue)?;
     if db::now() > dialogue.response_deadline {
         return Err(AppError::conflict(
@@ -165,6 +166,9 @@ fn invite_one(
     let Some(email) = org.contact_email.clone() else {
         return Ok(outcome("no_contact_email", None));
     };
+    if crate::db::accounts::is_unconfirmed_address(conn, &email)? {
+        return Ok(outcome("unconfirmed_contact_email", None));
+    }
     let unsubscribed = q::is_unsubscribed(conn, &email)?;
     let invitation = new_invitation(
         keys,
@@ -239,6 +243,7 @@ pub fn resend(
     let d = get(conn, id)?;
     require_buyer(conn, caller, &d.process_id)?;
     crate::app::organisations::require_approved(conn, caller, "send invitations")?;
+    crate::app::email_confirmation::require_confirmed(conn, caller, "send invitations")?;
     refuse_if_cancelled(&d)?;
     let invitation = q::invitation(conn, invitation_id)?
         .filter(|i| i.dialogue_id == d.id)
@@ -277,6 +282,12 @@ pub fn resend(
         return Err(AppError::conflict(
             None,
             format!("{email} has asked for no more invitations"),
+        ));
+    }
+    if crate::db::accounts::is_unconfirmed_address(conn, &email)? {
+        return Err(AppError::conflict(
+            None,
+            format!("{email} belongs to an account that has not confirmed it yet; the supplier must confirm it first"),
         ));
     }
     let tries = q::messages_of_invitation(conn, &invitation.id, "invitation")?;

@@ -83,13 +83,18 @@ pub struct DigestRun {
     pub matches: usize,
 }
 
+/// Where an organisation's digest goes: its contact address, else its first account's; never an
+/// address that an account holds unconfirmed.
 fn recipient(conn: &mut DbConn, org: &OrganisationRow) -> Result<Option<String>, AppError> {
     if let Some(e) = &org.contact_email {
+        if crate::db::accounts::is_unconfirmed_address(conn, e)? {
+            return Ok(None);
+        }
         return Ok(Some(e.clone()));
     }
     Ok(crate::db::accounts::in_organisation(conn, &org.id)?
         .into_iter()
-        .next()
+        .find(|a| a.email_confirmed_at.is_some())
         .map(|a| a.email))
 }
 

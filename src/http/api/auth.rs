@@ -107,8 +107,12 @@ pub async fn register(
         name,
         organisation,
         invite_token: body.invite_token.clone(),
+        email_verified: false,
     };
-    let (account, organisation) = accounts::sign_up(&state, registration).await?;
+    // The API has no language of its own; the emails of the API go out in Bokmål, as the
+    // password reset's do.
+    let (account, organisation) =
+        accounts::sign_up(&state, registration, crate::domain::Lang::Nb).await?;
     let (token, expires_at) = state.tokens.issue(&account)?;
     let response = RegisterResponse {
         user: UserView::from(&account),
@@ -229,6 +233,42 @@ pub async fn password_reset_confirm(
     Ok(HttpResponse::Ok().json(TokenResponse { token, expires_at }))
 }
 
+/// A confirmation link's token, from the link `/confirm-email/{token}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmEmailRequest {
+    /// The token of the link.
+    pub token: String,
+}
+
+/// Confirm an account's email address with the token of the link sent to it. Until then the
+/// account cannot send invitations, and nothing is sent to the address.
+#[utoipa::path(post, path = "/api/v1/auth/confirm-email", tag = "auth", request_body = ConfirmEmailRequest,
+    responses((status = 200, description = "confirmed", body = UserView), (status = 400, description = "a used, expired or unknown token", body = ErrorBody),
+        (status = 415, body = ErrorBody)))]
+pub async fn confirm_email(
+    state: web::Data<Context>,
+    body: ApiJson<ConfirmEmailRequest>,
+) -> Result<HttpResponse, AppError> {
+    let account = crate::app::email_confirmation::confirm(&state, body.0.token.trim()).await?;
+    Ok(HttpResponse::Ok().json(UserView::from(&account)))
+}
+
+/// Send a new confirmation link to the signed-in person's address; it voids the one before.
+#[utoipa::path(post, path = "/api/v1/me/email-confirmation", tag = "auth", security(("bearer" = [])),
+    responses((status = 202, description = "a new link is on its way"), (status = 401, body = ErrorBody),
+        (status = 409, description = "the address is confirmed already", body = ErrorBody),
+        (status = 429, description = "a link was sent less than a minute ago; see Retry-After", body = ErrorBody)))]
+pub async fn resend_confirmation(
+    state: web::Data<Context>,
+    caller: Caller,
+) -> Result<HttpResponse, AppError> {
+    crate::app::email_confirmation::resend(&state, &caller, crate::domain::Lang::Nb).await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({
+        "message": format!("a new confirmation link is on its way to {}", caller.email)
+    })))
+}
+
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/register", web::post().to(register))
@@ -238,6 +278,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/auth/password-reset/confirm",
             web::post().to(password_reset_confirm),
         )
+        .route("/auth/confirm-email", web::post().to(confirm_email))
+        .route("/me/email-confirmation", web::post().to(resend_confirmation))
         .route("/me", web::get().to(me))
         .route("/me/password", web::post().to(change_password));
 }

@@ -24,6 +24,8 @@ use super::{
         auth::change_password,
         auth::password_reset,
         auth::password_reset_confirm,
+        auth::confirm_email,
+        auth::resend_confirmation,
         organisations::list,
         organisations::get,
         organisations::patch,

@@ -398,8 +398,12 @@ pub async fn register(
             organisation
         },
         invite_token: f.invite.clone().filter(|t| !t.is_empty()),
+        email_verified: matches!(
+            &oidc,
+            Some((_, Verified { email: Some(_), email_verified: true }))
+        ),
     };
-    match accounts::sign_up(&state, registration).await {
+    match accounts::sign_up(&state, registration, v.lang).await {
         Ok((account, _)) => {
             let mut cookies = Vec::new();
             if let Some((token, _)) = &oidc {

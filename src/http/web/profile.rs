@@ -25,7 +25,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(account))
         .route("/account/name", web::post().to(rename))
         .route("/account/password", web::post().to(change_password))
-        .route("/account/sessions", web::post().to(end_other_sessions));
+        .route("/account/sessions", web::post().to(end_other_sessions))
+        .route("/confirm-email/{token}", web::get().to(confirm_email))
+        .route("/account/confirm-email", web::post().to(resend_confirmation));
+}
+
+/// Opens a confirmation link: confirms the address and goes on to the account page (or the
+/// sign-in page, for someone not signed in), or shows why the link does not work.
+pub async fn confirm_email(
+    state: web::Data<Context>,
+    v: Visitor,
+    token: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    match crate::app::email_confirmation::confirm(&state, token.trim()).await {
+        Ok(_) => {
+            let to = if v.user.is_some() { "/account" } else { "/login" };
+            Ok(render::see_other_with(&v, to, "email_confirmed"))
+        }
+        Err(AppError::Validation(_)) => render::page(
+            &v,
+            StatusCode::BAD_REQUEST,
+            "confirm_email.html",
+            context! { signed_in => v.user.is_some() },
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Sends the signed-in person a new confirmation link.
+pub async fn resend_confirmation(
+    state: web::Data<Context>,
+    v: Visitor,
+    Form(_f): Form<BTreeMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    let user = v.require_user()?;
+    crate::app::email_confirmation::resend(&state, &user.caller, v.lang).await?;
+    Ok(render::see_other_with(&v, "/account", "confirmation_sent"))
 }
 
 /// The forgotten-password form.
@@ -173,6 +208,7 @@ fn account_page(
                 email => user.caller.email,
                 role => user.caller.role.as_str(),
                 organisation => user.organisation.as_ref().map(|o| o.name.clone()),
+                email_confirmed => user.caller.email_confirmed,
             },
             notice => notice,
             errors => errors,

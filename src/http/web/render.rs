@@ -57,6 +57,7 @@ page_templates!(
     "indicators.html",
     "password_forgot.html",
     "password_reset.html",
+    "confirm_email.html",
     "account.html",
     "organisation.html",
     "notifications.html",

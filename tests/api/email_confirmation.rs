@@ -1,0 +1,102 @@
+//! Email addresses are confirmed by a link: until then an account cannot invite, and its
+//! organisation gets no invitations at the address. On both databases, with a real SMTP server.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::dialogues::{app_with_mail_and, event, header, part, SmtpServer};
+use crate::helpers::{error_of, Backend};
+
+/// The confirmation link's token in the newest confirmation email to `to`.
+async fn confirmation_token(smtp: &SmtpServer, to: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let found = smtp.messages().into_iter().filter(|m| {
+            header(m, "To").as_deref() == Some(to) && m.contains("email-confirmation-")
+        }).last();
+        if let Some(m) = found {
+            let text = part(&m, "text/plain").expect("a text part");
+            let after = text.split("/confirm-email/").nth(1).expect("a confirmation link");
+            let token: String = after.chars().take_while(char::is_ascii_hexdigit).collect();
+            assert_eq!(token.len(), 64, "{text}");
+            return token;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "no confirmation email to {to}");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail_and(backend, &smtp, |s| s.confirm_email = true).await else {
+        return;
+    };
+    let (buyer, _pid, did) = event(&app, 9400).await;
+    let me: Value = app.get("/api/v1/me", Some(&buyer.token)).await.json().await.unwrap();
+    assert_eq!(me["user"]["email_confirmed"], false, "{me}");
+    let supplier = app.register_with_contact("salg@verft.no", 9401, "supplier").await;
+    let invite = format!("/api/v1/dialogues/{did}/invitations");
+    let body = json!({"supplier_ids": [supplier.organisation_id]});
+
+    // The buyer has not confirmed: no invitations from it.
+    let res = app.post(&invite, &body, Some(&buyer.token)).await;
+    assert_eq!(res.status(), 403);
+    let refused: Value = res.json().await.unwrap();
+    assert!(refused["error"]["message"].as_str().unwrap().contains("confirm your email address"), "{refused}");
+
+    // It confirms through the API; the link works once.
+    let token = confirmation_token(&smtp, "b@kommune.no").await;
+    let res = app.post("/api/v1/auth/confirm-email", &json!({"token": token}), None).await;
+    assert_eq!(res.status(), 200);
+    let confirmed: Value = res.json().await.unwrap();
+    assert_eq!((confirmed["email"].as_str(), confirmed["email_confirmed"].as_bool()), (Some("b@kommune.no"), Some(true)));
+    let (_, field) = error_of(app.post("/api/v1/auth/confirm-email", &json!({"token": token}), None).await, 400).await;
+    assert_eq!(field.as_deref(), Some("token"));
+    error_of(app.post("/api/v1/me/email-confirmation", &json!({}), Some(&buyer.token)).await, 409).await;
+
+    // The supplier's contact address is its own unconfirmed account's: nothing goes there.
+    let supplier_link = confirmation_token(&smtp, "salg@verft.no").await;
+    let before = smtp.messages().len();
+    let res = app.post(&invite, &body, Some(&buyer.token)).await;
+    assert_eq!(res.status(), 201);
+    let outcome: Value = res.json().await.unwrap();
+    assert_eq!(outcome["items"][0]["result"], "unconfirmed_contact_email", "{outcome}");
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), before, "no invitation went to the unconfirmed address");
+    // Asking for a new link at once is refused with a wait.
+    let res = app.post("/api/v1/me/email-confirmation", &json!({}), Some(&supplier.token)).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+
+    // A bad link shows a page that says what to do; the right one confirms and goes on.
+    let web = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let bad = web.get(app.url(&format!("/confirm-email/{}", "0".repeat(64)))).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("Lenken er brukt, utløpt eller ukjent"), "{page}");
+    let res = web.get(app.url(&format!("/confirm-email/{supplier_link}"))).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/login"));
+    let me: Value = app.get("/api/v1/me", Some(&supplier.token)).await.json().await.unwrap();
+    assert_eq!(me["user"]["email_confirmed"], true, "{me}");
+
+    // Now the invitation is sent, once.
+    let res = app.post(&invite, &body, Some(&buyer.token)).await;
+    let outcome: Value = res.json().await.unwrap();
+    assert_eq!(outcome["items"][0]["result"], "queued", "{outcome}");
+    let messages = smtp.wait_for(before + 1, Duration::from_secs(15)).await;
+    assert!(messages.iter().any(|m| header(m, "To").as_deref() == Some("salg@verft.no") && m.contains("text/calendar")), "the invitation arrives");
+}
+
+#[actix_web::test]
+async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite_sqlite() {
+    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite_postgres() {
+    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(Backend::Postgres).await;
+}
