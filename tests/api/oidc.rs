@@ -256,6 +256,21 @@ async fn bad_sign_ins_fail_with_a_clear_page_and_change_nothing(backend: Backend
     tamper(&app, "nonce = 'not-the-nonce'");
     refused(&client, &callback, "kunne ikke bekreftes").await;
 
+    // An ID token signed with a key the provider does not publish, and one that has expired
+    // (re-signed with the provider's own key, so only the time is wrong).
+    for mode in ["bad_signature", "expired"] {
+        let client = browser_client();
+        let callback = to_callback(&app, &provider, &client, "eve").await;
+        let res = reqwest::Client::new()
+            .post(format!("{}/test/id-token", provider.issuer))
+            .json(&json!({ "mode": mode }))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{mode}");
+        refused(&client, &callback, "kunne ikke bekreftes").await;
+    }
+
     // A wrong PKCE verifier: the provider will not give tokens for the code.
     let client = browser_client();
     let callback = to_callback(&app, &provider, &client, "eve").await;

@@ -87,8 +87,12 @@ async function findAccount(_ctx, sub) {
 // Provider
 // ---------------------------------------------------------------------------
 
+// The provider's signing key, kept to re-sign an ID token made stale on purpose (/test/id-token).
+let providerKey;
+
 function signingKey() {
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  providerKey = privateKey;
   const jwk = privateKey.export({ format: 'jwk' });
   return { ...jwk, kid: `test-${crypto.randomBytes(6).toString('hex')}`, alg: 'RS256', use: 'sig' };
 }
@@ -337,7 +341,62 @@ async function handleInteraction(provider, req, res, url) {
   return send(res, 405, 'text/plain', 'method not allowed\n');
 }
 
+// What the next token response does to its ID token: `bad_signature` signs it with a key the
+// provider does not publish, `expired` re-signs it with the real key but an `exp` ten minutes ago.
+// One-shot: it applies to the next /token response only.
+let idTokenMode = 'normal';
+const ID_TOKEN_MODES = ['normal', 'bad_signature', 'expired'];
+
+function b64url(buf) {
+  return Buffer.from(buf).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function spoilIdToken(token, mode) {
+  const [header, payload] = token.split('.');
+  let body = payload;
+  let key = providerKey;
+  if (mode === 'expired') {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const now = Math.floor(Date.now() / 1000);
+    claims.iat = now - 4200;
+    claims.exp = now - 600;
+    body = b64url(JSON.stringify(claims));
+  } else {
+    key = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  }
+  const signature = crypto.sign('RSA-SHA256', Buffer.from(`${header}.${body}`), key);
+  return `${header}.${body}.${b64url(signature)}`;
+}
+
+// Rewrites the ID token of this /token response according to idTokenMode.
+function spoilTokenResponse(res, mode) {
+  const end = res.end.bind(res);
+  res.end = (chunk, ...rest) => {
+    try {
+      const json = JSON.parse(Buffer.from(chunk).toString('utf8'));
+      if (json.id_token) json.id_token = spoilIdToken(json.id_token, mode);
+      const body = JSON.stringify(json);
+      if (!res.headersSent) res.setHeader('Content-Length', Buffer.byteLength(body));
+      console.error(`oidc test: id_token spoiled (${mode})`);
+      return end(body);
+    } catch {
+      return end(chunk, ...rest);
+    }
+  };
+}
+
 async function handleTest(req, res, url) {
+  if (url.pathname === '/test/id-token' && req.method === 'POST') {
+    let mode;
+    try {
+      ({ mode } = JSON.parse(await readBody(req)));
+    } catch {
+      return sendJson(res, 400, { error: 'body must be JSON {"mode": ...}' });
+    }
+    if (!ID_TOKEN_MODES.includes(mode)) return sendJson(res, 400, { error: `mode must be one of ${ID_TOKEN_MODES.join(', ')}` });
+    idTokenMode = mode;
+    return sendJson(res, 200, { mode });
+  }
   if (url.pathname === '/test/email') {
     if (req.method === 'GET') {
       const login = url.searchParams.get('login');
@@ -414,6 +473,10 @@ server.on('request', (req, res) => {
   if (url.pathname.startsWith('/test/')) return done(handleTest(req, res, url));
   if (url.pathname === '/healthz') return send(res, 200, 'text/plain', 'ok\n');
   if (!SSO && (url.pathname === '/auth' || url.pathname.startsWith('/auth/'))) dropSessionCookie(req);
+  if (url.pathname === '/token' && idTokenMode !== 'normal') {
+    spoilTokenResponse(res, idTokenMode);
+    idTokenMode = 'normal';
+  }
   return oidcCallback(req, res);
 });
 
