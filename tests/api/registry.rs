@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{error_of, ids, orgnr, registration, spawn_app_with, Backend, TestApp};
 use crate::on_both_databases;
-use crate::web_helpers::create_admin;
+use crate::web_helpers::{create_admin, WebClient};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -202,6 +202,25 @@ on_both_databases! {
         assert_eq!(app.patch(&format!("/api/v1/needs/{draft_id}"), &json!({"status": "open"}), &pending_token).await.status(), 200);
         let res = app.post(&format!("/api/v1/processes/{pid}/dialogues"), &event, Some(&pending_token)).await;
         assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+
+    async fn a_hostile_name_in_the_register_is_kept_on_one_line_and_escaped_on_the_pages(app: TestApp) {
+        import(&app, &[fixture("enheter.json")]).unwrap();
+        let hostile = entities().into_iter().find(|e| e["navn"].as_str().unwrap().contains("<script>")).expect("a hostile name in the fixtures");
+        let (status, body) = register_as(&app, "ond@firma.no", hostile["organisasjonsnummer"].as_str().unwrap(), "buyer").await;
+        assert_eq!(status, 201, "{body}");
+        let name = body["organisation"]["name"].as_str().unwrap();
+        assert!(!name.contains('\r') && !name.contains('\n'), "one line: {name:?}");
+        assert!(name.contains("<script>"), "kept as the register has it, as text: {name:?}");
+        let (email, password) = create_admin(&app, "stab@innolift.no");
+        let web = WebClient::signed_in(&app, &email, &password).await;
+        let (status, page) = web.get("/admin/approvals").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Ondsinnet AS Bcc: alle@example.com &lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "escaped on the staff page: {page}");
+        assert!(!page.contains("<script>alert"), "{page}");
+        let long = entities().into_iter().find(|e| e["navn"].as_str().unwrap().len() > 500).expect("a very long name in the fixtures");
+        let row = entity(&app, long["organisasjonsnummer"].as_str().unwrap());
+        assert_eq!(row.name.chars().count(), innolift::registry::MAX_NAME_CHARS, "a very long name is cut to the limit");
     }
 
     async fn a_supplier_that_goes_bankrupt_drops_out_of_matches(app: TestApp) {
