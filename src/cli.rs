@@ -395,7 +395,7 @@ fn create_admin(
     };
     let password =
         crate::domain::Password::parse(&password).map_err(|e| anyhow::anyhow!(e.message))?;
-    let name = crate::domain::text("name", name.unwrap_or(email.as_str()), 200)
+    let name = crate::domain::line("name", name.unwrap_or(email.as_str()), 200)
         .map_err(|e| anyhow::anyhow!(e.message))?;
     let db = crate::db::open_database(settings)?;
     let mut conn = db.get()?;

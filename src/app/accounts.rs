@@ -277,7 +277,7 @@ pub async fn rename(
     caller: &crate::caller::Caller,
     name: &str,
 ) -> Result<(), AppError> {
-    let name = domain::text("name", name, 200)?;
+    let name = domain::line("name", name, 200)?;
     let id = caller.account_id.clone();
     ctx.db
         .run(move |conn| q::set_name(conn, &id, &name).map_err(AppError::from))
@@ -336,7 +336,7 @@ impl OrganisationInput {
             let name = if self.name.trim().is_empty() {
                 Ok(String::new())
             } else {
-                domain::text("name", &self.name, 200)
+                domain::line("name", &self.name, 200)
             };
             let website = optional(self.website.as_deref(), Website::parse);
             let contact_email = optional(self.contact_email.as_deref(), |v| {

@@ -83,7 +83,7 @@ pub fn create(
             ),
         ));
     }
-    let title = domain::text("title", &new.title, 200)?;
+    let title = domain::line("title", &new.title, 200)?;
     let description = domain::text("description", &new.description, 20_000)?;
     let mut suppliers = Vec::new();
     for raw in &new.supplier_ids {

@@ -10,7 +10,11 @@ impl Email {
     /// Parses an address for `field`. The check is deliberately simple: one `@`, a non-empty
     /// local part, a domain with a dot, no spaces. Delivery is the real test.
     pub fn parse_for(field: &'static str, input: &str) -> Result<Email, Invalid> {
-        let value = input.trim().to_lowercase();
+        // One address has one spelling: NFC, so that a composed "ø" and "o" with a combining
+        // stroke cannot make two accounts for what reads as the same address.
+        let value = icu_normalizer::ComposingNormalizerBorrowed::new_nfc()
+            .normalize(input.trim())
+            .to_lowercase();
         let bad = || {
             Invalid::because(
                 field,
@@ -18,7 +22,12 @@ impl Email {
                 format!("{field} must be an email address like navn@eksempel.no"),
             )
         };
-        if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Invisible characters would let two addresses that look alike make two accounts.
+        if value.len() > 254
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || super::is_invisible(c))
+        {
             return Err(bad());
         }
         let (local, domain) = value.split_once('@').ok_or_else(bad)?;
@@ -72,6 +81,22 @@ mod tests {
             "a@.no",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad} was accepted");
+        }
+    }
+}
+
+#[cfg(test)]
+mod hygiene_tests {
+    use super::Email;
+
+    #[test]
+    fn an_address_has_one_spelling_and_no_invisible_characters() {
+        let nfc = Email::parse("r\u{e9}ne@kommune.no").unwrap();
+        let nfd = Email::parse("RE\u{0301}NE@kommune.no").unwrap();
+        assert_eq!(nfd, nfc, "the decomposed spelling is the composed one");
+        assert_eq!(nfd.as_str(), "r\u{e9}ne@kommune.no");
+        for bad in ["kari\u{200B}@kommune.no", "kari@kommune\u{202E}on.no", "kari\u{FEFF}@kommune.no"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }
 }

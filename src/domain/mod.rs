@@ -104,6 +104,43 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<String, Inva
     Ok(value.to_owned())
 }
 
+/// Zero-width and bidi-control characters, and other invisible format characters: they make one
+/// text look like another (a name that reads backwards, two addresses that look the same).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Like [`text`], for a field of one line (a name, a title, a place): refuses line breaks of any
+/// kind and tabs, which would shape lines in a plain-text email, and invisible format characters.
+pub fn line(field: &'static str, value: &str, max: usize) -> Result<String, Invalid> {
+    if value
+        .trim()
+        .chars()
+        .any(|c| matches!(c, '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'))
+    {
+        return Err(Invalid::because(
+            field,
+            Problem::LineBreaks,
+            format!("{field} must be one line: remove the line breaks and tabs"),
+        ));
+    }
+    if value.chars().any(is_invisible) {
+        return Err(Invalid::because(
+            field,
+            Problem::InvisibleCharacters,
+            format!("{field} contains invisible characters (zero-width or text direction); remove them"),
+        ));
+    }
+    text(field, value, max)
+}
+
 /// Checks free search text: at most 500 characters and no control characters.
 pub fn query_text(field: &'static str, value: &str) -> Result<String, Invalid> {
     if value.chars().any(char::is_control) {
@@ -190,6 +227,8 @@ string_enum!(
         TooMany => "too_many",
         TooShort => "too_short",
         ControlCharacters => "control_characters",
+        LineBreaks => "line_breaks",
+        InvisibleCharacters => "invisible_characters",
         NotAllowed => "not_allowed",
         NotANumber => "not_a_number",
         OutOfRange => "out_of_range",
@@ -206,3 +245,23 @@ string_enum!(
         Invalid => "invalid",
     }
 );
+
+#[cfg(test)]
+mod line_tests {
+    use super::{line, Problem};
+
+    #[test]
+    fn a_line_refuses_line_breaks_and_invisible_characters_naming_the_field() {
+        assert_eq!(line("title", "  Ferje til Askøy ", 200).unwrap(), "Ferje til Askøy");
+        for (value, problem) in [
+            ("Ferje\r\nBcc: alle@example.com", Problem::LineBreaks),
+            ("Ferje\u{2028}Askøy", Problem::LineBreaks),
+            ("Ferje\tAskøy", Problem::LineBreaks),
+            ("Ferje\u{202E}yøksA", Problem::InvisibleCharacters),
+            ("Fer\u{200B}je", Problem::InvisibleCharacters),
+        ] {
+            let err = line("title", value, 200).unwrap_err();
+            assert_eq!((err.field.as_str(), err.problem), ("title", problem), "{value:?}");
+        }
+    }
+}

@@ -17,6 +17,33 @@ on_both_databases! {
         assert_eq!(field.as_deref(), Some("organisation.verified"));
     }
 
+    async fn line_breaks_and_look_alike_characters_are_refused_on_the_field_and_nothing_is_written(app: TestApp) {
+        let mut body = registration("per@firma.no", &orgnr(32), "supplier");
+        body["name"] = json!("Per\r\nBcc: alle@example.com");
+        let (_, field) = error_of(app.post("/api/v1/auth/register", &body, None).await, 400).await;
+        assert_eq!(field.as_deref(), Some("name"));
+        let mut body = registration("per\u{200B}@firma.no", &orgnr(32), "supplier");
+        body["name"] = json!("Per");
+        let (_, field) = error_of(app.post("/api/v1/auth/register", &body, None).await, 400).await;
+        assert_eq!(field.as_deref(), Some("email"));
+        assert_eq!(app.login("per@firma.no", "et langt passord").await.status(), 401, "no account was made");
+
+        // The NFC and NFD spellings of one address are one account.
+        app.register("r\u{e9}ne@firma.no", 33, "supplier").await;
+        let body = registration("RE\u{0301}NE@firma.no", &orgnr(34), "supplier");
+        let (_, field) = error_of(app.post("/api/v1/auth/register", &body, None).await, 409).await;
+        assert_eq!(field.as_deref(), Some("email"));
+
+        let buyer = app.register("b@kommune.no", 35, "buyer").await;
+        let mut need = crate::helpers::need_body("Ferje", "Vi trenger en ferje.");
+        need["title"] = json!("Ferje\nSubject: Vinn en iPhone");
+        let (_, field) = error_of(app.post("/api/v1/needs", &need, Some(&buyer.token)).await, 400).await;
+        assert_eq!(field.as_deref(), Some("title"));
+        need["title"] = json!("Ferje \u{202E}enohPi");
+        let (_, field) = error_of(app.post("/api/v1/needs", &need, Some(&buyer.token)).await, 400).await;
+        assert_eq!(field.as_deref(), Some("title"));
+    }
+
     async fn an_oversized_body_gives_413(app: TestApp) {
         let mut body = registration("a@b.no", &orgnr(31), "supplier");
         body["name"] = json!("x".repeat(app.settings.max_body_bytes + 1));

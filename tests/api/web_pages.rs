@@ -236,7 +236,9 @@ on_both_databases! {
         let (_, body) = page.get(&app, "/login").await;
         assert!(body.contains("lang=\"en\"") && body.contains("Sign in"));
         // An outside address is never a redirect target.
-        let res = page.client.get(app.url("/lang/nb?next=//evil.example")).send().await.unwrap();
-        assert_eq!(res.headers()[LOCATION], "/");
+        for next in ["//evil.example", "/%09/evil.example/", "/%5Cevil.example", "/%0D%0A/evil.example"] {
+            let res = page.client.get(app.url(&format!("/lang/nb?next={next}"))).send().await.unwrap();
+            assert_eq!(res.headers()[LOCATION], "/", "{next}");
+        }
     }
 }

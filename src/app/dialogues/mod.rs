@@ -159,7 +159,7 @@ pub(super) fn check(new: &NewDialogue) -> Result<Checked, AppError> {
     let starts_at = parse_time("starts_at", &new.starts_at);
     let ends_at = parse_time("ends_at", &new.ends_at);
     let deadline = parse_time("response_deadline", &new.response_deadline);
-    let place = optional(new.place.as_deref(), |p| domain::text("place", p, 500));
+    let place = optional(new.place.as_deref(), |p| domain::line("place", p, 500));
     let online_url = optional(new.online_url.as_deref(), |u| {
         domain::Website::parse(u)
             .map(|w| w.as_str().to_owned())
@@ -196,7 +196,7 @@ pub(super) fn check(new: &NewDialogue) -> Result<Checked, AppError> {
         };
     all_valid! {
         let kind = kind;
-        let title = domain::text("title", &new.title, 200);
+        let title = domain::line("title", &new.title, 200);
         let agenda = domain::text("agenda", &new.agenda, 20_000);
         let starts_at = starts_at;
         let ends_at = ends_at;

@@ -46,7 +46,7 @@ pub fn create(
     let now = db::now();
     let row = LiftRow {
         id: db::new_id(),
-        title: domain::text("title", title, 200)?,
+        title: domain::line("title", title, 200)?,
         theme: theme.as_str().to_owned(),
         description: domain::text("description", description, 20_000)?,
         created_by: Some(caller.account_id.clone()),

@@ -127,7 +127,7 @@ pub fn text_and_language(
     language: Option<&str>,
 ) -> AppResult<(String, String, Language)> {
     all_valid! {
-        let title = domain::text("title", title, TITLE_MAX);
+        let title = domain::line("title", title, TITLE_MAX);
         let description = domain::text("description", description, DESCRIPTION_MAX);
         let language = language
             .map(str::trim)

@@ -110,7 +110,7 @@ pub struct NewProcess {
 
 /// Opens a joint process led by the caller's organisation, on needs it owns or takes part in.
 pub fn create(conn: &mut DbConn, caller: &Caller, new: NewProcess) -> Result<ProcessRow, AppError> {
-    let title = domain::text("title", &new.title, 200)?;
+    let title = domain::line("title", &new.title, 200)?;
     let description = domain::text("description", &new.description, 20_000)?;
     let procedure = Procedure::parse(new.procedure.trim())?;
     if new.need_ids.is_empty() {
@@ -221,7 +221,7 @@ pub fn update(
     require_lead(conn, caller, &before)?;
     let mut row = before.clone();
     if let Some(t) = &change.title {
-        row.title = domain::text("title", t, 200)?;
+        row.title = domain::line("title", t, 200)?;
     }
     if let Some(d) = &change.description {
         row.description = domain::text("description", d, 20_000)?;

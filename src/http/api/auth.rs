@@ -95,7 +95,7 @@ pub async fn register(
     let body = body.0;
     let email = Email::parse(&body.email)?;
     let password = Password::parse(&body.password)?;
-    let name = domain::text("name", &body.name, 200)?;
+    let name = domain::line("name", &body.name, 200)?;
     let organisation = body
         .organisation
         .as_ref()

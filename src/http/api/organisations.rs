@@ -78,7 +78,7 @@ impl OrganisationPatch {
             ));
         }
         Ok(Profile {
-            name: domain::text("name", self.name.as_deref().unwrap_or(&row.name), 200)?,
+            name: domain::line("name", self.name.as_deref().unwrap_or(&row.name), 200)?,
             website: patched(self.website, row.website.as_deref(), Website::parse)?,
             contact_email: patched(self.contact_email, row.contact_email.as_deref(), |v| {
                 Email::parse_for("contact_email", v)

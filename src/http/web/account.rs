@@ -361,7 +361,7 @@ pub async fn register(
             } else {
                 Password::parse(typed_password).map(Some)
             };
-            let name = domain::text("name", f.name.as_deref().unwrap_or(""), 200);
+            let name = domain::line("name", f.name.as_deref().unwrap_or(""), 200);
             let organisation = organisation_of(&f);
         }
         Ok((email, password, name, organisation))

@@ -10,14 +10,22 @@ use super::i18n;
 use crate::domain::{Invalid, Lang};
 use crate::error::AppError;
 
-/// A path on this site, safe to redirect to (not `//host` or a full URL).
+/// A path on this site, safe to redirect to: it begins with one `/`, and holds no backslash,
+/// whitespace or control character anywhere. Browsers drop TAB, CR and LF from a URL and read a
+/// backslash as `/`, so `/\t/evil.example` or `/\\evil.example` would leave the site.
 pub fn local_path(next: Option<&str>) -> Option<&str> {
     next.filter(|n| {
         n.starts_with('/')
-            && !n.starts_with("//")
-            && !n.starts_with("/\\")
-            && !n.contains(['\r', '\n'])
+            && !n[1..].starts_with('/')
+            && !n
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control() || is_format(c))
     })
+}
+
+/// Invisible format characters (zero-width and bidi controls), which can hide what a link says.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Options for a `<select>`: each value with its label from `{prefix}.{value}`.
@@ -174,5 +182,31 @@ mod tests {
         let errors = form_errors(Lang::Nb, e).unwrap();
         assert_eq!(errors.len(), 2);
         assert!(!errors["themes"].contains("give"), "{}", errors["themes"]);
+    }
+}
+
+#[cfg(test)]
+mod redirect_tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_redirect_targets() {
+        for good in ["/", "/needs?q=ferje", "/processes/1#event-2", "/lang/en?next=/needs"] {
+            assert_eq!(local_path(Some(good)), Some(good), "{good}");
+        }
+        for bad in [
+            "//evil.example/",
+            "/\t/evil.example/",
+            "/\\evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/\u{200B}/evil.example",
+            "",
+        ] {
+            assert_eq!(local_path(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(local_path(None), None);
     }
 }

@@ -151,7 +151,7 @@ pub async fn page(
 
 fn profile_of(f: &DetailsForm) -> Result<Profile, domain::Invalid> {
     Ok(Profile {
-        name: domain::text("name", &f.name, 200)?,
+        name: domain::line("name", &f.name, 200)?,
         website: optional(Some(&f.website), Website::parse)?,
         contact_email: optional(Some(&f.contact_email), |v| {
             Email::parse_for("contact_email", v)
