@@ -13,7 +13,7 @@ use crate::domain::{Invalid, Problem};
 pub enum AppError {
     /// The input is invalid: every invalid field with its problem, at least one, so that a form
     /// can show them all at once.
-    #[error("{}", .0.first().map_or("invalid input", |p| p.message.as_str()))]
+    #[error("{}", clip_message(.0.first().map_or("invalid input", |p| p.message.as_str())))]
     Validation(Vec<Invalid>),
     /// The caller is not signed in, or their credentials are wrong or expired.
     #[error("{0}")]
@@ -232,8 +232,66 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+/// The most of one quoted value that an error message repeats.
+pub const QUOTE_MAX: usize = 100;
+/// The longest error message sent or logged.
+pub const MESSAGE_MAX: usize = 600;
+
+/// Shortens every quoted value (between backticks or double quotes) in `message` to
+/// [`QUOTE_MAX`] characters and the whole to [`MESSAGE_MAX`], so that a huge invalid value is not
+/// echoed back in full, nor written to the log.
+pub fn clip_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(MESSAGE_MAX + 8));
+    let mut quote: Option<char> = None;
+    let mut quoted = 0usize;
+    let mut total = 0usize;
+    for c in message.chars() {
+        if total >= MESSAGE_MAX {
+            out.push('…');
+            break;
+        }
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                out.push(c);
+                total += 1;
+            }
+            Some(_) => {
+                quoted += 1;
+                if quoted <= QUOTE_MAX {
+                    out.push(c);
+                    total += 1;
+                } else if quoted == QUOTE_MAX + 1 {
+                    out.push('…');
+                    total += 1;
+                }
+            }
+            None => {
+                if c == '`' || c == '"' {
+                    quote = Some(c);
+                    quoted = 0;
+                }
+                out.push(c);
+                total += 1;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_huge_value_is_quoted_only_in_part() {
+        let huge = "x".repeat(250_000);
+        let message = super::clip_message(&format!("kind: unknown variant `{huge}`, expected `buyer` or `supplier`"));
+        assert!(message.len() < 300, "{}", message.len());
+        assert!(message.contains(&format!("`{}…`", "x".repeat(super::QUOTE_MAX))), "{message}");
+        assert!(message.ends_with("expected `buyer` or `supplier`"), "{message}");
+        assert_eq!(super::clip_message("plain words"), "plain words");
+        assert!(super::clip_message(&"y".repeat(5000)).chars().count() <= super::MESSAGE_MAX + 1);
+    }
+
     use super::*;
 
     fn two_checks(title: &str, count: &str) -> AppResult<(String, u32)> {

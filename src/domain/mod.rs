@@ -186,7 +186,7 @@ macro_rules! string_enum {
                         $field,
                         $crate::domain::Problem::NotAllowed,
                         format!(
-                            "{} is not a valid {}; use one of: {}",
+                            "`{}` is not a valid {}; use one of: {}",
                             value, $field, [$($text),+].join(", ")
                         ),
                     )),

@@ -17,6 +17,8 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::Lang;
 
+mod subject;
+
 impl Lang {
     /// The code that names the language's templates.
     fn code(self) -> &'static str {
@@ -232,10 +234,7 @@ pub fn render_invitation(inv: &Invitation) -> anyhow::Result<Rendered> {
     } = render_parts(inv.template, inv.lang, &values)?;
     let from: Mailbox = inv.from.parse()?;
     let to: Mailbox = inv.to.parse()?;
-    let message = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(subject.clone())
+    let message = subject::with_subject(Message::builder().from(from).to(to), &subject)
         .message_id(Some(inv.message_id.clone()))
         .header(ListUnsubscribe(inv.unsubscribe_url.clone()))
         .header(ListUnsubscribePost)
@@ -294,10 +293,12 @@ pub fn render_template(
         text,
         html,
     } = render_parts(name, lang, values)?;
-    let message = Message::builder()
-        .from(from.parse::<Mailbox>()?)
-        .to(to.parse::<Mailbox>()?)
-        .subject(subject.clone())
+    let message = subject::with_subject(
+        Message::builder()
+            .from(from.parse::<Mailbox>()?)
+            .to(to.parse::<Mailbox>()?),
+        &subject,
+    )
         .message_id(Some(message_id.to_owned()))
         .multipart(MultiPart::alternative_plain_html(text, html))?;
     let body = String::from_utf8(message.formatted())?;

@@ -44,6 +44,23 @@ on_both_databases! {
         assert_eq!(field.as_deref(), Some("title"));
     }
 
+    async fn an_error_quotes_a_huge_invalid_value_only_in_part(app: TestApp) {
+        let huge = "x".repeat(200_000);
+        let mut body = registration("a@b.no", &orgnr(36), "supplier");
+        body["organisation"]["kind"] = json!(huge);
+        let res = app.post("/api/v1/auth/register", &body, None).await;
+        assert_eq!(res.status(), 400);
+        let text = res.text().await.unwrap();
+        assert!(text.len() < 2_000, "the answer is {} bytes", text.len());
+        assert!(text.contains("\"field\":\"kind\"") && text.contains(&format!("`{}…`", "x".repeat(100))), "{text}");
+        let mut body = registration("a@b.no", &orgnr(36), "supplier");
+        body[huge.as_str()] = json!(1);
+        let res = app.post("/api/v1/auth/register", &body, None).await;
+        assert_eq!(res.status(), 400);
+        let text = res.text().await.unwrap();
+        assert!(text.len() < 2_000, "an unknown field's name is a value too: {} bytes", text.len());
+    }
+
     async fn an_oversized_body_gives_413(app: TestApp) {
         let mut body = registration("a@b.no", &orgnr(31), "supplier");
         body["name"] = json!("x".repeat(app.settings.max_body_bytes + 1));

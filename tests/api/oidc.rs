@@ -336,6 +336,8 @@ async fn a_person_signs_in_with_the_provider_in_a_browser(backend: Backend) {
 
     // Signed out, a second sign-in goes straight in.
     browser.click_button("Logg ut").await;
+    // Let the sign-out's redirect land first, or it may overtake the next navigation.
+    browser.wait_for_text("Registrer deg", WAIT).await;
     browser.goto(&app.url("/login")).await;
     browser.click_link("Logg inn med ID-porten").await;
     let login = browser.client().wait().at_most(WAIT).for_element(Locator::Id("login")).await.unwrap();

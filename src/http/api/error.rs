@@ -132,7 +132,7 @@ impl ResponseError for AppError {
                 .map(|p| FieldProblem {
                     field: Some(p.field.clone()).filter(|f| !f.is_empty()),
                     code: p.code(),
-                    message: p.message.clone(),
+                    message: crate::error::clip_message(&p.message),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -140,7 +140,7 @@ impl ResponseError for AppError {
         response.json(ErrorBody {
             error: ErrorDetail {
                 code: code(self),
-                message,
+                message: crate::error::clip_message(&message),
                 field,
                 reason: match self {
                     AppError::Conflict { clash: Some(c), .. } => Some(c.as_str()),
@@ -184,7 +184,7 @@ pub fn query_error(
     err: actix_web::error::QueryPayloadError,
     _: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    let text = err.to_string();
+    let text = crate::error::clip_message(&err.to_string());
     let field = text.split('`').nth(1).map(str::to_owned);
     AppError::validation(
         field.unwrap_or_default(),

@@ -107,7 +107,11 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
                 path = format!("{path}.{name}");
             }
         }
-        let message = strip_position(&inner);
+        let message = crate::error::clip_message(&strip_position(&inner));
+        // A made-up field name is a value too: named only in part.
+        if path.chars().count() > crate::error::QUOTE_MAX {
+            path = path.chars().take(crate::error::QUOTE_MAX).collect::<String>() + "…";
+        }
         if path.is_empty() {
             AppError::validation(
                 "",

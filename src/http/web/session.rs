@@ -327,7 +327,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             }
             serde_html_form::from_bytes::<T>(&body)
                 .map(Form)
-                .map_err(|e| WebError::BadRequest(e.to_string()))
+                .map_err(|e| WebError::BadRequest(crate::error::clip_message(&e.to_string())))
         })
     }
 }
