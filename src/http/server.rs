@@ -58,6 +58,23 @@ impl Application {
     }
 }
 
+/// Logs an answer that carries an error, at a level that fits: a server fault at ERROR (the
+/// fault itself was logged where it happened), a refusal at INFO, and a redirect (such as to the
+/// sign-in page) not at all, since those are the service working. Messages are clipped, so an
+/// invalid value is never logged in full.
+fn log_error_response<B>(res: &actix_web::dev::ServiceResponse<B>) {
+    let Some(error) = res.response().error() else {
+        return;
+    };
+    let status = res.status();
+    let message = crate::error::clip_message(&error.to_string());
+    if status.is_server_error() {
+        tracing::error!(status = status.as_u16(), %message, "request failed");
+    } else if status.is_client_error() {
+        tracing::info!(status = status.as_u16(), %message, "request refused");
+    }
+}
+
 fn serve(
     listener: TcpListener,
     state: web::Data<Context>,
@@ -83,6 +100,7 @@ fn serve(
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
+                    log_error_response(&res);
                     if let Some(id) = id {
                         if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
                             res.headers_mut()
