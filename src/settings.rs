@@ -120,6 +120,10 @@ pub struct SettingsArgs {
     /// The public address of the service, the base of links in emails [default: http://<bind>]
     #[arg(long, env = "INNOLIFT_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or networks,
+    /// comma-separated, such as 127.0.0.1,10.0.0.0/8 [default: none]
+    #[arg(long, env = "INNOLIFT_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
     /// Log filter, e.g. "info" or "innolift=debug,tantivy=info" [default: info,tantivy=warn]
     #[arg(long, env = "INNOLIFT_LOG", global = true)]
     pub log: Option<String>,
@@ -163,6 +167,7 @@ impl SettingsArgs {
             smtp_password: self.smtp_password.or(lower.smtp_password),
             mail_from: self.mail_from.or(lower.mail_from),
             public_url: self.public_url.or(lower.public_url),
+            trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
             reminder_hours: self.reminder_hours.or(lower.reminder_hours),
             targets: self.targets.or(lower.targets),
         }
@@ -250,7 +255,12 @@ impl SettingsArgs {
             password_login || oidc.is_some(),
             "password_login is off, so oidc_issuer must be set, or nobody can sign in"
         );
+        let trusted_proxies = crate::domain::network::Network::parse_list(
+            self.trusted_proxies.as_deref().unwrap_or(""),
+        )
+        .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
         Ok(Settings {
+            trusted_proxies,
             oidc,
             password_login,
             smtp: SmtpSettings {
@@ -379,6 +389,8 @@ pub struct Settings {
     pub mail_from: String,
     /// The base of links in emails, without a trailing slash.
     pub public_url: String,
+    /// Proxies whose forwarded headers are believed.
+    pub trusted_proxies: Vec<crate::domain::network::Network>,
     /// How long before an answer deadline the reminder goes.
     pub reminder_before: chrono::TimeDelta,
     /// Whether this process sends the outbox (tests turn it off to control who sends).

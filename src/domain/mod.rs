@@ -5,6 +5,7 @@ pub mod email;
 pub mod file_type;
 pub mod language;
 pub mod need;
+pub mod network;
 pub mod organisation;
 pub mod orgnr;
 pub mod password;

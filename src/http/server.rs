@@ -75,12 +75,37 @@ fn log_error_response<B>(res: &actix_web::dev::ServiceResponse<B>) {
     }
 }
 
+/// The Swagger UI sets styles inline; everything else may not.
+const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A Content-Security-Policy on every HTML answer that has none (error pages and the API docs
+/// too), and HSTS when the public address is https.
+fn secure_headers(headers: &mut actix_web::http::header::HeaderMap, hsts: bool, docs: bool) {
+    use actix_web::http::header;
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let policy = if docs { DOCS_CSP } else { super::web::render::CSP };
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+    }
+    if hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+}
+
 fn serve(
     listener: TcpListener,
     state: web::Data<Context>,
     workers: usize,
 ) -> anyhow::Result<Server> {
     let openapi = api::openapi::ApiDoc::openapi();
+    // Browsers that once reached an https deployment keep to https for a year.
+    let hsts = state.settings.public_url.starts_with("https://");
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(
@@ -93,14 +118,16 @@ fn serve(
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Referrer-Policy", "same-origin")),
             )
-            .wrap_fn(|req, srv| {
+            .wrap_fn(move |req, srv| {
                 // Echo the request id that tracing puts on every log line, so a user's report can
                 // be matched to the logs.
                 let id = req.extensions().get::<RequestId>().copied();
+                let docs = req.path().starts_with("/api/docs");
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
                     log_error_response(&res);
+                    secure_headers(res.headers_mut(), hsts, docs);
                     if let Some(id) = id {
                         if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
                             res.headers_mut()

@@ -36,6 +36,7 @@ mod oidc;
 mod organisations;
 mod privacy;
 mod processes;
+mod proxies;
 mod registry;
 mod schema;
 mod self_service;

@@ -103,7 +103,8 @@ pub fn request_lang(req: &HttpRequest) -> Lang {
 
 /// True when the page is served over HTTPS (directly, or as the public URL says).
 pub fn is_secure(req: &HttpRequest, state: &Context) -> bool {
-    req.connection_info().scheme() == "https" || state.settings.public_url.starts_with("https://")
+    // X-Forwarded-Proto counts only from a trusted proxy; anyone can send it.
+    crate::http::extract::forwarded_https(req) || state.settings.public_url.starts_with("https://")
 }
 
 fn csrf_token(state: &Context, seed: &str) -> String {
