@@ -124,6 +124,18 @@ pub struct SettingsArgs {
     /// comma-separated, such as 127.0.0.1,10.0.0.0/8 [default: none]
     #[arg(long, env = "INNOLIFT_TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
+    /// Seconds a client has to send a whole request body (408 after) [default: 120]
+    #[arg(long, env = "INNOLIFT_BODY_TIMEOUT_SECS", global = true)]
+    pub body_timeout_secs: Option<u64>,
+    /// Seconds a client has to send a request's headers [default: 10]
+    #[arg(long, env = "INNOLIFT_HEADER_TIMEOUT_SECS", global = true)]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds an idle connection is kept open [default: 15]
+    #[arg(long, env = "INNOLIFT_KEEP_ALIVE_SECS", global = true)]
+    pub keep_alive_secs: Option<u64>,
+    /// Most connections open at once, per worker thread [default: 5000]
+    #[arg(long, env = "INNOLIFT_MAX_CONNECTIONS", global = true)]
+    pub max_connections: Option<usize>,
     /// Log filter, e.g. "info" or "innolift=debug,tantivy=info" [default: info,tantivy=warn]
     #[arg(long, env = "INNOLIFT_LOG", global = true)]
     pub log: Option<String>,
@@ -168,6 +180,10 @@ impl SettingsArgs {
             mail_from: self.mail_from.or(lower.mail_from),
             public_url: self.public_url.or(lower.public_url),
             trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
+            body_timeout_secs: self.body_timeout_secs.or(lower.body_timeout_secs),
+            header_timeout_secs: self.header_timeout_secs.or(lower.header_timeout_secs),
+            keep_alive_secs: self.keep_alive_secs.or(lower.keep_alive_secs),
+            max_connections: self.max_connections.or(lower.max_connections),
             reminder_hours: self.reminder_hours.or(lower.reminder_hours),
             targets: self.targets.or(lower.targets),
         }
@@ -261,6 +277,10 @@ impl SettingsArgs {
         .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
         Ok(Settings {
             trusted_proxies,
+            body_timeout: Duration::from_secs(self.body_timeout_secs.unwrap_or(120).max(1)),
+            header_timeout: Duration::from_secs(self.header_timeout_secs.unwrap_or(10).max(1)),
+            keep_alive: Duration::from_secs(self.keep_alive_secs.unwrap_or(15)),
+            max_connections: self.max_connections.unwrap_or(5000).max(1),
             oidc,
             password_login,
             smtp: SmtpSettings {
@@ -389,6 +409,14 @@ pub struct Settings {
     pub mail_from: String,
     /// The base of links in emails, without a trailing slash.
     pub public_url: String,
+    /// Time to send a whole request body.
+    pub body_timeout: Duration,
+    /// Time to send a request's headers.
+    pub header_timeout: Duration,
+    /// How long an idle connection stays open.
+    pub keep_alive: Duration,
+    /// Most open connections per worker.
+    pub max_connections: usize,
     /// Proxies whose forwarded headers are believed.
     pub trusted_proxies: Vec<crate::domain::network::Network>,
     /// How long before an answer deadline the reminder goes.

@@ -2,6 +2,7 @@
 //! (`extract`), and the server that mounts them (`server`). Nothing below this layer knows actix.
 
 pub mod api;
+pub mod deadline;
 pub mod extract;
 pub mod files;
 pub mod server;

@@ -106,6 +106,12 @@ fn serve(
     let openapi = api::openapi::ApiDoc::openapi();
     // Browsers that once reached an https deployment keep to https for a year.
     let hsts = state.settings.public_url.starts_with("https://");
+    let body_timeout = state.settings.body_timeout;
+    let (header_timeout, keep_alive, max_connections) = (
+        state.settings.header_timeout,
+        state.settings.keep_alive,
+        state.settings.max_connections,
+    );
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(
@@ -123,6 +129,10 @@ fn serve(
                 // be matched to the logs.
                 let id = req.extensions().get::<RequestId>().copied();
                 let docs = req.path().starts_with("/api/docs");
+                let (http, payload) = req.into_parts();
+                let timed: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> =
+                    Box::pin(super::deadline::Deadline::new(payload, body_timeout));
+                let req = actix_web::dev::ServiceRequest::from_parts(http, timed.into());
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
@@ -150,6 +160,9 @@ fn serve(
             .configure(api::routes)
             .default_service(web::to(api::not_found))
     })
+    .client_request_timeout(header_timeout)
+    .keep_alive(keep_alive)
+    .max_connections(max_connections)
     .listen(listener)?;
     if workers > 0 {
         server = server.workers(workers);

@@ -54,3 +54,30 @@ async fn an_https_deployment_sends_hsts_and_every_html_answer_has_a_csp() {
         }
     }
 }
+
+#[actix_web::test]
+async fn a_body_that_trickles_gets_408_and_its_connection_closed_within_the_timeout() {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |s| s.body_timeout = std::time::Duration::from_secs(1)).await else {
+        return;
+    };
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let answer = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        stream
+            .write_all(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: innolift.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":")
+            .unwrap();
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        // Reads to the end: it comes only once the server closes the connection.
+        let closed = stream.read_to_end(&mut answer).is_ok();
+        (String::from_utf8_lossy(&answer).into_owned(), closed, started.elapsed())
+    })
+    .await
+    .unwrap();
+    let (text, closed, took) = answer;
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("request_timeout"), "{text}");
+    assert!(closed && took < std::time::Duration::from_secs(4), "closed: {closed}, after {took:?}");
+}

@@ -33,6 +33,9 @@ pub enum BodyError {
     /// 415: the body is not JSON.
     #[error("{0}")]
     NotJson(String),
+    /// 408: the body did not arrive within the body timeout.
+    #[error("{0}")]
+    TimedOut(String),
     /// 400: the body does not parse into the request type.
     #[error(transparent)]
     Invalid(#[from] AppError),
@@ -157,6 +160,7 @@ impl ResponseError for BodyError {
         match self {
             BodyError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             BodyError::NotJson(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            BodyError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             BodyError::Invalid(e) => e.status_code(),
         }
     }
@@ -165,9 +169,15 @@ impl ResponseError for BodyError {
         let code = match self {
             BodyError::TooLarge(_) => "payload_too_large",
             BodyError::NotJson(_) => "unsupported_media_type",
+            BodyError::TimedOut(_) => "request_timeout",
             BodyError::Invalid(e) => return e.error_response(),
         };
-        HttpResponse::build(self.status_code()).json(ErrorBody {
+        let mut response = HttpResponse::build(self.status_code());
+        if let BodyError::TimedOut(_) = self {
+            // The rest of the body may still be on its way: close rather than read it.
+            response.insert_header((actix_web::http::header::CONNECTION, "close"));
+        }
+        response.json(ErrorBody {
             error: ErrorDetail {
                 code,
                 message: self.to_string(),

@@ -61,9 +61,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| {
-                    AppError::validation("body", format!("cannot read the body: {e}"))
-                })?;
+                let chunk = match chunk {
+                    Ok(chunk) => chunk,
+                    Err(e) if crate::http::deadline::is_timeout(&e) => {
+                        return Err(BodyError::TimedOut(format!(
+                            "{}; send the whole body at once, within the time allowed",
+                            crate::http::deadline::TIMED_OUT
+                        )))
+                    }
+                    Err(e) => {
+                        return Err(AppError::validation("body", format!("cannot read the body: {e}")).into())
+                    }
+                };
                 if body.len() + chunk.len() > limit {
                     return Err(too_large());
                 }

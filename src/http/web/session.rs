@@ -322,7 +322,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let state = state.ok_or_else(|| WebError::Internal(anyhow::anyhow!("no state")))?;
-            let body = body.await.map_err(|_| WebError::TooLarge)?;
+            let body = body.await.map_err(|e| {
+                if e.to_string().contains(crate::http::deadline::TIMED_OUT) {
+                    WebError::BadRequest(crate::http::deadline::TIMED_OUT.to_owned())
+                } else {
+                    WebError::TooLarge
+                }
+            })?;
             if !csrf_valid(&state, seed.as_deref(), &body) {
                 return Err(WebError::Csrf);
             }
