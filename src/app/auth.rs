@@ -8,20 +8,29 @@ use crate::db::accounts::AccountRow;
 use crate::db::organisations::OrganisationRow;
 use crate::error::AppError;
 
-/// Counts a password attempt, or refuses with 429 when the limit is reached.
-pub fn begin_attempt(state: &Context, email: &str, address: &str) -> Result<(), AppError> {
+/// Counts a password attempt in the database, or refuses with 429 when a limit is reached.
+pub async fn begin_attempt(state: &Context, email: &str, address: &str) -> Result<(), AppError> {
+    let s = &state.settings;
+    let rules = super::limits::sign_in_rules(
+        email,
+        address,
+        s.login_max_failures_per_account,
+        s.login_max_failures_per_address,
+        s.login_window,
+    );
+    match state.db.run(move |conn| super::limits::attempt(conn, &rules)).await? {
+        Some(wait) => Err(super::limits::too_many(wait, "failed attempts")),
+        None => Ok(()),
+    }
+}
+
+/// Uncounts an attempt that had the right password.
+async fn attempt_succeeded(state: &Context, email: &str, address: &str) -> Result<(), AppError> {
+    let (email, address) = (email.to_owned(), address.to_owned());
     state
-        .limiter
-        .begin(email, address, std::time::Instant::now())
-        .map_err(|wait| {
-            let retry_after = wait.as_secs().max(1);
-            AppError::TooManyRequests {
-                retry_after,
-                message: format!(
-                    "too many failed attempts; wait {retry_after} seconds and try again"
-                ),
-            }
-        })
+        .db
+        .run(move |conn| super::limits::sign_in_succeeded(conn, &email, &address))
+        .await
 }
 
 /// Checks an email and password, for the API and the sign-in page alike: the attempt counts
@@ -33,7 +42,7 @@ pub async fn check_password(
     password: String,
     address: &str,
 ) -> Result<AccountRow, AppError> {
-    begin_attempt(state, email.as_str(), address)?;
+    begin_attempt(state, email.as_str(), address).await?;
     let lookup = email.clone();
     let account = state
         .db
@@ -50,7 +59,7 @@ pub async fn check_password(
         tracing::warn!(%address, "failed sign-in");
         return Err(AppError::unauthorized("wrong email or password"));
     };
-    state.limiter.succeeded(email.as_str(), address);
+    attempt_succeeded(state, email.as_str(), address).await?;
     if is_detached(&account) {
         return Err(AppError::forbidden(
             "this account no longer belongs to an organisation; ask an owner to invite you again",
@@ -112,7 +121,7 @@ pub async fn replace_password(
     new: crate::domain::Password,
     address: &str,
 ) -> Result<AccountRow, AppError> {
-    begin_attempt(state, &caller.email, address)?;
+    begin_attempt(state, &caller.email, address).await?;
     let id = caller.account_id.clone();
     let account = state
         .db
@@ -126,7 +135,7 @@ pub async fn replace_password(
             "current_password is wrong",
         ));
     }
-    state.limiter.succeeded(&caller.email, address);
+    attempt_succeeded(state, &caller.email, address).await?;
     let new_hash = crate::domain::password::hash_blocking(new).await?;
     let id = caller.account_id.clone();
     let account = state

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use super::cpv::CatalogCache;
-use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::db::Db;
 use crate::mail::outbox::Mailer;
@@ -19,18 +18,12 @@ pub struct Context {
     pub settings: Settings,
     /// Token signing keys.
     pub tokens: TokenKeys,
-    /// Failed sign-in counters.
-    pub limiter: LoginLimiter,
     /// The search index.
     pub index: Arc<SearchIndex>,
     /// The CPV vocabulary in memory.
     pub cpv: Arc<CatalogCache>,
     /// Wakes the outbox worker.
     pub mailer: Arc<Mailer>,
-    /// Limits registrations on public event pages, against floods.
-    pub registrations: LoginLimiter,
-    /// Limits forgotten-password requests per client address.
-    pub resets: LoginLimiter,
     /// The OpenID Connect provider to sign in with, when configured.
     pub oidc: Option<Arc<crate::auth::oidc::Provider>>,
 }

@@ -18,6 +18,7 @@ pub mod directory;
 pub mod documents;
 pub mod indicators;
 pub mod lifts;
+pub mod limits;
 pub mod matching;
 pub mod meetings;
 pub mod members;

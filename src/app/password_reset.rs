@@ -110,17 +110,15 @@ pub async fn request(
     lang: Lang,
     address: &str,
 ) -> Result<(), AppError> {
-    ctx.resets
-        .hit(address, PER_ADDRESS, std::time::Instant::now())
-        .map_err(|wait| {
-            let retry_after = wait.as_secs().max(1);
-            AppError::TooManyRequests {
-                retry_after,
-                message: format!(
-                    "too many password reset requests from this address; wait {retry_after} seconds and try again"
-                ),
-            }
-        })?;
+    let rules = vec![super::limits::Rule {
+        key: format!("reset-from:{address}"),
+        limit: PER_ADDRESS,
+        window: ADDRESS_WINDOW,
+        delay: None,
+    }];
+    if let Some(wait) = ctx.db.run(move |conn| super::limits::attempt(conn, &rules)).await? {
+        return Err(super::limits::too_many(wait, "password reset requests from this address"));
+    }
     let settings = ctx.settings.clone();
     let queued = ctx
         .db

@@ -8,7 +8,6 @@ use anyhow::Context as _;
 
 use super::cpv::CatalogCache;
 use super::{dialogues, notices, Context};
-use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::mail::outbox::Mailer;
 use crate::search::{indexer, SearchIndex};
@@ -37,11 +36,6 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         &settings.data_dir,
         settings.token_ttl,
     )?;
-    let limiter = LoginLimiter::new(
-        settings.login_window,
-        settings.login_max_failures_per_account,
-        settings.login_max_failures_per_address,
-    );
     // A faulty word list stops the start here, naming its file and line.
     tokio::task::spawn_blocking(|| {
         crate::search::analysis::check()?;
@@ -77,6 +71,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
                 if erased > 0 {
                     tracing::info!(erased, "erased contact details of answers past retention");
                 }
+                crate::app::limits::purge(conn).map_err(|e| anyhow::anyhow!("{e}"))?;
             }
             dialogues::invitations::queue_reminders(
                 conn,
@@ -111,15 +106,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         db,
         settings,
         tokens,
-        limiter,
         index,
         cpv: Arc::new(CatalogCache::default()),
         mailer,
-        registrations: LoginLimiter::new(std::time::Duration::from_secs(600), 3, 10),
-        resets: LoginLimiter::new(
-            crate::app::password_reset::ADDRESS_WINDOW,
-            crate::app::password_reset::PER_ADDRESS,
-            crate::app::password_reset::PER_ADDRESS,
-        ),
     })
 }

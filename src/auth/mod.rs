@@ -3,5 +3,4 @@
 //! these.
 
 pub mod oidc;
-pub mod rate_limit;
 pub mod tokens;

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod index_queue;
 pub mod interests;
 pub mod lifts;
+pub mod limits;
 pub mod meetings;
 pub mod needs;
 pub mod notices;

@@ -41,6 +41,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    limit_events (id) {
+        id -> Text,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     organisation_invites (organisation_id, email) {
         organisation_id -> Text,
         email -> Text,
@@ -633,6 +641,7 @@ diesel::joinable!(document_comments -> invitations (invitation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     documents,
+    limit_events,
     document_blobs,
     document_chunks,
     document_versions,

@@ -24,6 +24,7 @@ mod errors;
 mod health;
 mod index_lifecycle;
 mod layers;
+mod limits;
 mod matching;
 mod matching_languages;
 mod meetings;

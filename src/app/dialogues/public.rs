@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::app::Context;
 use crate::db::dialogues::{DialogueRow, InvitationRow, QuestionRow};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// A question and its published answer, without who asked.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -66,16 +66,18 @@ pub async fn register_interest(
     email: &str,
     address: &str,
 ) -> AppResult<()> {
-    if let Err(wait) = ctx.registrations.begin(
-        &format!("{event_id}:{}", orgnr.trim()),
-        address,
-        std::time::Instant::now(),
-    ) {
-        let retry_after = wait.as_secs().max(1);
-        return Err(AppError::TooManyRequests {
-            retry_after,
-            message: format!("too many registrations; wait {retry_after} seconds"),
-        });
+    use crate::app::limits::{attempt, too_many, Rule};
+    let minutes = |m: u64| std::time::Duration::from_secs(m * 60);
+    let rule = |key: String, limit: u32, window| Rule { key, limit, window, delay: None };
+    let rules = vec![
+        rule(format!("interest:{event_id}:{}", orgnr.trim()), 3, minutes(10)),
+        rule(format!("interest-from:{address}"), 10, minutes(10)),
+        // Each registration mails its address: a stranger's address gets a few, not a flood.
+        rule(format!("interest-to:{}", email.trim().to_lowercase()), 3, minutes(60)),
+        rule(format!("interest-event:{event_id}"), 200, minutes(60)),
+    ];
+    if let Some(wait) = ctx.db.run(move |conn| attempt(conn, &rules)).await? {
+        return Err(too_many(wait, "registrations"));
     }
     let (settings, tokens) = (ctx.settings.clone(), ctx.tokens.clone());
     let (id, orgnr, email) = (event_id.to_owned(), orgnr.to_owned(), email.to_owned());
