@@ -42,3 +42,31 @@ pub fn record<B: Serialize, A: Serialize>(
 fn to_json<T: Serialize>(value: &T) -> diesel::QueryResult<String> {
     serde_json::to_string(value).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
 }
+
+/// Checks that the caller may act as the owner of `organisation_id`, as [`require_owner`] does,
+/// and records `action` when an administrator does so for an organisation not their own: their
+/// power to act as any organisation's owner leaves a trace.
+///
+/// [`require_owner`]: crate::app::organisations::require_owner
+pub fn require_owner_recorded(
+    conn: &mut DbConn,
+    caller: &Caller,
+    organisation_id: &str,
+    action: &str,
+) -> Result<(), crate::error::AppError> {
+    crate::app::organisations::require_owner(caller, organisation_id)?;
+    if caller.is_admin() && !caller.belongs_to(organisation_id) {
+        record(
+            conn,
+            caller,
+            "organisation",
+            organisation_id,
+            None,
+            &format!("admin:{action}"),
+            None::<&()>,
+            None::<&()>,
+        )?;
+        tracing::info!(admin = %caller.account_id, organisation = organisation_id, action, "an administrator acted as owner");
+    }
+    Ok(())
+}

@@ -40,7 +40,7 @@ fn invite_user(
     orgs::retry_on_conflict(|| {
         db::write_tx(conn, |conn| {
             let organisation = orgs::get(conn, organisation_id)?;
-            orgs::require_owner(caller, organisation_id)?;
+            crate::app::audit::require_owner_recorded(conn, caller, organisation_id, "invite_colleague")?;
             orgs::require_approved(conn, caller, "email invitations to colleagues")?;
             super::email_confirmation::require_confirmed(conn, caller, "email invitations to colleagues")?;
             if let Some(existing) = q::find_by_email(conn, email.as_str())? {
@@ -147,7 +147,7 @@ fn colleague(
     account_id: &str,
 ) -> Result<crate::db::accounts::AccountRow, AppError> {
     orgs::get(conn, organisation_id)?;
-    orgs::require_owner(caller, organisation_id)?;
+    crate::app::audit::require_owner_recorded(conn, caller, organisation_id, "change_colleague")?;
     let account = q::find(conn, account_id)?
         .filter(|a| a.organisation_id.as_deref() == Some(organisation_id) && a.removed_at.is_none())
         .ok_or_else(|| AppError::not_found("no user with this id in the organisation"))?;

@@ -63,7 +63,7 @@ pub fn update_profile(
 ) -> Result<OrganisationRow, AppError> {
     db::write_tx(conn, |conn| {
         let mut row = get(conn, id)?;
-        require_owner(caller, id)?;
+        crate::app::audit::require_owner_recorded(conn, caller, id, "update_profile")?;
         let profile = edit(&row)?;
         profile.check_for(kind_of(&row)?)?;
         if row.verified_at.is_some() && profile.name != row.name {
@@ -124,7 +124,7 @@ pub fn add_member(
     retry_on_conflict(|| {
         db::write_tx(conn, |conn| {
             let cluster = get(conn, cluster_id)?;
-            require_owner(caller, cluster_id)?;
+            crate::app::audit::require_owner_recorded(conn, caller, cluster_id, "add_member")?;
             require_cluster(&cluster)?;
             let member = q::find_by_orgnr(conn, orgnr.as_str())?.ok_or_else(|| {
             AppError::validation(
@@ -157,7 +157,7 @@ pub fn accept_membership(
 ) -> Result<(), AppError> {
     db::write_tx(conn, |conn| {
         get(conn, member_id)?;
-        require_owner(caller, member_id)?;
+        crate::app::audit::require_owner_recorded(conn, caller, member_id, "accept_cluster")?;
         match q::membership(conn, cluster_id, member_id)?.as_deref() {
             Some("pending") => {
                 q::accept_member(conn, cluster_id, member_id)?;
@@ -180,7 +180,7 @@ pub fn leave_cluster(
 ) -> Result<(), AppError> {
     db::write_tx(conn, |conn| {
         get(conn, member_id)?;
-        require_owner(caller, member_id)?;
+        crate::app::audit::require_owner_recorded(conn, caller, member_id, "decline_cluster")?;
         if q::remove_member(conn, cluster_id, member_id)? {
             Ok(())
         } else {
@@ -200,7 +200,7 @@ pub fn remove_member(
 ) -> Result<(), AppError> {
     db::write_tx(conn, |conn| {
         let cluster = get(conn, cluster_id)?;
-        require_owner(caller, cluster_id)?;
+        crate::app::audit::require_owner_recorded(conn, caller, cluster_id, "remove_member")?;
         require_cluster(&cluster)?;
         if q::remove_member(conn, cluster_id, member_id)? {
             Ok(())

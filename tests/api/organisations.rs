@@ -148,3 +148,27 @@ on_both_databases! {
         assert_eq!(field.as_deref(), Some("email"));
     }
 }
+
+on_both_databases! {
+    async fn an_administrator_acting_as_an_owner_leaves_an_audit_record(app: TestApp) {
+        let owner = app.register("eier@verft.no", 9600, "supplier").await;
+        let (email, password) = crate::web_helpers::create_admin(&app, "stab@innolift.no");
+        let admin: Value = app.login(&email, &password).await.json().await.unwrap();
+        let admin_token = admin["token"].as_str().unwrap();
+        let path = format!("/api/v1/organisations/{}", owner.organisation_id);
+        assert_eq!(app.patch(&path, &json!({"website": "https://verft.example"}), admin_token).await.status(), 200);
+        // The owner's own change is not an administrator's.
+        assert_eq!(app.patch(&path, &json!({"website": "https://verft.example/ny"}), &owner.token).await.status(), 200);
+        use diesel::prelude::*;
+        use innolift::db::schema::audit_log::dsl as a;
+        let mut conn = innolift::db::connect(&app.settings.database_url).unwrap();
+        let rows: Vec<(String, String, Option<String>)> = a::audit_log
+            .filter(a::entity_id.eq(&owner.organisation_id))
+            .filter(a::action.like("admin:%"))
+            .select((a::entity, a::action, a::account_id))
+            .load(&mut conn)
+            .unwrap();
+        let me: Value = app.get("/api/v1/me", Some(admin_token)).await.json().await.unwrap();
+        assert_eq!(rows, vec![("organisation".to_owned(), "admin:update_profile".to_owned(), Some(me["user"]["id"].as_str().unwrap().to_owned()))]);
+    }
+}
