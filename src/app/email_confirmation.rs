@@ -9,11 +9,9 @@
 use super::Context;
 use crate::caller::Caller;
 use crate::db::accounts::{self as q, AccountRow};
-use crate::db::dialogues::OutboxRow;
 use crate::db::{self, DbConn};
 use crate::domain::Lang;
 use crate::error::{AppError, AppResult};
-use crate::mail;
 use crate::settings::Settings;
 
 /// How long a confirmation link works.
@@ -37,26 +35,14 @@ pub fn queue(
     lang: Lang,
 ) -> Result<(), AppError> {
     let token = super::password_reset::new_token();
-    let outbox_id = db::new_id();
-    let message_id = format!(
-        "<email-confirmation-{outbox_id}@{}>",
-        super::dialogues::host(settings)
-    );
-    let rendered = mail::render_template(
+    let message = super::account_mail::link_email(
+        settings,
         "email_confirmation",
+        account,
         lang,
-        &settings.mail_from,
-        &account.email,
-        &message_id,
-        &[
-            ("name", account.name.clone()),
-            (
-                "confirm_url",
-                format!("{}/confirm-email/{token}", settings.public_url),
-            ),
-        ],
-    )
-    .map_err(AppError::Internal)?;
+        "confirm_url",
+        format!("{}/confirm-email/{token}", settings.public_url),
+    )?;
     let now = db::now();
     db::write_tx(conn, |conn| {
         q::set_confirm_token(
@@ -65,18 +51,7 @@ pub fn queue(
             &super::dialogues::token_hash(&token),
             now,
         )?;
-        crate::db::dialogues::enqueue(
-            conn,
-            &OutboxRow::queued(
-                outbox_id.clone(),
-                "email_confirmation",
-                None,
-                None,
-                &account.email,
-                message_id.clone(),
-                rendered.clone(),
-            ),
-        )?;
+        crate::db::dialogues::enqueue(conn, &message)?;
         Ok::<_, AppError>(())
     })?;
     tracing::info!(user = %account.id, "email confirmation link queued");

@@ -5,6 +5,7 @@
 //! Below the services sit `domain`, `db`, `search`, `mail`, `notices` and `auth`; nothing here
 //! knows HTTP.
 
+pub mod account_mail;
 pub mod accounts;
 pub mod approvals;
 pub mod audit;

@@ -8,12 +8,10 @@
 use std::time::Duration;
 
 use super::Context;
-use crate::db::dialogues::OutboxRow;
 use crate::db::password_resets::{self as q, PasswordResetRow};
 use crate::db::{self, DbConn};
 use crate::domain::{Email, Lang, Password};
 use crate::error::AppError;
-use crate::mail;
 
 /// How long a reset link works.
 pub const LINK_TTL: chrono::TimeDelta = chrono::TimeDelta::hours(1);
@@ -53,26 +51,14 @@ fn queue_link(
         return Ok(false);
     }
     let token = new_token();
-    let outbox_id = db::new_id();
-    let message_id = format!(
-        "<password-reset-{outbox_id}@{}>",
-        super::dialogues::host(settings)
-    );
-    let rendered = mail::render_template(
+    let message = super::account_mail::link_email(
+        settings,
         "password_reset",
+        &account,
         lang,
-        &settings.mail_from,
-        &account.email,
-        &message_id,
-        &[
-            ("name", account.name.clone()),
-            (
-                "reset_url",
-                format!("{}/password/reset/{token}", settings.public_url),
-            ),
-        ],
-    )
-    .map_err(AppError::Internal)?;
+        "reset_url",
+        format!("{}/password/reset/{token}", settings.public_url),
+    )?;
     db::write_tx(conn, |conn| {
         q::insert(
             conn,
@@ -84,18 +70,7 @@ fn queue_link(
                 used_at: None,
             },
         )?;
-        crate::db::dialogues::enqueue(
-            conn,
-            &OutboxRow::queued(
-                outbox_id.clone(),
-                "password_reset",
-                None,
-                None,
-                &account.email,
-                message_id.clone(),
-                rendered.clone(),
-            ),
-        )?;
+        crate::db::dialogues::enqueue(conn, &message)?;
         Ok::<_, AppError>(())
     })?;
     tracing::info!(user = %account.id, "password reset link queued");

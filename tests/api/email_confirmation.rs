@@ -100,3 +100,34 @@ async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invit
 async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite_postgres() {
     an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(Backend::Postgres).await;
 }
+
+/// A person who has not confirmed sees why on the account page, asks for a new link there, and
+/// after opening it sees the address confirmed. SQLite only: the flow is the same on both.
+#[actix_web::test]
+async fn the_account_page_says_the_address_is_unconfirmed_and_sends_a_new_link() {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail_and(Backend::Sqlite, &smtp, |s| s.confirm_email = true).await else {
+        return;
+    };
+    let Some(browser) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let user = app.register("ny@verft.no", 9410, "supplier").await;
+    let first = confirmation_token(&smtp, "ny@verft.no").await;
+    crate::browser_daily::sign_in(&browser, &app, &user).await;
+    browser.goto(&app.url("/account")).await;
+    browser.wait_for_text("E-postadressen din er ikke bekreftet ennå", Duration::from_secs(10)).await;
+    browser.axe("the account page of an unconfirmed address").await;
+    browser.screenshot("account-unconfirmed").await;
+    // A new link at once is refused with a wait; the page says how long.
+    browser.click_button("Send lenken på nytt").await;
+    browser.wait_for_text("Vi sendte en lenke for under ett minutt siden", Duration::from_secs(10)).await;
+    browser.screenshot("account-confirmation-wait").await;
+    browser.goto(&app.url(&format!("/confirm-email/{first}"))).await;
+    browser.wait_for_text("E-postadressen din er bekreftet.", Duration::from_secs(10)).await;
+    assert!(browser.text().await.contains("(Bekreftet)"), "{}", browser.text().await);
+    browser.screenshot("account-confirmed").await;
+}

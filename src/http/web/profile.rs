@@ -59,8 +59,14 @@ pub async fn resend_confirmation(
     Form(_f): Form<BTreeMap<String, String>>,
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_user()?;
-    crate::app::email_confirmation::resend(&state, &user.caller, v.lang).await?;
-    Ok(render::see_other_with(&v, "/account", "confirmation_sent"))
+    match crate::app::email_confirmation::resend(&state, &user.caller, v.lang).await {
+        Ok(()) => Ok(render::see_other_with(&v, "/account", "confirmation_sent")),
+        // Back to the page, which says a link is on its way already.
+        Err(AppError::TooManyRequests { .. }) => {
+            Ok(render::see_other_with(&v, "/account", "confirmation_wait"))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The forgotten-password form.
