@@ -284,10 +284,18 @@ mod tests {
     #[test]
     fn a_huge_value_is_quoted_only_in_part() {
         let huge = "x".repeat(250_000);
-        let message = super::clip_message(&format!("kind: unknown variant `{huge}`, expected `buyer` or `supplier`"));
+        let message = super::clip_message(&format!(
+            "kind: unknown variant `{huge}`, expected `buyer` or `supplier`"
+        ));
         assert!(message.len() < 300, "{}", message.len());
-        assert!(message.contains(&format!("`{}…`", "x".repeat(super::QUOTE_MAX))), "{message}");
-        assert!(message.ends_with("expected `buyer` or `supplier`"), "{message}");
+        assert!(
+            message.contains(&format!("`{}…`", "x".repeat(super::QUOTE_MAX))),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("expected `buyer` or `supplier`"),
+            "{message}"
+        );
         assert_eq!(super::clip_message("plain words"), "plain words");
         assert!(super::clip_message(&"y".repeat(5000)).chars().count() <= super::MESSAGE_MAX + 1);
     }

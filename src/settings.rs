@@ -58,7 +58,12 @@ pub struct SettingsArgs {
     #[arg(long, env = "INNOLIFT_OIDC_CLIENT_ID", global = true)]
     pub oidc_client_id: Option<String>,
     /// OpenID Connect client secret
-    #[arg(long, env = "INNOLIFT_OIDC_CLIENT_SECRET", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "INNOLIFT_OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
     pub oidc_client_secret: Option<Secret>,
     /// Scopes to ask for, space-separated [default: openid email profile]
     #[arg(long, env = "INNOLIFT_OIDC_SCOPES", global = true)]
@@ -252,7 +257,9 @@ impl SettingsArgs {
                 let client_id = self
                     .oidc_client_id
                     .filter(|c| !c.trim().is_empty())
-                    .ok_or_else(|| anyhow::anyhow!("oidc_issuer is set, so oidc_client_id is needed too"))?;
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("oidc_issuer is set, so oidc_client_id is needed too")
+                    })?;
                 Some(OidcSettings {
                     issuer: issuer.trim().to_owned(),
                     client_id,

@@ -1,8 +1,8 @@
 //! Emails to one account that carry a link: the password reset and the address confirmation.
 
+use crate::db;
 use crate::db::accounts::AccountRow;
 use crate::db::dialogues::OutboxRow;
-use crate::db;
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::mail;

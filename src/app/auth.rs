@@ -18,7 +18,11 @@ pub async fn begin_attempt(state: &Context, email: &str, address: &str) -> Resul
         s.login_max_failures_per_address,
         s.login_window,
     );
-    match state.db.run(move |conn| super::limits::attempt(conn, &rules)).await? {
+    match state
+        .db
+        .run(move |conn| super::limits::attempt(conn, &rules))
+        .await?
+    {
         Some(wait) => Err(super::limits::too_many(wait, "failed attempts")),
         None => Ok(()),
     }

@@ -76,7 +76,9 @@ pub fn attempt(conn: &mut DbConn, rules: &[Rule]) -> Result<Option<Duration>, Ap
             }
         }
         if let Some(w) = wait {
-            return Ok(Some(w.to_std().unwrap_or_default().max(Duration::from_secs(1))));
+            return Ok(Some(
+                w.to_std().unwrap_or_default().max(Duration::from_secs(1)),
+            ));
         }
         for rule in rules {
             q::insert(conn, &rule.key, now)?;
@@ -94,14 +96,27 @@ pub fn sign_in_rules(
     window: Duration,
 ) -> Vec<Rule> {
     vec![
-        Rule { key: pair_key(email, address), limit: per_account, window, delay: None },
+        Rule {
+            key: pair_key(email, address),
+            limit: per_account,
+            window,
+            delay: None,
+        },
         Rule {
             key: account_key(email),
             limit: per_account.saturating_mul(10),
             window,
-            delay: Some(Delay { free: per_account, cap: Duration::from_secs(60) }),
+            delay: Some(Delay {
+                free: per_account,
+                cap: Duration::from_secs(60),
+            }),
         },
-        Rule { key: address_key(address), limit: per_address, window, delay: None },
+        Rule {
+            key: address_key(address),
+            limit: per_address,
+            window,
+            delay: None,
+        },
     ]
 }
 
@@ -147,14 +162,24 @@ mod tests {
     use super::*;
 
     fn at(s: i64) -> NaiveDateTime {
-        chrono::DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap().naive_utc()
+        chrono::DateTime::from_timestamp(1_800_000_000 + s, 0)
+            .unwrap()
+            .naive_utc()
     }
 
     #[test]
     fn a_limit_waits_until_the_oldest_counted_attempt_leaves_the_window() {
-        let rule = Rule { key: "k".into(), limit: 3, window: Duration::from_secs(60), delay: None };
+        let rule = Rule {
+            key: "k".into(),
+            limit: 3,
+            window: Duration::from_secs(60),
+            delay: None,
+        };
         assert_eq!(wait_of(&rule, &[at(0), at(10)], at(20)), None);
-        assert_eq!(wait_of(&rule, &[at(0), at(10), at(20)], at(30)), Some(TimeDelta::seconds(30)));
+        assert_eq!(
+            wait_of(&rule, &[at(0), at(10), at(20)], at(30)),
+            Some(TimeDelta::seconds(30))
+        );
     }
 
     #[test]
@@ -163,12 +188,29 @@ mod tests {
             key: "k".into(),
             limit: 100,
             window: Duration::from_secs(900),
-            delay: Some(Delay { free: 2, cap: Duration::from_secs(8) }),
+            delay: Some(Delay {
+                free: 2,
+                cap: Duration::from_secs(8),
+            }),
         };
-        assert_eq!(wait_of(&rule, &[at(0), at(0)], at(0)), None, "the free attempts");
-        assert_eq!(wait_of(&rule, &[at(0), at(0), at(0)], at(0)), Some(TimeDelta::seconds(1)));
-        assert_eq!(wait_of(&rule, &[at(0); 4], at(0)), Some(TimeDelta::seconds(2)));
+        assert_eq!(
+            wait_of(&rule, &[at(0), at(0)], at(0)),
+            None,
+            "the free attempts"
+        );
+        assert_eq!(
+            wait_of(&rule, &[at(0), at(0), at(0)], at(0)),
+            Some(TimeDelta::seconds(1))
+        );
+        assert_eq!(
+            wait_of(&rule, &[at(0); 4], at(0)),
+            Some(TimeDelta::seconds(2))
+        );
         assert_eq!(wait_of(&rule, &[at(0); 4], at(2)), None, "waited enough");
-        assert_eq!(wait_of(&rule, &[at(0); 9], at(0)), Some(TimeDelta::seconds(8)), "capped");
+        assert_eq!(
+            wait_of(&rule, &[at(0); 9], at(0)),
+            Some(TimeDelta::seconds(8)),
+            "capped"
+        );
     }
 }

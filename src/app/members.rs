@@ -40,9 +40,18 @@ fn invite_user(
     orgs::retry_on_conflict(|| {
         db::write_tx(conn, |conn| {
             let organisation = orgs::get(conn, organisation_id)?;
-            crate::app::audit::require_owner_recorded(conn, caller, organisation_id, "invite_colleague")?;
+            crate::app::audit::require_owner_recorded(
+                conn,
+                caller,
+                organisation_id,
+                "invite_colleague",
+            )?;
             orgs::require_approved(conn, caller, "email invitations to colleagues")?;
-            super::email_confirmation::require_confirmed(conn, caller, "email invitations to colleagues")?;
+            super::email_confirmation::require_confirmed(
+                conn,
+                caller,
+                "email invitations to colleagues",
+            )?;
             if let Some(existing) = q::find_by_email(conn, email.as_str())? {
                 let message = if existing.removed_at.is_some() {
                     "this address belongs to a user removed from an organisation; invite another address"

@@ -82,10 +82,9 @@ pub enum Outcome {
 
 /// Starts a sign-in: returns the provider's URL and the state for the browser's cookie.
 pub async fn begin(ctx: &Context, next: Option<String>) -> Result<(String, String), SignInError> {
-    let provider = ctx
-        .oidc
-        .as_ref()
-        .ok_or_else(|| SignInError::new("not_configured", "no OpenID Connect provider is configured"))?;
+    let provider = ctx.oidc.as_ref().ok_or_else(|| {
+        SignInError::new("not_configured", "no OpenID Connect provider is configured")
+    })?;
     let started = provider.start().await?;
     let row = LoginRow {
         state_hash: super::dialogues::token_hash(&started.state),
@@ -111,16 +110,21 @@ pub async fn complete(
     state: &str,
     code: &str,
 ) -> Result<Outcome, SignInError> {
-    let provider = ctx
-        .oidc
-        .as_ref()
-        .ok_or_else(|| SignInError::new("not_configured", "no OpenID Connect provider is configured"))?;
+    let provider = ctx.oidc.as_ref().ok_or_else(|| {
+        SignInError::new("not_configured", "no OpenID Connect provider is configured")
+    })?;
     let same_browser = browser_state.is_some_and(|b| {
         b.len() == state.len()
-            && b.bytes().zip(state.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+            && b.bytes()
+                .zip(state.bytes())
+                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                == 0
     });
     if !same_browser {
-        return Err(SignInError::new("state", "the state does not match this browser's sign-in"));
+        return Err(SignInError::new(
+            "state",
+            "the state does not match this browser's sign-in",
+        ));
     }
     let hash = super::dialogues::token_hash(state);
     let login = ctx
@@ -129,7 +133,10 @@ pub async fn complete(
         .await?
         .ok_or_else(|| SignInError::new("state", "the state is unknown or was used"))?;
     if login.created_at < db::now() - TimeDelta::minutes(LOGIN_MINUTES) {
-        return Err(SignInError::new("state", "the sign-in was started too long ago"));
+        return Err(SignInError::new(
+            "state",
+            "the sign-in was started too long ago",
+        ));
     }
     let identity = provider
         .finish(code, &login.pkce_verifier, &login.nonce)
@@ -150,10 +157,13 @@ fn settle(
     let known = q::find(conn, &identity.issuer, &identity.subject).map_err(AppError::from)?;
     let linked = match known.as_ref().and_then(|k| k.account_id.clone()) {
         Some(id) => crate::db::accounts::find(conn, &id).map_err(AppError::from)?,
-        None => match identity.email.as_deref().filter(|_| identity.email_verified) {
-            Some(email) => {
-                crate::db::accounts::find_by_email(conn, &email.to_lowercase()).map_err(AppError::from)?
-            }
+        None => match identity
+            .email
+            .as_deref()
+            .filter(|_| identity.email_verified)
+        {
+            Some(email) => crate::db::accounts::find_by_email(conn, &email.to_lowercase())
+                .map_err(AppError::from)?,
             None => None,
         },
     };

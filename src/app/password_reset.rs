@@ -91,8 +91,15 @@ pub async fn request(
         window: ADDRESS_WINDOW,
         delay: None,
     }];
-    if let Some(wait) = ctx.db.run(move |conn| super::limits::attempt(conn, &rules)).await? {
-        return Err(super::limits::too_many(wait, "password reset requests from this address"));
+    if let Some(wait) = ctx
+        .db
+        .run(move |conn| super::limits::attempt(conn, &rules))
+        .await?
+    {
+        return Err(super::limits::too_many(
+            wait,
+            "password reset requests from this address",
+        ));
     }
     let settings = ctx.settings.clone();
     let queued = ctx

@@ -135,12 +135,14 @@ impl Provider {
         >,
         OidcError,
     > {
-        let redirect =
-            RedirectUrl::new(self.redirect_uri.clone()).map_err(|e| OidcError::Provider(detail(&e)))?;
+        let redirect = RedirectUrl::new(self.redirect_uri.clone())
+            .map_err(|e| OidcError::Provider(detail(&e)))?;
         Ok(CoreClient::from_provider_metadata(
             metadata,
             ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(self.settings.client_secret.expose().to_owned())),
+            Some(ClientSecret::new(
+                self.settings.client_secret.expose().to_owned(),
+            )),
         )
         .set_redirect_uri(redirect))
     }
@@ -156,11 +158,17 @@ impl Provider {
                 Nonce::new_random,
             )
             .set_pkce_challenge(challenge);
-        for scope in self.settings.scopes.split_whitespace().filter(|s| *s != "openid") {
+        for scope in self
+            .settings
+            .scopes
+            .split_whitespace()
+            .filter(|s| *s != "openid")
+        {
             request = request.add_scope(Scope::new(scope.to_owned()));
         }
         for acr in self.settings.acr_values.split_whitespace() {
-            request = request.add_auth_context_value(AuthenticationContextClass::new(acr.to_owned()));
+            request =
+                request.add_auth_context_value(AuthenticationContextClass::new(acr.to_owned()));
         }
         let (url, state, nonce) = request.url();
         Ok(Started {

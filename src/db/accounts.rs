@@ -247,7 +247,10 @@ pub fn set_confirm_token(
 }
 
 /// The account with an outstanding confirmation link of this hash.
-pub fn find_by_confirm_token(conn: &mut DbConn, token_hash: &str) -> QueryResult<Option<AccountRow>> {
+pub fn find_by_confirm_token(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> QueryResult<Option<AccountRow>> {
     accounts::table
         .filter(accounts::email_confirm_token_hash.eq(token_hash))
         .select(AccountRow::as_select())

@@ -19,7 +19,11 @@ pub fn lock(conn: &mut DbConn, key: &str) -> QueryResult<()> {
 }
 
 /// The times of the attempts on `key` since `since`, oldest first.
-pub fn times_since(conn: &mut DbConn, key: &str, since: NaiveDateTime) -> QueryResult<Vec<NaiveDateTime>> {
+pub fn times_since(
+    conn: &mut DbConn,
+    key: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<NaiveDateTime>> {
     e::table
         .filter(e::key.eq(key))
         .filter(e::at.ge(since))

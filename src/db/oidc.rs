@@ -35,7 +35,10 @@ pub struct IdentityRow {
 /// Stores a sign-in in flight, and sweeps those older than `before`.
 pub fn start(conn: &mut DbConn, row: &LoginRow, before: NaiveDateTime) -> QueryResult<()> {
     diesel::delete(logins::table.filter(logins::created_at.lt(before))).execute(conn)?;
-    diesel::insert_into(logins::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(logins::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Takes the sign-in with this state: it is gone afterwards, so a state works once.

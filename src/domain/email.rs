@@ -95,7 +95,11 @@ mod hygiene_tests {
         let nfd = Email::parse("RE\u{0301}NE@kommune.no").unwrap();
         assert_eq!(nfd, nfc, "the decomposed spelling is the composed one");
         assert_eq!(nfd.as_str(), "r\u{e9}ne@kommune.no");
-        for bad in ["kari\u{200B}@kommune.no", "kari@kommune\u{202E}on.no", "kari\u{FEFF}@kommune.no"] {
+        for bad in [
+            "kari\u{200B}@kommune.no",
+            "kari@kommune\u{202E}on.no",
+            "kari\u{FEFF}@kommune.no",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -121,11 +121,12 @@ pub fn is_invisible(c: char) -> bool {
 /// Like [`text`], for a field of one line (a name, a title, a place): refuses line breaks of any
 /// kind and tabs, which would shape lines in a plain-text email, and invisible format characters.
 pub fn line(field: &'static str, value: &str, max: usize) -> Result<String, Invalid> {
-    if value
-        .trim()
-        .chars()
-        .any(|c| matches!(c, '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'))
-    {
+    if value.trim().chars().any(|c| {
+        matches!(
+            c,
+            '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    }) {
         return Err(Invalid::because(
             field,
             Problem::LineBreaks,
@@ -136,7 +137,9 @@ pub fn line(field: &'static str, value: &str, max: usize) -> Result<String, Inva
         return Err(Invalid::because(
             field,
             Problem::InvisibleCharacters,
-            format!("{field} contains invisible characters (zero-width or text direction); remove them"),
+            format!(
+                "{field} contains invisible characters (zero-width or text direction); remove them"
+            ),
         ));
     }
     text(field, value, max)
@@ -253,7 +256,10 @@ mod line_tests {
 
     #[test]
     fn a_line_refuses_line_breaks_and_invisible_characters_naming_the_field() {
-        assert_eq!(line("title", "  Ferje til Askøy ", 200).unwrap(), "Ferje til Askøy");
+        assert_eq!(
+            line("title", "  Ferje til Askøy ", 200).unwrap(),
+            "Ferje til Askøy"
+        );
         for (value, problem) in [
             ("Ferje\r\nBcc: alle@example.com", Problem::LineBreaks),
             ("Ferje\u{2028}Askøy", Problem::LineBreaks),
@@ -262,7 +268,11 @@ mod line_tests {
             ("Fer\u{200B}je", Problem::InvisibleCharacters),
         ] {
             let err = line("title", value, 200).unwrap_err();
-            assert_eq!((err.field.as_str(), err.problem), ("title", problem), "{value:?}");
+            assert_eq!(
+                (err.field.as_str(), err.problem),
+                ("title", problem),
+                "{value:?}"
+            );
         }
     }
 }

@@ -48,11 +48,15 @@ impl Network {
         };
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -70,7 +74,10 @@ mod tests {
         let ip = |s: &str| s.parse().unwrap();
         assert!(nets[0].contains(ip("127.0.0.1")) && !nets[0].contains(ip("127.0.0.2")));
         assert!(nets[1].contains(ip("10.200.3.4")) && !nets[1].contains(ip("11.0.0.1")));
-        assert!(nets[1].contains(ip("::ffff:10.1.1.1")), "an IPv4-mapped address");
+        assert!(
+            nets[1].contains(ip("::ffff:10.1.1.1")),
+            "an IPv4-mapped address"
+        );
         assert!(nets[2].contains(ip("fd12::1")) && !nets[2].contains(ip("fe80::1")));
         assert!(Network::parse("0.0.0.0/0").unwrap().contains(ip("8.8.8.8")));
         for bad in ["10.0.0.0/33", "proxy.example", "10.0.0/8", "::1/129"] {

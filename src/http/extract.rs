@@ -8,8 +8,8 @@ use futures_util::future::LocalBoxFuture;
 use std::net::IpAddr;
 
 use crate::app::Context;
-use crate::domain::network::Network;
 use crate::caller::Caller;
+use crate::domain::network::Network;
 use crate::error::AppError;
 
 impl FromRequest for Caller {
@@ -54,9 +54,13 @@ pub fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
 pub fn client_address(req: &HttpRequest) -> String {
     let trusted = trusted_proxies(req);
     let forwarded = header_text(req, "x-forwarded-for");
-    real_client(req.peer_addr().map(|a| a.ip()), forwarded.as_deref(), trusted)
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+    real_client(
+        req.peer_addr().map(|a| a.ip()),
+        forwarded.as_deref(),
+        trusted,
+    )
+    .map(|ip| ip.to_string())
+    .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// True when a trusted proxy says the client came over HTTPS.
@@ -64,7 +68,9 @@ pub fn forwarded_https(req: &HttpRequest) -> bool {
     let trusted = trusted_proxies(req);
     req.peer_addr().is_some_and(|p| is_trusted(trusted, p.ip()))
         && header_text(req, "x-forwarded-proto").is_some_and(|p| {
-            p.split(',').next().is_some_and(|first| first.trim().eq_ignore_ascii_case("https"))
+            p.split(',')
+                .next()
+                .is_some_and(|first| first.trim().eq_ignore_ascii_case("https"))
         })
 }
 
@@ -89,7 +95,11 @@ fn is_trusted(trusted: &[Network], ip: IpAddr) -> bool {
 
 /// Walks `X-Forwarded-For` from the right (the hop nearest us) past trusted proxies; a hop that
 /// is not an address stops the walk, so a forged entry cannot hide the real one.
-fn real_client(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[Network]) -> Option<IpAddr> {
+fn real_client(
+    peer: Option<IpAddr>,
+    forwarded: Option<&str>,
+    trusted: &[Network],
+) -> Option<IpAddr> {
     let mut ip = peer?;
     if !is_trusted(trusted, ip) {
         return Some(ip);
@@ -115,15 +125,33 @@ mod tests {
         let trusted = Network::parse_list("127.0.0.1, 10.0.0.0/8").unwrap();
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         // Anyone else's header is ignored.
-        assert_eq!(real_client(ip("203.0.113.9"), Some("1.2.3.4"), &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            real_client(ip("203.0.113.9"), Some("1.2.3.4"), &trusted),
+            ip("203.0.113.9")
+        );
         // Through the proxy, the client it saw; a forged entry left of it does not count.
-        assert_eq!(real_client(ip("127.0.0.1"), Some("6.6.6.6, 198.51.100.7"), &trusted), ip("198.51.100.7"));
+        assert_eq!(
+            real_client(ip("127.0.0.1"), Some("6.6.6.6, 198.51.100.7"), &trusted),
+            ip("198.51.100.7")
+        );
         // Through two trusted hops.
-        assert_eq!(real_client(ip("127.0.0.1"), Some("198.51.100.7, 10.1.2.3"), &trusted), ip("198.51.100.7"));
+        assert_eq!(
+            real_client(ip("127.0.0.1"), Some("198.51.100.7, 10.1.2.3"), &trusted),
+            ip("198.51.100.7")
+        );
         // No header from the proxy: the proxy itself.
-        assert_eq!(real_client(ip("127.0.0.1"), None, &trusted), ip("127.0.0.1"));
-        assert_eq!(real_client(ip("127.0.0.1"), Some("not-an-address"), &trusted), ip("127.0.0.1"));
+        assert_eq!(
+            real_client(ip("127.0.0.1"), None, &trusted),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            real_client(ip("127.0.0.1"), Some("not-an-address"), &trusted),
+            ip("127.0.0.1")
+        );
         // No proxies trusted: the peer, always.
-        assert_eq!(real_client(ip("127.0.0.1"), Some("1.2.3.4"), &[]), ip("127.0.0.1"));
+        assert_eq!(
+            real_client(ip("127.0.0.1"), Some("1.2.3.4"), &[]),
+            ip("127.0.0.1")
+        );
     }
 }

@@ -87,8 +87,15 @@ fn secure_headers(headers: &mut actix_web::http::header::HeaderMap, hsts: bool, 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
     if html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let policy = if docs { DOCS_CSP } else { super::web::render::CSP };
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
+        let policy = if docs {
+            DOCS_CSP
+        } else {
+            super::web::render::CSP
+        };
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(policy),
+        );
     }
     if hsts {
         headers.insert(

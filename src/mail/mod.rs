@@ -299,8 +299,8 @@ pub fn render_template(
             .to(to.parse::<Mailbox>()?),
         &subject,
     )
-        .message_id(Some(message_id.to_owned()))
-        .multipart(MultiPart::alternative_plain_html(text, html))?;
+    .message_id(Some(message_id.to_owned()))
+    .multipart(MultiPart::alternative_plain_html(text, html))?;
     let body = String::from_utf8(message.formatted())?;
     let sha256 = hex::encode(Sha256::digest(body.as_bytes()));
     Ok(Rendered {

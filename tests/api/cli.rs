@@ -172,13 +172,21 @@ fn raw_request(port: u16, request: &[u8]) -> String {
     stream.write_all(request).unwrap();
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
-    String::from_utf8_lossy(&answer).lines().next().unwrap_or("").to_owned()
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
 }
 
 #[test]
 fn a_visit_to_a_sign_in_page_and_a_huge_invalid_value_log_briefly_and_not_as_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let log = dir.path().join("stderr.log");
     let mut child = innolift()
         .arg("serve")
@@ -193,14 +201,18 @@ fn a_visit_to_a_sign_in_page_and_a_huge_invalid_value_log_briefly_and_not_as_err
         .unwrap();
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(10), "serve did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "serve did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let status = raw_request(port, b"GET /account HTTP/1.0\r\n\r\n");
     assert!(status.contains(" 303"), "{status}");
     let huge = "x".repeat(200_000);
     let body = json!({"email": "a@b.no", "password": "et langt passord", "name": "N",
-        "organisation": {"orgnr": "910000007", "name": "N", "kind": huge}}).to_string();
+        "organisation": {"orgnr": "910000007", "name": "N", "kind": huge}})
+    .to_string();
     let request = format!(
         "POST /api/v1/auth/register HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
@@ -211,7 +223,17 @@ fn a_visit_to_a_sign_in_page_and_a_huge_invalid_value_log_briefly_and_not_as_err
     let _ = child.kill();
     let _ = child.wait();
     let text = std::fs::read_to_string(&log).unwrap();
-    assert!(!text.contains("ERROR"), "nothing here is a server error:\n{text}");
-    assert!(text.len() < 20_000, "the log holds {} bytes for two requests", text.len());
-    assert!(text.contains("request refused"), "the refusal is logged at INFO:\n{text}");
+    assert!(
+        !text.contains("ERROR"),
+        "nothing here is a server error:\n{text}"
+    );
+    assert!(
+        text.len() < 20_000,
+        "the log holds {} bytes for two requests",
+        text.len()
+    );
+    assert!(
+        text.contains("request refused"),
+        "the refusal is logged at INFO:\n{text}"
+    );
 }

@@ -12,22 +12,32 @@ use crate::helpers::{error_of, Backend};
 async fn confirmation_token(smtp: &SmtpServer, to: &str) -> String {
     let started = std::time::Instant::now();
     loop {
-        let found = smtp.messages().into_iter().filter(|m| {
-            header(m, "To").as_deref() == Some(to) && m.contains("email-confirmation-")
-        }).last();
+        let found = smtp
+            .messages()
+            .into_iter()
+            .filter(|m| header(m, "To").as_deref() == Some(to) && m.contains("email-confirmation-"))
+            .last();
         if let Some(m) = found {
             let text = part(&m, "text/plain").expect("a text part");
-            let after = text.split("/confirm-email/").nth(1).expect("a confirmation link");
+            let after = text
+                .split("/confirm-email/")
+                .nth(1)
+                .expect("a confirmation link");
             let token: String = after.chars().take_while(char::is_ascii_hexdigit).collect();
             assert_eq!(token.len(), 64, "{text}");
             return token;
         }
-        assert!(started.elapsed() < Duration::from_secs(15), "no confirmation email to {to}");
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "no confirmation email to {to}"
+        );
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(backend: Backend) {
+async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(
+    backend: Backend,
+) {
     let mut smtp = SmtpServer::unstarted();
     if !smtp.start() {
         return;
@@ -36,9 +46,16 @@ async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invit
         return;
     };
     let (buyer, _pid, did) = event(&app, 9400).await;
-    let me: Value = app.get("/api/v1/me", Some(&buyer.token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", Some(&buyer.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["user"]["email_confirmed"], false, "{me}");
-    let supplier = app.register_with_contact("salg@verft.no", 9401, "supplier").await;
+    let supplier = app
+        .register_with_contact("salg@verft.no", 9401, "supplier")
+        .await;
     let invite = format!("/api/v1/dialogues/{did}/invitations");
     let body = json!({"supplier_ids": [supplier.organisation_id]});
 
@@ -46,17 +63,45 @@ async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invit
     let res = app.post(&invite, &body, Some(&buyer.token)).await;
     assert_eq!(res.status(), 403);
     let refused: Value = res.json().await.unwrap();
-    assert!(refused["error"]["message"].as_str().unwrap().contains("confirm your email address"), "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("confirm your email address"),
+        "{refused}"
+    );
 
     // It confirms through the API; the link works once.
     let token = confirmation_token(&smtp, "b@kommune.no").await;
-    let res = app.post("/api/v1/auth/confirm-email", &json!({"token": token}), None).await;
+    let res = app
+        .post("/api/v1/auth/confirm-email", &json!({"token": token}), None)
+        .await;
     assert_eq!(res.status(), 200);
     let confirmed: Value = res.json().await.unwrap();
-    assert_eq!((confirmed["email"].as_str(), confirmed["email_confirmed"].as_bool()), (Some("b@kommune.no"), Some(true)));
-    let (_, field) = error_of(app.post("/api/v1/auth/confirm-email", &json!({"token": token}), None).await, 400).await;
+    assert_eq!(
+        (
+            confirmed["email"].as_str(),
+            confirmed["email_confirmed"].as_bool()
+        ),
+        (Some("b@kommune.no"), Some(true))
+    );
+    let (_, field) = error_of(
+        app.post("/api/v1/auth/confirm-email", &json!({"token": token}), None)
+            .await,
+        400,
+    )
+    .await;
     assert_eq!(field.as_deref(), Some("token"));
-    error_of(app.post("/api/v1/me/email-confirmation", &json!({}), Some(&buyer.token)).await, 409).await;
+    error_of(
+        app.post(
+            "/api/v1/me/email-confirmation",
+            &json!({}),
+            Some(&buyer.token),
+        )
+        .await,
+        409,
+    )
+    .await;
 
     // The supplier's contact address is its own unconfirmed account's: nothing goes there.
     let supplier_link = confirmation_token(&smtp, "salg@verft.no").await;
@@ -64,23 +109,61 @@ async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invit
     let res = app.post(&invite, &body, Some(&buyer.token)).await;
     assert_eq!(res.status(), 201);
     let outcome: Value = res.json().await.unwrap();
-    assert_eq!(outcome["items"][0]["result"], "unconfirmed_contact_email", "{outcome}");
+    assert_eq!(
+        outcome["items"][0]["result"], "unconfirmed_contact_email",
+        "{outcome}"
+    );
     actix_web::rt::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(smtp.messages().len(), before, "no invitation went to the unconfirmed address");
+    assert_eq!(
+        smtp.messages().len(),
+        before,
+        "no invitation went to the unconfirmed address"
+    );
     // Asking for a new link at once is refused with a wait.
-    let res = app.post("/api/v1/me/email-confirmation", &json!({}), Some(&supplier.token)).await;
+    let res = app
+        .post(
+            "/api/v1/me/email-confirmation",
+            &json!({}),
+            Some(&supplier.token),
+        )
+        .await;
     assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key("retry-after"));
 
     // A bad link shows a page that says what to do; the right one confirms and goes on.
-    let web = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let bad = web.get(app.url(&format!("/confirm-email/{}", "0".repeat(64)))).send().await.unwrap();
+    let web = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let bad = web
+        .get(app.url(&format!("/confirm-email/{}", "0".repeat(64))))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 400);
     let page = bad.text().await.unwrap();
-    assert!(page.contains("Lenken er brukt, utløpt eller ukjent"), "{page}");
-    let res = web.get(app.url(&format!("/confirm-email/{supplier_link}"))).send().await.unwrap();
-    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/login"));
-    let me: Value = app.get("/api/v1/me", Some(&supplier.token)).await.json().await.unwrap();
+    assert!(
+        page.contains("Lenken er brukt, utløpt eller ukjent"),
+        "{page}"
+    );
+    let res = web
+        .get(app.url(&format!("/confirm-email/{supplier_link}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            res.status().as_u16(),
+            res.headers()["location"].to_str().unwrap()
+        ),
+        (303, "/login")
+    );
+    let me: Value = app
+        .get("/api/v1/me", Some(&supplier.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["user"]["email_confirmed"], true, "{me}");
 
     // Now the invitation is sent, once.
@@ -88,7 +171,13 @@ async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invit
     let outcome: Value = res.json().await.unwrap();
     assert_eq!(outcome["items"][0]["result"], "queued", "{outcome}");
     let messages = smtp.wait_for(before + 1, Duration::from_secs(15)).await;
-    assert!(messages.iter().any(|m| header(m, "To").as_deref() == Some("salg@verft.no") && m.contains("text/calendar")), "the invitation arrives");
+    assert!(
+        messages
+            .iter()
+            .any(|m| header(m, "To").as_deref() == Some("salg@verft.no")
+                && m.contains("text/calendar")),
+        "the invitation arrives"
+    );
 }
 
 #[actix_web::test]
@@ -98,7 +187,8 @@ async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invit
 
 #[actix_web::test]
 async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite_postgres() {
-    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(Backend::Postgres).await;
+    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(Backend::Postgres)
+        .await;
 }
 
 /// A person who has not confirmed sees why on the account page, asks for a new link there, and
@@ -109,7 +199,8 @@ async fn the_account_page_says_the_address_is_unconfirmed_and_sends_a_new_link()
     if !smtp.start() {
         return;
     }
-    let Some(app) = app_with_mail_and(Backend::Sqlite, &smtp, |s| s.confirm_email = true).await else {
+    let Some(app) = app_with_mail_and(Backend::Sqlite, &smtp, |s| s.confirm_email = true).await
+    else {
         return;
     };
     let Some(browser) = crate::browser::Browser::start().await else {
@@ -119,15 +210,35 @@ async fn the_account_page_says_the_address_is_unconfirmed_and_sends_a_new_link()
     let first = confirmation_token(&smtp, "ny@verft.no").await;
     crate::browser_daily::sign_in(&browser, &app, &user).await;
     browser.goto(&app.url("/account")).await;
-    browser.wait_for_text("E-postadressen din er ikke bekreftet ennå", Duration::from_secs(10)).await;
-    browser.axe("the account page of an unconfirmed address").await;
+    browser
+        .wait_for_text(
+            "E-postadressen din er ikke bekreftet ennå",
+            Duration::from_secs(10),
+        )
+        .await;
+    browser
+        .axe("the account page of an unconfirmed address")
+        .await;
     browser.screenshot("account-unconfirmed").await;
     // A new link at once is refused with a wait; the page says how long.
     browser.click_button("Send lenken på nytt").await;
-    browser.wait_for_text("Vi sendte en lenke for under ett minutt siden", Duration::from_secs(10)).await;
+    browser
+        .wait_for_text(
+            "Vi sendte en lenke for under ett minutt siden",
+            Duration::from_secs(10),
+        )
+        .await;
     browser.screenshot("account-confirmation-wait").await;
-    browser.goto(&app.url(&format!("/confirm-email/{first}"))).await;
-    browser.wait_for_text("E-postadressen din er bekreftet.", Duration::from_secs(10)).await;
-    assert!(browser.text().await.contains("(Bekreftet)"), "{}", browser.text().await);
+    browser
+        .goto(&app.url(&format!("/confirm-email/{first}")))
+        .await;
+    browser
+        .wait_for_text("E-postadressen din er bekreftet.", Duration::from_secs(10))
+        .await;
+    assert!(
+        browser.text().await.contains("(Bekreftet)"),
+        "{}",
+        browser.text().await
+    );
     browser.screenshot("account-confirmed").await;
 }

@@ -39,7 +39,10 @@ fn ci() -> bool {
 fn start_provider(redirect_uri: &str) -> Option<Provider> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc");
     if !dir.join("node_modules/oidc-provider").exists() {
-        assert!(!ci(), "tests/oidc has no node_modules and CI=true; run: npm ci --prefix tests/oidc");
+        assert!(
+            !ci(),
+            "tests/oidc has no node_modules and CI=true; run: npm ci --prefix tests/oidc"
+        );
         eprintln!("skipped: the test OpenID Connect provider is not installed; run: npm ci --prefix tests/oidc");
         return None;
     }
@@ -120,17 +123,39 @@ fn location(res: &reqwest::Response, base: &str) -> String {
         .unwrap_or_else(|| panic!("a redirect from {}, got {}", res.url(), res.status()))
         .to_str()
         .unwrap();
-    url::Url::parse(base).unwrap().join(loc).unwrap().to_string()
+    url::Url::parse(base)
+        .unwrap()
+        .join(loc)
+        .unwrap()
+        .to_string()
 }
 
 /// Walks a sign-in as a browser does, signing in at the provider as `login`, up to the callback
 /// into innolift, which it returns without opening.
-async fn to_callback(app: &TestApp, provider: &Provider, client: &reqwest::Client, login: &str) -> String {
-    let res = client.get(app.url("/login/oidc?next=/needs")).send().await.unwrap();
-    assert_eq!(res.status(), 303, "the start sends the browser to the provider");
+async fn to_callback(
+    app: &TestApp,
+    provider: &Provider,
+    client: &reqwest::Client,
+    login: &str,
+) -> String {
+    let res = client
+        .get(app.url("/login/oidc?next=/needs"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        303,
+        "the start sends the browser to the provider"
+    );
     let auth = location(&res, &app.address);
     assert!(auth.starts_with(&provider.issuer), "{auth}");
-    for part in ["code_challenge_method=S256", "state=", "nonce=", "acr_values=idporten-loa-substantial"] {
+    for part in [
+        "code_challenge_method=S256",
+        "state=",
+        "nonce=",
+        "acr_values=idporten-loa-substantial",
+    ] {
         assert!(auth.contains(part), "{part} in {auth}");
     }
     let res = client.get(&auth).send().await.unwrap();
@@ -144,7 +169,10 @@ async fn to_callback(app: &TestApp, provider: &Provider, client: &reqwest::Clien
     let resume = location(&res, &provider.issuer);
     let res = client.get(&resume).send().await.unwrap();
     let callback = location(&res, &provider.issuer);
-    assert!(callback.starts_with(&app.url("/login/oidc/callback")), "{callback}");
+    assert!(
+        callback.starts_with(&app.url("/login/oidc/callback")),
+        "{callback}"
+    );
     callback
 }
 
@@ -172,7 +200,10 @@ async fn refused(client: &reqwest::Client, url: &str, words: &str) {
     let res = client.get(url).send().await.unwrap();
     assert_eq!(res.status(), 400, "{url}");
     let body = res.text().await.unwrap();
-    assert!(body.contains("Innloggingen mislyktes") && body.contains(words), "{body}");
+    assert!(
+        body.contains("Innloggingen mislyktes") && body.contains(words),
+        "{body}"
+    );
 }
 
 async fn first_sign_in_registers(backend: Backend) {
@@ -182,15 +213,37 @@ async fn first_sign_in_registers(backend: Backend) {
     let client = browser_client();
     let callback = to_callback(&app, &provider, &client, "kari").await;
     let res = client.get(&callback).send().await.unwrap();
-    assert_eq!((res.status().as_u16(), location(&res, &app.address)), (303, app.url("/register")));
-    let page = client.get(app.url("/register")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("Du er logget inn med ID-porten") && page.contains("value=\"kari@example.test\" readonly"), "{page}");
+    assert_eq!(
+        (res.status().as_u16(), location(&res, &app.address)),
+        (303, app.url("/register"))
+    );
+    let page = client
+        .get(app.url("/register"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Du er logget inn med ID-porten")
+            && page.contains("value=\"kari@example.test\" readonly"),
+        "{page}"
+    );
     let csrf = csrf_of(&page).unwrap();
     let nr = orgnr(5100);
     let res = client
         .post(app.url("/register"))
-        .form(&[("csrf", csrf.as_str()), ("name", "Kari Nordmann"), ("email", "kari@example.test"), ("password", ""),
-            ("orgnr", nr.as_str()), ("organisation_name", "Karis Verksted AS"), ("kind", "supplier"), ("county", "46")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Kari Nordmann"),
+            ("email", "kari@example.test"),
+            ("password", ""),
+            ("orgnr", nr.as_str()),
+            ("organisation_name", "Karis Verksted AS"),
+            ("kind", "supplier"),
+            ("county", "46"),
+        ])
         .send()
         .await
         .unwrap();
@@ -200,7 +253,12 @@ async fn first_sign_in_registers(backend: Backend) {
     assert_eq!(dashboard.status(), 200);
 
     // No password was chosen, so no password signs in to the account.
-    assert_eq!(app.login("kari@example.test", "et langt passord").await.status(), 401);
+    assert_eq!(
+        app.login("kari@example.test", "et langt passord")
+            .await
+            .status(),
+        401
+    );
 
     // The provider changes the person's email: the subject is the same, so is the account.
     let res = reqwest::Client::new()
@@ -213,25 +271,69 @@ async fn first_sign_in_registers(backend: Backend) {
     let again = browser_client();
     let callback = to_callback(&app, &provider, &again, "kari").await;
     let res = again.get(&callback).send().await.unwrap();
-    assert_eq!((res.status().as_u16(), location(&res, &app.address)), (303, app.url("/needs")), "a second sign-in goes straight on");
-    let account = again.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
-    assert!(account.contains("Kari Nordmann") && account.contains("kari@example.test"), "{account}");
+    assert_eq!(
+        (res.status().as_u16(), location(&res, &app.address)),
+        (303, app.url("/needs")),
+        "a second sign-in goes straight on"
+    );
+    let account = again
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        account.contains("Kari Nordmann") && account.contains("kari@example.test"),
+        "{account}"
+    );
     assert_eq!(count(&app, "accounts"), accounts, "no second account");
     assert_eq!(count(&app, "oidc_identities"), 1);
-    let export: Value = again.get(app.url("/account/export")).send().await.unwrap().json().await.unwrap();
+    let export: Value = again
+        .get(app.url("/account/export"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let identities = export["sign_in_identities"].as_array().unwrap();
-    assert_eq!(identities.len(), 1, "the export names the linked identity: {export}");
-    assert_eq!((identities[0]["issuer"].as_str(), identities[0]["email_verified"].as_bool()), (Some(provider.issuer.as_str()), Some(true)), "{export}");
+    assert_eq!(
+        identities.len(),
+        1,
+        "the export names the linked identity: {export}"
+    );
+    assert_eq!(
+        (
+            identities[0]["issuer"].as_str(),
+            identities[0]["email_verified"].as_bool()
+        ),
+        (Some(provider.issuer.as_str()), Some(true)),
+        "{export}"
+    );
 
     // Someone with a password account and the same verified email is linked, not duplicated.
     let mut body = registration("per@example.test", &orgnr(5101), "supplier");
     body["name"] = json!("Per Passord");
-    assert_eq!(app.post("/api/v1/auth/register", &body, None).await.status(), 201);
+    assert_eq!(
+        app.post("/api/v1/auth/register", &body, None)
+            .await
+            .status(),
+        201
+    );
     let third = browser_client();
     let callback = to_callback(&app, &provider, &third, "per").await;
     let res = third.get(&callback).send().await.unwrap();
     assert_eq!(location(&res, &app.address), app.url("/needs"));
-    let account = third.get(app.url("/account")).send().await.unwrap().text().await.unwrap();
+    let account = third
+        .get(app.url("/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(account.contains("Per Passord"), "{account}");
 }
 
@@ -245,10 +347,20 @@ async fn bad_sign_ins_fail_with_a_clear_page_and_change_nothing(backend: Backend
     let client = browser_client();
     let callback = to_callback(&app, &provider, &client, "eve").await;
     let mut wrong = url::Url::parse(&callback).unwrap();
-    let code = wrong.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let code = wrong
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
     wrong.set_query(Some(&format!("code={code}&state=not-the-state")));
     refused(&client, wrong.as_str(), "ikke startet i denne nettleseren").await;
-    refused(&browser_client(), &callback, "ikke startet i denne nettleseren").await;
+    refused(
+        &browser_client(),
+        &callback,
+        "ikke startet i denne nettleseren",
+    )
+    .await;
 
     // A wrong nonce: the ID token then names another sign-in.
     let client = browser_client();
@@ -274,26 +386,57 @@ async fn bad_sign_ins_fail_with_a_clear_page_and_change_nothing(backend: Backend
     // A wrong PKCE verifier: the provider will not give tokens for the code.
     let client = browser_client();
     let callback = to_callback(&app, &provider, &client, "eve").await;
-    tamper(&app, "pkce_verifier = 'a-wrong-verifier-that-is-long-enough-for-pkce-0123456789'");
+    tamper(
+        &app,
+        "pkce_verifier = 'a-wrong-verifier-that-is-long-enough-for-pkce-0123456789'",
+    );
     refused(&client, &callback, "godtok ikke innloggingen").await;
 
     // A replayed code, under a fresh state of this browser.
     let client = browser_client();
     let used = to_callback(&app, &provider, &client, "eve").await;
-    assert_eq!(client.get(&used).send().await.unwrap().status(), 303, "the first use works");
+    assert_eq!(
+        client.get(&used).send().await.unwrap().status(),
+        303,
+        "the first use works"
+    );
     let fresh = to_callback(&app, &provider, &client, "eve").await;
-    let fresh_state = url::Url::parse(&fresh).unwrap().query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
-    let used_code = url::Url::parse(&used).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
-    let replay = format!("{}?code={used_code}&state={fresh_state}", app.url("/login/oidc/callback"));
+    let fresh_state = url::Url::parse(&fresh)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let used_code = url::Url::parse(&used)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let replay = format!(
+        "{}?code={used_code}&state={fresh_state}",
+        app.url("/login/oidc/callback")
+    );
     refused(&client, &replay, "godtok ikke innloggingen").await;
     // The state of a finished sign-in does not work twice.
     refused(&client, &used, "er brukt før").await;
 
     // A sign-in cancelled at the provider.
-    refused(&client, &app.url("/login/oidc/callback?error=access_denied&state=x"), "avbrutt").await;
+    refused(
+        &client,
+        &app.url("/login/oidc/callback?error=access_denied&state=x"),
+        "avbrutt",
+    )
+    .await;
 
     assert_eq!(count(&app, "accounts"), accounts, "no account was made");
-    assert_eq!(count(&app, "oidc_identities"), identities + 1, "only the one good sign-in left an identity");
+    assert_eq!(
+        count(&app, "oidc_identities"),
+        identities + 1,
+        "only the one good sign-in left an identity"
+    );
 
     // An issuer that is not the provider's own: discovery does not name it.
     let Some((wrong_issuer, _other)) =
@@ -301,7 +444,12 @@ async fn bad_sign_ins_fail_with_a_clear_page_and_change_nothing(backend: Backend
     else {
         return;
     };
-    refused(&browser_client(), &wrong_issuer.url("/login/oidc"), "svarte ikke, eller er ikke den som er satt opp").await;
+    refused(
+        &browser_client(),
+        &wrong_issuer.url("/login/oidc"),
+        "svarte ikke, eller er ikke den som er satt opp",
+    )
+    .await;
 }
 
 async fn a_person_signs_in_with_the_provider_in_a_browser(backend: Backend) {
@@ -317,12 +465,33 @@ async fn a_person_signs_in_with_the_provider_in_a_browser(backend: Backend) {
     browser.axe("sign-in with ID-porten").await;
     browser.screenshot("oidc-login").await;
     browser.click_link("Logg inn med ID-porten").await;
-    let login = browser.client().wait().at_most(WAIT).for_element(Locator::Id("login")).await.expect("the provider's login form");
-    assert!(browser.client().current_url().await.unwrap().as_str().starts_with(&provider.issuer));
+    let login = browser
+        .client()
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login"))
+        .await
+        .expect("the provider's login form");
+    assert!(browser
+        .client()
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .starts_with(&provider.issuer));
     login.send_keys("nora").await.unwrap();
-    browser.client().find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    browser
+        .client()
+        .find(Locator::Id("submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.wait_for_path("/register", WAIT).await;
-    browser.wait_for_text("Du er logget inn med ID-porten", WAIT).await;
+    browser
+        .wait_for_text("Du er logget inn med ID-porten", WAIT)
+        .await;
     browser.axe("registration after the first sign-in").await;
     browser.fill("Navn", "Nora Nordmann").await;
     browser.fill("Organisasjonsnummer", &orgnr(5200)).await;
@@ -340,13 +509,29 @@ async fn a_person_signs_in_with_the_provider_in_a_browser(backend: Backend) {
     browser.wait_for_text("Registrer deg", WAIT).await;
     browser.goto(&app.url("/login")).await;
     browser.click_link("Logg inn med ID-porten").await;
-    let login = browser.client().wait().at_most(WAIT).for_element(Locator::Id("login")).await.unwrap();
+    let login = browser
+        .client()
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Id("login"))
+        .await
+        .unwrap();
     login.send_keys("nora").await.unwrap();
-    browser.client().find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+    browser
+        .client()
+        .find(Locator::Id("submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.wait_for_path("/dashboard", WAIT).await;
     browser.goto(&app.url("/account")).await;
     let text = browser.text().await;
-    assert!(text.contains("Nora Nordmann") && text.contains("nora@example.test"), "{text}");
+    assert!(
+        text.contains("Nora Nordmann") && text.contains("nora@example.test"),
+        "{text}"
+    );
     browser.close().await;
 }
 
@@ -394,10 +579,19 @@ async fn with_password_sign_in_off_only_the_provider_signs_in() {
     else {
         return;
     };
-    let res = off.post("/api/v1/auth/login", &json!({"email": "a@b.no", "password": "et langt passord"}), None).await;
+    let res = off
+        .post(
+            "/api/v1/auth/login",
+            &json!({"email": "a@b.no", "password": "et langt passord"}),
+            None,
+        )
+        .await;
     assert_eq!(res.status(), 403);
     let page = off.get("/login", None).await.text().await.unwrap();
-    assert!(page.contains("Logg inn med ID-porten") && !page.contains("name=\"password\""), "{page}");
+    assert!(
+        page.contains("Logg inn med ID-porten") && !page.contains("name=\"password\""),
+        "{page}"
+    );
     let page = off.get("/register", None).await;
     assert_eq!(page.status(), 403);
 }

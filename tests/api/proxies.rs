@@ -18,11 +18,23 @@ async fn x_forwarded_proto_counts_only_from_a_trusted_proxy() {
     let Some(app) = spawn_app_with(Backend::Sqlite, |_| {}).await else {
         return;
     };
-    let res = app.client.get(app.url("/login")).header("X-Forwarded-Proto", "https").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/login"))
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap();
     let set = cookies(&res);
     assert!(!set.is_empty(), "the sign-in page sets its CSRF cookie");
-    assert!(set.iter().all(|c| !c.contains("Secure")), "anyone's header turned on Secure: {set:?}");
-    assert!(res.headers().get(STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over http");
+    assert!(
+        set.iter().all(|c| !c.contains("Secure")),
+        "anyone's header turned on Secure: {set:?}"
+    );
+    assert!(
+        res.headers().get(STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS over http"
+    );
 
     let Some(behind) = spawn_app_with(Backend::Sqlite, |s| {
         s.trusted_proxies = innolift::domain::network::Network::parse_list("127.0.0.1").unwrap();
@@ -31,33 +43,75 @@ async fn x_forwarded_proto_counts_only_from_a_trusted_proxy() {
     else {
         return;
     };
-    let res = behind.client.get(behind.url("/login")).header("X-Forwarded-Proto", "https").send().await.unwrap();
+    let res = behind
+        .client
+        .get(behind.url("/login"))
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .await
+        .unwrap();
     let set = cookies(&res);
-    assert!(!set.is_empty() && set.iter().all(|c| c.contains("Secure")), "the trusted proxy's https counts: {set:?}");
-    let res = behind.client.get(behind.url("/login")).send().await.unwrap();
-    assert!(cookies(&res).iter().all(|c| !c.contains("Secure")), "plain http through the proxy");
+    assert!(
+        !set.is_empty() && set.iter().all(|c| c.contains("Secure")),
+        "the trusted proxy's https counts: {set:?}"
+    );
+    let res = behind
+        .client
+        .get(behind.url("/login"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        cookies(&res).iter().all(|c| !c.contains("Secure")),
+        "plain http through the proxy"
+    );
 }
 
 #[actix_web::test]
 async fn an_https_deployment_sends_hsts_and_every_html_answer_has_a_csp() {
-    let Some(app) = spawn_app_with(Backend::Sqlite, |s| s.public_url = "https://innolift.test".into()).await else {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |s| {
+        s.public_url = "https://innolift.test".into()
+    })
+    .await
+    else {
         return;
     };
     for path in ["/", "/api/docs/", "/no-such-page", "/api/v1/needs"] {
         let res = app.client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(res.headers().get(STRICT_TRANSPORT_SECURITY).map(|v| v.to_str().unwrap()), Some("max-age=31536000"), "{path}");
-        let html = res.headers().get("content-type").is_some_and(|t| t.to_str().unwrap().starts_with("text/html"));
+        assert_eq!(
+            res.headers()
+                .get(STRICT_TRANSPORT_SECURITY)
+                .map(|v| v.to_str().unwrap()),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+        let html = res
+            .headers()
+            .get("content-type")
+            .is_some_and(|t| t.to_str().unwrap().starts_with("text/html"));
         if path != "/api/v1/needs" {
             assert!(html, "{path} is a page");
-            let csp = res.headers().get(CONTENT_SECURITY_POLICY).map(|v| v.to_str().unwrap().to_owned());
-            assert!(csp.as_deref().is_some_and(|c| c.contains("frame-ancestors 'none'") && c.contains("script-src 'self'")), "{path}: {csp:?}");
+            let csp = res
+                .headers()
+                .get(CONTENT_SECURITY_POLICY)
+                .map(|v| v.to_str().unwrap().to_owned());
+            assert!(
+                csp.as_deref().is_some_and(
+                    |c| c.contains("frame-ancestors 'none'") && c.contains("script-src 'self'")
+                ),
+                "{path}: {csp:?}"
+            );
         }
     }
 }
 
 #[actix_web::test]
 async fn a_body_that_trickles_gets_408_and_its_connection_closed_within_the_timeout() {
-    let Some(app) = spawn_app_with(Backend::Sqlite, |s| s.body_timeout = std::time::Duration::from_secs(1)).await else {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |s| {
+        s.body_timeout = std::time::Duration::from_secs(1)
+    })
+    .await
+    else {
         return;
     };
     let address = app.address.trim_start_matches("http://").to_owned();
@@ -79,5 +133,8 @@ async fn a_body_that_trickles_gets_408_and_its_connection_closed_within_the_time
     let (text, closed, took) = answer;
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("request_timeout"), "{text}");
-    assert!(closed && took < std::time::Duration::from_secs(4), "closed: {closed}, after {took:?}");
+    assert!(
+        closed && took < std::time::Duration::from_secs(4),
+        "closed: {closed}, after {took:?}"
+    );
 }

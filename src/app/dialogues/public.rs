@@ -68,12 +68,25 @@ pub async fn register_interest(
 ) -> AppResult<()> {
     use crate::app::limits::{attempt, too_many, Rule};
     let minutes = |m: u64| std::time::Duration::from_secs(m * 60);
-    let rule = |key: String, limit: u32, window| Rule { key, limit, window, delay: None };
+    let rule = |key: String, limit: u32, window| Rule {
+        key,
+        limit,
+        window,
+        delay: None,
+    };
     let rules = vec![
-        rule(format!("interest:{event_id}:{}", orgnr.trim()), 3, minutes(10)),
+        rule(
+            format!("interest:{event_id}:{}", orgnr.trim()),
+            3,
+            minutes(10),
+        ),
         rule(format!("interest-from:{address}"), 10, minutes(10)),
         // Each registration mails its address: a stranger's address gets a few, not a flood.
-        rule(format!("interest-to:{}", email.trim().to_lowercase()), 3, minutes(60)),
+        rule(
+            format!("interest-to:{}", email.trim().to_lowercase()),
+            3,
+            minutes(60),
+        ),
         rule(format!("interest-event:{event_id}"), 200, minutes(60)),
     ];
     if let Some(wait) = ctx.db.run(move |conn| attempt(conn, &rules)).await? {

@@ -279,7 +279,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(password_reset_confirm),
         )
         .route("/auth/confirm-email", web::post().to(confirm_email))
-        .route("/me/email-confirmation", web::post().to(resend_confirmation))
+        .route(
+            "/me/email-confirmation",
+            web::post().to(resend_confirmation),
+        )
         .route("/me", web::get().to(me))
         .route("/me/password", web::post().to(change_password));
 }

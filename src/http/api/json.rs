@@ -70,7 +70,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                         )))
                     }
                     Err(e) => {
-                        return Err(AppError::validation("body", format!("cannot read the body: {e}")).into())
+                        return Err(AppError::validation(
+                            "body",
+                            format!("cannot read the body: {e}"),
+                        )
+                        .into())
                     }
                 };
                 if body.len() + chunk.len() > limit {
@@ -119,7 +123,11 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         let message = crate::error::clip_message(&strip_position(&inner));
         // A made-up field name is a value too: named only in part.
         if path.chars().count() > crate::error::QUOTE_MAX {
-            path = path.chars().take(crate::error::QUOTE_MAX).collect::<String>() + "…";
+            path = path
+                .chars()
+                .take(crate::error::QUOTE_MAX)
+                .collect::<String>()
+                + "…";
         }
         if path.is_empty() {
             AppError::validation(

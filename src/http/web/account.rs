@@ -347,7 +347,14 @@ pub async fn register(
         return password_off(&v);
     }
     // An email the provider verified is the one registered, whatever the form says.
-    if let Some((_, Verified { email: Some(email), email_verified: true })) = &oidc {
+    if let Some((
+        _,
+        Verified {
+            email: Some(email),
+            email_verified: true,
+        },
+    )) = &oidc
+    {
         f.email = Some(email.clone());
     }
     let typed_password = f.password.as_deref().unwrap_or("");
@@ -400,7 +407,13 @@ pub async fn register(
         invite_token: f.invite.clone().filter(|t| !t.is_empty()),
         email_verified: matches!(
             &oidc,
-            Some((_, Verified { email: Some(_), email_verified: true }))
+            Some((
+                _,
+                Verified {
+                    email: Some(_),
+                    email_verified: true
+                }
+            ))
         ),
     };
     match accounts::sign_up(&state, registration, v.lang).await {

@@ -191,7 +191,12 @@ mod redirect_tests {
 
     #[test]
     fn only_paths_of_this_site_are_redirect_targets() {
-        for good in ["/", "/needs?q=ferje", "/processes/1#event-2", "/lang/en?next=/needs"] {
+        for good in [
+            "/",
+            "/needs?q=ferje",
+            "/processes/1#event-2",
+            "/lang/en?next=/needs",
+        ] {
             assert_eq!(local_path(Some(good)), Some(good), "{good}");
         }
         for bad in [

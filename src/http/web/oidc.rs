@@ -86,7 +86,11 @@ pub async fn callback(
     q: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, WebError> {
     if let Some(error) = &q.error {
-        let kind = if error == "access_denied" { "cancelled" } else { "refused" };
+        let kind = if error == "access_denied" {
+            "cancelled"
+        } else {
+            "refused"
+        };
         return failed(
             &v,
             SignInError {

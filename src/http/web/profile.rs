@@ -27,7 +27,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/password", web::post().to(change_password))
         .route("/account/sessions", web::post().to(end_other_sessions))
         .route("/confirm-email/{token}", web::get().to(confirm_email))
-        .route("/account/confirm-email", web::post().to(resend_confirmation));
+        .route(
+            "/account/confirm-email",
+            web::post().to(resend_confirmation),
+        );
 }
 
 /// Opens a confirmation link: confirms the address and goes on to the account page (or the
@@ -39,7 +42,11 @@ pub async fn confirm_email(
 ) -> Result<HttpResponse, WebError> {
     match crate::app::email_confirmation::confirm(&state, token.trim()).await {
         Ok(_) => {
-            let to = if v.user.is_some() { "/account" } else { "/login" };
+            let to = if v.user.is_some() {
+                "/account"
+            } else {
+                "/login"
+            };
             Ok(render::see_other_with(&v, to, "email_confirmed"))
         }
         Err(AppError::Validation(_)) => render::page(
