@@ -48,7 +48,6 @@ fn invite_user(
             )?;
             orgs::require_approved(conn, caller, "email invitations to colleagues")?;
             super::email_confirmation::require_confirmed(
-                conn,
                 caller,
                 "email invitations to colleagues",
             )?;

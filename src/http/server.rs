@@ -75,6 +75,17 @@ fn log_error_response<B>(res: &actix_web::dev::ServiceResponse<B>) {
     }
 }
 
+/// True when the request announces a body: a length above zero, or a chunked transfer.
+fn has_body(req: &actix_web::dev::ServiceRequest) -> bool {
+    use actix_web::http::header;
+    let headers = req.headers();
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0")
+}
+
 /// The Swagger UI sets styles inline; everything else may not.
 const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -136,10 +147,15 @@ fn serve(
                 // be matched to the logs.
                 let id = req.extensions().get::<RequestId>().copied();
                 let docs = req.path().starts_with("/api/docs");
-                let (http, payload) = req.into_parts();
-                let timed: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> =
-                    Box::pin(super::deadline::Deadline::new(payload, body_timeout));
-                let req = actix_web::dev::ServiceRequest::from_parts(http, timed.into());
+                // Only a request that announces a body gets a deadline on it.
+                let req = if has_body(&req) {
+                    let (http, payload) = req.into_parts();
+                    let timed: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> =
+                        Box::pin(super::deadline::Deadline::new(payload, body_timeout));
+                    actix_web::dev::ServiceRequest::from_parts(http, timed.into())
+                } else {
+                    req
+                };
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;

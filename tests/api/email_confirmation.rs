@@ -180,16 +180,10 @@ async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invit
     );
 }
 
-#[actix_web::test]
-async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite_sqlite() {
-    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite_postgres() {
-    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite(Backend::Postgres)
-        .await;
-}
+crate::browser_flow!(
+    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite,
+    an_unconfirmed_address_gets_no_invitations_and_its_account_cannot_invite
+);
 
 /// A person who has not confirmed sees why on the account page, asks for a new link there, and
 /// after opening it sees the address confirmed. SQLite only: the flow is the same on both.

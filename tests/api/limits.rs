@@ -120,16 +120,7 @@ async fn limits_hold_across_nodes_and_an_attacker_elsewhere_does_not_lock_the_ow
     );
 }
 
-#[actix_web::test]
-async fn limits_hold_across_nodes_and_an_attacker_elsewhere_does_not_lock_the_owner_out_sqlite() {
-    limits_hold_across_nodes_and_an_attacker_elsewhere_does_not_lock_the_owner_out(Backend::Sqlite)
-        .await;
-}
-
-#[actix_web::test]
-async fn limits_hold_across_nodes_and_an_attacker_elsewhere_does_not_lock_the_owner_out_postgres() {
-    limits_hold_across_nodes_and_an_attacker_elsewhere_does_not_lock_the_owner_out(
-        Backend::Postgres,
-    )
-    .await;
-}
+crate::browser_flow!(
+    limits_hold_across_nodes_and_an_attacker_elsewhere_does_not_lock_the_owner_out,
+    limits_hold_across_nodes_and_an_attacker_elsewhere_does_not_lock_the_owner_out
+);

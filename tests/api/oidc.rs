@@ -535,35 +535,20 @@ async fn a_person_signs_in_with_the_provider_in_a_browser(backend: Backend) {
     browser.close().await;
 }
 
-#[actix_web::test]
-async fn a_first_sign_in_registers_and_a_second_finds_the_same_account_sqlite() {
-    first_sign_in_registers(Backend::Sqlite).await;
-}
+crate::browser_flow!(
+    a_first_sign_in_registers_and_a_second_finds_the_same_account,
+    first_sign_in_registers
+);
 
-#[actix_web::test]
-async fn a_first_sign_in_registers_and_a_second_finds_the_same_account_postgres() {
-    first_sign_in_registers(Backend::Postgres).await;
-}
+crate::browser_flow!(
+    bad_sign_ins_fail_with_a_clear_page_and_change_nothing,
+    bad_sign_ins_fail_with_a_clear_page_and_change_nothing
+);
 
-#[actix_web::test]
-async fn bad_sign_ins_fail_with_a_clear_page_and_change_nothing_sqlite() {
-    bad_sign_ins_fail_with_a_clear_page_and_change_nothing(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn bad_sign_ins_fail_with_a_clear_page_and_change_nothing_postgres() {
-    bad_sign_ins_fail_with_a_clear_page_and_change_nothing(Backend::Postgres).await;
-}
-
-#[actix_web::test]
-async fn a_person_signs_in_with_the_provider_in_a_browser_sqlite() {
-    a_person_signs_in_with_the_provider_in_a_browser(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn a_person_signs_in_with_the_provider_in_a_browser_postgres() {
-    a_person_signs_in_with_the_provider_in_a_browser(Backend::Postgres).await;
-}
+crate::browser_flow!(
+    a_person_signs_in_with_the_provider_in_a_browser,
+    a_person_signs_in_with_the_provider_in_a_browser
+);
 
 #[actix_web::test]
 async fn with_password_sign_in_off_only_the_provider_signs_in() {

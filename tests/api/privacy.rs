@@ -238,16 +238,7 @@ fn collect_hashes(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-#[actix_web::test]
-async fn a_person_exports_what_they_wrote_and_after_deleting_nothing_leads_back_to_them_sqlite() {
-    a_person_exports_what_they_wrote_and_after_deleting_nothing_leads_back_to_them(Backend::Sqlite)
-        .await;
-}
-
-#[actix_web::test]
-async fn a_person_exports_what_they_wrote_and_after_deleting_nothing_leads_back_to_them_postgres() {
-    a_person_exports_what_they_wrote_and_after_deleting_nothing_leads_back_to_them(
-        Backend::Postgres,
-    )
-    .await;
-}
+crate::browser_flow!(
+    a_person_exports_what_they_wrote_and_after_deleting_nothing_leads_back_to_them,
+    a_person_exports_what_they_wrote_and_after_deleting_nothing_leads_back_to_them
+);

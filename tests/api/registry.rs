@@ -304,15 +304,10 @@ async fn without_a_register_every_buyer_waits_unless_trusted(backend: Backend) {
     assert_eq!(me["approval"], "approved");
 }
 
-#[actix_web::test]
-async fn without_a_register_every_buyer_waits_unless_trusted_sqlite() {
-    without_a_register_every_buyer_waits_unless_trusted(Backend::Sqlite).await;
-}
-
-#[actix_web::test]
-async fn without_a_register_every_buyer_waits_unless_trusted_postgres() {
-    without_a_register_every_buyer_waits_unless_trusted(Backend::Postgres).await;
-}
+crate::browser_flow!(
+    without_a_register_every_buyer_waits_unless_trusted,
+    without_a_register_every_buyer_waits_unless_trusted
+);
 
 #[test]
 fn the_command_line_imports_with_a_summary_and_refuses_a_bad_file_with_its_entry() {

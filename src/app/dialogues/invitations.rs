@@ -53,7 +53,7 @@ pub fn invite(
     let dialogue = get(conn, id)?;
     let process = require_buyer(conn, caller, &dialogue.process_id)?;
     crate::app::organisations::require_approved(conn, caller, "invite suppliers")?;
-    crate::app::email_confirmation::require_confirmed(conn, caller, "invite suppliers")?;
+    crate::app::email_confirmation::require_confirmed(caller, "invite suppliers")?;
     refuse_if_cancelled(&dialogue)?;
     if db::now() > dialogue.response_deadline {
         return Err(AppError::conflict(
@@ -243,7 +243,7 @@ pub fn resend(
     let d = get(conn, id)?;
     require_buyer(conn, caller, &d.process_id)?;
     crate::app::organisations::require_approved(conn, caller, "send invitations")?;
-    crate::app::email_confirmation::require_confirmed(conn, caller, "send invitations")?;
+    crate::app::email_confirmation::require_confirmed(caller, "send invitations")?;
     refuse_if_cancelled(&d)?;
     let invitation = q::invitation(conn, invitation_id)?
         .filter(|i| i.dialogue_id == d.id)
