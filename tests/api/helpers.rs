@@ -156,6 +156,32 @@ pub async fn spawn_app_with(
     })
 }
 
+impl TestApp {
+    /// A handle on servers the test started itself (such as `innolift serve` processes behind a
+    /// proxy at `address`) on the database at `database_url`, so that the helpers work on them.
+    pub fn at(address: &str, database_url: &str) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut settings = Settings::for_data_dir(dir.path());
+        settings.database_url = database_url.to_owned();
+        TestApp {
+            address: address.trim_end_matches('/').to_owned(),
+            backend: if database_url.starts_with("postgres") {
+                Backend::Postgres
+            } else {
+                Backend::Sqlite
+            },
+            settings,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            data_dir: dir.path().to_owned(),
+            _dir: dir,
+            _pg: None,
+        }
+    }
+}
+
 /// Valid organisation numbers for test organisations: the first eight digits count up from
 /// `seed`, and the ninth is the MOD11 check digit (prefixes whose remainder gives 10 are skipped).
 pub fn orgnr(seed: u32) -> String {

@@ -31,6 +31,7 @@ mod meetings;
 mod meetings_demo;
 mod meetings_supplier;
 mod needs;
+mod nginx;
 mod notices;
 mod notifications;
 mod oidc;
