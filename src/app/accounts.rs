@@ -308,20 +308,28 @@ pub fn create_admin(
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
     /// Organisation number; spaces are allowed.
+    #[schema(value_type = Orgnr, inline)]
     pub orgnr: String,
-    /// Name.
+    /// Name; may be empty when a register is loaded, which then gives it.
+    #[schema(max_length = 200)]
     pub name: String,
     /// `buyer`, `supplier` or `cluster`.
+    #[schema(value_type = OrgKind, inline)]
     pub kind: String,
     /// Home page.
+    #[schema(max_length = 500)]
     pub website: Option<String>,
     /// Contact address for invitations.
+    #[schema(value_type = Option<Email>, inline)]
     pub contact_email: Option<String>,
     /// Required for buyers: `state`, `county`, `municipality` or `other`.
+    #[schema(value_type = Option<Sector>, inline)]
     pub sector: Option<String>,
     /// County number (2024).
+    #[schema(value_type = Option<County>, inline)]
     pub county: Option<String>,
     /// Suppliers only: `micro`, `small`, `medium` or `large`.
+    #[schema(value_type = Option<Size>, inline)]
     pub size: Option<String>,
 }
 

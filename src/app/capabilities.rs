@@ -350,17 +350,51 @@ pub async fn page(
     ctx.db
         .run(move |conn| {
             let (rows, total) = list(conn, &filter, spec.offset(), spec.per_page)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
-            let names = crate::db::organisations::names(conn, &ids)?;
-            let items = rows
-                .iter()
-                .map(|r| {
-                    let mut v = CapabilityView::of(r);
-                    v.organisation_name = names.get(&r.organisation_id).cloned();
-                    v
-                })
-                .collect();
-            Ok(spec.wrap(items, total))
+            let mut page = spec.wrap(named(conn, &rows)?, total);
+            if spec.offset() + (rows.len() as i64) < total {
+                page.next_cursor = rows
+                    .last()
+                    .map(|r| super::page::cursor_of(ORDER, &q::key_of(r)));
+            }
+            Ok(page)
         })
         .await
+}
+
+/// The one order of the capability list, as cursors name it.
+pub const ORDER: &str = "newest";
+
+/// A page of capabilities after a cursor, newest first, with their organisations' names.
+pub async fn page_after(
+    ctx: &Context,
+    filter: CapabilityFilter,
+    spec: super::page::CursorSpec,
+) -> AppResult<Page<CapabilityView>> {
+    ctx.db
+        .run(move |conn| {
+            let rows = q::list_after(conn, &filter, spec.after.as_ref(), spec.per_page + 1)?;
+            let (rows, next) = super::page::split_page(rows, spec.per_page, |r| {
+                super::page::cursor_of(ORDER, &q::key_of(r))
+            });
+            Ok(super::page::cursor_page(
+                named(conn, &rows)?,
+                spec.per_page,
+                next,
+            ))
+        })
+        .await
+}
+
+/// The views of `rows` with their organisations' names.
+fn named(conn: &mut DbConn, rows: &[CapabilityRow]) -> diesel::QueryResult<Vec<CapabilityView>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
+    let names = crate::db::organisations::names(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let mut v = CapabilityView::of(r);
+            v.organisation_name = names.get(&r.organisation_id).cloned();
+            v
+        })
+        .collect())
 }

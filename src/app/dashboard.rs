@@ -73,8 +73,8 @@ pub async fn front(ctx: &Context) -> AppResult<FrontPage> {
         })
         .await?;
     Ok(FrontPage {
+        needs_total: needs.total(),
         needs: needs.items,
-        needs_total: needs.total,
         lifts,
     })
 }
@@ -110,7 +110,7 @@ pub async fn buyer(ctx: &Context, caller: &Caller) -> AppResult<BuyerDashboard> 
                 organisation_id: Some(org.clone()),
                 ..NeedFilter::default()
             };
-            let (needs, _) = super::needs::list(conn, &caller, filter, 0, LIST)?;
+            let needs = super::needs::first(conn, &caller, filter, LIST)?;
             let needs = needs.iter().map(NeedView::of).collect();
             let (processes, _) = crate::db::processes::list(conn, None, Some(&org), true, 0, LIST)?;
             let mut mine = Vec::new();
@@ -184,7 +184,7 @@ pub async fn supplier(ctx: &Context, caller: &Caller, kind: &str) -> AppResult<S
                 organisation_id: Some(org.clone()),
                 ..Default::default()
             };
-            let (rows, _) = super::capabilities::list(conn, &filter, 0, LIST)?;
+            let rows = crate::db::capabilities::list_after(conn, &filter, None, LIST)?;
             let now = crate::db::now();
             let invitations = crate::db::dialogues::invitations_of_supplier(conn, &org)?
                 .into_iter()

@@ -197,7 +197,7 @@ pub async fn profile(ctx: &Context, caller: Option<&Caller>, id: &str) -> AppRes
                 organisation_id: Some(row.id.clone()),
                 ..NeedFilter::default()
             };
-            let (needs, _) = needs_q::list(conn, &filter, 0, 100)?;
+            let needs = needs_q::list_after(conn, &filter, None, 100)?;
             Ok(Profile {
                 organisation,
                 capabilities,

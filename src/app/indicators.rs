@@ -466,16 +466,35 @@ pub fn by_organisation(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorQuery {
-    /// A year; all years when left out.
+    /// A year from 2000 to 2100; all years when left out.
+    #[param(pattern = r"^\s*(?:\+?0*(?:20[0-9]{2}|2100))?\s*$")]
     pub year: Option<String>,
     /// Only this county (a county number).
+    #[param(value_type = Option<County>, inline)]
     pub county: Option<String>,
     /// Only this theme.
+    #[param(value_type = Option<Theme>, inline)]
     pub theme: Option<String>,
     /// `organisation` breaks the process figures down by buyer (programme staff only).
+    #[param(schema_with = by_schema)]
     pub by: Option<String>,
     /// CSV only: `excel` for Norwegian Excel (semicolons, decimal commas, UTF-8 BOM).
+    #[param(schema_with = dialect_schema)]
     pub dialect: Option<String>,
+}
+
+fn by_schema() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(
+        &["organisation"],
+        "`organisation` breaks the process figures down by buyer (programme staff only)",
+    )
+}
+
+fn dialect_schema() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(
+        &["plain", "excel"],
+        "CSV only: `excel` for Norwegian Excel (semicolons, decimal commas, UTF-8 BOM)",
+    )
 }
 
 /// The indicators.

@@ -36,12 +36,15 @@ string_enum!(
 #[serde(deny_unknown_fields)]
 pub struct Benefit {
     /// `savings`, `emissions`, `quality` or `other`.
+    #[schema(value_type = BenefitKind, inline)]
     pub kind: String,
     /// The amount, e.g. 1200000.
     pub amount: f64,
     /// The unit, e.g. `NOK/år` or `tonn CO2e/år`.
+    #[schema(min_length = 1, max_length = 40)]
     pub unit: String,
     /// How the figure was arrived at.
+    #[schema(min_length = 1, max_length = 5000)]
     pub basis: String,
 }
 

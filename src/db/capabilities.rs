@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::keyset::{self, After};
 use super::schema::{capabilities, organisations};
 use super::DbConn;
 
@@ -152,44 +153,80 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     capabilities::table.count().get_result(conn)
 }
 
-/// A page of capabilities, newest first, with the total.
+/// A page of the capabilities passing `filter`, newest first, with the number of all matches.
 pub fn list(
     conn: &mut DbConn,
     filter: &CapabilityFilter,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<CapabilityRow>, i64)> {
-    let query = || {
-        let mut q = capabilities::table.into_boxed();
-        if let Some(theme) = &filter.theme {
-            q = q.filter(capabilities::themes.like(format!("%\"{theme}\"%")));
-        }
-        if let Some(county) = &filter.county {
-            q = q.filter(
-                capabilities::counties
-                    .like(format!("%\"{county}\"%"))
-                    .or(capabilities::national.eq(true)),
-            );
-        }
-        if let Some(prefix) = &filter.cpv_prefix {
-            q = q.filter(capabilities::cpv_codes.like(format!("%\"{prefix}%")));
-        }
-        if let Some(org) = &filter.organisation_id {
-            q = q.filter(capabilities::organisation_id.eq(org.clone()));
-        }
-        if let Some(maturity) = &filter.maturity {
-            q = q.filter(capabilities::maturity.eq(maturity.clone()));
-        }
-        q
-    };
-    let total = query().count().get_result(conn)?;
-    let rows = query()
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
         .order((capabilities::updated_at.desc(), capabilities::id.asc()))
         .offset(offset)
         .limit(limit)
         .select(CapabilityRow::as_select())
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// Up to `limit` capabilities passing `filter` after `after`, newest first, without counting.
+/// A key that is not a timestamp gives no rows.
+pub fn list_after(
+    conn: &mut DbConn,
+    filter: &CapabilityFilter,
+    after: Option<&After>,
+    limit: i64,
+) -> QueryResult<Vec<CapabilityRow>> {
+    let mut q = filtered(filter);
+    if let Some(after) = after {
+        let Some(at) = keyset::parse_stamp(after.key.as_deref()) else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(
+            capabilities::updated_at.lt(at).or(capabilities::updated_at
+                .eq(at)
+                .and(capabilities::id.gt(after.id.clone()))),
+        );
+    }
+    q.order((capabilities::updated_at.desc(), capabilities::id.asc()))
+        .limit(limit)
+        .select(CapabilityRow::as_select())
+        .load(conn)
+}
+
+/// The key of `row`, for the cursor of the page after it.
+pub fn key_of(row: &CapabilityRow) -> After {
+    After {
+        key: Some(keyset::stamp(row.updated_at)),
+        id: row.id.clone(),
+    }
+}
+
+fn filtered(
+    filter: &CapabilityFilter,
+) -> capabilities::BoxedQuery<'static, <DbConn as diesel::Connection>::Backend> {
+    let mut q = capabilities::table.into_boxed();
+    if let Some(theme) = &filter.theme {
+        q = q.filter(capabilities::themes.like(format!("%\"{theme}\"%")));
+    }
+    if let Some(county) = &filter.county {
+        q = q.filter(
+            capabilities::counties
+                .like(format!("%\"{county}\"%"))
+                .or(capabilities::national.eq(true)),
+        );
+    }
+    if let Some(prefix) = &filter.cpv_prefix {
+        q = q.filter(capabilities::cpv_codes.like(format!("%\"{prefix}%")));
+    }
+    if let Some(org) = &filter.organisation_id {
+        q = q.filter(capabilities::organisation_id.eq(org.clone()));
+    }
+    if let Some(maturity) = &filter.maturity {
+        q = q.filter(capabilities::maturity.eq(maturity.clone()));
+    }
+    q
 }
 
 /// The organisations with at least one capability passing `filter` (its organisation filter

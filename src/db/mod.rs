@@ -6,11 +6,13 @@
 pub mod accounts;
 pub mod audit;
 pub mod capabilities;
+pub mod confirmed_addresses;
 pub mod cpv;
 pub mod dialogues;
 pub mod documents;
 pub mod index_queue;
 pub mod interests;
+pub mod keyset;
 pub mod lifts;
 pub mod limits;
 pub mod meetings;

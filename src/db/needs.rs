@@ -4,6 +4,7 @@ use diesel::prelude::*;
 
 use crate::domain::NeedStatus;
 
+use super::keyset::{self, After};
 use super::schema::{need_participants, needs, organisations};
 use super::DbConn;
 
@@ -193,74 +194,145 @@ fn json_member(value: &str) -> String {
     format!("%\"{value}\"%")
 }
 
-/// A page of needs, newest first, with the total.
+/// A page of the needs passing `filter`, skipping `offset`, with the number of all matches.
 pub fn list(
     conn: &mut DbConn,
     filter: &NeedFilter,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<NeedRow>, i64)> {
-    let query = || {
-        let mut q = needs::table.into_boxed();
-        // Drafts are the owner's alone.
-        q = match &filter.viewer_organisation {
-            Some(org) => q.filter(
-                needs::status
-                    .ne("draft")
-                    .or(needs::organisation_id.eq(org.clone())),
-            ),
-            None => q.filter(needs::status.ne("draft")),
-        };
-        if let Some(status) = &filter.status {
-            q = q.filter(needs::status.eq(status.clone()));
-        }
-        if let Some(theme) = &filter.theme {
-            q = q.filter(needs::themes.like(json_member(theme)));
-        }
-        if let Some(county) = &filter.county {
-            q = q.filter(
-                needs::counties
-                    .like(json_member(county))
-                    .or(needs::national.eq(true)),
-            );
-        }
-        if let Some(prefix) = &filter.cpv_prefix {
-            q = q.filter(needs::cpv_codes.like(format!("%\"{prefix}%")));
-        }
-        if let Some(org) = &filter.organisation_id {
-            q = q.filter(needs::organisation_id.eq(org.clone()));
-        }
-        if let Some(source) = &filter.source {
-            q = q.filter(needs::source.eq(source.clone()));
-        }
-        if let Some(ids) = &filter.ids {
-            q = q.filter(needs::id.eq_any(ids.clone()));
-        }
-        if let Some(from) = filter.deadline_from {
-            q = q.filter(needs::planned_tender_date.ge(from));
-        }
-        if let Some(to) = filter.deadline_to {
-            q = q.filter(needs::planned_tender_date.le(to));
-        }
-        q
-    };
-    let total = query().count().get_result(conn)?;
-    let ordered = match filter.sort {
-        NeedOrder::Newest => query().order((needs::updated_at.desc(), needs::id.asc())),
-        // NULLs sort first on SQLite and last on PostgreSQL; put them last on both.
-        NeedOrder::Deadline => query().order((
-            needs::planned_tender_date.is_null().asc(),
-            needs::planned_tender_date.asc(),
-            needs::id.asc(),
-        )),
-        NeedOrder::Title => query().order((needs::title.asc(), needs::id.asc())),
-    };
-    let rows = ordered
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = ordered(filtered(filter), filter.sort)
         .offset(offset)
         .limit(limit)
         .select(NeedRow::as_select())
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// Up to `limit` needs passing `filter` that come after `after` in its order (from the first
+/// when `None`), without counting: the cost stays that of one page however long the list is.
+/// A key that does not fit the order gives no rows.
+pub fn list_after(
+    conn: &mut DbConn,
+    filter: &NeedFilter,
+    after: Option<&After>,
+    limit: i64,
+) -> QueryResult<Vec<NeedRow>> {
+    let mut q = filtered(filter);
+    if let Some(after) = after {
+        let id = after.id.clone();
+        q = match filter.sort {
+            NeedOrder::Newest => {
+                let Some(at) = keyset::parse_stamp(after.key.as_deref()) else {
+                    return Ok(Vec::new());
+                };
+                q.filter(
+                    needs::updated_at
+                        .lt(at)
+                        .or(needs::updated_at.eq(at).and(needs::id.gt(id))),
+                )
+            }
+            NeedOrder::Title => {
+                let title = after.key.clone().unwrap_or_default();
+                q.filter(
+                    needs::title
+                        .gt(title.clone())
+                        .or(needs::title.eq(title).and(needs::id.gt(id))),
+                )
+            }
+            NeedOrder::Deadline => match keyset::parse_day(after.key.as_deref()) {
+                None => return Ok(Vec::new()),
+                Some(None) => q.filter(needs::planned_tender_date.is_null().and(needs::id.gt(id))),
+                Some(Some(day)) => q.filter(
+                    needs::planned_tender_date
+                        .gt(day)
+                        .or(needs::planned_tender_date.eq(day).and(needs::id.gt(id)))
+                        .or(needs::planned_tender_date.is_null()),
+                ),
+            },
+        };
+    }
+    ordered(q, filter.sort)
+        .limit(limit)
+        .select(NeedRow::as_select())
+        .load(conn)
+}
+
+/// The key of `row` in `order`, for the cursor of the page after it.
+pub fn key_of(row: &NeedRow, order: NeedOrder) -> After {
+    let key = match order {
+        NeedOrder::Newest => Some(keyset::stamp(row.updated_at)),
+        NeedOrder::Title => Some(row.title.clone()),
+        NeedOrder::Deadline => row
+            .planned_tender_date
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+    };
+    After {
+        key,
+        id: row.id.clone(),
+    }
+}
+
+type Boxed<'a> = needs::BoxedQuery<'a, <DbConn as diesel::Connection>::Backend>;
+
+/// The needs passing every filter of `filter`; drafts only for their own organisation.
+fn filtered(filter: &NeedFilter) -> Boxed<'static> {
+    let mut q = needs::table.into_boxed();
+    q = match &filter.viewer_organisation {
+        Some(org) => q.filter(
+            needs::status
+                .ne("draft")
+                .or(needs::organisation_id.eq(org.clone())),
+        ),
+        None => q.filter(needs::status.ne("draft")),
+    };
+    if let Some(status) = &filter.status {
+        q = q.filter(needs::status.eq(status.clone()));
+    }
+    if let Some(theme) = &filter.theme {
+        q = q.filter(needs::themes.like(json_member(theme)));
+    }
+    if let Some(county) = &filter.county {
+        q = q.filter(
+            needs::counties
+                .like(json_member(county))
+                .or(needs::national.eq(true)),
+        );
+    }
+    if let Some(prefix) = &filter.cpv_prefix {
+        q = q.filter(needs::cpv_codes.like(format!("%\"{prefix}%")));
+    }
+    if let Some(org) = &filter.organisation_id {
+        q = q.filter(needs::organisation_id.eq(org.clone()));
+    }
+    if let Some(source) = &filter.source {
+        q = q.filter(needs::source.eq(source.clone()));
+    }
+    if let Some(ids) = &filter.ids {
+        q = q.filter(needs::id.eq_any(ids.clone()));
+    }
+    if let Some(from) = filter.deadline_from {
+        q = q.filter(needs::planned_tender_date.ge(from));
+    }
+    if let Some(to) = filter.deadline_to {
+        q = q.filter(needs::planned_tender_date.le(to));
+    }
+    q
+}
+
+/// `q` in `order`, the id breaking ties so that every row has one place.
+fn ordered(q: Boxed<'static>, order: NeedOrder) -> Boxed<'static> {
+    match order {
+        NeedOrder::Newest => q.order((needs::updated_at.desc(), needs::id.asc())),
+        // NULLs sort first on SQLite and last on PostgreSQL; put them last on both.
+        NeedOrder::Deadline => q.order((
+            needs::planned_tender_date.is_null().asc(),
+            needs::planned_tender_date.asc(),
+            needs::id.asc(),
+        )),
+        NeedOrder::Title => q.order((needs::title.asc(), needs::id.asc())),
+    }
 }
 
 /// Adds a participant. Returns false when it already took part.

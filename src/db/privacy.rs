@@ -236,6 +236,8 @@ pub fn erase_address(conn: &mut DbConn, email: &str, placeholder: &str) -> Query
     diesel::update(organisations::table.filter(organisations::contact_email.eq(email)))
         .set(organisations::contact_email.eq(None::<String>))
         .execute(conn)?;
+    diesel::delete(super::schema::confirmed_addresses::table.find(email)).execute(conn)?;
+    super::confirmed_addresses::delete_requests(conn, email)?;
     Ok(n + m)
 }
 

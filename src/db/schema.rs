@@ -41,6 +41,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    confirmed_addresses (email) {
+        email -> Text,
+        confirmed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    interest_requests (id) {
+        id -> Text,
+        dialogue_id -> Text,
+        orgnr -> Text,
+        supplier_id -> Nullable<Text>,
+        email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     limit_events (id) {
         id -> Text,
         key -> Text,
@@ -642,6 +660,8 @@ diesel::joinable!(document_comments -> invitations (invitation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     documents,
     limit_events,
+    confirmed_addresses,
+    interest_requests,
     document_blobs,
     document_chunks,
     document_versions,

@@ -13,6 +13,24 @@ pub const SHIPPED_CSV: &str = include_str!("../../data/cpv-2008.csv");
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CpvCode(String);
 
+/// What [`CpvCode::parse`] takes, as a JSON Schema pattern: eight digits, optionally a dash and
+/// the check digit. Whether the code is in the vocabulary is for the service to say.
+pub const PATTERN: &str = r"^\s*[0-9]{8}(?:-[0-9])?\s*$";
+
+/// A CPV code field in the API's description.
+impl utoipa::PartialSchema for CpvCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(PATTERN))
+            .examples(["34512000-9"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CpvCode {}
+
 /// How much two CPV codes share, from the top of the hierarchy down.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, utoipa::ToSchema,

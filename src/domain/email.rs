@@ -2,6 +2,9 @@
 
 use super::{Invalid, Problem};
 
+/// The longest address accepted, in bytes: the most a mail server has to take (RFC 5321).
+pub const MAX_LENGTH: usize = 254;
+
 /// An email address, trimmed and lowercased so that comparisons ignore case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
@@ -23,7 +26,7 @@ impl Email {
             )
         };
         // Invisible characters would let two addresses that look alike make two accounts.
-        if value.len() > 254
+        if value.len() > MAX_LENGTH
             || value
                 .chars()
                 .any(|c| c.is_whitespace() || c.is_control() || super::is_invisible(c))
@@ -53,6 +56,21 @@ impl Email {
         &self.0
     }
 }
+
+/// What the API's description says of an address field: as much of [`Email::parse_for`]'s rules
+/// as a JSON Schema can say.
+impl utoipa::PartialSchema for Email {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+            .max_length(Some(MAX_LENGTH))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Email {}
 
 #[cfg(test)]
 mod tests {

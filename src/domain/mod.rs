@@ -165,6 +165,16 @@ pub fn query_text(field: &'static str, value: &str) -> Result<String, Invalid> {
     Ok(value.trim().to_owned())
 }
 
+/// The API's description of a text that takes one of `values`, for a closed set no type of its
+/// own lists (a type made by [`string_enum!`] describes itself).
+pub fn choice_schema(values: &[&str], description: &str) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .description(Some(description))
+        .build()
+}
+
 /// Generates `parse`/`as_str` for a closed set of string values.
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {

@@ -121,6 +121,19 @@ impl County {
     }
 }
 
+/// A county field in the API's description: one of the numbers in [`COUNTIES`].
+impl utoipa::PartialSchema for County {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(COUNTIES.iter().map(|(code, _)| *code)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for County {}
+
 /// An http(s) address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Website(String);

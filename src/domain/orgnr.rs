@@ -8,6 +8,10 @@ pub struct Orgnr(String);
 
 const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 
+/// What [`Orgnr::parse`] takes, as a JSON Schema pattern: nine digits, spaces allowed between
+/// and around them. The check digit is beyond a pattern; a wrong one is refused all the same.
+pub const PATTERN: &str = r"^\s*(?:[0-9]\s*){9}$";
+
 impl Orgnr {
     /// Parses an orgnr, accepting spaces (as in "974 760 673") and storing it without them.
     pub fn parse(input: &str) -> Result<Orgnr, Invalid> {
@@ -59,6 +63,20 @@ fn check_digit(first_eight: &[u32]) -> Option<u32> {
         d => Some(d),
     }
 }
+
+/// An orgnr field in the API's description.
+impl utoipa::PartialSchema for Orgnr {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(PATTERN))
+            .examples(["974760673"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Orgnr {}
 
 impl std::fmt::Display for Orgnr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -53,6 +53,20 @@ impl Password {
     }
 }
 
+/// A password field in the API's description: the length rules of [`Password::parse_for`].
+impl utoipa::PartialSchema for Password {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(MIN_LENGTH))
+            .max_length(Some(MAX_LENGTH))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Password {}
+
 impl std::fmt::Debug for Password {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Password(..)")

@@ -62,6 +62,7 @@ email_templates!(
     "answer",
     "password_reset",
     "email_confirmation",
+    "interest_confirmation",
     "colleague_invite",
     "notification",
     "document_version",
@@ -444,6 +445,7 @@ mod tests {
             "digest" => &["supplier", "count", "matches", "settings_url"],
             "password_reset" => &["name", "reset_url"],
             "email_confirmation" => &["name", "confirm_url"],
+            "interest_confirmation" => &["name", "title", "confirm_url"],
             "colleague_invite" => &["inviter", "organisation", "expires", "register_url"],
             "notification" => &["kind", "title", "actor", "url", "settings_url"],
             "document_version" => &[
@@ -488,6 +490,7 @@ mod tests {
             "digest",
             "password_reset",
             "email_confirmation",
+            "interest_confirmation",
             "colleague_invite",
             "notification",
             "document_version",

@@ -604,12 +604,18 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         )
         .await;
     assert_eq!(res.status(), 200);
+    // A typed address gets one message asking it to confirm; the invitation follows the link.
     let messages = smtp.wait_for(3, Duration::from_secs(10)).await;
-    let registered = messages
+    let ask = messages
         .iter()
         .find(|m| header(m, "To").as_deref() == Some("ny@firma.no"))
-        .expect("the registered supplier's invitation");
-    let registered_token = rsvp_token(registered);
+        .expect("the request to confirm the address");
+    assert!(
+        !ask.contains("/rsvp/"),
+        "no answer link before the address is confirmed"
+    );
+    let registered = confirm_interest(&app, &smtp, ask, "ny@firma.no").await;
+    let registered_token = rsvp_token(&registered);
     let list: Value = app
         .get(
             &format!("/api/v1/dialogues/{did}/invitations"),
@@ -706,17 +712,25 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         409,
     )
     .await;
-    // ny@firma.no and flom@firma.no are subscribed invitees; s1 unsubscribed.
-    smtp.wait_for(before + 2, Duration::from_secs(10)).await;
+    // ny@firma.no is a confirmed, subscribed invitee; s1 unsubscribed; flom@firma.no has not
+    // confirmed its address, so the published answer does not reach it yet.
+    smtp.wait_for(before + 1, Duration::from_secs(10)).await;
     actix_web::rt::time::sleep(Duration::from_millis(1000)).await;
     let messages = smtp.messages();
     let published: Vec<&String> = messages.iter().filter(|m| m.contains("hydrogen")).collect();
-    let mut to: Vec<String> = published.iter().filter_map(|m| header(m, "To")).collect();
-    to.sort();
+    let to: Vec<String> = published.iter().filter_map(|m| header(m, "To")).collect();
     assert_eq!(
         to,
-        vec!["flom@firma.no".to_owned(), "ny@firma.no".to_owned()],
-        "every subscribed invitee once; s1 unsubscribed"
+        vec!["ny@firma.no".to_owned()],
+        "every confirmed, subscribed invitee once; s1 unsubscribed; flom unconfirmed"
+    );
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| header(m, "To").as_deref() == Some("flom@firma.no"))
+            .count(),
+        1,
+        "six registrations with an unconfirmed address gave it one message"
     );
     assert!(
         !published[0].contains(&crate::helpers::orgnr(806)),
@@ -749,14 +763,71 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
         )
         .await;
     assert_eq!(res.status(), 200);
-    smtp.wait_for(before + 2, Duration::from_secs(10)).await;
+    let messages = smtp.wait_for(before + 1, Duration::from_secs(10)).await;
+    let ask = messages
+        .iter()
+        .find(|m| header(m, "To").as_deref() == Some("sen@firma.no"))
+        .expect("the request to confirm")
+        .clone();
+    confirm_interest(&app, &smtp, &ask, "sen@firma.no").await;
+    smtp.wait_for(before + 3, Duration::from_secs(10)).await;
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
     let late: Vec<String> = smtp
         .messages()
         .into_iter()
         .filter(|m| header(m, "To").as_deref() == Some("sen@firma.no"))
         .collect();
-    assert_eq!(late.len(), 2, "the invitation and the earlier answer");
+    assert_eq!(
+        late.len(),
+        3,
+        "the request to confirm, the invitation and the earlier answer"
+    );
     assert!(late.iter().any(|m| m.contains("hydrogen")));
+}
+
+/// Opens the confirmation link in `ask` and returns the invitation that follows it to `to`.
+/// The link leads to the invitation's answer page.
+pub(crate) async fn confirm_interest(
+    app: &TestApp,
+    smtp: &SmtpServer,
+    ask: &str,
+    to: &str,
+) -> String {
+    let text = part(ask, "text/plain").expect("a text part");
+    let after = text
+        .split("/interest/confirm/")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no confirmation link in {text}"));
+    let token: String = after
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit() || *c == '-' || *c == '.')
+        .collect();
+    let res = app
+        .client
+        .get(app.url(&format!("/interest/confirm/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "the link leads on to the answer page");
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/rsvp/"), "{location}");
+    let page = app.client.get(app.url(&location)).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the answer page opens");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let invitation = smtp.messages().into_iter().find(|m| {
+            header(m, "To").as_deref() == Some(to)
+                && header(m, "Message-ID").is_some_and(|s| s.starts_with("<invitation-"))
+        });
+        if let Some(m) = invitation {
+            return m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the invitation to {to} follows the link"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn mail_queued_while_the_server_is_down_arrives_once_it_is_up(backend: Backend) {

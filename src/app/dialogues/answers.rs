@@ -1,20 +1,15 @@
-//! Answers to an event: registrations of interest on its public page, and answers behind an
-//! invitation's link.
+//! Answers behind an invitation's link.
 
 use crate::app::notifications;
-use crate::auth::tokens::TokenKeys;
 use crate::db::dialogues::{self as q, DialogueRow, InvitationRow, OutboxRow};
-use crate::db::{self, organisations, DbConn};
+use crate::db::{self, DbConn};
 use crate::domain::Lang;
-use crate::domain::{self, string_enum, Invalid, OrgKind, Problem};
+use crate::domain::{self, string_enum, Invalid, Problem};
 use crate::error::AppError;
 use crate::mail;
 use crate::settings::Settings;
 
-use super::invitations::{buyer_names, new_invitation};
-use super::letters::{invitation_message, Letter};
-use super::questions::earlier_answers;
-use super::{get, host, lookup, oslo, token_hash};
+use super::{host, lookup, oslo, token_hash};
 
 string_enum!(
     /// A supplier's answer to an invitation.
@@ -27,95 +22,6 @@ string_enum!(
         NotRelevant => "not_relevant",
     }
 );
-
-/// A supplier registers interest on the event's public page: it gets the same invitation, by
-/// email, as the invited ones. Returns false when the organisation was registered or invited
-/// already (no second email).
-pub fn register(
-    conn: &mut DbConn,
-    settings: &Settings,
-    keys: &TokenKeys,
-    id: &str,
-    orgnr: &str,
-    email: &str,
-) -> Result<bool, AppError> {
-    let d = get(conn, id)?;
-    let orgnr = domain::Orgnr::parse(orgnr)?;
-    let email = domain::Email::parse(email)?;
-    super::refuse_if_cancelled(&d)?;
-    if db::now() > d.response_deadline {
-        return Err(AppError::conflict(
-            None,
-            "the deadline for this event has passed",
-        ));
-    }
-    if q::invitation_of(conn, &d.id, orgnr.as_str())?.is_some() {
-        return Ok(false);
-    }
-    let org = organisations::find_by_orgnr(conn, orgnr.as_str())?;
-    if org
-        .as_ref()
-        .is_some_and(|o| o.kind == OrgKind::Buyer.as_str())
-    {
-        return Err(Invalid::because(
-            "orgnr",
-            Problem::NotAllowed,
-            "this organisation is a buyer; registration is for suppliers",
-        )
-        .into());
-    }
-    // An organisation registered in innolift gets the invitation at its own contact address,
-    // whatever address was typed in, so nobody can take over another supplier's invitation.
-    let address = match &org {
-        Some(o) => o.contact_email.clone().ok_or_else(|| {
-            Invalid::new("email", "this organisation is registered in innolift without a contact address; its owner must add one first")
-        })?,
-        None => email.as_str().to_owned(),
-    };
-    let unsubscribed = q::is_unsubscribed(conn, &address)?;
-    // A supplier not in innolift is greeted by the register's name for its orgnr, when known.
-    let name = match &org {
-        Some(o) => o.name.clone(),
-        None => crate::app::registry::name_of(conn, orgnr.as_str())?
-            .unwrap_or_else(|| orgnr.as_str().to_owned()),
-    };
-    let invitation = new_invitation(
-        keys,
-        &d,
-        org.map(|o| o.id),
-        orgnr.as_str(),
-        "registered",
-        &address,
-        unsubscribed,
-    );
-    let buyers = buyer_names(conn, &d.process_id)?;
-    let message = invitation_message(
-        settings,
-        keys,
-        &d,
-        &buyers,
-        &name,
-        &invitation.id,
-        &address,
-        Letter::Invitation,
-    )?;
-    let earlier = earlier_answers(conn, settings, &d, &invitation.id, &address, 0)?;
-    let result = db::write_tx(conn, |conn| {
-        q::insert_invitation(conn, &invitation)?;
-        if !unsubscribed {
-            q::enqueue(conn, &message)?;
-            for m in &earlier {
-                q::enqueue(conn, m)?;
-            }
-        }
-        Ok::<_, AppError>(())
-    });
-    match result {
-        Err(e) if e.is_unique_violation() => Ok(false),
-        Err(e) => Err(e),
-        Ok(()) => Ok(true),
-    }
-}
 
 /// Records a supplier's answer through its link, until the deadline, and queues a confirmation.
 /// The process's buyers are notified (by email at most once an hour per event).

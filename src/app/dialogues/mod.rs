@@ -6,7 +6,8 @@
 //! - `invitations`: inviting suppliers, reminders and unsubscribing;
 //! - `changes`: moving, editing and cancelling an event, with the emails every calendar follows;
 //! - `letters`: the invitation email and its follow-ups (reminder, update, cancellation);
-//! - `answers`: registrations of interest and answers behind an invitation's link;
+//! - `registration`: registrations of interest, confirmed by their address before anything goes;
+//! - `answers`: answers behind an invitation's link;
 //! - `questions`: questions from suppliers and the answers published to every invitee;
 //! - `record`: what the process's buyers see: invitations, answers and what was sent to whom;
 //! - `insiders` and `public`: the use cases the front doors call, for the process's buyers and
@@ -20,6 +21,7 @@ pub(crate) mod letters;
 pub mod public;
 pub mod questions;
 pub mod record;
+pub mod registration;
 
 use crate::app::processes::{self, Standing};
 use crate::caller::Caller;

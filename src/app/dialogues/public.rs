@@ -65,7 +65,7 @@ pub async fn register_interest(
     orgnr: &str,
     email: &str,
     address: &str,
-) -> AppResult<()> {
+) -> AppResult<super::registration::Registered> {
     use crate::app::limits::{attempt, too_many, Rule};
     let minutes = |m: u64| std::time::Duration::from_secs(m * 60);
     let rule = |key: String, limit: u32, window| Rule {
@@ -94,11 +94,25 @@ pub async fn register_interest(
     }
     let (settings, tokens) = (ctx.settings.clone(), ctx.tokens.clone());
     let (id, orgnr, email) = (event_id.to_owned(), orgnr.to_owned(), email.to_owned());
-    ctx.db
-        .run(move |conn| super::answers::register(conn, &settings, &tokens, &id, &orgnr, &email))
+    let outcome = ctx
+        .db
+        .run(move |conn| {
+            super::registration::register(conn, &settings, &tokens, &id, &orgnr, &email)
+        })
         .await?;
     ctx.mailer.notify();
-    Ok(())
+    Ok(outcome)
+}
+
+/// Opens the link that confirms a registration's address; returns the answer link's token.
+pub async fn confirm_interest(ctx: &Context, token: &str) -> AppResult<String> {
+    let (settings, tokens, token) = (ctx.settings.clone(), ctx.tokens.clone(), token.to_owned());
+    let rsvp = ctx
+        .db
+        .run(move |conn| super::registration::confirm(conn, &settings, &tokens, &token))
+        .await?;
+    ctx.mailer.notify();
+    Ok(rsvp)
 }
 
 /// What the answer page behind an invitation's link shows.

@@ -163,7 +163,7 @@ pub fn suggestions(conn: &mut DbConn, index: &SearchIndex) -> Result<Vec<Suggest
         status: Some("open".into()),
         ..Default::default()
     };
-    let (needs, _) = crate::db::needs::list(conn, &filter, 0, MAX_NEEDS)?;
+    let needs = crate::db::needs::list_after(conn, &filter, None, MAX_NEEDS)?;
     let need_ids: Vec<String> = needs.iter().map(|n| n.id.clone()).collect();
     let process_of: HashMap<String, String> =
         crate::db::processes::processes_of_needs(conn, &need_ids)?

@@ -370,16 +370,15 @@ pub fn delete(conn: &mut DbConn, caller: &Caller, id: &str) -> Result<(), AppErr
     })
 }
 
-/// Lists the needs the caller may see.
-pub fn list(
+/// The first `limit` needs the caller may see, in the filter's order, without counting them.
+pub fn first(
     conn: &mut DbConn,
     caller: &Caller,
     mut filter: NeedFilter,
-    offset: i64,
     limit: i64,
-) -> Result<(Vec<NeedRow>, i64), AppError> {
+) -> Result<Vec<NeedRow>, AppError> {
     filter.viewer_organisation = caller.organisation_id().map(str::to_owned);
-    Ok(q::list(conn, &filter, offset, limit)?)
+    Ok(q::list_after(conn, &filter, None, limit)?)
 }
 
 /// Declares that the caller's organisation has the same need.

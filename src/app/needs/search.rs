@@ -6,12 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use super::views::{self, NeedView};
-use crate::app::page::{Page, PageQuery};
+use crate::app::page::{self, Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::needs::{NeedFilter, NeedOrder};
 use crate::domain::{self, County, Invalid, NeedStatus, Problem, Theme};
-use crate::error::{all_valid, AppResult};
+use crate::error::{all_valid, AppError, AppResult};
 use crate::search::document::DocType;
 use crate::search::matching::Filters;
 
@@ -23,29 +23,70 @@ const MAX_HITS: usize = 1000;
 #[serde(deny_unknown_fields)]
 pub struct NeedQuery {
     /// Words to search for in titles and descriptions; query syntax is searched as text.
+    #[param(max_length = 500)]
     pub q: Option<String>,
     /// `draft` (your own), `open` or `closed`.
+    #[param(value_type = Option<NeedStatus>, inline)]
     pub status: Option<String>,
     /// A theme.
+    #[param(value_type = Option<Theme>, inline)]
     pub theme: Option<String>,
     /// A county number; national needs are included.
+    #[param(value_type = Option<County>, inline)]
     pub county: Option<String>,
     /// A CPV code or its first digits.
+    #[param(pattern = r"^\s*(?:[0-9]{2,8}(?:-[\s\S]*)?)?\s*$")]
     pub cpv: Option<String>,
     /// One organisation's needs.
     pub organisation_id: Option<uuid::Uuid>,
     /// `registered` or `notice`.
+    #[param(schema_with = source_schema)]
     pub source: Option<String>,
-    /// Planned tender date on or after this day (`2027-03-01`).
+    /// Planned tender date on or after this day (`2027-03-01` or `01.03.2027`).
+    #[param(
+        pattern = r"^\s*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})?\s*$"
+    )]
     pub deadline_from: Option<String>,
     /// Planned tender date on or before this day.
+    #[param(
+        pattern = r"^\s*(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4})?\s*$"
+    )]
     pub deadline_to: Option<String>,
     /// `newest` (default), `deadline`, `title`, or `relevance` (the default with `q`).
+    #[param(schema_with = sort_schema)]
     pub sort: Option<String>,
     /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
+    /// Page by cursor instead of number: empty for the first page, then the `next_cursor` of the
+    /// page before. Pages by cursor have no total and cost the same however deep; not with `q`.
+    pub cursor: Option<String>,
+}
+
+fn source_schema() -> utoipa::openapi::Object {
+    domain::choice_schema(
+        &["registered", "notice"],
+        "only needs registered here, or only those from notices",
+    )
+}
+
+fn sort_schema() -> utoipa::openapi::Object {
+    domain::choice_schema(
+        &["newest", "deadline", "title", "relevance"],
+        "`newest` (default), `deadline`, `title`, or `relevance` (the default with `q`)",
+    )
+}
+
+/// The name of a list order in cursors.
+pub(crate) fn order_name(order: NeedOrder) -> &'static str {
+    match order {
+        NeedOrder::Newest => "newest",
+        NeedOrder::Deadline => "deadline",
+        NeedOrder::Title => "title",
+    }
 }
 
 fn given(value: &Option<String>) -> Option<&str> {
@@ -133,7 +174,23 @@ pub async fn find(
         sort: sort.unwrap_or_default(),
         ..NeedFilter::default()
     };
-    let Some(text) = text.filter(|t| !t.is_empty()) else {
+    let text = text.filter(|t| !t.is_empty());
+    let order = filter.sort;
+    if let Some(cursor) = page::cursor_spec(
+        order_name(order),
+        query.cursor.as_deref(),
+        query.page,
+        query.per_page,
+    )? {
+        if text.is_some() {
+            return Err(AppError::validation(
+                "cursor",
+                "a search with q is paged by page, not by cursor",
+            ));
+        }
+        return views::page_after(ctx, caller, filter, cursor).await;
+    }
+    let Some(text) = text else {
         return views::page(ctx, caller, filter, spec).await;
     };
     let filters = Filters {

@@ -5,10 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::search::order_name;
 use super::{
     create, delete, get, join, leave, organisation_name, participants, update, visible, NeedFields,
 };
-use crate::app::page::{Page, PageSpec};
+use crate::app::page::{self, Page, PageSpec};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::needs::{self as q, NeedFilter, NeedRow, ParticipantRow};
@@ -215,19 +216,51 @@ pub async fn page(
     ctx.db
         .run(move |conn| {
             let (rows, total) = q::list(conn, &filter, spec.offset(), spec.per_page)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
-            let names = organisations::names(conn, &ids)?;
-            let items = rows
-                .iter()
-                .map(|r| {
-                    let mut v = NeedView::of(r);
-                    v.organisation_name = names.get(&r.organisation_id).cloned();
-                    v
-                })
-                .collect();
-            Ok(spec.wrap(items, total))
+            let mut page = spec.wrap(named(conn, &rows)?, total);
+            // A numbered page points on by cursor too, so a client can switch to the cheaper
+            // way after the first page; not for a search's hits, which a cursor cannot follow.
+            if filter.ids.is_none() && spec.offset() + (rows.len() as i64) < total {
+                page.next_cursor = rows
+                    .last()
+                    .map(|r| page::cursor_of(order_name(filter.sort), &q::key_of(r, filter.sort)));
+            }
+            Ok(page)
         })
         .await
+}
+
+/// A page of the needs `caller` may see after a cursor, with their organisations' names.
+pub async fn page_after(
+    ctx: &Context,
+    caller: Option<&Caller>,
+    mut filter: NeedFilter,
+    spec: page::CursorSpec,
+) -> AppResult<Page<NeedView>> {
+    filter.viewer_organisation = caller.and_then(|c| c.organisation_id().map(str::to_owned));
+    ctx.db
+        .run(move |conn| {
+            let rows = q::list_after(conn, &filter, spec.after.as_ref(), spec.per_page + 1)?;
+            let order = filter.sort;
+            let (rows, next) = page::split_page(rows, spec.per_page, |r| {
+                page::cursor_of(order_name(order), &q::key_of(r, order))
+            });
+            Ok(page::cursor_page(named(conn, &rows)?, spec.per_page, next))
+        })
+        .await
+}
+
+/// The views of `rows` with their organisations' names.
+fn named(conn: &mut DbConn, rows: &[NeedRow]) -> diesel::QueryResult<Vec<NeedView>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.organisation_id.clone()).collect();
+    let names = organisations::names(conn, &ids)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let mut v = NeedView::of(r);
+            v.organisation_name = names.get(&r.organisation_id).cloned();
+            v
+        })
+        .collect())
 }
 
 /// Declares that the caller's organisation has the same need; true when it was new. Returns the

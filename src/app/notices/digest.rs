@@ -119,7 +119,7 @@ pub fn run(
                 organisation_id: Some(org.id.clone()),
                 ..Default::default()
             };
-            let (capabilities, _) = crate::db::capabilities::list(conn, &filter, 0, 100)?;
+            let capabilities = crate::db::capabilities::list_after(conn, &filter, None, 100)?;
             let found = matching_notices(conn, index, &capabilities, kind, threshold, since)?;
             if found.is_empty() {
                 continue;

@@ -225,9 +225,11 @@ pub struct AuditEntry {
     pub action: String,
     pub account_id: Option<String>,
     pub organisation_id: Option<String>,
-    #[schema(value_type = Object)]
+    /// The object before the change; `null` for one that was created.
+    #[schema(value_type = Option<Object>, required = true)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// The object after the change; `null` for one that was deleted.
+    #[schema(value_type = Option<Object>, required = true)]
     pub after: Option<serde_json::Value>,
     pub at: DateTime<Utc>,
 }

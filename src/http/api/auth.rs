@@ -21,10 +21,13 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Sign-in email; compared without regard to case.
+    #[schema(value_type = Email, inline)]
     pub email: String,
     /// At least 12 characters.
+    #[schema(value_type = Password, inline)]
     pub password: String,
     /// Display name.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// The organisation. May be left out by someone its owner has added by email.
     pub organisation: Option<OrganisationInput>,
@@ -50,6 +53,7 @@ pub struct RegisterResponse {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Sign-in email.
+    #[schema(value_type = Email, inline)]
     pub email: String,
     /// Password.
     pub password: String,
@@ -80,6 +84,7 @@ pub struct ChangePasswordRequest {
     /// The password in use.
     pub current_password: String,
     /// The new password, at least 12 characters.
+    #[schema(value_type = Password, inline)]
     pub new_password: String,
 }
 
@@ -194,6 +199,7 @@ pub struct PasswordResetConfirm {
     /// The token from the emailed link (`/password/reset/{token}`).
     pub token: String,
     /// The new password, at least 12 characters.
+    #[schema(value_type = Password, inline)]
     pub password: String,
 }
 

@@ -13,7 +13,7 @@ use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::capabilities::CapabilityFilter;
 use crate::domain::organisation::optional;
-use crate::domain::{self, County, Maturity, Theme};
+use crate::domain::{self, County, CpvCode, Language, Maturity, Theme};
 use crate::error::AppError;
 
 /// A new capability.
@@ -21,29 +21,38 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct CapabilityCreate {
     /// At most 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// What you can deliver; at most 20,000 characters.
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
     /// One or more themes, as for needs.
+    #[schema(value_type = Vec<Theme>, inline, min_items = 1)]
     pub themes: Vec<String>,
     /// CPV codes.
     #[serde(default)]
+    #[schema(value_type = Vec<CpvCode>, inline, max_items = 50)]
     pub cpv_codes: Vec<String>,
     /// County numbers served; required unless `national`.
     #[serde(default)]
+    #[schema(value_type = Vec<County>, inline)]
     pub counties: Vec<String>,
     /// Serves the whole country.
     #[serde(default)]
     pub national: bool,
     /// `idea`, `prototype`, `piloted` or `on_market`.
+    #[schema(value_type = Option<Maturity>, inline)]
     pub maturity: Option<String>,
-    /// Up to 30 keywords.
+    /// Up to 30 keywords, each at most 80 characters.
     #[serde(default)]
+    #[schema(max_items = 30)]
     pub keywords: Vec<String>,
-    /// Earlier deliveries, as free text.
+    /// Earlier deliveries, as free text: up to 20, each at most 2,000 characters.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub references: Vec<String>,
     /// `nb`, `nn` or `en`; detected when left out.
+    #[schema(value_type = Option<Language>, inline)]
     pub language: Option<String>,
 }
 
@@ -51,17 +60,25 @@ pub struct CapabilityCreate {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapabilityPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: Option<String>,
+    #[schema(value_type = Option<Vec<Theme>>, inline, min_items = 1)]
     pub themes: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<CpvCode>>, inline, max_items = 50)]
     pub cpv_codes: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<County>>, inline)]
     pub counties: Option<Vec<String>>,
     pub national: Option<bool>,
     #[serde(default, deserialize_with = "super::json::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Maturity>, inline)]
     pub maturity: Option<Option<String>>,
+    #[schema(max_items = 30)]
     pub keywords: Option<Vec<String>>,
+    #[schema(max_items = 20)]
     pub references: Option<Vec<String>>,
+    #[schema(value_type = Option<Language>, inline)]
     pub language: Option<String>,
 }
 
@@ -70,19 +87,28 @@ pub struct CapabilityPatch {
 #[serde(deny_unknown_fields)]
 pub struct CapabilityListQuery {
     /// A theme.
+    #[param(value_type = Option<Theme>, inline)]
     pub theme: Option<String>,
     /// A county number; national capabilities are included.
+    #[param(value_type = Option<County>, inline)]
     pub county: Option<String>,
     /// A CPV code or its first digits.
+    #[param(pattern = r"^\s*(?:[0-9]{2,8}(?:-[\s\S]*)?)?\s*$")]
     pub cpv: Option<String>,
     /// One organisation's capabilities.
     pub organisation_id: Option<uuid::Uuid>,
     /// `idea`, `prototype`, `piloted` or `on_market`.
+    #[param(value_type = Option<Maturity>, inline)]
     pub maturity: Option<String>,
     /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
+    /// Page by cursor instead of number: empty for the first page, then the `next_cursor` of the
+    /// page before. Pages by cursor have no total and cost the same however deep.
+    pub cursor: Option<String>,
 }
 
 /// Register a capability (suppliers and clusters).
@@ -191,6 +217,8 @@ pub async fn list(
     query: web::Query<CapabilityListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
+    let cursor =
+        crate::app::page::cursor_spec(service::ORDER, q.cursor.as_deref(), q.page, q.per_page)?;
     let page = PageQuery {
         page: q.page,
         per_page: q.per_page,
@@ -206,7 +234,10 @@ pub async fn list(
         organisation_id: q.organisation_id.map(|u| u.to_string()),
         maturity: optional(q.maturity.as_deref(), Maturity::parse)?.map(|m| m.as_str().to_owned()),
     };
-    let result = service::page(&state, filter, page).await?;
+    let result = match cursor {
+        Some(cursor) => service::page_after(&state, filter, cursor).await?,
+        None => service::page(&state, filter, page).await?,
+    };
     Ok(HttpResponse::Ok().json(result))
 }
 

@@ -16,8 +16,10 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct CompleteQuery {
     /// A code prefix (`3451`) or words of a label, in Norwegian or English.
+    #[param(max_length = 500)]
     pub q: String,
     /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -26,8 +28,10 @@ pub struct CompleteQuery {
 #[serde(deny_unknown_fields)]
 pub struct SuggestQuery {
     /// The need's text.
+    #[param(max_length = 20000)]
     pub text: String,
     /// 1 to 100, default 10.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 

@@ -26,16 +26,22 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct DialogueCreate {
     /// `conference`, `one_to_one_meetings` or `written_input`.
+    #[schema(value_type = crate::app::dialogues::DialogueKind, inline)]
     pub kind: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(min_length = 1, max_length = 20000)]
     pub agenda: String,
     pub starts_at: String,
     pub ends_at: String,
+    #[schema(max_length = 500)]
     pub place: Option<String>,
     pub online_url: Option<String>,
     pub response_deadline: String,
+    #[schema(minimum = 1)]
     pub capacity: Option<i64>,
     /// `nb` (default) or `en`: the language of the invitations.
+    #[schema(schema_with = invitation_language)]
     pub language: Option<String>,
 }
 
@@ -45,18 +51,22 @@ pub struct DialogueCreate {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DialogueUpdate {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
     pub agenda: Option<String>,
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
+    #[schema(max_length = 500)]
     pub place: Option<String>,
     pub online_url: Option<String>,
     pub response_deadline: Option<String>,
     /// Places; `null` removes the limit.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
     pub capacity: Option<Option<i64>>,
     /// One-to-one meetings: `first_come` (default) or `lottery`.
+    #[schema(value_type = Option<crate::app::meetings::Allocation>, inline)]
     pub allocation: Option<String>,
     /// From when every invitee sees the slots and may book or rank (default: when the slots
     /// are laid out).
@@ -65,6 +75,7 @@ pub struct DialogueUpdate {
     /// runs then.
     pub booking_deadline: Option<String>,
     /// How many meetings one supplier may have (default 1, at most 20).
+    #[schema(minimum = 1, maximum = 20)]
     pub meetings_per_supplier: Option<i64>,
 }
 
@@ -82,7 +93,15 @@ where
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DialogueCancel {
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+}
+
+fn invitation_language() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(
+        &["nb", "en"],
+        "`nb` (default) or `en`: the language of the invitations",
+    )
 }
 
 /// An event after a change, and how many invitees were emailed about it.
@@ -313,6 +332,7 @@ pub async fn answers_csv(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionAnswer {
+    #[schema(min_length = 1, max_length = 10000)]
     pub answer: String,
 }
 

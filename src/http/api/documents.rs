@@ -88,7 +88,7 @@ pub async fn add_version(
 
 /// The documents of a process, each as the caller may see it: the buyers see all; an invitee's
 /// organisation its event's `invitees` documents; anyone the `public` ones.
-#[utoipa::path(get, path = "/api/v1/processes/{id}/documents", tag = "documents",
+#[utoipa::path(get, path = "/api/v1/processes/{id}/documents", tag = "documents", security((), ("bearer" = [])),
     responses((status = 200, body = Documents), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(
     state: web::Data<Context>,
@@ -104,12 +104,13 @@ pub async fn list(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct VersionQuery {
     /// A version number; the newest without it.
+    #[param(minimum = 1)]
     pub version: Option<i64>,
 }
 
 /// Download a document's newest version, or `?version=N`, as an attachment with its SHA-256
 /// as the `ETag`. 404 for anyone who may not see it, whatever the id.
-#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(VersionQuery),
+#[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "documents", params(VersionQuery), security((), ("bearer" = [])),
     responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 304, description = "unchanged since the ETag sent"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn download(
     state: web::Data<Context>,
@@ -214,6 +215,7 @@ pub async fn comments_csv(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishText {
+    #[schema(min_length = 1, max_length = 50000)]
     pub text: String,
 }
 
@@ -268,6 +270,7 @@ pub struct RsvpComment {
     /// Free text such as "3.2"; empty for the document as a whole.
     #[serde(default)]
     pub section: String,
+    #[schema(min_length = 1, max_length = 10000)]
     pub text: String,
 }
 

@@ -52,7 +52,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: `validation_failed`, `unauthorized`, `forbidden`, `not_found`,
-    /// `conflict`, `payload_too_large`, `unsupported_media_type`, `rate_limited`, `internal_error`.
+    /// `method_not_allowed`, `request_timeout`, `conflict`, `payload_too_large`,
+    /// `unsupported_media_type`, `rate_limited`, `unavailable`, `internal_error`.
     pub code: &'static str,
     /// For people: what is wrong and what to do.
     pub message: String,
@@ -187,6 +188,22 @@ impl ResponseError for BodyError {
             },
         })
     }
+}
+
+/// 405 for a known path asked with another method, naming the methods it has.
+pub fn method_not_allowed(method: &actix_web::http::Method, allowed: &[&str]) -> HttpResponse {
+    let allow = allowed.join(", ");
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow.clone()))
+        .json(ErrorBody {
+            error: ErrorDetail {
+                code: "method_not_allowed",
+                message: format!("{method} is not a method of this path; use {allow}"),
+                field: None,
+                reason: None,
+                details: Vec::new(),
+            },
+        })
 }
 
 /// Turns actix's own extractor errors (query strings, paths) into the API's error shape.

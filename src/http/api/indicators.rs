@@ -9,7 +9,7 @@ use crate::caller::Caller;
 use crate::error::AppError;
 
 /// The programme's indicators against its targets. Public: aggregates only, no personal data.
-#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(IndicatorQuery),
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "indicators", params(IndicatorQuery), security((), ("bearer" = [])),
     responses((status = 200, body = Indicators), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn indicators_json(
     state: web::Data<Context>,
@@ -21,8 +21,9 @@ pub async fn indicators_json(
 }
 
 /// The indicators as CSV: one row per indicator, then one per indicator and year.
-#[utoipa::path(get, path = "/api/v1/indicators.csv", tag = "indicators", params(IndicatorQuery),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/indicators.csv", tag = "indicators", params(IndicatorQuery), security((), ("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody),
+        (status = 403, description = "`by=organisation` is for programme staff", body = ErrorBody)))]
 pub async fn indicators_csv(
     state: web::Data<Context>,
     req: actix_web::HttpRequest,

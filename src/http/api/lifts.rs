@@ -15,9 +15,12 @@ use crate::error::AppError;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LiftCreate {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// A theme, as for needs.
+    #[schema(value_type = crate::domain::Theme, inline)]
     pub theme: String,
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
 }
 

@@ -23,14 +23,33 @@ pub const MAX_LIMIT: usize = 500;
 #[serde(deny_unknown_fields)]
 pub struct NeedMatchQuery {
     /// 1 to 500, default 20.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// `organisation`: each organisation once, at its best match, with its others in `also`;
     /// `limit` then counts organisations.
+    #[param(schema_with = group_schema)]
     pub group: Option<String>,
     /// `supplier` or `cluster`.
+    #[param(schema_with = kind_schema)]
     pub kind: Option<String>,
     /// Only capabilities serving this county (or national).
+    #[param(value_type = Option<County>, inline)]
     pub county: Option<String>,
+}
+
+fn group_schema() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(
+        &["organisation"],
+        "`organisation`: each organisation once, at its best match, with its others in `also`; `limit` then counts organisations",
+    )
+}
+
+fn kind_schema() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(&["supplier", "cluster"], "only matches of this kind")
+}
+
+fn doc_type_schema() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(&["need", "capability", "solution"], "only these")
 }
 
 /// Options for capability matches.
@@ -38,11 +57,14 @@ pub struct NeedMatchQuery {
 #[serde(deny_unknown_fields)]
 pub struct CapabilityMatchQuery {
     /// 1 to 500, default 20.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// `organisation`: each organisation once, at its best match, with its others in `also`;
     /// `limit` then counts organisations.
+    #[param(schema_with = group_schema)]
     pub group: Option<String>,
     /// Only needs in this county (or national).
+    #[param(value_type = Option<County>, inline)]
     pub county: Option<String>,
 }
 
@@ -51,6 +73,7 @@ pub struct CapabilityMatchQuery {
 #[serde(deny_unknown_fields)]
 pub struct SimilarQuery {
     /// 1 to 500, default 20.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 
@@ -59,17 +82,23 @@ pub struct SimilarQuery {
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Words to look for; searched as text, never as query syntax.
+    #[param(max_length = 500)]
     pub q: Option<String>,
-    /// `need` or `capability`.
+    /// `need`, `capability` or `solution`.
     #[serde(rename = "type")]
+    #[param(schema_with = doc_type_schema)]
     pub doc_type: Option<String>,
-    /// A CPV code or its first 2 to 5 digits.
+    /// A CPV code (`34512000-9` or `34512000`) or its first 2 to 7 digits.
+    #[param(pattern = r"^\s*(?:[0-9]{2,8}|[0-9]{8}-[0-9])?\s*$")]
     pub cpv: Option<String>,
     /// A county number (national ones are included).
+    #[param(value_type = Option<County>, inline)]
     pub county: Option<String>,
     /// A theme.
+    #[param(value_type = Option<Theme>, inline)]
     pub theme: Option<String>,
     /// 1 to 500, default 20.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 

@@ -27,13 +27,17 @@ pub struct SlotGrid {
     pub starts_at: String,
     pub ends_at: String,
     /// 5 to 480.
+    #[schema(minimum = 5, maximum = 480)]
     pub meeting_minutes: i64,
     /// 0 to 240.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 240)]
     pub break_minutes: i64,
     /// Tables at once, 1 to 50.
+    #[schema(minimum = 1, maximum = 50)]
     pub parallel: i64,
     /// The number of the first table (default 1), to add tables beside an existing grid.
+    #[schema(minimum = 1, maximum = 50)]
     pub first_table: Option<i64>,
 }
 
@@ -171,6 +175,7 @@ pub async fn agenda_csv(
 #[serde(deny_unknown_fields)]
 pub struct MeetingUpdate {
     pub slot_id: Option<String>,
+    #[schema(max_length = 10000)]
     pub notes: Option<String>,
 }
 

@@ -13,35 +13,46 @@ use crate::app::needs::NeedFields;
 use crate::app::page::Page;
 use crate::app::Context;
 use crate::caller::Caller;
+use crate::domain::{County, CpvCode, Language, NeedStatus, Theme};
 use crate::error::AppError;
 
 /// A new need.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Utslippsfri ferje", "description": "Vi trenger en ferje uten utslipp.",
+    "themes": ["climate_environment"], "counties": ["46"]}))]
 pub struct NeedCreate {
     /// At most 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// What is needed, not how; at most 20,000 characters.
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
     /// One or more of `climate_environment`, `health_welfare`, `digitalisation`,
     /// `mobility_transport`, `buildings_infrastructure`, `other`.
+    #[schema(value_type = Vec<Theme>, inline, min_items = 1)]
     pub themes: Vec<String>,
     /// CPV codes, `34512000` or `34512000-9`.
     #[serde(default)]
+    #[schema(value_type = Vec<CpvCode>, inline, max_items = 50)]
     pub cpv_codes: Vec<String>,
     /// County numbers; required unless `national`.
     #[serde(default)]
+    #[schema(value_type = Vec<County>, inline)]
     pub counties: Vec<String>,
     /// The need concerns the whole country.
     #[serde(default)]
     pub national: bool,
     /// Estimated value in NOK.
+    #[schema(minimum = 0)]
     pub estimated_value_nok: Option<i64>,
     /// Planned tender date, `YYYY-MM-DD`.
     pub planned_tender_date: Option<NaiveDate>,
     /// `draft`, `open` (default) or `closed`.
+    #[schema(value_type = Option<NeedStatus>, inline)]
     pub status: Option<String>,
     /// `nb`, `nn` or `en`; detected when left out.
+    #[schema(value_type = Option<Language>, inline)]
     pub language: Option<String>,
 }
 
@@ -49,19 +60,26 @@ pub struct NeedCreate {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NeedPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: Option<String>,
+    #[schema(value_type = Option<Vec<Theme>>, inline, min_items = 1)]
     pub themes: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<CpvCode>>, inline, max_items = 50)]
     pub cpv_codes: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<County>>, inline)]
     pub counties: Option<Vec<String>>,
     pub national: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0)]
     pub estimated_value_nok: Option<Option<i64>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
     pub planned_tender_date: Option<Option<NaiveDate>>,
+    #[schema(value_type = Option<NeedStatus>, inline)]
     pub status: Option<String>,
+    #[schema(value_type = Option<Language>, inline)]
     pub language: Option<String>,
 }
 

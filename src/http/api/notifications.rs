@@ -21,8 +21,10 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct NotificationQuery {
     /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -110,6 +112,7 @@ pub async fn put_settings(
 #[serde(deny_unknown_fields)]
 pub struct InterestBody {
     /// An optional comment to the buyers, at most 2,000 characters.
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 

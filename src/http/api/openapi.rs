@@ -1,6 +1,9 @@
 //! The OpenAPI document, served at `/api/v1/openapi.json` with Swagger UI at `/api/docs/`.
 
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Object, Ref, RefOr, Response, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
 use super::notifications;
@@ -136,7 +139,7 @@ use super::{
         notifications::withdraw_interest,
         notifications::interested,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StandardResponses),
     tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "meetings", description = "One-to-one meetings: slots, the lottery and its record, the agenda"), (name = "documents", description = "Documents of joint processes: versions, consultation on drafts, published summaries"), (name = "rsvp", description = "The supplier side: an invitation's link token as the credential"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "notifications", description = "Your notifications and which come by email"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
@@ -156,4 +159,141 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// Documents the answers that follow from an operation's shape rather than from its handler, so
+/// that no operation can forget them: 401 wherever a bearer token is read (a wrong or expired
+/// one is refused even where the token is optional), 400, 413 and 415 wherever a body is read
+/// (`ApiJson` and the upload reader refuse another content type with 415), 408 for a JSON body
+/// that does not arrive in time, 400 wherever a query string is parsed (and 431, empty, from the
+/// HTTP server when a query makes the request head too long), and 404 wherever a path segment
+/// names an object (one that does not parse is not found either). Codes that depend on
+/// who may do what (403, 409, 429, 503) stay with each handler, which alone knows them.
+struct StandardResponses;
+
+impl Modify for StandardResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let path_ids = path.contains('{');
+            for operation in operations(item) {
+                add_standard_responses(operation, path_ids);
+            }
+        }
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+        item.head.as_mut(),
+        item.options.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn add_standard_responses(operation: &mut Operation, path_ids: bool) {
+    let bearer = operation
+        .security
+        .as_ref()
+        .is_some_and(|requirements| !requirements.is_empty());
+    let body_types: Vec<String> = operation
+        .request_body
+        .as_ref()
+        .map(|b| b.content.keys().cloned().collect())
+        .unwrap_or_default();
+    let json_body = body_types.iter().any(|t| t.ends_with("json"));
+    let query = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let responses = &mut operation.responses.responses;
+    let mut add = |status: &str, response: Response| {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(response));
+    };
+    if !body_types.is_empty() || query {
+        add(
+            "400",
+            error_response("invalid input: `error.details` names every invalid field"),
+        );
+    }
+    if query {
+        add(
+            "431",
+            ResponseBuilder::new()
+                .description("the request line and headers are over the server's limit; no body")
+                .build(),
+        );
+    }
+    if bearer {
+        add("401", error_response(UNAUTHORIZED));
+    }
+    if path_ids {
+        add(
+            "404",
+            error_response("no such object, or one the caller may not see"),
+        );
+    }
+    if json_body {
+        add(
+            "408",
+            error_response("the request body did not arrive within the time allowed"),
+        );
+    }
+    if !body_types.is_empty() {
+        add(
+            "413",
+            error_response("the request body is over the size limit"),
+        );
+        add(
+            "415",
+            error_response(&format!(
+                "the request body is not of the type expected ({})",
+                body_types.join(" or ")
+            )),
+        );
+    }
+    // Handlers that document these by hand say why; the headers are the error type's, always.
+    for (status, name, says) in [
+        ("401", "WWW-Authenticate", "`Bearer`"),
+        ("429", "Retry-After", "seconds to wait"),
+    ] {
+        if let Some(RefOr::T(response)) = responses.get_mut(status) {
+            response
+                .headers
+                .entry(name.to_owned())
+                .or_insert_with(|| string_header(says));
+        }
+    }
+}
+
+/// An answer in the API's one error shape.
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+}
+
+/// What a 401 added by [`StandardResponses`] says.
+const UNAUTHORIZED: &str = "no valid bearer token: sign in at /api/v1/auth/login and send it";
+
+fn string_header(description: &str) -> utoipa::openapi::header::Header {
+    HeaderBuilder::new()
+        .schema(Object::with_type(Type::String))
+        .description(Some(description))
+        .build()
 }

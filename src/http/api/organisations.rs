@@ -22,33 +22,42 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct OrganisationPatch {
     /// New name.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// New home page, or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500)]
     pub website: Option<Option<String>>,
     /// New contact address, or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Email>, inline)]
     pub contact_email: Option<Option<String>>,
     /// New sector (buyers).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Sector>, inline)]
     pub sector: Option<Option<String>>,
     /// New county, or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<County>, inline)]
     pub county: Option<Option<String>>,
     /// New size (suppliers), or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Size>, inline)]
     pub size: Option<Option<String>>,
-    /// Cannot be changed; present only to give a clear answer.
-    #[schema(value_type = Option<String>)]
+    /// Cannot be changed: any value but `null` is refused.
+    #[schema(schema_with = unchangeable)]
     pub orgnr: Option<serde_json::Value>,
-    /// Cannot be changed; present only to give a clear answer.
-    #[schema(value_type = Option<String>)]
+    /// Cannot be changed: any value but `null` is refused.
+    #[schema(schema_with = unchangeable)]
     pub kind: Option<serde_json::Value>,
+}
+
+/// A field a patch names only to be told it cannot change it: `null` alone passes.
+fn unchangeable() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::Null)
+        .description(Some("cannot be changed: any value but null is refused"))
+        .build()
 }
 
 fn patched<T>(
@@ -95,12 +104,16 @@ impl OrganisationPatch {
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// `buyer`, `supplier` or `cluster`.
+    #[param(value_type = Option<OrgKind>, inline)]
     pub kind: Option<String>,
     /// Words that must all occur in the name or orgnr.
+    #[param(max_length = 500)]
     pub q: Option<String>,
     /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -109,6 +122,7 @@ pub struct ListQuery {
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
     /// The member supplier's orgnr.
+    #[schema(value_type = Orgnr, inline)]
     pub orgnr: String,
 }
 
@@ -117,6 +131,7 @@ pub struct AddMember {
 #[serde(deny_unknown_fields)]
 pub struct AddUser {
     /// The colleague's email; they register with it and join.
+    #[schema(value_type = Email, inline)]
     pub email: String,
 }
 

@@ -14,19 +14,22 @@ use crate::app::processes::{NewProcess, ProcessChange};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::domain::organisation::optional;
-use crate::domain::process::Phase;
+use crate::domain::process::{Phase, Procedure};
 use crate::error::AppError;
 
 /// A new joint process.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessCreate {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
     /// Needs the caller's organisation owns or takes part in.
     pub need_ids: Vec<String>,
     /// The planned procedure: `innovation_partnership`, `pre_commercial_procurement`,
     /// `competitive_dialogue`, `negotiated_with_prior_publication`, `open`, `restricted`, `other`.
+    #[schema(value_type = Procedure, inline)]
     pub procedure: String,
 }
 
@@ -34,13 +37,16 @@ pub struct ProcessCreate {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: Option<String>,
     /// The planned procedure.
+    #[schema(value_type = Option<Procedure>, inline)]
     pub procedure: Option<String>,
     /// The procedure used, once known; `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Procedure>, inline)]
     pub procedure_used: Option<Option<String>>,
 }
 
@@ -56,10 +62,13 @@ pub struct InviteBuyer {
 #[serde(deny_unknown_fields)]
 pub struct PhaseMove {
     /// The phase to move to.
+    #[schema(value_type = Phase, inline)]
     pub to: String,
     /// A note for the history.
+    #[schema(max_length = 5000)]
     pub note: Option<String>,
     /// Why, when the move skips a phase or goes back.
+    #[schema(max_length = 5000)]
     pub reason: Option<String>,
 }
 
@@ -68,6 +77,7 @@ pub struct PhaseMove {
 #[serde(deny_unknown_fields)]
 pub struct ProposalCreate {
     pub supplier_ids: Vec<String>,
+    #[schema(max_length = 5000)]
     pub note: Option<String>,
 }
 
@@ -76,7 +86,12 @@ pub struct ProposalCreate {
 #[serde(deny_unknown_fields)]
 pub struct ProposalDecision {
     /// `accepted` or `declined`.
+    #[schema(schema_with = decision_schema)]
     pub status: String,
+}
+
+fn decision_schema() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(&["accepted", "declined"], "the lead's decision")
 }
 
 /// Filters for the process list.
@@ -84,10 +99,15 @@ pub struct ProposalDecision {
 #[serde(deny_unknown_fields)]
 pub struct ProcessListQuery {
     /// Only in this phase.
+    #[param(value_type = Option<Phase>, inline)]
     pub phase: Option<String>,
     /// Only those where this organisation is lead, invited or accepted.
     pub organisation_id: Option<uuid::Uuid>,
+    /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

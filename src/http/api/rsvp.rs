@@ -33,10 +33,13 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 pub struct RsvpAnswer {
     /// `attending`, `interested_cannot_attend` or `not_relevant`.
+    #[schema(value_type = crate::app::dialogues::answers::Answer, inline)]
     pub answer: String,
     /// How many will attend (1 to 100 when attending).
+    #[schema(minimum = 0, maximum = 100)]
     pub attendees: Option<i64>,
     /// For the process's buyers only.
+    #[schema(max_length = 5000)]
     pub comment: Option<String>,
 }
 
@@ -64,6 +67,7 @@ pub async fn answer(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RsvpQuestion {
+    #[schema(min_length = 1, max_length = 5000)]
     pub question: String,
 }
 

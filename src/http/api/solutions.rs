@@ -17,12 +17,16 @@ use crate::error::AppError;
 #[serde(deny_unknown_fields)]
 pub struct SolutionCreate {
     pub process_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
+    #[schema(min_length = 1, max_length = 20000)]
     pub description: String,
     /// The supplying organisations.
+    #[schema(min_items = 1)]
     pub supplier_ids: Vec<String>,
     /// What it achieves, as numbers with units and a basis.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub benefits: Vec<Benefit>,
 }
 
@@ -31,7 +35,9 @@ pub struct SolutionCreate {
 #[serde(deny_unknown_fields)]
 pub struct AdoptionCreate {
     /// `adopted` or `planned`.
+    #[schema(value_type = crate::domain::process::AdoptionStatus, inline)]
     pub status: String,
+    #[schema(max_length = 5000)]
     pub note: Option<String>,
 }
 
@@ -71,7 +77,11 @@ pub async fn get(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SolutionListQuery {
+    /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// Items per page, 1 to 100.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

@@ -11,7 +11,16 @@ use crate::error::AppError;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct CsvQuery {
     /// `excel` for Norwegian Excel (semicolons, decimal commas, UTF-8 BOM); plain CSV otherwise.
+    #[param(schema_with = dialect_schema)]
     pub dialect: Option<String>,
+}
+
+/// The values [`is_excel`] takes.
+pub fn dialect_schema() -> utoipa::openapi::Object {
+    crate::domain::choice_schema(
+        &["plain", "excel"],
+        "`excel` for Norwegian Excel (semicolons, decimal commas, UTF-8 BOM); plain CSV otherwise",
+    )
 }
 
 /// Whether `dialect` asks for Norwegian Excel; anything else but plain is refused.

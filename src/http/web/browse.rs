@@ -28,13 +28,15 @@ fn page_link(path: &str, query: &BTreeMap<String, String>, n: i64) -> String {
 
 /// Links to the previous and next pages, when there are any.
 fn pager<T>(path: &str, query: &BTreeMap<String, String>, page: &Page<T>) -> minijinja::Value {
-    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    // The pages browse by number; a cursor's page has neither number nor total.
+    let (number, total) = (page.page.unwrap_or(1), page.total());
+    let pages = ((total + page.per_page - 1) / page.per_page).max(1);
     context! {
-        page => page.page,
+        page => number,
         pages => pages,
-        total => page.total,
-        prev => (page.page > 1).then(|| page_link(path, query, page.page - 1)),
-        next => (page.page < pages).then(|| page_link(path, query, page.page + 1)),
+        total => total,
+        prev => (number > 1).then(|| page_link(path, query, number - 1)),
+        next => (number < pages).then(|| page_link(path, query, number + 1)),
     }
 }
 
@@ -69,6 +71,8 @@ pub async fn needs(
         sort: text("sort"),
         page: number(&raw, "page"),
         per_page: None,
+        // The page browses by number, with the total it shows.
+        cursor: None,
     };
     // A visitor browses what is open unless they ask for closed needs.
     if q.status.as_deref().is_none_or(|s| s.trim().is_empty()) {

@@ -13,6 +13,7 @@ use super::i18n;
 use super::render;
 use super::session::{self, Form, Visitor};
 use crate::app::dialogues::public::{self as service, Invitation, PublicEvent, PublishedQuestion};
+use crate::app::dialogues::registration::Registered;
 use crate::app::Context;
 use crate::db::dialogues::{DialogueRow, InvitationRow};
 use crate::error::AppError;
@@ -116,7 +117,13 @@ pub async fn register(
     let email = f.email.clone().unwrap_or_default();
     let outcome = service::register_interest(&state, &d.id, &orgnr, &email, &address).await;
     match outcome {
-        Ok(()) => message(
+        Ok(Registered::ConfirmFirst) => message(
+            &v,
+            StatusCode::OK,
+            &d.title,
+            &[word(&v, "dialogues.confirm_first")],
+        ),
+        Ok(_) => message(
             &v,
             StatusCode::OK,
             &d.title,
@@ -404,6 +411,29 @@ pub async fn unsubscribe(
     }
 }
 
+/// Opens the link sent to confirm a registration's address, and goes on to the invitation's
+/// answer page, where the invitation is on its way by email too.
+pub async fn confirm_interest(
+    state: web::Data<Context>,
+    v: Visitor,
+    token: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    match service::confirm_interest(&state, &token).await {
+        Ok(rsvp) => Ok(render::see_other_with(
+            &v,
+            &format!("/rsvp/{rsvp}"),
+            "interest_confirmed",
+        )),
+        Err(AppError::Validation(_)) => message(
+            &v,
+            StatusCode::BAD_REQUEST,
+            &word(&v, "dialogues.confirm_link_bad_title"),
+            &[word(&v, "dialogues.confirm_link_bad")],
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Routes of this module.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/unsubscribe/{id}/{token}", web::get().to(unsubscribe_page))
@@ -412,5 +442,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rsvp/{token}", web::post().to(rsvp_answer))
         .route("/rsvp/{token}/questions", web::post().to(ask))
         .route("/dialogues/{id}", web::get().to(event))
-        .route("/dialogues/{id}/register", web::post().to(register));
+        .route("/dialogues/{id}/register", web::post().to(register))
+        .route("/interest/confirm/{token}", web::get().to(confirm_interest));
 }

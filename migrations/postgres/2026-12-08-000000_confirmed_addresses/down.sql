@@ -1,0 +1,2 @@
+DROP TABLE interest_requests;
+DROP TABLE confirmed_addresses;
