@@ -206,7 +206,7 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let mut conn = db.get()?;
     loop {
-        innolift::mail::outbox::send_due(&db, &transport, &from)?;
+        innolift::mail::outbox::send_due(&db, &transport, &from, &Default::default())?;
         let (queued, _, _, _) = innolift::db::dialogues::outbox_stats(&mut conn)?;
         if queued == 0 {
             break;

@@ -141,6 +141,12 @@ pub struct SettingsArgs {
     /// Most connections open at once, per worker thread [default: 5000]
     #[arg(long, env = "INNOLIFT_MAX_CONNECTIONS", global = true)]
     pub max_connections: Option<usize>,
+    /// Bearer token that `GET /metrics` asks for; without it, /metrics is off (404)
+    #[arg(long, env = "INNOLIFT_METRICS_TOKEN", global = true)]
+    pub metrics_token: Option<Secret>,
+    /// Seconds the search index may lag behind the database before /readyz fails [default: 30]
+    #[arg(long, env = "INNOLIFT_READY_MAX_INDEX_LAG_SECS", global = true)]
+    pub ready_max_index_lag_secs: Option<u64>,
     /// Log filter, e.g. "info" or "innolift=debug,tantivy=info" [default: info,tantivy=warn]
     #[arg(long, env = "INNOLIFT_LOG", global = true)]
     pub log: Option<String>,
@@ -189,6 +195,10 @@ impl SettingsArgs {
             header_timeout_secs: self.header_timeout_secs.or(lower.header_timeout_secs),
             keep_alive_secs: self.keep_alive_secs.or(lower.keep_alive_secs),
             max_connections: self.max_connections.or(lower.max_connections),
+            metrics_token: self.metrics_token.or(lower.metrics_token),
+            ready_max_index_lag_secs: self
+                .ready_max_index_lag_secs
+                .or(lower.ready_max_index_lag_secs),
             reminder_hours: self.reminder_hours.or(lower.reminder_hours),
             targets: self.targets.or(lower.targets),
         }
@@ -288,6 +298,8 @@ impl SettingsArgs {
             header_timeout: Duration::from_secs(self.header_timeout_secs.unwrap_or(10).max(1)),
             keep_alive: Duration::from_secs(self.keep_alive_secs.unwrap_or(15)),
             max_connections: self.max_connections.unwrap_or(5000).max(1),
+            metrics_token: self.metrics_token.filter(|t| !t.expose().is_empty()),
+            ready_max_index_lag: Duration::from_secs(self.ready_max_index_lag_secs.unwrap_or(30)),
             oidc,
             password_login,
             smtp: SmtpSettings {
@@ -424,6 +436,10 @@ pub struct Settings {
     pub keep_alive: Duration,
     /// Most open connections per worker.
     pub max_connections: usize,
+    /// The bearer token of `/metrics`; `None` turns it off.
+    pub metrics_token: Option<Secret>,
+    /// How far the index may lag behind the database while the node reports ready.
+    pub ready_max_index_lag: Duration,
     /// Proxies whose forwarded headers are believed.
     pub trusted_proxies: Vec<crate::domain::network::Network>,
     /// How long before an answer deadline the reminder goes.

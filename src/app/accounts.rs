@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::db::accounts::{self as q, AccountRow};
 use crate::db::organisations::{self as orgs, OrganisationRow};
 use crate::db::{self, DbConn};
-use crate::domain::organisation::{optional, Profile};
+use crate::domain::organisation::{optional, OrBlank, Profile};
 use crate::domain::{self, County, Email, OrgKind, Orgnr, Role, Sector, Size, Website};
 use crate::error::{all_valid, AppError, Clash};
 
@@ -320,16 +320,16 @@ pub struct OrganisationInput {
     #[schema(max_length = 500)]
     pub website: Option<String>,
     /// Contact address for invitations.
-    #[schema(value_type = Option<Email>, inline)]
+    #[schema(value_type = Option<OrBlank<Email>>, inline)]
     pub contact_email: Option<String>,
     /// Required for buyers: `state`, `county`, `municipality` or `other`.
-    #[schema(value_type = Option<Sector>, inline)]
+    #[schema(value_type = Option<OrBlank<Sector>>, inline)]
     pub sector: Option<String>,
     /// County number (2024).
-    #[schema(value_type = Option<County>, inline)]
+    #[schema(value_type = Option<OrBlank<County>>, inline)]
     pub county: Option<String>,
     /// Suppliers only: `micro`, `small`, `medium` or `large`.
-    #[schema(value_type = Option<Size>, inline)]
+    #[schema(value_type = Option<OrBlank<Size>>, inline)]
     pub size: Option<String>,
 }
 

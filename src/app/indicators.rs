@@ -470,10 +470,10 @@ pub struct IndicatorQuery {
     #[param(pattern = r"^\s*(?:\+?0*(?:20[0-9]{2}|2100))?\s*$")]
     pub year: Option<String>,
     /// Only this county (a county number).
-    #[param(value_type = Option<County>, inline)]
+    #[param(value_type = crate::domain::organisation::OrBlank<County>, inline, required = false)]
     pub county: Option<String>,
     /// Only this theme.
-    #[param(value_type = Option<Theme>, inline)]
+    #[param(value_type = crate::domain::organisation::OrBlank<Theme>, inline, required = false)]
     pub theme: Option<String>,
     /// `organisation` breaks the process figures down by buyer (programme staff only).
     #[param(schema_with = by_schema)]
@@ -483,15 +483,15 @@ pub struct IndicatorQuery {
     pub dialect: Option<String>,
 }
 
-fn by_schema() -> utoipa::openapi::Object {
-    crate::domain::choice_schema(
+fn by_schema() -> utoipa::openapi::schema::Schema {
+    crate::domain::optional_choice_schema(
         &["organisation"],
         "`organisation` breaks the process figures down by buyer (programme staff only)",
     )
 }
 
-fn dialect_schema() -> utoipa::openapi::Object {
-    crate::domain::choice_schema(
+fn dialect_schema() -> utoipa::openapi::schema::Schema {
+    crate::domain::optional_choice_schema(
         &["plain", "excel"],
         "CSV only: `excel` for Norwegian Excel (semicolons, decimal commas, UTF-8 BOM)",
     )

@@ -24,6 +24,7 @@ pub mod limits;
 pub mod matching;
 pub mod meetings;
 pub mod members;
+pub mod metrics;
 pub mod needs;
 pub mod notices;
 pub mod notifications;

@@ -16,6 +16,7 @@ pub mod keyset;
 pub mod lifts;
 pub mod limits;
 pub mod meetings;
+pub mod metrics;
 pub mod needs;
 pub mod notices;
 pub mod notifications;
@@ -249,6 +250,16 @@ impl Db {
     /// The backend behind this pool.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The pool's connections: open, idle among them, and the most it opens.
+    pub fn pool_use(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.pool.max_size(),
+        )
     }
 
     /// Takes a connection synchronously (for the command line and workers' own threads).

@@ -175,6 +175,32 @@ pub fn choice_schema(values: &[&str], description: &str) -> utoipa::openapi::Obj
         .build()
 }
 
+/// As [`choice_schema`], for a text that may also be blank, which counts as left out (as
+/// [`organisation::optional`] reads it).
+pub fn optional_choice_schema(
+    values: &[&str],
+    description: &str,
+) -> utoipa::openapi::schema::Schema {
+    utoipa::openapi::schema::AnyOfBuilder::new()
+        .item(
+            utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::Type::String)
+                .enum_values(Some(values.iter().copied())),
+        )
+        .item(blank_schema())
+        .description(Some(description))
+        .build()
+        .into()
+}
+
+/// Blank text: nothing but white space.
+pub fn blank_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .pattern(Some(r"^\s*$"))
+        .build()
+}
+
 /// Generates `parse`/`as_str` for a closed set of string values.
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {

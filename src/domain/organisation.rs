@@ -255,6 +255,30 @@ impl Profile {
     }
 }
 
+/// How the API describes a field read with [`optional`]: a value, or blank text, which counts
+/// as left out. Only described, never built.
+#[derive(utoipa::ToSchema)]
+#[serde(untagged)]
+#[schema(description = "a value, or blank text, which counts as left out")]
+#[allow(dead_code)]
+pub enum OrBlank<T> {
+    /// The value.
+    Value(T),
+    /// Blank text.
+    Blank(#[schema(inline)] Blank),
+}
+
+/// Blank text, described by [`super::blank_schema`].
+pub struct Blank;
+
+impl utoipa::PartialSchema for Blank {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        super::blank_schema().into()
+    }
+}
+
+impl utoipa::ToSchema for Blank {}
+
 /// Parses an optional text field with `parse`, treating empty text as absent.
 pub fn optional<T>(
     value: Option<&str>,

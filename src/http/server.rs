@@ -16,10 +16,14 @@ use super::api;
 use crate::app::Context;
 use crate::settings::Settings;
 
+/// How long a stop waits for the emails being sent (each send has a 10 s limit).
+const SEND_DRAIN: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// A built server, bound to its port but not yet running.
 pub struct Application {
     port: u16,
     server: Server,
+    mailer: std::sync::Arc<crate::mail::outbox::Mailer>,
 }
 
 impl Application {
@@ -42,9 +46,14 @@ impl Application {
         let port = listener.local_addr()?.port();
         let context = crate::app::workers::start(settings).await?;
         tracing::info!(address = %listener.local_addr()?, backend = context.db.backend().name(), "listening");
+        let mailer = context.mailer.clone();
         let state = web::Data::new(context);
         let server = serve(listener, state, workers)?;
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            mailer,
+        })
     }
 
     /// The bound port.
@@ -52,9 +61,62 @@ impl Application {
         self.port
     }
 
-    /// Runs until the server is stopped (SIGINT or SIGTERM).
+    /// Runs until the server is stopped (SIGINT or SIGTERM). A stop drains: no new connection
+    /// is taken, requests in flight are answered (for up to 30 s), and at the same time the
+    /// mailer takes no new email and finishes and marks those being sent, before this returns.
+    /// The index needs nothing: it is rebuilt from the database if a commit was cut short.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let handle = self.server.handle();
+        let mailer = self.mailer;
+        let (done_tx, done_rx) = tokio::sync::oneshot::channel::<bool>();
+        let signalled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seen = signalled.clone();
+        actix_web::rt::spawn(async move {
+            stop_signal().await;
+            seen.store(true, std::sync::atomic::Ordering::SeqCst);
+            tracing::info!(
+                "stopping: answering the requests in flight and finishing the emails being sent"
+            );
+            let mail = tokio::task::spawn_blocking(move || mailer.shutdown(SEND_DRAIN));
+            handle.stop(true).await;
+            let _ = done_tx.send(mail.await.unwrap_or(false));
+        });
+        let served = self.server.await;
+        if !signalled.load(std::sync::atomic::Ordering::SeqCst) {
+            return served;
+        }
+        match done_rx.await {
+            Ok(true) => tracing::info!("stopped"),
+            Ok(false) => tracing::warn!(
+                "stopped with an email still being sent; it is resent once its claim ends"
+            ),
+            Err(_) => tracing::warn!("stopped without hearing from the mailer"),
+        }
+        served
+    }
+}
+
+/// Waits for SIGTERM or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
@@ -130,7 +192,9 @@ fn serve(
         state.settings.keep_alive,
         state.settings.max_connections,
     );
+    let http_metrics = web::Data::new(super::metrics::HttpMetrics::default());
     let mut server = HttpServer::new(move || {
+        let observed = http_metrics.clone();
         App::new()
             .wrap(
                 actix_web::middleware::ErrorHandlers::new()
@@ -156,9 +220,16 @@ fn serve(
                 } else {
                     req
                 };
+                let started = std::time::Instant::now();
+                let method = req.method().as_str().to_owned();
+                let route = req
+                    .match_pattern()
+                    .unwrap_or_else(|| "unmatched".to_owned());
+                let observed = observed.clone();
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
+                    observed.observe(&method, &route, res.status().as_u16(), started.elapsed());
                     log_error_response(&res);
                     secure_headers(res.headers_mut(), hsts, docs);
                     if let Some(id) = id {
@@ -172,10 +243,12 @@ fn serve(
             })
             .wrap(TracingLogger::default())
             .app_data(state.clone())
+            .app_data(http_metrics.clone())
             .app_data(web::QueryConfig::default().error_handler(api::error::query_error))
             .app_data(web::PathConfig::default().error_handler(api::error::path_error))
             .route("/healthz", web::get().to(api::health::healthz))
             .route("/readyz", web::get().to(api::health::readyz))
+            .route("/metrics", web::get().to(super::metrics::metrics))
             .service(
                 SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()),
             )
@@ -183,6 +256,8 @@ fn serve(
             .configure(api::routes)
             .default_service(web::to(api::not_found))
     })
+    // run_until_stopped handles the signals, so that mail stops with the HTTP side.
+    .disable_signals()
     .client_request_timeout(header_timeout)
     .keep_alive(keep_alive)
     .max_connections(max_connections)

@@ -36,6 +36,8 @@ const POLL: Duration = Duration::from_millis(500);
 #[derive(Default)]
 pub struct Mailer {
     kick: Mutex<Option<mpsc::Sender<()>>>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    worker: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl Mailer {
@@ -44,6 +46,28 @@ impl Mailer {
         if let Some(tx) = self.kick.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             let _ = tx.send(());
         }
+    }
+
+    /// Stops the worker after the messages it is sending: none is taken after this, and each
+    /// in flight is finished and marked, so a stop never sends one twice. Waits at most `within`
+    /// (the SMTP timeout bounds each send); returns whether the worker ended in time.
+    pub fn shutdown(&self, within: Duration) -> bool {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        // Dropping the sender wakes a waiting worker at once.
+        self.kick.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(worker) = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            return true;
+        };
+        let until = std::time::Instant::now() + within;
+        while !worker.is_finished() {
+            if std::time::Instant::now() > until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = worker.join();
+        true
     }
 }
 
@@ -79,16 +103,19 @@ pub fn start(
     db: Db,
     settings: Settings,
     before_round: impl Fn(&mut DbConn) -> anyhow::Result<()> + Send + 'static,
-) -> anyhow::Result<std::thread::JoinHandle<()>> {
+) -> anyhow::Result<()> {
     let before_round: BeforeRound = Box::new(before_round);
     let (tx, rx) = mpsc::channel();
     *mailer.kick.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
     let weak = Arc::downgrade(mailer);
+    let stopping = mailer.stopping.clone();
     let transport = transport(&settings)?;
     let from: Mailbox = settings.mail_from.parse()?;
-    Ok(std::thread::Builder::new()
+    let worker = std::thread::Builder::new()
         .name("outbox".into())
-        .spawn(move || run(weak, db, transport, from, rx, before_round))?)
+        .spawn(move || run(weak, db, transport, from, rx, before_round, stopping))?;
+    *mailer.worker.lock().unwrap_or_else(|e| e.into_inner()) = Some(worker);
+    Ok(())
 }
 
 fn run(
@@ -98,13 +125,15 @@ fn run(
     from: Mailbox,
     rx: mpsc::Receiver<()>,
     before_round: BeforeRound,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
 ) {
+    let stop = || stopping.load(std::sync::atomic::Ordering::SeqCst);
     loop {
         match rx.recv_timeout(POLL) {
             Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         }
-        if weak.upgrade().is_none() {
+        if weak.upgrade().is_none() || stop() {
             return;
         }
         if let Ok(mut conn) = db.get() {
@@ -114,7 +143,10 @@ fn run(
         }
         // Send until nothing is due, then wait again.
         loop {
-            match send_due(&db, &transport, &from) {
+            if stop() {
+                return;
+            }
+            match send_due(&db, &transport, &from, &stopping) {
                 Ok(0) => break,
                 Ok(_) => continue,
                 Err(e) => {
@@ -134,8 +166,14 @@ fn run(
 /// keep the server busy. At most this many can be in flight when the process dies.
 const PARALLEL: usize = 16;
 
-/// Sends what is due now, on up to [`PARALLEL`] connections. Returns how many it tried.
-pub fn send_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> anyhow::Result<usize> {
+/// Sends what is due now, on up to [`PARALLEL`] connections, taking no new message once
+/// `stopping` is set. Returns how many it tried.
+pub fn send_due(
+    db: &Db,
+    transport: &SmtpTransport,
+    from: &Mailbox,
+    stopping: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<usize> {
     let due = {
         let mut conn = db.get()?;
         q::due(&mut conn, db::now(), 200)?
@@ -149,6 +187,9 @@ pub fn send_due(db: &Db, transport: &SmtpTransport, from: &Mailbox) -> anyhow::R
     std::thread::scope(|scope| {
         for _ in 0..PARALLEL {
             scope.spawn(|| loop {
+                if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
                 let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
                 let Some(message) = next else { return };
                 match send_one(db, transport, from, &message) {

@@ -165,7 +165,7 @@ pub fn confirm(
         ))
     };
     let (id, mac) = token.trim().split_once('.').ok_or_else(not_valid)?;
-    if !same(&keys.link_token("interest", id), mac) {
+    if !crate::auth::tokens::same_secret(&keys.link_token("interest", id), mac) {
         return Err(not_valid());
     }
     let rsvp = keys.link_token("rsvp", id);
@@ -288,18 +288,9 @@ fn name_of(conn: &mut DbConn, orgnr: &str) -> Result<String, AppError> {
     Ok(crate::app::registry::name_of(conn, orgnr)?.unwrap_or_else(|| orgnr.to_owned()))
 }
 
-/// Compares two link codes in time that does not depend on where they differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 #[cfg(test)]
 mod tests {
-    use super::same;
+    use crate::auth::tokens::same_secret as same;
 
     #[test]
     fn link_codes_compare_equal_only_when_every_byte_matches() {

@@ -10,6 +10,7 @@ use crate::app::page::{self, Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::needs::{NeedFilter, NeedOrder};
+use crate::domain::organisation::OrBlank;
 use crate::domain::{self, County, Invalid, NeedStatus, Problem, Theme};
 use crate::error::{all_valid, AppError, AppResult};
 use crate::search::document::DocType;
@@ -26,13 +27,13 @@ pub struct NeedQuery {
     #[param(max_length = 500)]
     pub q: Option<String>,
     /// `draft` (your own), `open` or `closed`.
-    #[param(value_type = Option<NeedStatus>, inline)]
+    #[param(value_type = OrBlank<NeedStatus>, inline, required = false)]
     pub status: Option<String>,
     /// A theme.
-    #[param(value_type = Option<Theme>, inline)]
+    #[param(value_type = OrBlank<Theme>, inline, required = false)]
     pub theme: Option<String>,
     /// A county number; national needs are included.
-    #[param(value_type = Option<County>, inline)]
+    #[param(value_type = OrBlank<County>, inline, required = false)]
     pub county: Option<String>,
     /// A CPV code or its first digits.
     #[param(pattern = r"^\s*(?:[0-9]{2,8}(?:-[\s\S]*)?)?\s*$")]
@@ -66,15 +67,15 @@ pub struct NeedQuery {
     pub cursor: Option<String>,
 }
 
-fn source_schema() -> utoipa::openapi::Object {
-    domain::choice_schema(
+fn source_schema() -> utoipa::openapi::schema::Schema {
+    domain::optional_choice_schema(
         &["registered", "notice"],
         "only needs registered here, or only those from notices",
     )
 }
 
-fn sort_schema() -> utoipa::openapi::Object {
-    domain::choice_schema(
+fn sort_schema() -> utoipa::openapi::schema::Schema {
+    domain::optional_choice_schema(
         &["newest", "deadline", "title", "relevance"],
         "`newest` (default), `deadline`, `title`, or `relevance` (the default with `q`)",
     )

@@ -12,7 +12,7 @@ use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::capabilities::CapabilityFilter;
-use crate::domain::organisation::optional;
+use crate::domain::organisation::{optional, OrBlank};
 use crate::domain::{self, County, CpvCode, Language, Maturity, Theme};
 use crate::error::AppError;
 
@@ -41,7 +41,7 @@ pub struct CapabilityCreate {
     #[serde(default)]
     pub national: bool,
     /// `idea`, `prototype`, `piloted` or `on_market`.
-    #[schema(value_type = Option<Maturity>, inline)]
+    #[schema(value_type = Option<OrBlank<Maturity>>, inline)]
     pub maturity: Option<String>,
     /// Up to 30 keywords, each at most 80 characters.
     #[serde(default)]
@@ -52,7 +52,7 @@ pub struct CapabilityCreate {
     #[schema(max_items = 20)]
     pub references: Vec<String>,
     /// `nb`, `nn` or `en`; detected when left out.
-    #[schema(value_type = Option<Language>, inline)]
+    #[schema(value_type = Option<OrBlank<Language>>, inline)]
     pub language: Option<String>,
 }
 
@@ -72,13 +72,13 @@ pub struct CapabilityPatch {
     pub counties: Option<Vec<String>>,
     pub national: Option<bool>,
     #[serde(default, deserialize_with = "super::json::double_option")]
-    #[schema(value_type = Option<Maturity>, inline)]
+    #[schema(value_type = Option<OrBlank<Maturity>>, inline)]
     pub maturity: Option<Option<String>>,
     #[schema(max_items = 30)]
     pub keywords: Option<Vec<String>>,
     #[schema(max_items = 20)]
     pub references: Option<Vec<String>>,
-    #[schema(value_type = Option<Language>, inline)]
+    #[schema(value_type = Option<OrBlank<Language>>, inline)]
     pub language: Option<String>,
 }
 
@@ -87,10 +87,10 @@ pub struct CapabilityPatch {
 #[serde(deny_unknown_fields)]
 pub struct CapabilityListQuery {
     /// A theme.
-    #[param(value_type = Option<Theme>, inline)]
+    #[param(value_type = OrBlank<Theme>, inline, required = false)]
     pub theme: Option<String>,
     /// A county number; national capabilities are included.
-    #[param(value_type = Option<County>, inline)]
+    #[param(value_type = OrBlank<County>, inline, required = false)]
     pub county: Option<String>,
     /// A CPV code or its first digits.
     #[param(pattern = r"^\s*(?:[0-9]{2,8}(?:-[\s\S]*)?)?\s*$")]
@@ -98,7 +98,7 @@ pub struct CapabilityListQuery {
     /// One organisation's capabilities.
     pub organisation_id: Option<uuid::Uuid>,
     /// `idea`, `prototype`, `piloted` or `on_market`.
-    #[param(value_type = Option<Maturity>, inline)]
+    #[param(value_type = OrBlank<Maturity>, inline, required = false)]
     pub maturity: Option<String>,
     /// Page number, from 1.
     #[param(minimum = 1)]

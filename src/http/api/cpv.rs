@@ -27,8 +27,8 @@ pub struct CompleteQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SuggestQuery {
-    /// The need's text.
-    #[param(max_length = 20000)]
+    /// The need's text, at most 4,000 characters (its start says enough).
+    #[param(max_length = 4000)]
     pub text: String,
     /// 1 to 100, default 10.
     #[param(minimum = 1, maximum = 100)]
@@ -74,6 +74,10 @@ pub async fn complete(
     Ok(HttpResponse::Ok().json(CpvCompletions { items }))
 }
 
+/// The longest text a suggestion takes. It travels in the URL, which the HTTP server refuses
+/// past 64 KiB: 4,000 characters fit even when each is four bytes, percent-encoded.
+const SUGGEST_TEXT_MAX: usize = 4000;
+
 /// Suggest CPV codes for a need's text.
 #[utoipa::path(get, path = "/api/v1/cpv/suggest", tag = "cpv", security(("bearer" = [])), params(SuggestQuery),
     responses((status = 200, body = CpvSuggestions), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
@@ -84,10 +88,10 @@ pub async fn suggest(
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
     let limit = limit(q.limit, 10)?;
-    if q.text.chars().count() > crate::app::needs::DESCRIPTION_MAX {
+    if q.text.chars().count() > SUGGEST_TEXT_MAX {
         return Err(AppError::validation(
             "text",
-            "text must be at most 20000 characters",
+            format!("text must be at most {SUGGEST_TEXT_MAX} characters"),
         ));
     }
     if q.text

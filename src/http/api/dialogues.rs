@@ -97,8 +97,8 @@ pub struct DialogueCancel {
     pub reason: String,
 }
 
-fn invitation_language() -> utoipa::openapi::Object {
-    crate::domain::choice_schema(
+fn invitation_language() -> utoipa::openapi::schema::Schema {
+    crate::domain::optional_choice_schema(
         &["nb", "en"],
         "`nb` (default) or `en`: the language of the invitations",
     )

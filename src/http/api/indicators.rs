@@ -17,6 +17,8 @@ pub async fn indicators_json(
     query: web::Query<IndicatorQuery>,
 ) -> Result<HttpResponse, AppError> {
     let caller = optional_caller(&state, &req).await?;
+    // The JSON has no dialect, but the query is the CSV's too: a wrong one is refused alike.
+    super::spreadsheet::is_excel(query.dialect.as_deref())?;
     Ok(HttpResponse::Ok().json(load(&state, caller.as_ref(), &query).await?))
 }
 

@@ -9,7 +9,7 @@ use super::error::ErrorBody;
 use crate::app::matching::{self as service, Grouping, Matches};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::domain::organisation::optional;
+use crate::domain::organisation::{optional, OrBlank};
 use crate::domain::{self, County, Invalid, Theme};
 use crate::error::AppError;
 use crate::search::document::DocType;
@@ -33,23 +33,23 @@ pub struct NeedMatchQuery {
     #[param(schema_with = kind_schema)]
     pub kind: Option<String>,
     /// Only capabilities serving this county (or national).
-    #[param(value_type = Option<County>, inline)]
+    #[param(value_type = OrBlank<County>, inline, required = false)]
     pub county: Option<String>,
 }
 
-fn group_schema() -> utoipa::openapi::Object {
-    crate::domain::choice_schema(
+fn group_schema() -> utoipa::openapi::schema::Schema {
+    crate::domain::optional_choice_schema(
         &["organisation"],
         "`organisation`: each organisation once, at its best match, with its others in `also`; `limit` then counts organisations",
     )
 }
 
-fn kind_schema() -> utoipa::openapi::Object {
-    crate::domain::choice_schema(&["supplier", "cluster"], "only matches of this kind")
+fn kind_schema() -> utoipa::openapi::schema::Schema {
+    crate::domain::optional_choice_schema(&["supplier", "cluster"], "only matches of this kind")
 }
 
-fn doc_type_schema() -> utoipa::openapi::Object {
-    crate::domain::choice_schema(&["need", "capability", "solution"], "only these")
+fn doc_type_schema() -> utoipa::openapi::schema::Schema {
+    crate::domain::optional_choice_schema(&["need", "capability", "solution"], "only these")
 }
 
 /// Options for capability matches.
@@ -64,7 +64,7 @@ pub struct CapabilityMatchQuery {
     #[param(schema_with = group_schema)]
     pub group: Option<String>,
     /// Only needs in this county (or national).
-    #[param(value_type = Option<County>, inline)]
+    #[param(value_type = OrBlank<County>, inline, required = false)]
     pub county: Option<String>,
 }
 
@@ -92,10 +92,10 @@ pub struct SearchQuery {
     #[param(pattern = r"^\s*(?:[0-9]{2,8}|[0-9]{8}-[0-9])?\s*$")]
     pub cpv: Option<String>,
     /// A county number (national ones are included).
-    #[param(value_type = Option<County>, inline)]
+    #[param(value_type = OrBlank<County>, inline, required = false)]
     pub county: Option<String>,
     /// A theme.
-    #[param(value_type = Option<Theme>, inline)]
+    #[param(value_type = OrBlank<Theme>, inline, required = false)]
     pub theme: Option<String>,
     /// 1 to 500, default 20.
     #[param(minimum = 1, maximum = 500)]

@@ -13,6 +13,7 @@ use crate::app::needs::NeedFields;
 use crate::app::page::Page;
 use crate::app::Context;
 use crate::caller::Caller;
+use crate::domain::organisation::OrBlank;
 use crate::domain::{County, CpvCode, Language, NeedStatus, Theme};
 use crate::error::AppError;
 
@@ -52,7 +53,7 @@ pub struct NeedCreate {
     #[schema(value_type = Option<NeedStatus>, inline)]
     pub status: Option<String>,
     /// `nb`, `nn` or `en`; detected when left out.
-    #[schema(value_type = Option<Language>, inline)]
+    #[schema(value_type = Option<OrBlank<Language>>, inline)]
     pub language: Option<String>,
 }
 
@@ -79,7 +80,7 @@ pub struct NeedPatch {
     pub planned_tender_date: Option<Option<NaiveDate>>,
     #[schema(value_type = Option<NeedStatus>, inline)]
     pub status: Option<String>,
-    #[schema(value_type = Option<Language>, inline)]
+    #[schema(value_type = Option<OrBlank<Language>>, inline)]
     pub language: Option<String>,
 }
 

@@ -168,7 +168,8 @@ impl Modify for BearerAuth {
 /// that does not arrive in time, 400 wherever a query string is parsed (and 431, empty, from the
 /// HTTP server when a query makes the request head too long), and 404 wherever a path segment
 /// names an object (one that does not parse is not found either). Codes that depend on
-/// who may do what (403, 409, 429, 503) stay with each handler, which alone knows them.
+/// who may do what (403, 409, 429, 503) stay with each handler, which alone knows them; one
+/// documented without a description gets the usual words for its code.
 struct StandardResponses;
 
 impl Modify for StandardResponses {
@@ -207,6 +208,7 @@ fn add_standard_responses(operation: &mut Operation, path_ids: bool) {
         .as_ref()
         .map(|b| b.content.keys().cloned().collect())
         .unwrap_or_default();
+    let body = !body_types.is_empty();
     let json_body = body_types.iter().any(|t| t.ends_with("json"));
     let query = operation
         .parameters
@@ -214,59 +216,38 @@ fn add_standard_responses(operation: &mut Operation, path_ids: bool) {
         .flatten()
         .any(|p| matches!(p.parameter_in, ParameterIn::Query));
     let responses = &mut operation.responses.responses;
-    let mut add = |status: &str, response: Response| {
-        responses
-            .entry(status.to_owned())
-            .or_insert_with(|| RefOr::T(response));
-    };
-    if !body_types.is_empty() || query {
-        add(
-            "400",
-            error_response("invalid input: `error.details` names every invalid field"),
-        );
-    }
-    if query {
-        add(
-            "431",
-            ResponseBuilder::new()
-                .description("the request line and headers are over the server's limit; no body")
-                .build(),
-        );
-    }
-    if bearer {
-        add("401", error_response(UNAUTHORIZED));
-    }
-    if path_ids {
-        add(
-            "404",
-            error_response("no such object, or one the caller may not see"),
-        );
-    }
-    if json_body {
-        add(
-            "408",
-            error_response("the request body did not arrive within the time allowed"),
-        );
-    }
-    if !body_types.is_empty() {
-        add(
-            "413",
-            error_response("the request body is over the size limit"),
-        );
-        add(
-            "415",
-            error_response(&format!(
-                "the request body is not of the type expected ({})",
-                body_types.join(" or ")
-            )),
-        );
-    }
-    // Handlers that document these by hand say why; the headers are the error type's, always.
-    for (status, name, says) in [
-        ("401", "WWW-Authenticate", "`Bearer`"),
-        ("429", "Retry-After", "seconds to wait"),
+    for (status, applies) in [
+        ("400", body || query),
+        ("401", bearer),
+        ("404", path_ids),
+        ("408", json_body),
+        ("413", body),
+        ("415", body),
+        ("431", query),
     ] {
-        if let Some(RefOr::T(response)) = responses.get_mut(status) {
+        if applies {
+            responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::T(standard_response(status, &body_types)));
+        }
+    }
+    for (status, response) in responses.iter_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        // A handler that documents a code without saying why gets the usual words for it.
+        if response.description.is_empty() {
+            if let Some(says) = meaning(status) {
+                response.description = says.to_owned();
+            }
+        }
+        // The headers are the error type's, on every such answer.
+        let header = match status.as_str() {
+            "401" => Some(("WWW-Authenticate", "`Bearer`")),
+            "429" => Some(("Retry-After", "seconds to wait")),
+            _ => None,
+        };
+        if let Some((name, says)) = header {
             response
                 .headers
                 .entry(name.to_owned())
@@ -275,8 +256,38 @@ fn add_standard_responses(operation: &mut Operation, path_ids: bool) {
     }
 }
 
-/// An answer in the API's one error shape.
-fn error_response(description: &str) -> Response {
+/// What an answer of `status` means wherever it comes from.
+fn meaning(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "400" => "invalid input: `error.details` names every invalid field",
+        "401" => "no valid bearer token: sign in at /api/v1/auth/login and send it",
+        "403" => "the caller may not do this",
+        "404" => "no such object, or one the caller may not see",
+        "408" => "the request body did not arrive within the time allowed",
+        "409" => "the request conflicts with what is there: `error.reason` says how",
+        "413" => "the request body is over the size limit",
+        "429" => "too many attempts; see Retry-After",
+        "431" => "the request line and headers are over the server's limit; no body",
+        "503" => "a part of the service is not ready yet; try again shortly",
+        _ => return None,
+    })
+}
+
+/// The answer [`StandardResponses`] adds for `status`: in the API's one error shape, but for 431,
+/// which the HTTP server sends bare before any handler runs.
+fn standard_response(status: &str, body_types: &[String]) -> Response {
+    if status == "431" {
+        return ResponseBuilder::new()
+            .description(meaning(status).unwrap_or_default())
+            .build();
+    }
+    let description = match status {
+        "415" => format!(
+            "the request body is not of the type expected ({})",
+            body_types.join(" or ")
+        ),
+        _ => meaning(status).unwrap_or_default().to_owned(),
+    };
     ResponseBuilder::new()
         .description(description)
         .content(
@@ -287,9 +298,6 @@ fn error_response(description: &str) -> Response {
         )
         .build()
 }
-
-/// What a 401 added by [`StandardResponses`] says.
-const UNAUTHORIZED: &str = "no valid bearer token: sign in at /api/v1/auth/login and send it";
 
 fn string_header(description: &str) -> utoipa::openapi::header::Header {
     HeaderBuilder::new()

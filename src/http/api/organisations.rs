@@ -13,7 +13,7 @@ use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
 use crate::db::organisations::OrganisationRow;
-use crate::domain::organisation::{optional, Profile};
+use crate::domain::organisation::{optional, OrBlank, Profile};
 use crate::domain::{self, County, Email, OrgKind, Orgnr, Sector, Size, Website};
 use crate::error::AppError;
 
@@ -30,19 +30,19 @@ pub struct OrganisationPatch {
     pub website: Option<Option<String>>,
     /// New contact address, or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Email>, inline)]
+    #[schema(value_type = Option<OrBlank<Email>>, inline)]
     pub contact_email: Option<Option<String>>,
     /// New sector (buyers).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Sector>, inline)]
+    #[schema(value_type = Option<OrBlank<Sector>>, inline)]
     pub sector: Option<Option<String>>,
     /// New county, or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<County>, inline)]
+    #[schema(value_type = Option<OrBlank<County>>, inline)]
     pub county: Option<Option<String>>,
     /// New size (suppliers), or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<Size>, inline)]
+    #[schema(value_type = Option<OrBlank<Size>>, inline)]
     pub size: Option<Option<String>>,
     /// Cannot be changed: any value but `null` is refused.
     #[schema(schema_with = unchangeable)]
@@ -104,7 +104,7 @@ impl OrganisationPatch {
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// `buyer`, `supplier` or `cluster`.
-    #[param(value_type = Option<OrgKind>, inline)]
+    #[param(value_type = OrBlank<OrgKind>, inline, required = false)]
     pub kind: Option<String>,
     /// Words that must all occur in the name or orgnr.
     #[param(max_length = 500)]

@@ -13,7 +13,7 @@ use crate::app::processes::views::{
 use crate::app::processes::{NewProcess, ProcessChange};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::domain::organisation::optional;
+use crate::domain::organisation::{optional, OrBlank};
 use crate::domain::process::{Phase, Procedure};
 use crate::error::AppError;
 
@@ -99,7 +99,7 @@ fn decision_schema() -> utoipa::openapi::Object {
 #[serde(deny_unknown_fields)]
 pub struct ProcessListQuery {
     /// Only in this phase.
-    #[param(value_type = Option<Phase>, inline)]
+    #[param(value_type = OrBlank<Phase>, inline, required = false)]
     pub phase: Option<String>,
     /// Only those where this organisation is lead, invited or accepted.
     pub organisation_id: Option<uuid::Uuid>,

@@ -16,8 +16,8 @@ pub struct CsvQuery {
 }
 
 /// The values [`is_excel`] takes.
-pub fn dialect_schema() -> utoipa::openapi::Object {
-    crate::domain::choice_schema(
+pub fn dialect_schema() -> utoipa::openapi::schema::Schema {
+    crate::domain::optional_choice_schema(
         &["plain", "excel"],
         "`excel` for Norwegian Excel (semicolons, decimal commas, UTF-8 BOM); plain CSV otherwise",
     )
