@@ -208,7 +208,14 @@ fn main() -> anyhow::Result<()> {
     insert(&mut conn, 0, small)?;
     drop(conn);
     let (port, token) = common::serve_and_sign_in(&db, &settings, &need_rows[0].organisation_id)?;
-    let ids: Vec<String> = need_rows.iter().take(small).map(|n| n.id.clone()).collect();
+    // Drafts are their owners' alone; the reads ask for needs anyone may see.
+    let visible = |n: &&NeedRow| n.status != innolift::domain::NeedStatus::Draft;
+    let ids: Vec<String> = need_rows
+        .iter()
+        .take(small)
+        .filter(visible)
+        .map(|n| n.id.clone())
+        .collect();
     let at_small = measure(port, &token, &ids, small)?;
     let mut conn = db.get()?;
     insert(&mut conn, small, large)?;

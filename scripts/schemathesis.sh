@@ -55,19 +55,59 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$base/readyz" >/dev/null || { echo "the server did not become ready" >&2; cat "$work/server.log" >&2; exit 1; }
 
+# POSTs JSON to the API, as the registered buyer once there is one, and prints the answer.
+post() {
+  curl -fsS -X POST "$base$1" -H 'Content-Type: application/json' ${token:+-H "Authorization: Bearer $token"} -d "$2"
+}
+# The field at the dotted path `$2` of the JSON `$1`.
+field() {
+  python3 -c 'import json, sys
+value = json.loads(sys.argv[1])
+for key in sys.argv[2].split("."): value = value[key]
+print(value)' "$1" "$2"
+}
+
 # A buyer (the role that reaches most operations), registered through the API. 974760673 is a
 # real organisation number with a valid check digit.
-token=$(curl -fsS -X POST "$base/api/v1/auth/register" -H 'Content-Type: application/json' -d '{
-    "email": "schemathesis@kommune.example.no", "password": "schemathesis-passord", "name": "Schemathesis",
-    "organisation": {"orgnr": "974760673", "name": "Schemathesis kommune", "kind": "buyer",
-                     "sector": "municipality", "county": "46"}}' |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+token=
+registered=$(post /api/v1/auth/register '{"email": "schemathesis@kommune.example.no",
+  "password": "schemathesis-passord", "name": "Schemathesis", "organisation": {"orgnr": "974760673",
+  "name": "Schemathesis kommune", "kind": "buyer", "sector": "municipality", "county": "46"}}')
+token=$(field "$registered" token)
+organisation=$(field "$registered" organisation.id)
+
+# Objects of the buyer's own for the operations on one object, so that they reach past 404: a
+# need, a joint process on it in the market-dialogue phase, and a dialogue event in that.
+need=$(field "$(post /api/v1/needs '{"title": "Utslippsfri ferje", "description": "Vi trenger en ferje uten utslipp.",
+  "themes": ["mobility_transport"], "counties": ["46"]}')" id)
+process=$(field "$(post /api/v1/processes "{\"title\": \"Ferjeløftet\", \"description\": \"Felles anskaffelse av ferjer.\",
+  \"need_ids\": [\"$need\"], \"procedure\": \"innovation_partnership\"}")" id)
+post "/api/v1/processes/$process/phase" '{"to": "market_dialogue"}' >/dev/null
+dialogue=$(field "$(post "/api/v1/processes/$process/dialogues" '{"kind": "one_to_one_meetings", "title": "Leverandørdag",
+  "agenda": "Møter med leverandører.", "starts_at": "2031-03-03T09:00", "ends_at": "2031-03-03T15:00",
+  "place": "Bergen", "response_deadline": "2031-02-20T12:00"}')" id)
 
 # 431 (the request head is over the HTTP server's limit, as a query at its longest can make it)
 # refuses a request as surely as 400 does; schemathesis's list of refusals lacks it.
-cat >"$work/schemathesis.toml" <<'TOML'
+cat >"$work/schemathesis.toml" <<TOML
 [checks.negative_data_rejection]
 expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "415", "422", "428", "429", "431", "5xx"]
+
+[[operations]]
+include-path-regex = '^/api/v1/organisations/\{id\}'
+parameters = { "path.id" = "$organisation" }
+
+[[operations]]
+include-path-regex = '^/api/v1/needs/\{id\}'
+parameters = { "path.id" = "$need" }
+
+[[operations]]
+include-path-regex = '^/api/v1/processes/\{id\}'
+parameters = { "path.id" = "$process" }
+
+[[operations]]
+include-path-regex = '^/api/v1/dialogues/\{id\}'
+parameters = { "path.id" = "$dialogue" }
 TOML
 
 started=$(date +%s)

@@ -132,6 +132,9 @@ pub struct SettingsArgs {
     /// Seconds a client has to send a whole request body (408 after) [default: 120]
     #[arg(long, env = "INNOLIFT_BODY_TIMEOUT_SECS", global = true)]
     pub body_timeout_secs: Option<u64>,
+    /// Seconds a whole request may take, body and answer included (503 after) [default: 300]
+    #[arg(long, env = "INNOLIFT_REQUEST_TIMEOUT_SECS", global = true)]
+    pub request_timeout_secs: Option<u64>,
     /// Seconds a client has to send a request's headers [default: 10]
     #[arg(long, env = "INNOLIFT_HEADER_TIMEOUT_SECS", global = true)]
     pub header_timeout_secs: Option<u64>,
@@ -193,6 +196,7 @@ impl SettingsArgs {
             trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
             body_timeout_secs: self.body_timeout_secs.or(lower.body_timeout_secs),
             header_timeout_secs: self.header_timeout_secs.or(lower.header_timeout_secs),
+            request_timeout_secs: self.request_timeout_secs.or(lower.request_timeout_secs),
             keep_alive_secs: self.keep_alive_secs.or(lower.keep_alive_secs),
             max_connections: self.max_connections.or(lower.max_connections),
             metrics_token: self.metrics_token.or(lower.metrics_token),
@@ -296,6 +300,7 @@ impl SettingsArgs {
             trusted_proxies,
             body_timeout: Duration::from_secs(self.body_timeout_secs.unwrap_or(120).max(1)),
             header_timeout: Duration::from_secs(self.header_timeout_secs.unwrap_or(10).max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout_secs.unwrap_or(300).max(1)),
             keep_alive: Duration::from_secs(self.keep_alive_secs.unwrap_or(15)),
             max_connections: self.max_connections.unwrap_or(5000).max(1),
             metrics_token: self.metrics_token.filter(|t| !t.expose().is_empty()),
@@ -432,6 +437,8 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// Time to send a request's headers.
     pub header_timeout: Duration,
+    /// Time a whole request may take.
+    pub request_timeout: Duration,
     /// How long an idle connection stays open.
     pub keep_alive: Duration,
     /// Most open connections per worker.

@@ -162,7 +162,7 @@ pub fn list(
 ) -> QueryResult<(Vec<CapabilityRow>, i64)> {
     let total = filtered(filter).count().get_result(conn)?;
     let rows = filtered(filter)
-        .order((capabilities::updated_at.desc(), capabilities::id.asc()))
+        .order((capabilities::updated_at.desc(), capabilities::id.desc()))
         .offset(offset)
         .limit(limit)
         .select(CapabilityRow::as_select())
@@ -183,13 +183,14 @@ pub fn list_after(
         let Some(at) = keyset::parse_stamp(after.key.as_deref()) else {
             return Ok(Vec::new());
         };
-        q = q.filter(
-            capabilities::updated_at.lt(at).or(capabilities::updated_at
-                .eq(at)
-                .and(capabilities::id.gt(after.id.clone()))),
+        // A plain range first, which the index serves; the rest settles ties.
+        q = q.filter(capabilities::updated_at.le(at)).filter(
+            capabilities::updated_at
+                .lt(at)
+                .or(capabilities::id.lt(after.id.clone())),
         );
     }
-    q.order((capabilities::updated_at.desc(), capabilities::id.asc()))
+    q.order((capabilities::updated_at.desc(), capabilities::id.desc()))
         .limit(limit)
         .select(CapabilityRow::as_select())
         .load(conn)

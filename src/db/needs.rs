@@ -223,23 +223,19 @@ pub fn list_after(
     if let Some(after) = after {
         let id = after.id.clone();
         q = match filter.sort {
+            // Each condition starts with a plain range on the sort column, which the index
+            // serves; the rest only settles ties.
             NeedOrder::Newest => {
                 let Some(at) = keyset::parse_stamp(after.key.as_deref()) else {
                     return Ok(Vec::new());
                 };
-                q.filter(
-                    needs::updated_at
-                        .lt(at)
-                        .or(needs::updated_at.eq(at).and(needs::id.gt(id))),
-                )
+                q.filter(needs::updated_at.le(at))
+                    .filter(needs::updated_at.lt(at).or(needs::id.lt(id)))
             }
             NeedOrder::Title => {
                 let title = after.key.clone().unwrap_or_default();
-                q.filter(
-                    needs::title
-                        .gt(title.clone())
-                        .or(needs::title.eq(title).and(needs::id.gt(id))),
-                )
+                q.filter(needs::title.ge(title.clone()))
+                    .filter(needs::title.gt(title).or(needs::id.gt(id)))
             }
             NeedOrder::Deadline => match keyset::parse_day(after.key.as_deref()) {
                 None => return Ok(Vec::new()),
@@ -321,10 +317,12 @@ fn filtered(filter: &NeedFilter) -> Boxed<'static> {
     q
 }
 
-/// `q` in `order`, the id breaking ties so that every row has one place.
+/// `q` in `order`, the id breaking ties so that every row has one place. Both columns run the
+/// same way, so that the index on them, read backwards for the newest first, gives the order
+/// without sorting.
 fn ordered(q: Boxed<'static>, order: NeedOrder) -> Boxed<'static> {
     match order {
-        NeedOrder::Newest => q.order((needs::updated_at.desc(), needs::id.asc())),
+        NeedOrder::Newest => q.order((needs::updated_at.desc(), needs::id.desc())),
         // NULLs sort first on SQLite and last on PostgreSQL; put them last on both.
         NeedOrder::Deadline => q.order((
             needs::planned_tender_date.is_null().asc(),

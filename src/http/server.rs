@@ -187,6 +187,7 @@ fn serve(
     // Browsers that once reached an https deployment keep to https for a year.
     let hsts = state.settings.public_url.starts_with("https://");
     let body_timeout = state.settings.body_timeout;
+    let request_timeout = state.settings.request_timeout;
     let (header_timeout, keep_alive, max_connections) = (
         state.settings.header_timeout,
         state.settings.keep_alive,
@@ -228,7 +229,15 @@ fn serve(
                 let observed = observed.clone();
                 let fut = srv.call(req);
                 async move {
-                    let mut res = fut.await?;
+                    // A request that hangs (a stuck client or a stuck call) ends here, so it
+                    // cannot hold its connection and worker for ever.
+                    let Ok(res) = actix_web::rt::time::timeout(request_timeout, fut).await else {
+                        tracing::warn!(%route, "the request took longer than request_timeout_secs");
+                        return Err(actix_web::error::ErrorServiceUnavailable(
+                            "the request took too long; try again",
+                        ));
+                    };
+                    let mut res = res?;
                     observed.observe(&method, &route, res.status().as_u16(), started.elapsed());
                     log_error_response(&res);
                     secure_headers(res.headers_mut(), hsts, docs);

@@ -138,3 +138,37 @@ async fn a_body_that_trickles_gets_408_and_its_connection_closed_within_the_time
         "closed: {closed}, after {took:?}"
     );
 }
+
+/// A request that outlasts `request_timeout` is answered 503, whatever it waits for.
+async fn a_request_that_outlasts_the_request_timeout_gets_503(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, |s| {
+        s.request_timeout = std::time::Duration::from_secs(1);
+        s.body_timeout = std::time::Duration::from_secs(30);
+    })
+    .await
+    else {
+        return;
+    };
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let (text, took) = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        stream
+            .write_all(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: innolift.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":")
+            .unwrap();
+        let started = std::time::Instant::now();
+        let mut answer = [0u8; 512];
+        let n = stream.read(&mut answer).unwrap_or(0);
+        (String::from_utf8_lossy(&answer[..n]).into_owned(), started.elapsed())
+    })
+    .await
+    .unwrap();
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert!(took < std::time::Duration::from_secs(5), "after {took:?}");
+}
+
+crate::browser_flow!(
+    request_timeout,
+    a_request_that_outlasts_the_request_timeout_gets_503
+);

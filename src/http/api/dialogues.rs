@@ -221,7 +221,8 @@ pub async fn cancel(
 
 /// Invite suppliers by email (the process's buyers).
 #[utoipa::path(post, path = "/api/v1/dialogues/{id}/invitations", tag = "dialogues", security(("bearer" = [])), request_body = InvitationCreate,
-    responses((status = 201, body = InvitationOutcomes), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = InvitationOutcomes), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the event is cancelled or past its answer deadline", body = ErrorBody)))]
 pub async fn invite(
     state: web::Data<Context>,
     caller: Caller,

@@ -245,7 +245,8 @@ pub async fn decline_cluster(
 
 /// Remove a member from a cluster (the cluster's owner).
 #[utoipa::path(delete, path = "/api/v1/organisations/{id}/members/{member_id}", tag = "organisations", security(("bearer" = [])),
-    responses((status = 204, description = "removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the organisation is not a cluster", body = ErrorBody)))]
 pub async fn remove_member(
     state: web::Data<Context>,
     caller: Caller,
