@@ -347,9 +347,13 @@ pub async fn page(
     filter: CapabilityFilter,
     spec: PageSpec,
 ) -> AppResult<Page<CapabilityView>> {
+    let counts = ctx.counts.clone();
     ctx.db
         .run(move |conn| {
-            let (rows, total) = list(conn, &filter, spec.offset(), spec.per_page)?;
+            let total = counts.total(conn, format!("capabilities {filter:?}"), |c| {
+                q::count_matching(c, &filter)
+            })?;
+            let rows = q::page(conn, &filter, spec.offset(), spec.per_page)?;
             let mut page = spec.wrap(named(conn, &rows)?, total);
             if spec.offset() + (rows.len() as i64) < total {
                 page.next_cursor = rows

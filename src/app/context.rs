@@ -24,6 +24,8 @@ pub struct Context {
     pub cpv: Arc<CatalogCache>,
     /// Wakes the outbox worker.
     pub mailer: Arc<Mailer>,
+    /// The totals of numbered list pages.
+    pub counts: Arc<super::page::CountCache>,
     /// The OpenID Connect provider to sign in with, when configured.
     pub oidc: Option<Arc<crate::auth::oidc::Provider>>,
 }

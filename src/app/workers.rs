@@ -108,6 +108,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         tokens,
         index,
         cpv: Arc::new(CatalogCache::default()),
+        counts: Arc::default(),
         mailer,
     })
 }

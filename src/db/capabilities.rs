@@ -160,14 +160,28 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<CapabilityRow>, i64)> {
-    let total = filtered(filter).count().get_result(conn)?;
-    let rows = filtered(filter)
+    let total = count_matching(conn, filter)?;
+    Ok((page(conn, filter, offset, limit)?, total))
+}
+
+/// How many capabilities pass `filter`.
+pub fn count_matching(conn: &mut DbConn, filter: &CapabilityFilter) -> QueryResult<i64> {
+    filtered(filter).count().get_result(conn)
+}
+
+/// A page of the capabilities passing `filter`, newest first, skipping `offset`, without counting.
+pub fn page(
+    conn: &mut DbConn,
+    filter: &CapabilityFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<CapabilityRow>> {
+    filtered(filter)
         .order((capabilities::updated_at.desc(), capabilities::id.desc()))
         .offset(offset)
         .limit(limit)
         .select(CapabilityRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+        .load(conn)
 }
 
 /// Up to `limit` capabilities passing `filter` after `after`, newest first, without counting.

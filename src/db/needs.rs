@@ -201,13 +201,27 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<NeedRow>, i64)> {
-    let total = filtered(filter).count().get_result(conn)?;
-    let rows = ordered(filtered(filter), filter.sort)
+    let total = count_matching(conn, filter)?;
+    Ok((page(conn, filter, offset, limit)?, total))
+}
+
+/// How many needs pass `filter`.
+pub fn count_matching(conn: &mut DbConn, filter: &NeedFilter) -> QueryResult<i64> {
+    filtered(filter).count().get_result(conn)
+}
+
+/// A page of the needs passing `filter`, skipping `offset`, without counting.
+pub fn page(
+    conn: &mut DbConn,
+    filter: &NeedFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<NeedRow>> {
+    ordered(filtered(filter), filter.sort)
         .offset(offset)
         .limit(limit)
         .select(NeedRow::as_select())
-        .load(conn)?;
-    Ok((rows, total))
+        .load(conn)
 }
 
 /// Up to `limit` needs passing `filter` that come after `after` in its order (from the first
@@ -219,40 +233,82 @@ pub fn list_after(
     after: Option<&After>,
     limit: i64,
 ) -> QueryResult<Vec<NeedRow>> {
+    if filter.sort == NeedOrder::Deadline {
+        return deadline_after(conn, filter, after, limit);
+    }
     let mut q = filtered(filter);
     if let Some(after) = after {
         let id = after.id.clone();
+        // Each condition starts with a plain range on the sort column, which the index serves;
+        // the rest only settles ties.
         q = match filter.sort {
-            // Each condition starts with a plain range on the sort column, which the index
-            // serves; the rest only settles ties.
-            NeedOrder::Newest => {
+            NeedOrder::Title => {
+                let title = after.key.clone().unwrap_or_default();
+                q.filter(needs::title.ge(title.clone()))
+                    .filter(needs::title.gt(title).or(needs::id.gt(id)))
+            }
+            _ => {
                 let Some(at) = keyset::parse_stamp(after.key.as_deref()) else {
                     return Ok(Vec::new());
                 };
                 q.filter(needs::updated_at.le(at))
                     .filter(needs::updated_at.lt(at).or(needs::id.lt(id)))
             }
-            NeedOrder::Title => {
-                let title = after.key.clone().unwrap_or_default();
-                q.filter(needs::title.ge(title.clone()))
-                    .filter(needs::title.gt(title).or(needs::id.gt(id)))
-            }
-            NeedOrder::Deadline => match keyset::parse_day(after.key.as_deref()) {
-                None => return Ok(Vec::new()),
-                Some(None) => q.filter(needs::planned_tender_date.is_null().and(needs::id.gt(id))),
-                Some(Some(day)) => q.filter(
-                    needs::planned_tender_date
-                        .gt(day)
-                        .or(needs::planned_tender_date.eq(day).and(needs::id.gt(id)))
-                        .or(needs::planned_tender_date.is_null()),
-                ),
-            },
         };
     }
     ordered(q, filter.sort)
         .limit(limit)
         .select(NeedRow::as_select())
         .load(conn)
+}
+
+/// The deadline order by cursor in two runs, each an index range: the needs with a date by date,
+/// then those without by id. One query with "no date last" would sort every match.
+fn deadline_after(
+    conn: &mut DbConn,
+    filter: &NeedFilter,
+    after: Option<&After>,
+    limit: i64,
+) -> QueryResult<Vec<NeedRow>> {
+    let mut rows = Vec::new();
+    let undated_after = match after {
+        None => None,
+        Some(After { key: None, id }) => Some(id.clone()),
+        Some(After { key: Some(_), .. }) => None,
+    };
+    let in_dated = !matches!(after, Some(After { key: None, .. }));
+    if in_dated {
+        let mut q = filtered(filter).filter(needs::planned_tender_date.is_not_null());
+        if let Some(after) = after {
+            let Some(Some(day)) = keyset::parse_day(after.key.as_deref()) else {
+                return Ok(Vec::new());
+            };
+            q = q.filter(needs::planned_tender_date.ge(day)).filter(
+                needs::planned_tender_date
+                    .gt(day)
+                    .or(needs::id.gt(after.id.clone())),
+            );
+        }
+        rows = q
+            .order((needs::planned_tender_date.asc(), needs::id.asc()))
+            .limit(limit)
+            .select(NeedRow::as_select())
+            .load(conn)?;
+    }
+    let left = limit - rows.len() as i64;
+    if left > 0 {
+        let mut q = filtered(filter).filter(needs::planned_tender_date.is_null());
+        if let Some(id) = undated_after {
+            q = q.filter(needs::id.gt(id));
+        }
+        rows.extend(
+            q.order(needs::id.asc())
+                .limit(left)
+                .select(NeedRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
 }
 
 /// The key of `row` in `order`, for the cursor of the page after it.

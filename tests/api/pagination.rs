@@ -33,6 +33,16 @@ async fn walk(app: &TestApp, token: &str, first: &str) -> Vec<String> {
     panic!("the cursor never ended");
 }
 
+async fn total(app: &TestApp, token: &str) -> i64 {
+    let page: Value = app
+        .get("/api/v1/needs?per_page=1", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["total"].as_i64().unwrap()
+}
+
 on_both_databases! {
     async fn a_cursor_walks_every_need_once_in_each_order(app: TestApp) {
         let buyer = app.register("liste@kommune.no", 7100, "buyer").await;
@@ -131,6 +141,18 @@ on_both_databases! {
         )
         .await;
         assert_eq!(field.as_deref(), Some("cursor"), "a text search is paged by number");
+    }
+
+    async fn a_numbered_page_counts_a_change_at_once(app: TestApp) {
+        let buyer = app.register("teller@kommune.no", 7103, "buyer").await;
+        let before = total(&app, &buyer.token).await;
+        assert_eq!(before, total(&app, &buyer.token).await, "the same total twice");
+        let mut body = need_body("Ferje", "Elektrisk ferje.");
+        body["status"] = json!("open");
+        let id = app.need(&buyer.token, body).await["id"].as_str().unwrap().to_owned();
+        assert_eq!(total(&app, &buyer.token).await, before + 1, "a new need counts at once");
+        assert_eq!(app.delete(&format!("/api/v1/needs/{id}"), &buyer.token).await.status(), 204);
+        assert_eq!(total(&app, &buyer.token).await, before, "a deleted one at once");
     }
 
     async fn a_cursor_walks_every_capability_once(app: TestApp) {

@@ -213,9 +213,17 @@ pub async fn page(
 ) -> AppResult<Page<NeedView>> {
     // Drafts are listed only for their own organisation; a visitor has none.
     filter.viewer_organisation = caller.and_then(|c| c.organisation_id().map(str::to_owned));
+    let counts = ctx.counts.clone();
     ctx.db
         .run(move |conn| {
-            let (rows, total) = q::list(conn, &filter, spec.offset(), spec.per_page)?;
+            // A search's hits are counted each time: their key would be the whole id list.
+            let total = match filter.ids {
+                Some(_) => q::count_matching(conn, &filter)?,
+                None => counts.total(conn, format!("needs {filter:?}"), |c| {
+                    q::count_matching(c, &filter)
+                })?,
+            };
+            let rows = q::page(conn, &filter, spec.offset(), spec.per_page)?;
             let mut page = spec.wrap(named(conn, &rows)?, total);
             // A numbered page points on by cursor too, so a client can switch to the cheaper
             // way after the first page; not for a search's hits, which a cursor cannot follow.

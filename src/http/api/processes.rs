@@ -188,7 +188,8 @@ pub async fn patch(
 /// Invite a buyer (the process's buyers).
 #[utoipa::path(post, path = "/api/v1/processes/{id}/buyers", tag = "processes", security(("bearer" = [])), request_body = InviteBuyer,
     responses((status = 201, body = ProcessView), (status = 200, description = "already invited or taking part", body = ProcessView),
-        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the process is completed or cancelled", body = ErrorBody)))]
 pub async fn invite(
     state: web::Data<Context>,
     caller: Caller,
