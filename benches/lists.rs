@@ -250,24 +250,18 @@ fn main() -> anyhow::Result<()> {
     insert(&mut conn, 0, small)?;
     drop(conn);
     let (port, token) = common::serve_and_sign_in(&db, &settings, &need_rows[0].organisation_id)?;
-    // Drafts are their owners' alone; the reads ask for needs anyone may see.
-    let visible = |n: &&NeedRow| n.status != innolift::domain::NeedStatus::Draft;
-    let ids: Vec<String> = need_rows
-        .iter()
-        .take(small)
-        .filter(visible)
-        .map(|n| n.id.clone())
-        .collect();
-    let at_small = measure(port, &token, &ids, small)?;
+    caught_up(port)?;
+    let at_small = measure(port, &token, &visible_ids(port, &token)?, small)?;
     let mut conn = db.get()?;
     insert(&mut conn, small, large)?;
     drop(conn);
-    let ids: Vec<String> = need_rows
-        .iter()
-        .step_by(large / small)
-        .map(|n| n.id.clone())
-        .collect();
-    let at_large = measure(port, &token, &ids, large)?;
+    let waited = Instant::now();
+    caught_up(port)?;
+    println!(
+        "the server's index applied them in {:.1} s",
+        waited.elapsed().as_secs_f64()
+    );
+    let at_large = measure(port, &token, &visible_ids(port, &token)?, large)?;
     println!(
         "first page by cursor: p50 {at_large:.2} ms at {large} needs against {at_small:.2} ms at {small} = {:.2}×",
         at_large / at_small

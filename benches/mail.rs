@@ -98,22 +98,13 @@ fn main() -> anyhow::Result<()> {
     // A buyer with a process in market dialogue, and `count` suppliers.
     let buyer = org("buyer", orgnr(0), None);
     innolift::db::organisations::insert(&mut conn, &buyer)?;
-    let now = innolift::db::now();
-    let account = innolift::db::accounts::AccountRow {
-        id: innolift::db::new_id(),
-        email: "bench@kommune.no".into(),
-        name: "Bench".into(),
-        password_hash: String::new(),
-        role: "owner".into(),
-        organisation_id: Some(buyer.id.clone()),
-        security_stamp: innolift::db::new_id(),
-        created_at: now,
-        updated_at: now,
-        removed_at: None,
-        email_confirmed_at: Some(now),
-        email_confirm_token_hash: None,
-        email_confirm_sent_at: None,
-    };
+    let account = innolift::db::accounts::AccountRow::confirmed_owner(
+        innolift::db::new_id(),
+        "bench@kommune.no",
+        "Bench",
+        String::new(),
+        &buyer.id,
+    );
     innolift::db::accounts::insert(&mut conn, &account)?;
     let caller = Caller::of_account(&account)?;
     let need = innolift::app::needs::create(

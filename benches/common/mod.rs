@@ -108,25 +108,16 @@ pub fn serve_and_sign_in(
     organisation_id: &str,
 ) -> anyhow::Result<(u16, String)> {
     let mut conn = db.get()?;
-    let now = innolift::db::now();
     let hash = innolift::domain::Password::parse("benchmark-passord")?.hash();
     innolift::db::accounts::insert(
         &mut conn,
-        &innolift::db::accounts::AccountRow {
-            id: innolift::db::new_id(),
-            email: "bench@innolift.no".into(),
-            name: "Bench".into(),
-            password_hash: hash,
-            role: "owner".into(),
-            organisation_id: Some(organisation_id.to_owned()),
-            security_stamp: innolift::db::new_id(),
-            created_at: now,
-            updated_at: now,
-            removed_at: None,
-            email_confirmed_at: Some(now),
-            email_confirm_token_hash: None,
-            email_confirm_sent_at: None,
-        },
+        &innolift::db::accounts::AccountRow::confirmed_owner(
+            innolift::db::new_id(),
+            "bench@innolift.no",
+            "Bench",
+            hash,
+            organisation_id,
+        ),
     )?;
     drop(conn);
     let (tx, rx) = std::sync::mpsc::channel();

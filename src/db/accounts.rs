@@ -31,6 +31,35 @@ pub struct AccountRow {
     pub email_confirm_sent_at: Option<chrono::NaiveDateTime>,
 }
 
+impl AccountRow {
+    /// An owner of `organisation_id` whose address counts as confirmed, for accounts made by the
+    /// service itself (the demo data, benchmarks) rather than by registering.
+    pub fn confirmed_owner(
+        id: String,
+        email: &str,
+        name: &str,
+        password_hash: String,
+        organisation_id: &str,
+    ) -> AccountRow {
+        let now = super::now();
+        AccountRow {
+            id,
+            email: email.to_owned(),
+            name: name.to_owned(),
+            password_hash,
+            role: "owner".to_owned(),
+            organisation_id: Some(organisation_id.to_owned()),
+            security_stamp: super::new_id(),
+            created_at: now,
+            updated_at: now,
+            removed_at: None,
+            email_confirmed_at: Some(now),
+            email_confirm_token_hash: None,
+            email_confirm_sent_at: None,
+        }
+    }
+}
+
 /// A standing invitation for an email address to join an organisation.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisation_invites)]

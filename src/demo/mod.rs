@@ -273,24 +273,15 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
             if crate::db::accounts::find_by_email(conn, &email)?.is_some() {
                 continue;
             }
-            let now = db::now();
             crate::db::accounts::insert(
                 conn,
-                &crate::db::accounts::AccountRow {
-                    id: stable_id(&email),
-                    email,
-                    name: format!("Demo {}", org.name),
-                    password_hash: hash.clone(),
-                    role: "owner".to_owned(),
-                    organisation_id: Some(org_id.clone()),
-                    security_stamp: db::new_id(),
-                    created_at: now,
-                    updated_at: now,
-                    removed_at: None,
-                    email_confirmed_at: Some(now),
-                    email_confirm_token_hash: None,
-                    email_confirm_sent_at: None,
-                },
+                &crate::db::accounts::AccountRow::confirmed_owner(
+                    stable_id(&email),
+                    &email,
+                    &format!("Demo {}", org.name),
+                    hash.clone(),
+                    org_id,
+                ),
             )?;
         }
         Ok::<_, AppError>(())
@@ -306,22 +297,13 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
         let Some(org_id) = org_ids.get(&org.key) else {
             continue;
         };
-        let now = db::now();
-        let account = crate::db::accounts::AccountRow {
-            id: stable_id(email),
-            email: email.to_owned(),
-            name: format!("Demo {}", org.name),
-            password_hash: hash.clone(),
-            role: "owner".to_owned(),
-            organisation_id: Some(org_id.clone()),
-            security_stamp: db::new_id(),
-            created_at: now,
-            updated_at: now,
-            removed_at: None,
-            email_confirmed_at: Some(now),
-            email_confirm_token_hash: None,
-            email_confirm_sent_at: None,
-        };
+        let account = crate::db::accounts::AccountRow::confirmed_owner(
+            stable_id(email),
+            email,
+            &format!("Demo {}", org.name),
+            hash.clone(),
+            org_id,
+        );
         if crate::db::accounts::find_by_email(conn, email)?.is_none() {
             db::write_tx(conn, |conn| crate::db::accounts::insert(conn, &account))?;
         }
