@@ -145,3 +145,49 @@ crate::browser_flow!(
     confirm_first,
     an_unconfirmed_address_gets_one_message_and_the_invitations_follow_its_link
 );
+
+/// The same in the browser: the event page's form, the page that says to look in the inbox,
+/// and the link that goes on to the answer page.
+async fn a_supplier_registers_on_the_event_page_and_confirms_from_its_inbox(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (_buyer, _pid, did) = event(&app, 920).await;
+    let Some(browser) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let wait = Duration::from_secs(10);
+    browser.goto(&app.url(&format!("/dialogues/{did}"))).await;
+    browser.fill("Organisasjonsnummer", &orgnr(921)).await;
+    browser.fill("E-post", "ny@leverandor.no").await;
+    browser.click_button("Meld interesse").await;
+    browser.wait_for_text("bekrefte adressen", wait).await;
+    browser.axe("registration sent").await;
+    browser.screenshot("interest-confirm-first").await;
+    let messages = smtp.wait_for(1, wait).await;
+    let ask = to(&messages, "ny@leverandor.no")
+        .pop()
+        .expect("the request to confirm");
+    let text = crate::dialogues::part(&ask, "text/plain").unwrap();
+    let link = text
+        .lines()
+        .find(|l| l.contains("/interest/confirm/"))
+        .expect("the link")
+        .trim()
+        .replace("https://innolift.test", &app.address);
+    browser.goto(&link).await;
+    browser.wait_for_path("/rsvp/", wait).await;
+    browser.wait_for_text("Adressen er bekreftet", wait).await;
+    browser.axe("address confirmed").await;
+    browser.screenshot("interest-confirmed").await;
+    browser.close().await;
+}
+
+crate::browser_flow!(
+    confirm_in_browser,
+    a_supplier_registers_on_the_event_page_and_confirms_from_its_inbox
+);
