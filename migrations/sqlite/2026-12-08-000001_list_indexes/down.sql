@@ -1,5 +1,6 @@
 DROP INDEX needs_updated_id;
 DROP INDEX needs_deadline_id;
+DROP INDEX needs_status_deadline_id;
 DROP INDEX needs_title_id;
 DROP INDEX needs_source;
 DROP INDEX capabilities_updated_id;
