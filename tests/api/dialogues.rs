@@ -785,6 +785,15 @@ async fn invitations_are_delivered_once_with_calendar_and_unsubscribe(backend: B
     assert!(late.iter().any(|m| m.contains("hydrogen")));
 }
 
+/// The buyers' list of an event's invitations.
+pub(crate) async fn invitation_list(app: &TestApp, did: &str, token: &str) -> Value {
+    app.get(&format!("/api/v1/dialogues/{did}/invitations"), Some(token))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Opens the confirmation link in `ask` and returns the invitation that follows it to `to`.
 /// The link leads to the invitation's answer page.
 pub(crate) async fn confirm_interest(

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-
-use crate::dialogues::{app_with_mail, confirm_interest, event, header, SmtpServer};
+use crate::dialogues::{
+    app_with_mail, confirm_interest, event, header, invitation_list, SmtpServer,
+};
 use crate::helpers::{orgnr, Backend};
 
 async fn register(app: &crate::helpers::TestApp, did: &str, seed: u32, email: &str) -> String {
@@ -55,15 +55,7 @@ async fn an_unconfirmed_address_gets_one_message_and_the_invitations_follow_its_
         !asks[0].contains("/rsvp/"),
         "no answer link before the confirmation"
     );
-    let list: Value = app
-        .get(
-            &format!("/api/v1/dialogues/{did}/invitations"),
-            Some(&buyer.token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = invitation_list(&app, &did, &buyer.token).await;
     assert!(
         list["items"]
             .as_array()
@@ -96,15 +88,7 @@ async fn an_unconfirmed_address_gets_one_message_and_the_invitations_follow_its_
         2,
         "one invitation per registered organisation"
     );
-    let list: Value = app
-        .get(
-            &format!("/api/v1/dialogues/{did}/invitations"),
-            Some(&buyer.token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = invitation_list(&app, &did, &buyer.token).await;
     let registered = list["items"]
         .as_array()
         .unwrap()

@@ -126,14 +126,15 @@ on_both_databases! {
         // Bounded: the 20 MB file (19.1 MiB) never sits in the server's memory as a whole,
         // which would raise the peak by that much at least. What it does raise is the chunk in
         // hand, the one being written and the allocator's arenas of the threads that wrote them
-        // (3–10 MiB seen here, the most under the whole suite's load).
+        // (3–10 MiB seen here under the whole suite's load, 16.6 MiB once with a benchmark
+        // filling the same PostgreSQL server). The bound stays below the file's 19.1 MiB.
         assert!(
-            upload_peak - warm_peak < 15.0,
+            upload_peak - warm_peak < 18.0,
             "a 20 MB upload raised the peak RSS by {:.1} MiB",
             upload_peak - warm_peak
         );
         assert!(
-            download_peak - download_from < 15.0,
+            download_peak - download_from < 18.0,
             "a 20 MB download raised the peak RSS by {:.1} MiB",
             download_peak - download_from
         );
