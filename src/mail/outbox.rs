@@ -260,37 +260,34 @@ fn send_one(
     let finish = |outcome: Result<(), (String, bool)>| -> anyhow::Result<bool> {
         let mut conn = db.get()?;
         match outcome {
-            Ok(()) => {
-                q::mark_sent(&mut conn, &message.id)?;
+            // One transaction: a process that dies between the two must not leave a delivered
+            // invitation showing as queued.
+            Ok(()) => db::write_tx(&mut conn, |conn| {
+                q::mark_sent(conn, &message.id)?;
                 if let (Some(inv), "invitation") = (&message.invitation_id, message.kind.as_str()) {
                     q::set_invitation_status(
-                        &mut conn,
+                        conn,
                         inv,
                         "sent",
                         None,
                         &["answered", "unsubscribed"],
                     )?;
                 }
-            }
+                Ok::<_, diesel::result::Error>(())
+            })?,
             Err((reason, true)) => {
-                q::mark_attempt_failed(&mut conn, &message.id, &reason, None)?;
-                fail_invitation(
-                    &mut conn,
-                    message.invitation_id.as_deref(),
-                    message,
-                    &reason,
-                )?;
+                db::write_tx(&mut conn, |conn| {
+                    q::mark_attempt_failed(conn, &message.id, &reason, None)?;
+                    fail_invitation(conn, message.invitation_id.as_deref(), message, &reason)
+                })?;
                 tracing::warn!(id = %message.id, %reason, "email failed for good");
             }
             Err((reason, false)) if message.attempts + 1 >= MAX_ATTEMPTS => {
                 let reason = format!("gave up after {MAX_ATTEMPTS} attempts: {reason}");
-                q::mark_attempt_failed(&mut conn, &message.id, &reason, None)?;
-                fail_invitation(
-                    &mut conn,
-                    message.invitation_id.as_deref(),
-                    message,
-                    &reason,
-                )?;
+                db::write_tx(&mut conn, |conn| {
+                    q::mark_attempt_failed(conn, &message.id, &reason, None)?;
+                    fail_invitation(conn, message.invitation_id.as_deref(), message, &reason)
+                })?;
             }
             Err((reason, false)) => {
                 let retry_at = db::now() + backoff(message.attempts);
