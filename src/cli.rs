@@ -204,7 +204,7 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
 fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let db = crate::db::Db::connect(&settings.database_url, 1)?;
     let mut conn = db.get()?;
-    let applied = crate::db::run_migrations(&mut conn)?;
+    let applied = crate::db::with_start_lock(&mut conn, crate::db::run_migrations)?;
     println!(
         "{applied} migration(s) applied to the {} database; the schema is current",
         db.backend().name()

@@ -23,7 +23,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         let db = db.clone();
         let loaded = tokio::task::spawn_blocking(move || {
             let mut conn = db.get()?;
-            super::cpv::load_shipped_if_empty(&mut conn)
+            crate::db::with_start_lock(&mut conn, super::cpv::load_shipped_if_empty)
         })
         .await
         .context("loading the CPV vocabulary panicked")??;

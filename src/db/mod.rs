@@ -122,12 +122,33 @@ pub fn connect(url: &str) -> Result<DbConn, ConnectError> {
     }
 }
 
+/// Runs `f` while holding the start lock: on PostgreSQL a session advisory lock, so that nodes
+/// starting at the same moment take turns to migrate and to load the shipped data instead of
+/// failing on each other's rows. SQLite serves one node, and its own locking suffices.
+pub fn with_start_lock<T>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    const KEY: &str = "SELECT pg_advisory_lock(7171001)";
+    const UNLOCK: &str = "SELECT pg_advisory_unlock(7171001)";
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query(KEY).execute(c)?;
+    }
+    let out = f(conn);
+    if let DbConn::Pg(c) = conn {
+        if let Err(e) = diesel::sql_query(UNLOCK).execute(c) {
+            tracing::warn!(error = %e, "cannot release the start lock; it ends with the connection");
+        }
+    }
+    out
+}
+
 /// Connects to the database the settings name and brings its schema up to date.
 pub fn open_database(settings: &crate::settings::Settings) -> anyhow::Result<Db> {
     use anyhow::Context as _;
     let db = Db::connect(&settings.database_url, settings.db_pool_size)?;
     let mut conn = db.get().context("cannot take a database connection")?;
-    let applied = run_migrations(&mut conn)?;
+    let applied = with_start_lock(&mut conn, run_migrations)?;
     if applied > 0 {
         tracing::info!(applied, backend = db.backend().name(), "applied migrations");
     }

@@ -210,3 +210,54 @@ crate::browser_flow!(
     sigterm,
     sigterm_answers_the_request_in_flight_and_finishes_the_emails_being_sent
 );
+
+/// Two nodes started at the same moment on a new PostgreSQL database both come up: they take
+/// turns to migrate and to load the CPV vocabulary. (SQLite serves one node.)
+#[actix_web::test]
+async fn two_nodes_started_at_once_on_a_new_database_both_come_up() {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(pg) = PgDatabase::create() else {
+        return;
+    };
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let ports = [free_port(), free_port()];
+    let mut nodes: Vec<Child> = dirs
+        .iter()
+        .zip(ports)
+        .map(|(dir, port)| node(dir.path(), &pg.url, port, &smtp))
+        .collect();
+    for (i, port) in ports.iter().enumerate() {
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(res) = client.get(format!("{base}/readyz")).send().await {
+                if res.status() == 200 {
+                    break;
+                }
+            }
+            if let Ok(Some(status)) = nodes[i].try_wait() {
+                let log =
+                    std::fs::read_to_string(dirs[i].path().join("node.log")).unwrap_or_default();
+                panic!("node {i} exited at its start ({status}):\n{log}");
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "node {i} never got ready"
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    for node in &mut nodes {
+        let _ = node.kill();
+        let _ = node.wait();
+    }
+    let mut conn = innolift::db::connect(&pg.url).unwrap();
+    assert!(
+        innolift::db::cpv::is_loaded(&mut conn).unwrap(),
+        "the vocabulary was loaded"
+    );
+}
