@@ -17,7 +17,6 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::{percentile, request};
-use innolift::db::needs::NeedRow;
 use innolift::demo::{self, corpus};
 use innolift::settings::Settings;
 
@@ -216,16 +215,7 @@ fn main() -> anyhow::Result<()> {
     let mut conn = db.get()?;
     let org_ids =
         demo::insert_orgs(&mut conn, &registry.orgs).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let need_rows: Vec<NeedRow> = needs
-        .iter()
-        .enumerate()
-        .map(|(i, n)| demo::need_row(n, demo::stable_id(&format!("list-need-{i}")), &org_ids))
-        .collect();
-    let cap_rows: Vec<_> = caps
-        .iter()
-        .enumerate()
-        .map(|(i, c)| demo::capability_row(c, demo::stable_id(&format!("list-cap-{i}")), &org_ids))
-        .collect();
+    let (need_rows, cap_rows) = common::rows(&needs, &caps, &org_ids, "list");
     // Through the index queue, as every write is: the totals of numbered pages are remembered
     // until the queue moves.
     let insert = |conn: &mut innolift::db::DbConn, from: usize, to: usize| -> anyhow::Result<()> {

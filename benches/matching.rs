@@ -157,16 +157,7 @@ fn main() -> anyhow::Result<()> {
     let mut conn = db.get()?;
     let org_ids =
         demo::insert_orgs(&mut conn, &registry.orgs).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let need_rows: Vec<NeedRow> = needs
-        .iter()
-        .enumerate()
-        .map(|(i, n)| demo::need_row(n, demo::stable_id(&format!("bench-need-{i}")), &org_ids))
-        .collect();
-    let cap_rows: Vec<_> = caps
-        .iter()
-        .enumerate()
-        .map(|(i, c)| demo::capability_row(c, demo::stable_id(&format!("bench-cap-{i}")), &org_ids))
-        .collect();
+    let (need_rows, cap_rows) = common::rows(&needs, &caps, &org_ids, "bench");
     drop((needs, caps));
     let raw = RawAnchor::build(&need_rows, &cap_rows)?;
     let inserting = Instant::now();

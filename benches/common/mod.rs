@@ -148,3 +148,28 @@ pub fn serve_and_sign_in(
         .to_owned();
     Ok((port, token))
 }
+
+/// The generated needs and capabilities as rows of the organisations in `org_ids`, with ids
+/// stable under `prefix`.
+pub fn rows(
+    needs: &[innolift::demo::corpus::DemoNeed],
+    capabilities: &[innolift::demo::corpus::DemoCapability],
+    org_ids: &std::collections::HashMap<String, String>,
+    prefix: &str,
+) -> (
+    Vec<innolift::db::needs::NeedRow>,
+    Vec<innolift::db::capabilities::CapabilityRow>,
+) {
+    use innolift::demo::{capability_row, need_row, stable_id};
+    let needs = needs
+        .iter()
+        .enumerate()
+        .map(|(i, n)| need_row(n, stable_id(&format!("{prefix}-need-{i}")), org_ids))
+        .collect();
+    let capabilities = capabilities
+        .iter()
+        .enumerate()
+        .map(|(i, c)| capability_row(c, stable_id(&format!("{prefix}-cap-{i}")), org_ids))
+        .collect();
+    (needs, capabilities)
+}

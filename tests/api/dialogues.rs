@@ -794,6 +794,19 @@ pub(crate) async fn invitation_list(app: &TestApp, did: &str, token: &str) -> Va
         .unwrap()
 }
 
+/// The token of the confirmation link in `ask` (`{id}.{code}`).
+pub(crate) fn interest_token(ask: &str) -> String {
+    let text = part(ask, "text/plain").expect("a text part");
+    let after = text
+        .split("/interest/confirm/")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no confirmation link in {text}"));
+    after
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit() || *c == '-' || *c == '.')
+        .collect()
+}
+
 /// Opens the confirmation link in `ask` and returns the invitation that follows it to `to`.
 /// The link leads to the invitation's answer page.
 pub(crate) async fn confirm_interest(
@@ -802,15 +815,7 @@ pub(crate) async fn confirm_interest(
     ask: &str,
     to: &str,
 ) -> String {
-    let text = part(ask, "text/plain").expect("a text part");
-    let after = text
-        .split("/interest/confirm/")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no confirmation link in {text}"));
-    let token: String = after
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit() || *c == '-' || *c == '.')
-        .collect();
+    let token = interest_token(ask);
     let res = app
         .client
         .get(app.url(&format!("/interest/confirm/{token}")))

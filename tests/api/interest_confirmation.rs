@@ -98,14 +98,7 @@ async fn an_unconfirmed_address_gets_one_message_and_the_invitations_follow_its_
     assert_eq!(registered, 2, "{list}");
 
     // Opening the link again sends nothing more; a confirmed address is invited at once.
-    let link = crate::dialogues::part(&asks[0], "text/plain").unwrap();
-    let token: String = link
-        .split("/interest/confirm/")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit() || *c == '-' || *c == '.')
-        .collect();
+    let token = crate::dialogues::interest_token(&asks[0]);
     let again = app
         .client
         .get(app.url(&format!("/interest/confirm/{token}")))
