@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod capabilities;
 pub mod clusters;
+pub mod contracts;
 pub mod cpv;
 pub mod dashboard;
 pub mod dialogues;

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod capabilities;
 pub mod confirmed_addresses;
+pub mod contracts;
 pub mod cpv;
 pub mod dialogues;
 pub mod documents;

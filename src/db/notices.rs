@@ -34,12 +34,17 @@ pub struct NoticeRow {
     pub imported_at: NaiveDateTime,
 }
 
-/// A buyer named in a notice, linked to a registered organisation when one has its orgnr.
+/// A buyer named in a notice, in the notice's order, with its identifier as given, linked to a
+/// registered organisation when one has its orgnr (or, for buyers from abroad, its key).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = notice_buyers)]
 pub struct NoticeBuyerRow {
     pub notice_id: String,
-    pub orgnr: String,
+    pub position: i64,
+    pub identifier: Option<String>,
+    pub scheme: Option<String>,
+    /// Set only for a Norwegian organisation number.
+    pub orgnr: Option<String>,
     pub name: String,
     pub organisation_id: Option<String>,
 }
@@ -84,6 +89,15 @@ pub fn replace(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The buyers of a notice, in its order.
+pub fn buyers(conn: &mut DbConn, notice_id: &str) -> QueryResult<Vec<NoticeBuyerRow>> {
+    notice_buyers::table
+        .filter(notice_buyers::notice_id.eq(notice_id))
+        .order(notice_buyers::position)
+        .select(NoticeBuyerRow::as_select())
+        .load(conn)
 }
 
 /// Needs made from notices imported since `since`, with the notice's publication date.

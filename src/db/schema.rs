@@ -464,11 +464,36 @@ diesel::table! {
 }
 
 diesel::table! {
-    notice_buyers (notice_id, orgnr) {
+    notice_buyers (notice_id, position) {
         notice_id -> Text,
-        orgnr -> Text,
+        position -> BigInt,
+        identifier -> Nullable<Text>,
+        scheme -> Nullable<Text>,
+        orgnr -> Nullable<Text>,
         name -> Text,
         organisation_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> Text,
+        organisation_id -> Nullable<Text>,
+        buyer_name -> Text,
+        buyer_identifier -> Nullable<Text>,
+        title -> Text,
+        cpv_codes -> Text,
+        counties -> Text,
+        starts_at -> Nullable<Date>,
+        ends_at -> Date,
+        renewal_options -> Nullable<Date>,
+        value_nok -> Nullable<BigInt>,
+        shared -> Bool,
+        source -> Text,
+        notice_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -658,6 +683,7 @@ diesel::table! {
 diesel::joinable!(document_comments -> invitations (invitation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    contracts,
     documents,
     limit_events,
     confirmed_addresses,

@@ -276,14 +276,18 @@ fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<Outcome, Strin
             }
         }
         let mut buyers = Vec::new();
-        for b in &notice.buyers {
-            if buyers.iter().any(|x: &NoticeBuyerRow| x.orgnr == b.orgnr) {
-                continue;
-            }
-            let org = crate::db::organisations::find_by_orgnr(conn, &b.orgnr)?;
+        for (position, b) in notice.buyers.iter().enumerate() {
+            let orgnr = b.orgnr();
+            let org = match &orgnr {
+                Some(nr) => crate::db::organisations::find_by_orgnr(conn, nr)?,
+                None => crate::db::organisations::find_by_orgnr(conn, &registry_key(b))?,
+            };
             buyers.push(NoticeBuyerRow {
                 notice_id: notice.id.clone(),
-                orgnr: b.orgnr.clone(),
+                position: position as i64,
+                identifier: b.identifier.clone(),
+                scheme: b.scheme.clone(),
+                orgnr,
                 name: b.name.clone(),
                 organisation_id: org.map(|o| o.id),
             });
@@ -324,6 +328,9 @@ fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<Outcome, Strin
             imported_at: db::now(),
         };
         q::replace(conn, &row, &buyers, existing.is_some())?;
+        if let Some(period) = &notice.contract_period {
+            crate::app::contracts::from_notice(conn, &notice, &buyers, &counties, period)?;
+        }
         Ok::<_, AppError>(Outcome::Stored {
             need: need_id.is_some(),
         })
@@ -337,20 +344,45 @@ fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<Outcome, Strin
     })
 }
 
-/// The open need a planning or consultation notice announces, owned by its first buyer. A buyer
-/// not in innolift gets an organisation from the notice, which its first user later takes over.
+/// The key an organisation made for a buyer without a Norwegian organisation number is stored
+/// under: its identifier with the scheme, or, for an identifier that names nothing
+/// (`notavailable`) or none, its name. No Norwegian number looks like either.
+pub fn registry_key(buyer: &crate::notices::parse::Buyer) -> String {
+    const NOTHING: [&str; 7] = ["notavailable", "n/a", "na", "unknown", "none", "-", "0"];
+    match &buyer.identifier {
+        Some(id) if !NOTHING.contains(&id.to_lowercase().as_str()) => match &buyer.scheme {
+            Some(scheme) => format!("{scheme}:{id}"),
+            None => id.clone(),
+        },
+        _ => format!("navn:{}", buyer.name.trim().to_lowercase()),
+    }
+}
+
+/// The open need a planning or consultation notice announces, owned by its first buyer with a
+/// Norwegian organisation number, else its first buyer. A buyer not in innolift gets an
+/// organisation from the notice, which its first user later takes over; one from abroad or
+/// without any number is kept under [`registry_key`].
 fn save_need(
     conn: &mut DbConn,
     notice: &Notice,
     buyers: &mut [NoticeBuyerRow],
     existing: Option<NeedRow>,
 ) -> Result<Option<String>, AppError> {
-    let Some(first) = buyers
-        .iter_mut()
-        .find(|b| crate::domain::Orgnr::parse(&b.orgnr).is_ok())
-    else {
+    let index = buyers
+        .iter()
+        .position(|b| b.orgnr.is_some())
+        .or_else(|| (!buyers.is_empty()).then_some(0));
+    let Some(index) = index else {
         return Ok(None);
     };
+    let key = buyers[index]
+        .orgnr
+        .clone()
+        .unwrap_or_else(|| registry_key(&notice.buyers[index]));
+    let first = &mut buyers[index];
+    if first.name.trim().is_empty() {
+        first.name = key.clone();
+    }
     let (counties, national) = crate::notices::counties_of(&notice.nuts);
     let owner = match &first.organisation_id {
         Some(id) => id.clone(),
@@ -359,9 +391,9 @@ fn save_need(
             let row = OrganisationRow {
                 id: db::new_id(),
                 kind: "buyer".into(),
-                orgnr: first.orgnr.clone(),
+                orgnr: key.clone(),
                 name: first.name.clone(),
-                search_key: crate::db::organisations::search_key(&first.name, &first.orgnr),
+                search_key: crate::db::organisations::search_key(&first.name, &key),
                 website: None,
                 contact_email: None,
                 sector: Some("other".into()),

@@ -72,13 +72,39 @@ impl NoticeKind {
     }
 }
 
-/// A buyer (OPT-300-Procedure-Buyer) resolved to its organisation.
+/// A buyer (OPT-300-Procedure-Buyer) resolved to its organisation, from any country.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Buyer {
-    /// BT-501 company id without spaces (the organisation number in Doffin notices).
-    pub orgnr: String,
+    /// BT-501 company id as given, without spaces: a Norwegian organisation number in Doffin
+    /// notices, anything (`EU-PO`, `212000-0142`, `notavailable`) elsewhere; none if absent.
+    pub identifier: Option<String>,
+    /// The identifier's `@schemeName`, when the notice gives one.
+    pub scheme: Option<String>,
     /// BT-500 organisation name; empty if the notice has none.
     pub name: String,
+}
+
+impl Buyer {
+    /// The Norwegian organisation number, when the identifier is one (nine digits with a valid
+    /// check digit, optionally prefixed `NO` or suffixed `MVA`) and no other country's scheme is
+    /// named.
+    pub fn orgnr(&self) -> Option<String> {
+        let id = self.identifier.as_deref()?;
+        if let Some(scheme) = &self.scheme {
+            let s = scheme.to_ascii_uppercase();
+            if !(s.is_empty() || s.contains("NO") || s == "ORGNR" || s == "ORGANIZATION") {
+                return None;
+            }
+        }
+        let upper = id.to_ascii_uppercase();
+        let digits = upper
+            .strip_prefix("NO")
+            .unwrap_or(&upper)
+            .trim_end_matches("MVA");
+        crate::domain::Orgnr::parse(digits)
+            .ok()
+            .map(|o| o.as_str().to_owned())
+    }
 }
 
 /// What innolift keeps of a notice. Texts are keyed by language: "nb", "nn", "en", ….
@@ -120,6 +146,32 @@ pub struct Notice {
     pub referenced_notice_ids: Vec<String>,
     /// BT-800 E1 answer deadline in UTC; the earliest one if lots differ.
     pub consultation_deadline: Option<NaiveDateTime>,
+    /// When the contract runs (BT-536, BT-537, BT-36 of the lots, BT-145), where the notice
+    /// says; award notices are what give it.
+    #[serde(default)]
+    pub contract_period: Option<ContractPeriod>,
+}
+
+/// A contract's period as a notice gives it: the earliest start and the latest end over the lots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractPeriod {
+    /// BT-536 start date, else the BT-145 conclusion date.
+    pub starts_on: Option<NaiveDate>,
+    /// BT-537 end date, else the last day of the BT-36 duration counted from the start.
+    pub ends_on: Option<NaiveDate>,
+    /// BT-36 duration as given: the number and its unit (`DAY`, `WEEK`, `MONTH`, `YEAR`).
+    pub duration: Option<(u32, String)>,
+}
+
+/// `start` plus a BT-36 duration; none for a unit the SDK does not have.
+pub fn add_duration(start: NaiveDate, value: u32, unit: &str) -> Option<NaiveDate> {
+    match unit.to_ascii_uppercase().as_str() {
+        "DAY" => start.checked_add_days(chrono::Days::new(value.into())),
+        "WEEK" => start.checked_add_days(chrono::Days::new(u64::from(value) * 7)),
+        "MONTH" => start.checked_add_months(chrono::Months::new(value)),
+        "YEAR" => start.checked_add_months(chrono::Months::new(value.checked_mul(12)?)),
+        _ => None,
+    }
 }
 
 impl Notice {
@@ -328,7 +380,65 @@ fn read_notice(root: Node) -> Result<Notice, Rejection> {
         ),
         references,
         consultation_deadline: deadlines.min(),
+        contract_period: contract_period(root)?,
     })
+}
+
+/// The contract period over the lots and parts: BT-536 start, BT-537 end, or the BT-36
+/// duration counted from the start, else from the BT-145 conclusion date.
+fn contract_period(root: Node) -> Result<Option<ContractPeriod>, Rejection> {
+    let concluded = first_text(root, "EXT/efac:NoticeResult/efac:SettledContract/cbc:IssueDate")
+        .and_then(|d| parse_date(&d))
+        .map(|(day, _)| day);
+    let mut period: Option<ContractPeriod> = None;
+    for lot in select(root, LOT) {
+        let Some(planned) = select(lot, "cac:ProcurementProject/cac:PlannedPeriod")
+            .into_iter()
+            .next()
+        else {
+            continue;
+        };
+        let date = |path: &str| {
+            first_text(planned, path)
+                .and_then(|d| parse_date(&d))
+                .map(|(day, _)| day)
+        };
+        // A contract runs from its start, else from its conclusion (BT-145).
+        let starts_on = date("cbc:StartDate").or(concluded);
+        let duration = select(planned, "cbc:DurationMeasure")
+            .into_iter()
+            .next()
+            .and_then(|n| {
+                let value = text(n)?.trim().parse::<f64>().ok()?;
+                let unit = n.attribute("unitCode")?.to_ascii_uppercase();
+                (value.is_finite() && value >= 0.0 && value < 10_000.0)
+                    .then(|| (value.round() as u32, unit))
+            });
+        // A duration ends on the day before the same date after it (36 months from 2020-05-01
+        // is 2023-04-30, as in the SDK's examples). Without a start it gives no date: a contract
+        // not concluded yet has no end.
+        let ends_on = date("cbc:EndDate").or_else(|| {
+            let (value, unit) = duration.as_ref()?;
+            add_duration(starts_on?, *value, unit)?.pred_opt()
+        });
+        if starts_on.is_none() && ends_on.is_none() && duration.is_none() {
+            continue;
+        }
+        let p = period.get_or_insert(ContractPeriod {
+            starts_on,
+            ends_on,
+            duration: duration.clone(),
+        });
+        p.starts_on = match (p.starts_on, starts_on) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if ends_on > p.ends_on {
+            p.ends_on = ends_on;
+            p.duration = duration;
+        }
+    }
+    Ok(period)
 }
 
 /// OPP-012 when the notice has been published (TED), else the BT-05 issue date (Doffin E1).
@@ -349,7 +459,8 @@ fn publication_date(root: Node) -> Result<NaiveDate, Rejection> {
 }
 
 /// Only organisations referenced from `cac:ContractingParty` are buyers; the eSender and the
-/// winners sit in the same `efac:Organizations` list.
+/// winners sit in the same `efac:Organizations` list. Every buyer is kept, whatever its
+/// identifier or none; only a notice that names no buyer at all is refused.
 fn buyers(root: Node) -> Result<Vec<Buyer>, Rejection> {
     let companies = "EXT/efac:Organizations/efac:Organization/efac:Company";
     let mut buyers: Vec<Buyer> = Vec::new();
@@ -360,29 +471,33 @@ fn buyers(root: Node) -> Result<Vec<Buyer>, Rejection> {
         else {
             continue;
         };
-        let Some(id_node) = select(company, "cac:PartyLegalEntity/cbc:CompanyID")
+        let id_node = select(company, "cac:PartyLegalEntity/cbc:CompanyID")
             .into_iter()
-            .next()
-        else {
-            continue;
-        };
-        let orgnr: String = text(id_node)
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect();
-        if !orgnr.bytes().any(|b| b.is_ascii_digit()) {
-            let reason =
-                format!("buyer {org} has an organisation number without digits: '{orgnr}'");
-            let path = format!("{companies}/cac:PartyLegalEntity/cbc:CompanyID");
-            return Err(Rejection::new(reason).on(id_node).at(root, &path));
-        }
+            .next();
+        let identifier = id_node
+            .and_then(text)
+            .map(|t| t.split_whitespace().collect::<String>())
+            .filter(|t| !t.is_empty());
+        let scheme = id_node
+            .and_then(|n| n.attribute("schemeName"))
+            .map(str::to_owned);
         let name = first_text(company, "cac:PartyName/cbc:Name").unwrap_or_default();
-        if !buyers.iter().any(|buyer| buyer.orgnr == orgnr) {
-            buyers.push(Buyer { orgnr, name });
+        let buyer = Buyer {
+            identifier,
+            scheme,
+            name,
+        };
+        let same = |b: &Buyer| match (&b.identifier, &buyer.identifier) {
+            (Some(a), Some(c)) => a == c,
+            (None, None) => b.name == buyer.name,
+            _ => false,
+        };
+        if !buyers.iter().any(same) {
+            buyers.push(buyer);
         }
     }
     if buyers.is_empty() {
-        let reason = "no buyer with an organisation number (cac:ContractingParty → efac:Company)";
+        let reason = "no buyer (cac:ContractingParty → efac:Company)";
         return Err(Rejection::new(reason).at(root, BUYER_IDS));
     }
     Ok(buyers)

@@ -44,7 +44,7 @@ fn every_good_fixture_parses_and_matches_expected_json_field_by_field() {
         let buyers: Vec<Value> = n
             .buyers
             .iter()
-            .map(|b| json!({"orgnr": b.orgnr, "name": b.name}))
+            .map(|b| json!({"orgnr": b.identifier, "name": b.name}))
             .collect();
         let actual = json!({
             "file": file, "notice_id": n.id, "version": n.version, "notice_type": n.notice_type,
@@ -211,13 +211,40 @@ fn references_deadlines_and_cpv_codes_are_normalised() {
 }
 
 #[test]
+fn a_buyer_is_kept_whatever_its_identifier_and_linked_only_by_a_norwegian_number() {
+    let buyer = |n: &Notice| n.buyers[0].clone();
+    let plain = consultation_with("942110464</cbc:CompanyID>", "942110464</cbc:CompanyID>");
+    let plain = buyer(&plain.unwrap());
+    assert_eq!(plain.identifier.as_deref(), Some("942110464"));
+    assert_eq!(plain.orgnr().as_deref(), Some("942110464"));
+    let eu = consultation_with(
+        "<cbc:CompanyID>942110464</cbc:CompanyID>",
+        "<cbc:CompanyID schemeName=\"EU\">EU-PO</cbc:CompanyID>",
+    );
+    let eu = buyer(&eu.unwrap());
+    assert_eq!(
+        (eu.identifier.as_deref(), eu.scheme.as_deref(), eu.orgnr()),
+        (Some("EU-PO"), Some("EU"), None)
+    );
+    let na = buyer(&consultation_with("942110464</cbc:CompanyID>", "N/A</cbc:CompanyID>").unwrap());
+    assert_eq!((na.identifier.as_deref(), na.orgnr()), (Some("N/A"), None));
+    let vat = consultation_with("942110464</cbc:CompanyID>", "NO 942 110 464 MVA</cbc:CompanyID>");
+    assert_eq!(buyer(&vat.unwrap()).orgnr().as_deref(), Some("942110464"));
+    // Nine digits of another country's scheme are not a Norwegian number.
+    let swedish = consultation_with(
+        "<cbc:CompanyID>942110464</cbc:CompanyID>",
+        "<cbc:CompanyID schemeName=\"SE-BOLAGSVERKET\">942110464</cbc:CompanyID>",
+    );
+    assert_eq!(buyer(&swedish.unwrap()).orgnr(), None);
+    let none = consultation_with("<cbc:CompanyID>942110464</cbc:CompanyID>", "").unwrap();
+    let none = buyer(&none);
+    assert_eq!(none.identifier, None);
+    assert!(!none.name.is_empty(), "a buyer without an identifier keeps its name");
+}
+
+#[test]
 fn broken_required_fields_are_refused_with_a_reason_and_a_place() {
     let cases = [
-        (
-            "942110464</cbc:CompanyID>",
-            "N/A</cbc:CompanyID>",
-            "line 29, at /Prior…number without digits",
-        ),
         (
             "2025-03-20+01:00</cbc:IssueDate>",
             "soon</cbc:IssueDate>",
@@ -260,4 +287,44 @@ fn broken_required_fields_are_refused_with_a_reason_and_a_place() {
         .unwrap_err()
         .to_string()
         .starts_with("line 2: not XML"));
+}
+
+/// Notices from abroad, from an EU institution, without a buyer identifier, and award notices
+/// with contract periods, written from the SDK by someone who did not read this parser.
+#[test]
+fn notices_from_anywhere_parse_with_their_buyers_counties_and_contract_periods() {
+    let expected: Value = serde_json::from_slice(&read("world/expected.json")).unwrap();
+    let entries = expected.as_array().unwrap();
+    let files = std::fs::read_dir(fixtures().join("world")).unwrap();
+    let xml_files = files
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".xml")
+        })
+        .count();
+    assert_eq!(entries.len(), xml_files, "every world fixture has its entry");
+    for entry in entries {
+        let file = format!("world/{}", entry["file"].as_str().unwrap());
+        let n = parse(&read(&file)).unwrap_or_else(|rejection| panic!("{file}: {rejection}"));
+        let buyers: Vec<Value> = n
+            .buyers
+            .iter()
+            .map(|b| json!({"identifier": b.identifier, "scheme": b.scheme, "name": b.name}))
+            .collect();
+        let contract = n.contract_period.as_ref().map(|p| {
+            json!({
+                "starts_on": p.starts_on, "ends_on": p.ends_on,
+                "duration": p.duration.as_ref().map(|(v, u)| json!({"value": v, "unit": u})),
+            })
+        });
+        let actual = json!({
+            "file": entry["file"], "notice_id": n.id, "notice_type": n.notice_type,
+            "subtype": n.subtype, "kind": n.kind.as_str(), "buyers": buyers, "nuts": n.nuts,
+            "counties": crate::notices::counties_of(&n.nuts).0, "cpv_codes": n.cpv_codes(),
+            "contract": contract,
+        });
+        for (field, want) in entry.as_object().unwrap() {
+            assert_eq!(&actual[field], want, "{file}: {field}");
+        }
+    }
 }

@@ -1,0 +1,44 @@
+-- Buyers of notices from anywhere: each keeps its identifier as given with its scheme, and a
+-- buyer without any identifier is kept by name. `orgnr` is set only for a Norwegian
+-- organisation number, which is what links a buyer to an organisation.
+CREATE TABLE notice_buyers_new (
+    notice_id TEXT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
+    identifier TEXT,
+    scheme TEXT,
+    orgnr TEXT,
+    name TEXT NOT NULL,
+    organisation_id TEXT REFERENCES organisations (id) ON DELETE SET NULL,
+    PRIMARY KEY (notice_id, position)
+);
+INSERT INTO notice_buyers_new (notice_id, position, identifier, scheme, orgnr, name, organisation_id)
+SELECT notice_id, ROW_NUMBER() OVER (PARTITION BY notice_id ORDER BY orgnr) - 1, orgnr, NULL, orgnr, name, organisation_id
+FROM notice_buyers;
+DROP TABLE notice_buyers;
+ALTER TABLE notice_buyers_new RENAME TO notice_buyers;
+CREATE INDEX notice_buyers_orgnr ON notice_buyers (orgnr);
+
+-- Running contracts: registered by buyers, or read from award notices. A registered contract is
+-- private to its buyer and programme staff unless shared; one from a notice is public already.
+CREATE TABLE contracts (
+    id TEXT PRIMARY KEY NOT NULL,
+    organisation_id TEXT REFERENCES organisations (id) ON DELETE CASCADE,
+    buyer_name TEXT NOT NULL,
+    buyer_identifier TEXT,
+    title TEXT NOT NULL,
+    cpv_codes TEXT NOT NULL,
+    counties TEXT NOT NULL,
+    starts_at DATE,
+    ends_at DATE NOT NULL,
+    renewal_options DATE,
+    value_nok BIGINT,
+    shared BOOLEAN NOT NULL,
+    source TEXT NOT NULL,
+    notice_id TEXT REFERENCES notices (id) ON DELETE CASCADE,
+    created_by TEXT REFERENCES accounts (id) ON DELETE SET NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX contracts_ends_at ON contracts (ends_at, id);
+CREATE INDEX contracts_organisation ON contracts (organisation_id, ends_at);
+CREATE UNIQUE INDEX contracts_notice ON contracts (notice_id, buyer_name, title);
