@@ -36,6 +36,7 @@ pub mod password_reset;
 pub mod privacy;
 pub mod processes;
 pub mod programme;
+pub mod radar;
 pub mod registry;
 pub mod solutions;
 pub mod workers;

@@ -24,3 +24,19 @@ pub enum Lang {
     /// English.
     En,
 }
+
+/// Month names in Bokmål, January first.
+pub const MONTHS_NB: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];

@@ -42,6 +42,7 @@ mod organisations;
 mod pagination;
 mod privacy;
 mod processes;
+mod radar;
 mod proxies;
 mod registry;
 mod schema;

@@ -4,7 +4,7 @@ use crate::helpers::{error_of, need_body, TestApp, TestUser};
 use crate::on_both_databases;
 
 /// Creates a programme administrator with the command line and signs in.
-async fn admin(app: &TestApp) -> String {
+pub async fn admin(app: &TestApp) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_innolift"))
         .args([
             "admin",

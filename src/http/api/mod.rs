@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod capabilities;
+pub mod contracts;
 pub mod cpv;
 pub mod dialogues;
 pub mod documents;
@@ -20,6 +21,7 @@ pub mod openapi;
 pub mod organisations;
 pub mod privacy;
 pub mod processes;
+pub mod radar;
 pub mod rsvp;
 pub mod solutions;
 pub mod spreadsheet;
@@ -44,6 +46,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(processes::routes)
             .configure(lifts::routes)
             .configure(solutions::routes)
+            .configure(contracts::routes)
+            .configure(radar::routes)
             .configure(dialogues::routes)
             .configure(documents::routes)
             .configure(meetings::routes)

@@ -5,20 +5,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike};
 
 use crate::domain::Lang;
 
-const MONTHS_NB: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
+use crate::domain::language::MONTHS_NB;
 const MONTHS_EN: [&str; 12] = [
     "January",
     "February",

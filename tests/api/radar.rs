@@ -1,0 +1,139 @@
+//! Running contracts and the joint-buying radar, and notices from anywhere, on both databases.
+
+use chrono::{Months, Utc};
+use serde_json::{json, Value};
+
+use crate::helpers::{error_of, TestApp};
+use crate::on_both_databases;
+use crate::processes::admin;
+
+/// A date `months` months from today, `YYYY-MM-DD`.
+fn in_months(months: u32) -> String {
+    (Utc::now().date_naive() + Months::new(months))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+fn contract(title: &str, cpv: &str, months: u32, shared: bool) -> Value {
+    json!({"title": title, "cpv_codes": [cpv], "counties": ["46"], "ends_at": in_months(months), "shared": shared})
+}
+
+async fn create(app: &TestApp, token: &str, body: &Value) -> Value {
+    let res = app.post("/api/v1/contracts", body, Some(token)).await;
+    assert_eq!(res.status(), 201, "{body}");
+    res.json().await.unwrap()
+}
+
+async fn radar(app: &TestApp, token: &str, query: &str) -> Value {
+    let res = app.get(&format!("/api/v1/radar{query}"), Some(token)).await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+on_both_databases! {
+    async fn a_buyer_registers_its_contracts_and_dates_that_make_no_sense_are_refused_on_their_field(app: TestApp) {
+        let buyer = app.register("innkjop@bergen.kommune.no", 301, "buyer").await;
+        let other = app.register("innkjop@voss.kommune.no", 302, "buyer").await;
+        let supplier = app.register("salg@firma.no", 303, "supplier").await;
+        let mut body = contract("Fagsystem for hjemmetjenesten", "48311100", 18, false);
+        body["starts_at"] = json!("2024-01-01");
+        body["renewal_options"] = json!(in_months(42));
+        body["value"] = json!(12_500_000);
+        let made = create(&app, &buyer.token, &body).await;
+        assert_eq!(made["ends_at"], in_months(18));
+        assert_eq!((made["value"].as_i64(), made["shared"].as_bool(), made["source"].as_str()), (Some(12_500_000), Some(false), Some("registered")));
+
+        let bad = [
+            (json!({"starts_at": in_months(20)}), "ends_at"),
+            (json!({"ends_at": in_months(12 * 31)}), "ends_at"),
+            (json!({"ends_at": "31.12.2027"}), "ends_at"),
+            (json!({"renewal_options": in_months(6)}), "renewal_options"),
+            (json!({"renewal_options": in_months(12 * 40)}), "renewal_options"),
+            (json!({"starts_at": "2024-02-30"}), "starts_at"),
+            (json!({"value": -1}), "value"),
+            (json!({"cpv_codes": []}), "cpv_codes"),
+            (json!({"counties": ["99"]}), "counties"),
+            (json!({"title": "To\nlinjer"}), "title"),
+        ];
+        for (change, field) in bad {
+            let mut b = body.clone();
+            for (k, v) in change.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            let (_, got) = error_of(app.post("/api/v1/contracts", &b, Some(&buyer.token)).await, 400).await;
+            assert_eq!(got.as_deref(), Some(field), "{change}");
+        }
+        // Nothing of the refused ones was stored.
+        let mine: Value = app.get("/api/v1/contracts", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(mine["total"], 1, "{mine}");
+
+        let (_, _) = error_of(app.post("/api/v1/contracts", &body, Some(&supplier.token)).await, 403).await;
+        let id = made["id"].as_str().unwrap();
+        // Private: another buyer cannot tell it exists; programme staff see it.
+        error_of(app.get(&format!("/api/v1/contracts/{id}"), Some(&other.token)).await, 404).await;
+        let theirs: Value = app.get("/api/v1/contracts", Some(&other.token)).await.json().await.unwrap();
+        assert_eq!(theirs["total"], 0);
+        let staff = admin(&app).await;
+        assert_eq!(app.get(&format!("/api/v1/contracts/{id}"), Some(&staff)).await.status(), 200);
+        error_of(app.delete(&format!("/api/v1/contracts/{id}"), &other.token).await, 404).await;
+        assert_eq!(app.delete(&format!("/api/v1/contracts/{id}"), &buyer.token).await.status(), 204);
+        error_of(app.get(&format!("/api/v1/contracts/{id}"), Some(&buyer.token)).await, 404).await;
+    }
+
+    async fn three_buyers_whose_contracts_end_within_a_year_form_one_group_that_outsiders_do_not_see(app: TestApp) {
+        let a = app.register("innkjop@bergen.kommune.no", 311, "buyer").await;
+        let b = app.register("innkjop@voss.kommune.no", 312, "buyer").await;
+        let c = app.register("innkjop@askoy.kommune.no", 313, "buyer").await;
+        let d = app.register("innkjop@alver.kommune.no", 314, "buyer").await;
+        let outsider = app.register("innkjop@stord.kommune.no", 315, "buyer").await;
+        let supplier = app.register("salg@firma.no", 316, "supplier").await;
+        let ca = create(&app, &a.token, &contract("Pasientjournal", "48311100", 6, false)).await;
+        let cb = create(&app, &b.token, &contract("Journalsystem for helse", "48311000", 10, true)).await;
+        let cc = create(&app, &c.token, &contract("Programvare for helse", "48300000", 14, false)).await;
+        let cd = create(&app, &d.token, &contract("Pasientjournal", "48311100", 60, true)).await;
+        create(&app, &outsider.token, &contract("Renovasjon", "90500000", 8, true)).await;
+
+        let staff = admin(&app).await;
+        let all = radar(&app, &staff, "?months=72").await;
+        let groups = all["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 1, "{all}");
+        let g = &groups[0];
+        let members: Vec<&str> = g["members"].as_array().unwrap().iter().map(|m| m["contract_id"].as_str().unwrap()).collect();
+        for id in [&ca, &cb, &cc] {
+            assert!(members.contains(&id["id"].as_str().unwrap()), "{g}");
+        }
+        assert!(!members.contains(&cd["id"].as_str().unwrap()), "five years away is not the same round: {g}");
+        assert_eq!((g["buyers"].as_u64(), g["cpv_code"].as_str(), g["cpv_level"].as_str()), (Some(3), Some("48300000"), Some("group")));
+        assert_eq!(g["ends_from"], in_months(6));
+        assert_eq!(g["ends_to"], in_months(14));
+        assert!(g["why"].as_str().unwrap().contains("3 kjøpere"), "{g}");
+        assert_eq!(g["counties"], json!(["46"]));
+
+        // A buyer in the group sees it, with the others named only where they share.
+        let seen = radar(&app, &a.token, "?months=72").await;
+        assert_eq!(seen["groups"].as_array().unwrap().len(), 1, "{seen}");
+        let by_title = |title: Option<&str>| seen["groups"][0]["members"].as_array().unwrap().iter().filter(|m| m["title"].as_str() == title).count();
+        assert_eq!(by_title(Some("Pasientjournal")), 1);
+        assert_eq!(by_title(Some("Journalsystem for helse")), 1);
+        assert_eq!(by_title(None), 1, "the private one stays unnamed");
+        let private = seen["groups"][0]["members"].as_array().unwrap().iter().find(|m| m["title"].is_null()).unwrap();
+        assert!(private["buyer_name"].is_null() && private["contract_id"].is_null() && private["ends_at"].is_null(), "{private}");
+        assert_eq!(private["ends_month"], in_months(14)[..7]);
+
+        // Outside the group: nothing of it.
+        for token in [&d.token, &outsider.token] {
+            let none = radar(&app, token, "?months=72").await;
+            assert_eq!(none["groups"], json!([]), "{none}");
+        }
+        error_of(app.get("/api/v1/radar", Some(&supplier.token)).await, 403).await;
+        // Filters and their checks.
+        assert_eq!(radar(&app, &staff, "?months=72&cpv=90000000").await["groups"], json!([]));
+        assert_eq!(radar(&app, &staff, "?months=72&cpv=48000000").await["groups"].as_array().unwrap().len(), 1);
+        assert_eq!(radar(&app, &staff, "?months=72&county=03").await["groups"], json!([]));
+        assert_eq!(radar(&app, &staff, "?months=9").await["groups"], json!([]), "only one ends within 9 months");
+        for (query, field) in [("?months=0", "months"), ("?months=abc", "months"), ("?cpv=12", "cpv"), ("?county=99", "county"), ("?window_months=100", "window_months")] {
+            let (_, got) = error_of(app.get(&format!("/api/v1/radar{query}"), Some(&staff)).await, 400).await;
+            assert_eq!(got.as_deref(), Some(field), "{query}");
+        }
+    }
+}
