@@ -108,6 +108,39 @@ on_both_databases! {
         assert_eq!(early["actual"], 3.0);
     }
 
+    async fn notices_from_abroad_from_eu_institutions_and_without_identifiers_are_all_imported(app: TestApp) {
+        let world = fixtures().join("world");
+        let (out, err) = import(&app, &[&world]);
+        assert!(out.contains("read 6 notices: 6 stored, 0 unchanged, 0 older versions skipped, 0 refused; 3 open needs"), "{out}\n{err}");
+        let buyer = app.register("innkjop@kommune.no", 63, "buyer").await;
+        let needs = notice_needs(&app, &buyer.token, "notice").await;
+        assert_eq!(needs["total"], 3, "the EU PIN and both E1 notices: {needs}");
+        let vestfold = needs["items"].as_array().unwrap().iter().find(|n| n["counties"] == json!(["39"]));
+        assert!(vestfold.is_some(), "the E1 of a buyer without an identifier, in NO093, is Vestfold's: {needs}");
+        let troms = needs["items"].as_array().unwrap().iter().find(|n| n["counties"] == json!(["55"]));
+        assert!(troms.is_some(), "NO072 is Troms: {needs}");
+        // The competition notice of a Swedish buyer counts in the indicators.
+        let early = indicator(&app, "", "early_dialogue_share").await;
+        assert_eq!(early["base"], 1.0, "{early}");
+        // The award notices give running contracts, public like the notices.
+        let staff = crate::processes::admin(&app).await;
+        let contracts: Value = app.get("/api/v1/contracts", Some(&staff)).await.json().await.unwrap();
+        let ends: Vec<(&str, &str)> = contracts["items"].as_array().unwrap().iter()
+            .map(|c| (c["buyer_name"].as_str().unwrap(), c["ends_at"].as_str().unwrap())).collect();
+        assert_eq!(ends, [("Alta kommune", "2029-08-31"), ("Skien kommune", "2030-05-28")], "{contracts}");
+        assert!(contracts["items"].as_array().unwrap().iter().all(|c| c["source"] == "notice" && c["shared"] == true));
+        let radar: Value = app.get("/api/v1/radar?months=60", Some(&staff)).await.json().await.unwrap();
+        let groups = radar["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 1, "{radar}");
+        assert_eq!((groups[0]["cpv_code"].as_str(), groups[0]["buyers"].as_u64()), (Some("72200000"), Some(2)), "{radar}");
+        assert_eq!(groups[0]["counties"], json!(["40", "56"]));
+        // Importing again changes nothing, and adds no contract twice.
+        let (out, _) = import(&app, &[&world]);
+        assert!(out.contains("0 stored, 6 unchanged"), "{out}");
+        let again: Value = app.get("/api/v1/contracts", Some(&staff)).await.json().await.unwrap();
+        assert_eq!(again["total"], 2);
+    }
+
     async fn hostile_and_huge_notices_are_refused_quickly_and_the_rest_goes_on(app: TestApp) {
         let dir = tempfile::tempdir().unwrap();
         for name in ["xxe.xml", "billion-laughs.xml", "unknown-namespace.xml", "no-buyer.xml"] {
