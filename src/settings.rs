@@ -150,6 +150,10 @@ pub struct SettingsArgs {
     /// Seconds the search index may lag behind the database before /readyz fails [default: 30]
     #[arg(long, env = "INNOLIFT_READY_MAX_INDEX_LAG_SECS", global = true)]
     pub ready_max_index_lag_secs: Option<u64>,
+    /// The OCDS prefix of the open-data identifiers (ocid), as registered with the Open
+    /// Contracting Partnership: `ocds-` and six letters or digits [default: ocds-innlft]
+    #[arg(long, env = "INNOLIFT_OCDS_PREFIX", global = true)]
+    pub ocds_prefix: Option<String>,
     /// Log filter, e.g. "info" or "innolift=debug,tantivy=info" [default: info,tantivy=warn]
     #[arg(long, env = "INNOLIFT_LOG", global = true)]
     pub log: Option<String>,
@@ -186,6 +190,7 @@ impl SettingsArgs {
                 .login_max_failures_per_address
                 .or(lower.login_max_failures_per_address),
             log: self.log.or(lower.log),
+            ocds_prefix: self.ocds_prefix.or(lower.ocds_prefix),
             smtp_host: self.smtp_host.or(lower.smtp_host),
             smtp_port: self.smtp_port.or(lower.smtp_port),
             smtp_tls: self.smtp_tls.or(lower.smtp_tls),
@@ -296,7 +301,19 @@ impl SettingsArgs {
             self.trusted_proxies.as_deref().unwrap_or(""),
         )
         .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
+        let ocds_prefix = self
+            .ocds_prefix
+            .unwrap_or_else(|| "ocds-innlft".to_owned())
+            .trim()
+            .to_owned();
+        anyhow::ensure!(
+            ocds_prefix.len() == 11
+                && ocds_prefix.starts_with("ocds-")
+                && ocds_prefix[5..].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+            "ocds_prefix must be ocds- and six lowercase letters or digits, like ocds-innlft"
+        );
         Ok(Settings {
+            ocds_prefix,
             trusted_proxies,
             body_timeout: Duration::from_secs(self.body_timeout_secs.unwrap_or(120).max(1)),
             header_timeout: Duration::from_secs(self.header_timeout_secs.unwrap_or(10).max(1)),
@@ -449,6 +466,8 @@ pub struct Settings {
     pub ready_max_index_lag: Duration,
     /// Proxies whose forwarded headers are believed.
     pub trusted_proxies: Vec<crate::domain::network::Network>,
+    /// The prefix of OCDS identifiers.
+    pub ocds_prefix: String,
     /// How long before an answer deadline the reminder goes.
     pub reminder_before: chrono::TimeDelta,
     /// Whether this process sends the outbox (tests turn it off to control who sends).

@@ -29,6 +29,7 @@ pub mod metrics;
 pub mod needs;
 pub mod notices;
 pub mod notifications;
+pub mod ocds;
 pub mod oidc;
 pub mod organisations;
 pub mod page;

@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod needs;
 pub mod notices;
 pub mod notifications;
+pub mod ocds;
 pub mod oidc;
 pub mod organisations;
 pub mod password_resets;

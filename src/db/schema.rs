@@ -476,6 +476,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    ocds_releases (id) {
+        id -> Text,
+        ocid -> Text,
+        seq -> BigInt,
+        object_kind -> Text,
+        object_id -> Text,
+        sha256 -> Text,
+        body -> Text,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contracts (id) {
         id -> Text,
         organisation_id -> Nullable<Text>,
@@ -684,6 +697,7 @@ diesel::joinable!(document_comments -> invitations (invitation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     contracts,
+    ocds_releases,
     documents,
     limit_events,
     confirmed_addresses,

@@ -104,6 +104,8 @@ on_both_databases! {
             ("get", "/api/v1/contracts/{id}"),
             ("delete", "/api/v1/contracts/{id}"),
             ("get", "/api/v1/radar"),
+            ("get", "/api/v1/ocds/releases"),
+            ("get", "/api/v1/ocds/records/{ocid}"),
             ("post", "/api/v1/solutions"),
             ("get", "/api/v1/solutions"),
             ("get", "/api/v1/solutions/{id}"),

@@ -36,6 +36,7 @@ mod needs;
 mod nginx;
 mod notices;
 mod notifications;
+mod ocds;
 mod oidc;
 mod openapi_truth;
 mod organisations;

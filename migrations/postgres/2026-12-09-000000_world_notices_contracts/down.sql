@@ -1,3 +1,4 @@
+DROP TABLE ocds_releases;
 DROP TABLE contracts;
 DELETE FROM notice_buyers WHERE orgnr IS NULL;
 ALTER TABLE notice_buyers DROP CONSTRAINT notice_buyers_pkey;

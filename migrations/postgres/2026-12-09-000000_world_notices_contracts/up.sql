@@ -36,3 +36,18 @@ CREATE TABLE contracts (
 CREATE INDEX contracts_ends_at ON contracts (ends_at, id);
 CREATE INDEX contracts_organisation ON contracts (organisation_id, ends_at);
 CREATE UNIQUE INDEX contracts_notice ON contracts (notice_id, buyer_name, title);
+
+-- OCDS releases as published: one per change seen to a published need, joint process or
+-- dialogue event, kept as written, so that what went out can be shown again unchanged.
+CREATE TABLE ocds_releases (
+    id TEXT PRIMARY KEY NOT NULL,
+    ocid TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    object_kind TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published_at TIMESTAMP NOT NULL,
+    UNIQUE (ocid, seq)
+);
+CREATE INDEX ocds_releases_published ON ocds_releases (published_at, id);

@@ -1,3 +1,4 @@
+DROP TABLE ocds_releases;
 DROP TABLE contracts;
 CREATE TABLE notice_buyers_old (
     notice_id TEXT NOT NULL REFERENCES notices (id) ON DELETE CASCADE,

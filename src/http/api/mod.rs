@@ -17,6 +17,7 @@ pub mod meetings;
 pub mod needs;
 pub mod notices;
 pub mod notifications;
+pub mod ocds;
 pub mod openapi;
 pub mod organisations;
 pub mod privacy;
@@ -48,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(solutions::routes)
             .configure(contracts::routes)
             .configure(radar::routes)
+            .configure(ocds::routes)
             .configure(dialogues::routes)
             .configure(documents::routes)
             .configure(meetings::routes)

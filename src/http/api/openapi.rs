@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use super::notifications;
 use super::{
     admin, auth, capabilities, contracts, cpv, dialogues, documents, health, indicators, lifts, matching,
-    meetings, needs, notices, organisations, privacy, processes, radar, rsvp, solutions,
+    meetings, needs, notices, ocds, organisations, privacy, processes, radar, rsvp, solutions,
 };
 
 /// The API description. Every handler is listed here; a test checks none is missing.
@@ -84,6 +84,8 @@ use super::{
         contracts::get,
         contracts::delete,
         radar::radar,
+        ocds::releases,
+        ocds::record,
         solutions::create,
         solutions::list,
         solutions::get,
@@ -145,7 +147,7 @@ use super::{
         notifications::interested,
     ),
     modifiers(&BearerAuth, &StandardResponses),
-    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "contracts", description = "Buyers' running contracts"), (name = "radar", description = "Buyers whose contracts on one theme end at about the same time"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "meetings", description = "One-to-one meetings: slots, the lottery and its record, the agenda"), (name = "documents", description = "Documents of joint processes: versions, consultation on drafts, published summaries"), (name = "rsvp", description = "The supplier side: an invitation's link token as the credential"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "notifications", description = "Your notifications and which come by email"), (name = "admin"), (name = "health"))
+    tags((name = "auth", description = "Accounts and tokens"), (name = "organisations", description = "Buyers, suppliers and clusters"), (name = "needs", description = "Buyers' needs"), (name = "capabilities", description = "What suppliers and clusters can do"), (name = "matching", description = "Matches, similar needs and search"), (name = "cpv", description = "The CPV vocabulary"), (name = "processes", description = "Joint processes"), (name = "lifts", description = "Innovation lifts"), (name = "solutions", description = "Solutions and their adoption"), (name = "contracts", description = "Buyers' running contracts"), (name = "radar", description = "Buyers whose contracts on one theme end at about the same time"), (name = "ocds", description = "Open data in the Open Contracting Data Standard (OCDS 1.1)"), (name = "dialogues", description = "Market-dialogue events and email invitations"), (name = "meetings", description = "One-to-one meetings: slots, the lottery and its record, the agenda"), (name = "documents", description = "Documents of joint processes: versions, consultation on drafts, published summaries"), (name = "rsvp", description = "The supplier side: an invitation's link token as the credential"), (name = "indicators", description = "The programme's indicators against its targets"), (name = "notices", description = "Notices from the national notice database: alerts and the daily digest"), (name = "notifications", description = "Your notifications and which come by email"), (name = "admin"), (name = "health"))
 )]
 pub struct ApiDoc;
 
