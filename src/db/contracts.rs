@@ -108,3 +108,45 @@ pub fn ending_between(
         .select(ContractRow::as_select())
         .load(conn)
 }
+
+/// Organisations with at least one registered contract.
+pub fn organisations_with_contracts(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    contracts::table
+        .filter(contracts::organisation_id.is_not_null())
+        .select(contracts::organisation_id.assume_not_null())
+        .distinct()
+        .load(conn)
+}
+
+/// The radar groups an organisation was told of, among `group_ids`, and when it last was.
+pub fn told(
+    conn: &mut DbConn,
+    organisation_id: &str,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    use super::schema::radar_told;
+    radar_told::table
+        .filter(radar_told::organisation_id.eq(organisation_id))
+        .select((radar_told::group_id, radar_told::told_at))
+        .load(conn)
+}
+
+/// Records that an organisation was told of these groups.
+pub fn mark_told(
+    conn: &mut DbConn,
+    organisation_id: &str,
+    group_ids: &[String],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    use super::schema::radar_told;
+    for id in group_ids {
+        diesel::delete(radar_told::table.find((organisation_id, id))).execute(conn)?;
+        diesel::insert_into(radar_told::table)
+            .values((
+                radar_told::organisation_id.eq(organisation_id),
+                radar_told::group_id.eq(id),
+                radar_told::told_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

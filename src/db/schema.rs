@@ -476,6 +476,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    radar_told (organisation_id, group_id) {
+        organisation_id -> Text,
+        group_id -> Text,
+        told_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     ocds_releases (id) {
         id -> Text,
         ocid -> Text,
@@ -697,6 +705,7 @@ diesel::joinable!(document_comments -> invitations (invitation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     contracts,
+    radar_told,
     ocds_releases,
     documents,
     limit_events,

@@ -67,7 +67,8 @@ email_templates!(
     "notification",
     "document_version",
     "consultation_summary",
-    "minutes"
+    "minutes",
+    "radar"
 );
 
 /// The email templates, compiled once. A template that does not compile makes every render
@@ -443,6 +444,7 @@ mod tests {
             "meeting_none" => &["supplier", "buyers", "title", "answer_url", "record_url"],
             "answer" => &["title", "question", "answer", "event_url"],
             "digest" => &["supplier", "count", "matches", "settings_url"],
+            "radar" => &["buyer", "count", "groups", "radar_url"],
             "password_reset" => &["name", "reset_url"],
             "email_confirmation" => &["name", "confirm_url"],
             "interest_confirmation" => &["name", "title", "confirm_url"],

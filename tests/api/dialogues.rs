@@ -222,7 +222,17 @@ pub(crate) async fn event(app: &TestApp, seed: u32) -> (TestUser, String, String
 }
 
 pub(crate) async fn supplier_with_email(app: &TestApp, email: &str, seed: u32) -> TestUser {
-    let s = app.register(email, seed, "supplier").await;
+    supplier_with_email_kind(app, email, seed, "supplier").await
+}
+
+/// An organisation of `kind` whose contact address is `email`.
+pub(crate) async fn supplier_with_email_kind(
+    app: &TestApp,
+    email: &str,
+    seed: u32,
+    kind: &str,
+) -> TestUser {
+    let s = app.register(email, seed, kind).await;
     let res = app
         .patch(
             &format!("/api/v1/organisations/{}", s.organisation_id),

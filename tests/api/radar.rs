@@ -1,9 +1,12 @@
 //! Running contracts and the joint-buying radar, and notices from anywhere, on both databases.
 
+use std::time::Duration;
+
 use chrono::{Months, Utc};
 use serde_json::{json, Value};
 
-use crate::helpers::{error_of, TestApp};
+use crate::dialogues::{app_with_mail, header, part, SmtpServer};
+use crate::helpers::{error_of, Backend, TestApp};
 use crate::on_both_databases;
 use crate::processes::admin;
 
@@ -136,4 +139,51 @@ on_both_databases! {
             assert_eq!(got.as_deref(), Some(field), "{query}");
         }
     }
+}
+
+/// The weekly radar email goes through the outbox to each buyer in a new group, once: asked
+/// again within the week, or with nothing new, it sends nothing.
+async fn the_weekly_radar_email_tells_each_buyer_of_its_new_group_once(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let a = supplier_kind(&app, "innkjop@bergen.kommune.no", 321).await;
+    let b = supplier_kind(&app, "innkjop@voss.kommune.no", 322).await;
+    let lonely = supplier_kind(&app, "innkjop@stord.kommune.no", 323).await;
+    create(&app, &a.token, &contract("Pasientjournal", "48311100", 6, true)).await;
+    create(&app, &b.token, &contract("Journalsystem", "48311000", 9, false)).await;
+    create(&app, &lonely.token, &contract("Renovasjon", "90500000", 8, true)).await;
+    let queue = |settings: innolift::settings::Settings| {
+        let mut conn = innolift::db::connect(&settings.database_url).unwrap();
+        innolift::app::radar::weekly::queue(&mut conn, &settings).unwrap()
+    };
+    assert_eq!(queue(app.settings.clone()), 2, "both buyers in the group, not the one alone");
+    let mail = smtp.wait_for(2, Duration::from_secs(15)).await;
+    let to_a = mail.iter().find(|m| header(m, "To").is_some_and(|t| t.contains("bergen"))).expect("a's email");
+    let text = part(to_a, "text/plain").unwrap();
+    assert!(text.contains("2 kjøpere har kontrakter"), "{text}");
+    assert!(text.contains("https://innolift.test/needs/new?cpv=48311000"), "{text}");
+    assert!(!text.contains("Journalsystem"), "b's private contract stays unnamed: {text}");
+    assert_eq!(queue(app.settings.clone()), 0, "told once");
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.messages().len(), 2);
+}
+
+#[actix_web::test]
+async fn weekly_email_sqlite() {
+    the_weekly_radar_email_tells_each_buyer_of_its_new_group_once(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn weekly_email_postgres() {
+    the_weekly_radar_email_tells_each_buyer_of_its_new_group_once(Backend::Postgres).await;
+}
+
+/// A buyer whose account address is confirmed, so that its mail is sent.
+async fn supplier_kind(app: &TestApp, email: &str, seed: u32) -> crate::helpers::TestUser {
+    crate::dialogues::supplier_with_email_kind(app, email, seed, "buyer").await
 }

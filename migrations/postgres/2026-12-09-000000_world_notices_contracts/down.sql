@@ -1,3 +1,4 @@
+DROP TABLE radar_told;
 DROP TABLE ocds_releases;
 DROP TABLE contracts;
 DELETE FROM notice_buyers WHERE orgnr IS NULL;

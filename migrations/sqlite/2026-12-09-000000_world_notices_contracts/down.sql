@@ -1,3 +1,4 @@
+DROP TABLE radar_told;
 DROP TABLE ocds_releases;
 DROP TABLE contracts;
 CREATE TABLE notice_buyers_old (

@@ -57,3 +57,11 @@ CREATE TABLE ocds_releases (
     UNIQUE (ocid, seq)
 );
 CREATE INDEX ocds_releases_published ON ocds_releases (published_at, id);
+
+-- Radar groups each buyer was told of by the weekly email, so a group is told once.
+CREATE TABLE radar_told (
+    organisation_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL,
+    told_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (organisation_id, group_id)
+);

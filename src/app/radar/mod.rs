@@ -148,9 +148,13 @@ pub struct Radar {
     pub groups: Vec<RadarGroup>,
 }
 
+pub mod weekly;
+
 /// Who asks: programme staff see everything, a buyer the groups it is in.
-enum Viewer {
+pub enum Viewer {
+    /// Programme staff.
     Staff,
+    /// A buyer organisation, by id.
     Buyer(String),
 }
 
@@ -261,6 +265,11 @@ fn candidates(contracts: &[ContractRow], window: u32) -> Vec<(BTreeSet<usize>, S
 /// The radar as `caller` may see it.
 pub fn radar(conn: &mut DbConn, caller: &Caller, query: &RadarQuery) -> AppResult<Radar> {
     let viewer = viewer(conn, caller)?;
+    radar_as(conn, &viewer, query)
+}
+
+/// The radar as `viewer` may see it.
+pub fn radar_as(conn: &mut DbConn, viewer: &Viewer, query: &RadarQuery) -> AppResult<Radar> {
     let from = db::now().date();
     let to = from + Months::new(query.months);
     let contracts: Vec<ContractRow> = q::ending_between(conn, from, to)?
@@ -280,14 +289,14 @@ pub fn radar(conn: &mut DbConn, caller: &Caller, query: &RadarQuery) -> AppResul
             }
         }
         let rows: Vec<&ContractRow> = members.iter().map(|i| &contracts[*i]).collect();
-        let own = |c: &ContractRow| match &viewer {
+        let own = |c: &ContractRow| match viewer {
             Viewer::Staff => false,
             Viewer::Buyer(org) => c.organisation_id.as_deref() == Some(org.as_str()),
         };
         if matches!(viewer, Viewer::Buyer(_)) && !rows.iter().any(|c| own(c)) {
             continue;
         }
-        groups.push(group(conn, &viewer, &rows, &prefix, own)?);
+        groups.push(group(conn, viewer, &rows, &prefix, own)?);
     }
     groups.sort_by(|a, b| (a.ends_from, &a.id).cmp(&(b.ends_from, &b.id)));
     Ok(Radar {
