@@ -1,5 +1,6 @@
 //! Demo data: a deterministic, realistic registry for newcomers, and bulk data for benchmarks.
 
+pub mod contracts;
 pub mod corpus;
 
 use std::collections::HashMap;
@@ -235,6 +236,7 @@ pub fn load(conn: &mut DbConn, progress: impl FnMut(usize)) -> Result<Option<Loa
         .cloned()
         .collect();
     insert_items(conn, &new_needs, &new_caps, true, 500, progress)?;
+    contracts::insert(conn, &registry.orgs, &org_ids)?;
     let mut loaded = Loaded {
         organisations: registry.orgs.len(),
         needs: needs.len(),

@@ -187,3 +187,36 @@ async fn weekly_email_postgres() {
 async fn supplier_kind(app: &TestApp, email: &str, seed: u32) -> crate::helpers::TestUser {
     crate::dialogues::supplier_with_email_kind(app, email, seed, "buyer").await
 }
+
+on_both_databases! {
+    async fn in_the_demo_data_the_radar_shows_a_group_explained_on_its_page(app: TestApp) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_innolift"))
+            .args(["demo", "--database-url", &app.settings.database_url])
+            .arg("--data-dir")
+            .arg(&app.data_dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let login: Value = app.login("kjoper@demo.innolift.no", innolift::demo::DEMO_PASSWORD).await.json().await.unwrap();
+        let token = login["token"].as_str().unwrap();
+        let seen = radar(&app, token, "").await;
+        let groups = seen["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), 1, "the demo buyer is in the health-records group only: {seen:#}");
+        assert_eq!(groups[0]["buyers"], 3);
+        assert!(groups[0]["why"].as_str().unwrap().starts_with("3 kjøpere har kontrakter på"), "{seen:#}");
+        let staff = admin(&app).await;
+        assert_eq!(radar(&app, &staff, "").await["groups"].as_array().unwrap().len(), 2, "staff see the waste group too");
+
+        let web = crate::web_helpers::WebClient::signed_in(&app, "kjoper@demo.innolift.no", innolift::demo::DEMO_PASSWORD).await;
+        let (status, html) = web.get("/radar").await;
+        assert_eq!(status, 200, "{html}");
+        for wanted in ["Radar for felles innkjøp", "<svg class=\"chart radar\"", "3 kjøpere har kontrakter", "En annen kjøper (ikke delt)", "/needs/new?cpv=48300000"] {
+            assert!(html.contains(wanted), "{wanted} is not on the page");
+        }
+        let (status, form) = web.get("/needs/new?cpv=48300000").await;
+        assert_eq!(status, 200);
+        assert!(form.contains("48300000"), "the need form has the theme's code");
+        let (status, _) = web.get("/radar?months=abc").await;
+        assert_eq!(status, 400);
+    }
+}

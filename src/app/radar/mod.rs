@@ -107,6 +107,8 @@ pub struct RadarMember {
 pub struct OnTheme {
     pub id: String,
     pub title: String,
+    /// The need's buyer, or the process's lead.
+    pub organisation_id: String,
 }
 
 /// Buyers whose contracts on one CPV branch end within a window of each other.
@@ -259,7 +261,16 @@ fn candidates(contracts: &[ContractRow], window: u32) -> Vec<(BTreeSet<usize>, S
             }
         }
     }
-    found.into_iter().collect()
+    // A group inside a bigger one (two of its buyers on a deeper code) says nothing new.
+    let sets: Vec<BTreeSet<usize>> = found.keys().cloned().collect();
+    found
+        .into_iter()
+        .filter(|(members, _)| {
+            !sets
+                .iter()
+                .any(|other| other.len() > members.len() && members.is_subset(other))
+        })
+        .collect()
 }
 
 /// The radar as `caller` may see it.
@@ -404,6 +415,7 @@ fn on_theme(conn: &mut DbConn, prefix: &str) -> AppResult<(Vec<OnTheme>, Vec<OnT
             processes.push(OnTheme {
                 id: p.id,
                 title: p.title,
+                organisation_id: p.lead_organisation_id,
             });
         }
     }
@@ -415,6 +427,7 @@ fn on_theme(conn: &mut DbConn, prefix: &str) -> AppResult<(Vec<OnTheme>, Vec<OnT
         .map(|n| OnTheme {
             id: n.id,
             title: n.title,
+            organisation_id: n.organisation_id,
         })
         .collect();
     Ok((needs, processes))

@@ -46,6 +46,14 @@ pub fn counties() -> Vec<Value> {
         .collect()
 }
 
+/// A county's name from its number; the number itself if unknown.
+pub fn county_name(code: &str) -> String {
+    crate::domain::organisation::COUNTIES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_owned(), |(_, name)| (*name).to_owned())
+}
+
 /// Field errors for a form from a validation error, each in the visitor's language beside its
 /// field; other errors pass through. A problem of the whole form is under `form`.
 pub fn form_errors(

@@ -30,6 +30,7 @@ i18n_files!(
     "cluster.toml",
     "admin.toml",
     "indicators.toml",
+    "radar.toml",
     "self_service.toml",
     "notifications.toml",
 );

@@ -15,6 +15,7 @@ pub mod forms;
 pub mod home;
 pub mod i18n;
 pub mod indicators;
+pub mod radar;
 pub mod meetings;
 pub mod needs;
 pub mod notifications;
@@ -63,6 +64,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(meetings::routes)
         .configure(public::routes)
         .configure(indicators::routes)
+        .configure(radar::routes)
         .configure(admin::routes)
         .configure(cluster::routes)
         .configure(profile::routes)

@@ -143,11 +143,26 @@ async fn form_page(
     )
 }
 
-/// A blank need form.
-pub async fn new_form(state: web::Data<Context>, v: Visitor) -> Result<HttpResponse, WebError> {
+/// What a link may fill in on a new need form, such as the radar's "register a need on the
+/// theme".
+#[derive(Debug, Default, Deserialize)]
+pub struct NeedPrefill {
+    pub cpv: Option<String>,
+    pub title: Option<String>,
+}
+
+/// A blank need form, with the CPV code and title a link gave.
+pub async fn new_form(
+    state: web::Data<Context>,
+    v: Visitor,
+    prefill: web::Query<NeedPrefill>,
+) -> Result<HttpResponse, WebError> {
     v.require_kind("buyer")?;
+    let prefill = prefill.into_inner();
     let form = NeedForm {
         status: Some("open".into()),
+        cpv_codes: prefill.cpv.into_iter().filter(|c| !c.trim().is_empty()).collect(),
+        title: prefill.title,
         ..NeedForm::default()
     };
     form_page(

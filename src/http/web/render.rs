@@ -55,6 +55,7 @@ page_templates!(
     "rsvp.html",
     "unsubscribe.html",
     "indicators.html",
+    "radar.html",
     "password_forgot.html",
     "password_reset.html",
     "confirm_email.html",
