@@ -220,3 +220,41 @@ on_both_databases! {
         assert_eq!(status, 400);
     }
 }
+
+/// The demo buyer opens the radar in Chromium, sees its group on the timeline with axe-core
+/// finding nothing serious, and goes on to register a need on the theme.
+#[actix_web::test]
+async fn a_buyer_reads_the_radar_in_the_browser_and_registers_a_need_on_the_theme() {
+    let Some(app) = crate::helpers::spawn_app(Backend::Sqlite).await else {
+        return;
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_innolift"))
+        .args(["demo", "--database-url", &app.settings.database_url])
+        .arg("--data-dir")
+        .arg(&app.data_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    app.import_cpv();
+    let Some(browser) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let wait = Duration::from_secs(10);
+    browser.goto(&app.url("/login")).await;
+    browser.fill("E-post", "kjoper@demo.innolift.no").await;
+    browser.fill("Passord", innolift::demo::DEMO_PASSWORD).await;
+    browser.click_button("Logg inn").await;
+    browser.wait_for_text("Logg ut", wait).await;
+    browser.click_link("Radar").await;
+    browser.wait_for_text("Radar for felles innkjøp", wait).await;
+    let text = browser.text().await;
+    assert!(text.contains("3 kjøpere har kontrakter på Programvare"), "the theme is named by its CPV label: {text}");
+    assert!(text.contains("i Oslo, Vestland, Trøndelag"), "{text}");
+    assert!(text.contains("En annen kjøper (ikke delt)"), "{text}");
+    browser.axe("radar").await;
+    browser.screenshot("radar").await;
+    browser.click_link("Registrer et behov på temaet").await;
+    browser.wait_for_path("/needs/new", wait).await;
+    browser.screenshot("radar-new-need").await;
+    browser.close().await;
+}

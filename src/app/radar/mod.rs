@@ -361,24 +361,38 @@ fn group(
         hash.update(c.id.as_bytes());
     }
     let id = hex::encode(&hash.finalize()[..8]);
-    let what = label.clone().unwrap_or_else(|| cpv_code.clone());
+    let what_nb = label
+        .as_ref()
+        .map_or_else(|| format!("CPV {cpv_code}"), |l| format!("{l} (CPV {cpv_code})"));
+    let what_en = label
+        .as_ref()
+        .map_or_else(|| format!("CPV {cpv_code}"), |l| format!("{l} (CPV {cpv_code})"));
+    let names: Vec<&str> = counties
+        .iter()
+        .map(|c| {
+            crate::domain::organisation::COUNTIES
+                .iter()
+                .find(|(code, _)| code == c)
+                .map_or(c.as_str(), |(_, name)| *name)
+        })
+        .collect();
     let months = |d: NaiveDate| {
         use chrono::Datelike;
         format!("{} {}", crate::domain::language::MONTHS_NB[d.month0() as usize], d.year())
     };
     let why = format!(
-        "{} kjøpere har kontrakter på {what} (CPV {cpv_code}) som løper ut mellom {} og {}{}.",
+        "{} kjøpere har kontrakter på {what_nb} som løper ut mellom {} og {}{}.",
         buyers.len(),
         months(ends_from),
         months(ends_to),
-        if counties.is_empty() { String::new() } else { format!(", i fylke {}", counties.join(", ")) },
+        if names.is_empty() { String::new() } else { format!(", i {}", names.join(", ")) },
     );
     let why_en = format!(
-        "{} buyers have contracts for {what} (CPV {cpv_code}) ending between {} and {}{}.",
+        "{} buyers have contracts for {what_en} ending between {} and {}{}.",
         buyers.len(),
         ends_from.format("%Y-%m"),
         ends_to.format("%Y-%m"),
-        if counties.is_empty() { String::new() } else { format!(", in county {}", counties.join(", ")) },
+        if names.is_empty() { String::new() } else { format!(", in {}", names.join(", ")) },
     );
     let (needs, processes) = on_theme(conn, prefix)?;
     Ok(RadarGroup {

@@ -36,11 +36,20 @@ fn short_month(lang: Lang, d: NaiveDate) -> String {
     }
 }
 
+/// "mars 2028", "March 2028".
+fn month_year(lang: Lang, d: NaiveDate) -> String {
+    let written = format::date(lang, d);
+    // The date written out without its day: "1. mars 2028" → "mars 2028".
+    written.split_once(' ').map_or(written.clone(), |(_, rest)| rest.to_owned())
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Each group a row: a band over its end dates and a dot per contract, under a month axis.
+/// Each group a row: a band over its end dates and a dot per contract, under a month axis. The
+/// picture is one image to assistive technology (its label), so it holds no links; the groups
+/// below it have them.
 fn timeline_svg(lang: Lang, radar: &Radar, names: &[String]) -> String {
     let (label_w, plot_w, row_h, top) = (220.0, 560.0, 28.0, 24.0);
     let width = label_w + plot_w + 10.0;
@@ -69,8 +78,7 @@ fn timeline_svg(lang: Lang, radar: &Radar, names: &[String]) -> String {
         let y = top + row_h * row as f64 + row_h / 2.0;
         let (x1, x2) = (x(g.ends_from), x(g.ends_to));
         out.push_str(&format!(
-            "<a href=\"#g-{id}\"><text x=\"0\" y=\"{ty:.1}\" font-size=\"12\" fill=\"{BLUE}\">{label}</text></a><rect x=\"{x1:.1}\" y=\"{ry:.1}\" width=\"{w:.1}\" height=\"12\" rx=\"6\" fill=\"{TRACK}\"/>",
-            id = g.id,
+            "<text x=\"0\" y=\"{ty:.1}\" font-size=\"12\" fill=\"#1b1b1b\">{label}</text><rect x=\"{x1:.1}\" y=\"{ry:.1}\" width=\"{w:.1}\" height=\"12\" rx=\"6\" fill=\"{TRACK}\"/>",
             ty = y + 4.0,
             label = escape(&name.chars().take(32).collect::<String>()),
             ry = y - 6.0,
@@ -106,7 +114,8 @@ fn group_view(lang: Lang, g: &RadarGroup, own_org: Option<&str>) -> Value {
                 buyer => m.buyer_name.clone(),
                 title => m.title.clone(),
                 ends => m.ends_at.map(|d| format::date(lang, d)),
-                ends_month => m.ends_month.clone(),
+                ends_month => NaiveDate::parse_from_str(&format!("{}-01", m.ends_month), "%Y-%m-%d")
+                    .map_or_else(|_| m.ends_month.clone(), |d| month_year(lang, d)),
                 counties => m.counties.iter().map(|c| super::forms::county_name(c)).collect::<Vec<_>>().join(", "),
                 yours => m.yours,
             }
