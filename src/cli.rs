@@ -326,6 +326,18 @@ fn notices_import(settings: &Settings, paths: &[PathBuf]) -> anyhow::Result<()> 
         report.rejected.len(),
         report.needs
     );
+    let types: Vec<String> = report
+        .by_type
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    if !types.is_empty() {
+        println!(
+            "by notice type: {}; {} running contracts from award notices",
+            types.join(", "),
+            report.contracts
+        );
+    }
     Ok(())
 }
 

@@ -112,6 +112,7 @@ on_both_databases! {
         let world = fixtures().join("world");
         let (out, err) = import(&app, &[&world]);
         assert!(out.contains("read 6 notices: 6 stored, 0 unchanged, 0 older versions skipped, 0 refused; 3 open needs"), "{out}\n{err}");
+        assert!(out.contains("by notice type: can-standard 2, cn-standard 1, pin-only 1, pmc 2; 2 running contracts from award notices"), "{out}");
         let buyer = app.register("innkjop@kommune.no", 63, "buyer").await;
         let needs = notice_needs(&app, &buyer.token, "notice").await;
         assert_eq!(needs["total"], 3, "the EU PIN and both E1 notices: {needs}");

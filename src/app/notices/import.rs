@@ -43,10 +43,14 @@ pub struct Report {
     pub needs: usize,
     /// Refused notices, each with its reason.
     pub rejected: Vec<Rejected>,
+    /// Notices read and not refused, by notice type (BT-02).
+    pub by_type: std::collections::BTreeMap<String, usize>,
+    /// Running contracts added from award notices.
+    pub contracts: usize,
 }
 
 enum Outcome {
-    Stored { need: bool },
+    Stored { need: bool, contracts: usize },
     Unchanged,
     Superseded,
 }
@@ -114,10 +118,14 @@ fn flush(
     })?;
     for ((source, _), result) in items.iter().zip(outcomes) {
         report.read += 1;
-        match result {
-            Ok(Outcome::Stored { need }) => {
+        if let Ok((_, notice_type)) = &result {
+            *report.by_type.entry(notice_type.clone()).or_default() += 1;
+        }
+        match result.map(|(outcome, _)| outcome) {
+            Ok(Outcome::Stored { need, contracts }) => {
                 report.stored += 1;
                 report.needs += usize::from(need);
+                report.contracts += contracts;
             }
             Ok(Outcome::Unchanged) => report.unchanged += 1,
             Ok(Outcome::Superseded) => report.superseded += 1,
@@ -261,7 +269,8 @@ fn version_key(v: &str) -> (u64, String) {
     (v.trim().parse().unwrap_or(0), v.to_owned())
 }
 
-fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<Outcome, String> {
+/// Stores one notice; returns what happened and the notice's type.
+fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<(Outcome, String), String> {
     let notice = parse::parse(bytes).map_err(|r| r.to_string())?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     // A savepoint inside the batch's transaction.
@@ -328,14 +337,18 @@ fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<Outcome, Strin
             imported_at: db::now(),
         };
         q::replace(conn, &row, &buyers, existing.is_some())?;
-        if let Some(period) = &notice.contract_period {
-            crate::app::contracts::from_notice(conn, &notice, &buyers, &counties, period)?;
-        }
+        let contracts = match &notice.contract_period {
+            Some(period) => {
+                crate::app::contracts::from_notice(conn, &notice, &buyers, &counties, period)?
+            }
+            None => 0,
+        };
         Ok::<_, AppError>(Outcome::Stored {
+            contracts,
             need: need_id.is_some(),
         })
     });
-    result.map_err(|e| match e {
+    result.map(|o| (o, notice.notice_type.clone())).map_err(|e| match e {
         AppError::Validation(problems) => {
             let named: Vec<String> = problems.iter().map(ToString::to_string).collect();
             format!("cannot become a need: {}", named.join("; "))

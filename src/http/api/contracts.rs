@@ -10,6 +10,7 @@ use crate::app::contracts::{self as service, ContractView, NewContract};
 use crate::app::page::{Page, PageQuery};
 use crate::app::Context;
 use crate::caller::Caller;
+use crate::domain::{County, CpvCode};
 use crate::error::AppError;
 
 /// A running contract.
@@ -19,10 +20,11 @@ pub struct ContractCreate {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// What the contract buys, as CPV codes.
-    #[schema(min_items = 1, max_items = 50)]
+    #[schema(value_type = Vec<CpvCode>, inline, min_items = 1, max_items = 50)]
     pub cpv_codes: Vec<String>,
     /// County numbers where it is delivered; none for the whole country.
     #[serde(default)]
+    #[schema(value_type = Vec<County>, inline)]
     pub counties: Vec<String>,
     /// When it started, `YYYY-MM-DD`.
     #[schema(format = Date)]

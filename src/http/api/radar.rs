@@ -7,6 +7,7 @@ use super::error::ErrorBody;
 use crate::app::radar::{self as service, Radar, RadarQuery};
 use crate::app::Context;
 use crate::caller::Caller;
+use crate::domain::{County, CpvCode};
 use crate::error::AppError;
 
 /// What the radar looks at.
@@ -20,8 +21,10 @@ pub struct RadarParams {
     #[param(minimum = 1, maximum = 60, value_type = Option<i64>)]
     pub window_months: Option<String>,
     /// Only groups on this CPV code's branch.
+    #[param(value_type = Option<CpvCode>, inline)]
     pub cpv: Option<String>,
     /// Only contracts in this county (county number), or national ones.
+    #[param(value_type = Option<County>, inline)]
     pub county: Option<String>,
 }
 
