@@ -218,6 +218,17 @@ on_both_databases! {
         assert!(form.contains("48300000"), "the need form has the theme's code");
         let (status, _) = web.get("/radar?months=abc").await;
         assert_eq!(status, 400);
+
+        // A need of the buyer's on the theme: its page points to the group, and the radar offers
+        // a joint process from it.
+        let mut body = crate::helpers::need_body("Felles journalsystem", "Vi trenger et nytt journalsystem for helse og omsorg når avtalen løper ut.");
+        body["cpv_codes"] = json!(["48311000"]);
+        let need = app.need(token, body).await;
+        let id = need["id"].as_str().unwrap();
+        let (_, page) = web.get(&format!("/needs/{id}")).await;
+        assert!(page.contains("Andre kjøpere skal kjøpe det samme omtrent samtidig"), "the need page tells of the group");
+        let (_, html) = web.get("/radar").await;
+        assert!(html.contains(&format!("/needs/{id}#start-process")), "the radar offers a process from the need");
     }
 }
 

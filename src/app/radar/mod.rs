@@ -447,6 +447,34 @@ fn on_theme(conn: &mut DbConn, prefix: &str) -> AppResult<(Vec<OnTheme>, Vec<OnT
     Ok((needs, processes))
 }
 
+/// The radar groups of the caller's organisation on a need's theme: those whose code is a branch
+/// of one of the need's CPV codes. Empty for anyone but a buyer.
+pub async fn for_need(ctx: &Context, caller: &Caller, cpv_codes: &[String]) -> AppResult<Vec<RadarGroup>> {
+    let Some(org) = caller.organisation_id().map(str::to_owned) else {
+        return Ok(Vec::new());
+    };
+    let codes = cpv_codes.to_vec();
+    ctx.db
+        .run(move |conn| {
+            let query = RadarQuery::parse(None, None, None, None)?;
+            let radar = radar_as(conn, &Viewer::Buyer(org), &query)?;
+            Ok(radar
+                .groups
+                .into_iter()
+                .filter(|g| {
+                    let digits = match g.cpv_level.as_str() {
+                        "group" => 3,
+                        "class" => 4,
+                        "category" => 5,
+                        _ => 8,
+                    };
+                    codes.iter().any(|c| c.get(..digits) == g.cpv_code.get(..digits))
+                })
+                .collect())
+        })
+        .await
+}
+
 /// The radar, off the executor.
 pub async fn view(ctx: &Context, caller: &Caller, query: RadarQuery) -> AppResult<Radar> {
     let caller = caller.clone();

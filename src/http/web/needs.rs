@@ -323,6 +323,16 @@ pub async fn show(
         (None, None)
     };
     let is_buyer = user.as_ref().is_some_and(|u| u.kind() == "buyer");
+    // The radar offers a joint process on this theme when the buyer's contracts on it end about
+    // when others' do.
+    let radar: Vec<minijinja::Value> = match &user {
+        Some(u) if own => crate::app::radar::for_need(&state, &u.caller, &need.cpv_codes)
+            .await?
+            .into_iter()
+            .map(|g| context! { id => g.id, why => match v.lang { crate::domain::Lang::Nb => g.why, crate::domain::Lang::En => g.why_en } })
+            .collect(),
+        _ => Vec::new(),
+    };
     let interest = match &user {
         Some(u) => Some(crate::app::needs::interest::section(&state, &u.caller, &id).await?),
         None => None,
@@ -337,6 +347,7 @@ pub async fn show(
             participant => participant,
             is_buyer => is_buyer,
             interest => interest,
+            radar => radar,
             processes => processes,
             matches => matches,
             similar => similar,
