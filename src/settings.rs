@@ -309,7 +309,9 @@ impl SettingsArgs {
         anyhow::ensure!(
             ocds_prefix.len() == 11
                 && ocds_prefix.starts_with("ocds-")
-                && ocds_prefix[5..].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                && ocds_prefix[5..]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
             "ocds_prefix must be ocds- and six lowercase letters or digits, like ocds-innlft"
         );
         Ok(Settings {

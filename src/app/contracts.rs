@@ -134,7 +134,9 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult
         .transpose()?;
     let ends_at = date("ends_at", &new.ends_at)?;
     if starts_at.is_some_and(|s| ends_at < s) {
-        return Err(Invalid::new("ends_at", "ends_at is before starts_at; give the end date").into());
+        return Err(
+            Invalid::new("ends_at", "ends_at is before starts_at; give the end date").into(),
+        );
     }
     if ends_at > horizon {
         return Err(Invalid::new(
@@ -160,7 +162,9 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult
         if last > horizon {
             return Err(Invalid::new(
                 "renewal_options",
-                format!("renewal_options is more than {MAX_YEARS_AHEAD} years ahead; check the year"),
+                format!(
+                    "renewal_options is more than {MAX_YEARS_AHEAD} years ahead; check the year"
+                ),
             )
             .into());
         }

@@ -331,10 +331,18 @@ pub fn publish(conn: &mut DbConn, settings: &Settings) -> AppResult<usize> {
         if in_process.contains(&need.id) {
             continue;
         }
-        current.push(("need", need.id.clone(), need_content(conn, settings, &need)?));
+        current.push((
+            "need",
+            need.id.clone(),
+            need_content(conn, settings, &need)?,
+        ));
     }
     for process in q::processes(conn)? {
-        current.push(("process", process.id.clone(), process_content(conn, settings, &process)?));
+        current.push((
+            "process",
+            process.id.clone(),
+            process_content(conn, settings, &process)?,
+        ));
     }
     let mut latest: std::collections::HashMap<(String, String), (i64, String)> =
         std::collections::HashMap::new();
@@ -359,7 +367,11 @@ pub fn publish(conn: &mut DbConn, settings: &Settings) -> AppResult<usize> {
         release.insert("date".into(), json!(time(now)));
         release.insert(
             "tag".into(),
-            json!([if seq == 1 { "planning" } else { "planningUpdate" }]),
+            json!([if seq == 1 {
+                "planning"
+            } else {
+                "planningUpdate"
+            }]),
         );
         if let Value::Object(fields) = content {
             for (k, v) in fields {
@@ -404,11 +416,20 @@ fn parse_body(row: &ReleaseRow) -> AppResult<Value> {
 
 /// A cursor: the last release's time and id, as `<micros>.<id>`.
 fn cursor_of(row: &ReleaseRow) -> String {
-    format!("{}.{}", row.published_at.and_utc().timestamp_micros(), row.id)
+    format!(
+        "{}.{}",
+        row.published_at.and_utc().timestamp_micros(),
+        row.id
+    )
 }
 
 fn parse_cursor(cursor: &str) -> Result<(NaiveDateTime, String), crate::domain::Invalid> {
-    let bad = || crate::domain::Invalid::new("cursor", "cursor is not one this list gave; start again without it");
+    let bad = || {
+        crate::domain::Invalid::new(
+            "cursor",
+            "cursor is not one this list gave; start again without it",
+        )
+    };
     let (micros, id) = cursor.split_once('.').ok_or_else(bad)?;
     let micros: i64 = micros.parse().map_err(|_| bad())?;
     let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
@@ -492,7 +513,8 @@ fn merge(into: &mut Value, from: &Value) {
             }
         }
         (Value::Array(a), Value::Array(b))
-            if b.iter().all(|x| x.get("id").is_some()) && a.iter().all(|x| x.get("id").is_some()) =>
+            if b.iter().all(|x| x.get("id").is_some())
+                && a.iter().all(|x| x.get("id").is_some()) =>
         {
             for item in b {
                 match a.iter_mut().find(|x| x["id"] == item["id"]) {
@@ -511,7 +533,9 @@ pub fn record(conn: &mut DbConn, settings: &Settings, ocid: &str) -> AppResult<V
     publish(conn, settings)?;
     let rows = q::of_ocid(conn, ocid)?;
     if rows.is_empty() {
-        return Err(AppError::not_found("no published contracting process has this ocid"));
+        return Err(AppError::not_found(
+            "no published contracting process has this ocid",
+        ));
     }
     let releases = rows.iter().map(parse_body).collect::<AppResult<Vec<_>>>()?;
     let mut compiled = json!({});
@@ -565,7 +589,10 @@ mod tests {
             &json!({"tender": {"items": [{"id": "1", "d": "y"}, {"id": "2"}]}, "tag": ["planningUpdate"]}),
         );
         assert_eq!(compiled["tender"]["title"], "A");
-        assert_eq!(compiled["tender"]["items"], json!([{"id": "1", "d": "y"}, {"id": "2"}]));
+        assert_eq!(
+            compiled["tender"]["items"],
+            json!([{"id": "1", "d": "y"}, {"id": "2"}])
+        );
         assert_eq!(compiled["tag"], json!(["planningUpdate"]));
     }
 
@@ -588,7 +615,10 @@ mod tests {
         for bad in ["abc", "12", "x.y", "99999999999999999999.a"] {
             assert_eq!(parse_cursor(bad).unwrap_err().field, "cursor", "{bad}");
         }
-        assert_eq!(parse_updated_from("31.01.2026").unwrap_err().field, "updated_from");
+        assert_eq!(
+            parse_updated_from("31.01.2026").unwrap_err().field,
+            "updated_from"
+        );
         assert!(parse_updated_from("2026-01-31T12:00:00+01:00").is_ok());
     }
 }

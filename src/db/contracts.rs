@@ -119,10 +119,7 @@ pub fn organisations_with_contracts(conn: &mut DbConn) -> QueryResult<Vec<String
 }
 
 /// The radar groups an organisation was told of, among `group_ids`, and when it last was.
-pub fn told(
-    conn: &mut DbConn,
-    organisation_id: &str,
-) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+pub fn told(conn: &mut DbConn, organisation_id: &str) -> QueryResult<Vec<(String, NaiveDateTime)>> {
     use super::schema::radar_told;
     radar_told::table
         .filter(radar_told::organisation_id.eq(organisation_id))

@@ -82,7 +82,9 @@ pub fn page(
         q = q.filter(
             ocds_releases::published_at
                 .gt(at)
-                .or(ocds_releases::published_at.eq(at).and(ocds_releases::id.gt(id))),
+                .or(ocds_releases::published_at
+                    .eq(at)
+                    .and(ocds_releases::id.gt(id))),
         );
     }
     q.load(conn)

@@ -15,11 +15,41 @@ use crate::search::document::json_array;
 
 /// (buyer index, title, CPV codes, months until the end, shared)
 const CONTRACTS: &[(usize, &str, &[&str], u32, bool)] = &[
-    (0, "Elektronisk pasientjournal for helse og omsorg", &["48311100", "48814000"], 7, true),
-    (1, "Journalsystem for hjemmetjenesten", &["48311000"], 10, true),
-    (2, "Fagsystem for sykehjem og omsorgsboliger", &["48300000", "48814000"], 15, false),
-    (3, "Innsamling av husholdningsavfall", &["90511000"], 5, true),
-    (4, "Renovasjon og avfallstransport", &["90512000", "90511000"], 9, true),
+    (
+        0,
+        "Elektronisk pasientjournal for helse og omsorg",
+        &["48311100", "48814000"],
+        7,
+        true,
+    ),
+    (
+        1,
+        "Journalsystem for hjemmetjenesten",
+        &["48311000"],
+        10,
+        true,
+    ),
+    (
+        2,
+        "Fagsystem for sykehjem og omsorgsboliger",
+        &["48300000", "48814000"],
+        15,
+        false,
+    ),
+    (
+        3,
+        "Innsamling av husholdningsavfall",
+        &["90511000"],
+        5,
+        true,
+    ),
+    (
+        4,
+        "Renovasjon og avfallstransport",
+        &["90512000", "90511000"],
+        9,
+        true,
+    ),
     (5, "Renhold av kommunale bygg", &["90910000"], 30, true),
 ];
 

@@ -129,7 +129,12 @@ mod tests {
         }
         assert_eq!(seen.len(), crate::domain::organisation::COUNTIES.len());
         assert!(seen.values().all(|n| *n == 1), "{seen:?}");
-        for (code, county) in [("NO093", "39"), ("NO094", "40"), ("NO072", "55"), ("NO073", "56")] {
+        for (code, county) in [
+            ("NO093", "39"),
+            ("NO094", "40"),
+            ("NO072", "55"),
+            ("NO073", "56"),
+        ] {
             assert_eq!(counties_of_nuts(code), [county], "{code}");
         }
     }

@@ -38,7 +38,10 @@ fn validate(name: &str, package: &Value) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "the validator refused {name}:\n{text}\n{package:#}");
+    assert!(
+        out.status.success(),
+        "the validator refused {name}:\n{text}\n{package:#}"
+    );
     // Shown with --nocapture: the validator's own words, for the record.
     println!("{text}");
     text
@@ -64,12 +67,30 @@ async fn a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_
     let partner = app.register("partner@kommune.no", 1501, "buyer").await;
     let invited = app.register("invitert@kommune.no", 1502, "buyer").await;
     for org in [&partner.organisation_id, &invited.organisation_id] {
-        let res = app.post(&format!("/api/v1/processes/{pid}/buyers"), &json!({"organisation_id": org}), Some(&lead.token)).await;
+        let res = app
+            .post(
+                &format!("/api/v1/processes/{pid}/buyers"),
+                &json!({"organisation_id": org}),
+                Some(&lead.token),
+            )
+            .await;
         assert_eq!(res.status(), 201);
     }
-    let res = app.post(&format!("/api/v1/processes/{pid}/buyers/{}/accept", partner.organisation_id), &json!({}), Some(&partner.token)).await;
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/processes/{pid}/buyers/{}/accept",
+                partner.organisation_id
+            ),
+            &json!({}),
+            Some(&partner.token),
+        )
+        .await;
     assert_eq!(res.status(), 200);
-    let mut draft = need_body("Hemmelig utkast om droner", "Et utkast som ingen andre skal se.");
+    let mut draft = need_body(
+        "Hemmelig utkast om droner",
+        "Et utkast som ingen andre skal se.",
+    );
     draft["status"] = json!("draft");
     let draft = app.need(&lead.token, draft).await;
     let ocid = format!("ocds-innlft-jp-{pid}");
@@ -77,62 +98,144 @@ async fn a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_
     let first = get(&app, "/api/v1/ocds/releases").await;
     validate("first.json", &first);
     let of_process = |p: &Value| -> Vec<Value> {
-        p["releases"].as_array().unwrap().iter().filter(|r| r["ocid"] == ocid.as_str()).cloned().collect()
+        p["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["ocid"] == ocid.as_str())
+            .cloned()
+            .collect()
     };
     assert_eq!(of_process(&first).len(), 1, "{first:#}");
     assert_eq!(of_process(&first)[0]["tag"], json!(["planning"]));
     // Asked again with nothing changed: no new release.
     let again = get(&app, "/api/v1/ocds/releases").await;
-    assert_eq!(again["releases"].as_array().unwrap().len(), first["releases"].as_array().unwrap().len());
+    assert_eq!(
+        again["releases"].as_array().unwrap().len(),
+        first["releases"].as_array().unwrap().len()
+    );
 
     // A supplier asks two questions; one is answered.
     let supplier = supplier_with_email(&app, "salg@ferjeverft.no", 1503).await;
-    let res = app.post(&format!("/api/v1/dialogues/{did}/invitations"), &json!({"supplier_ids": [supplier.organisation_id]}), Some(&lead.token)).await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [supplier.organisation_id]}),
+            Some(&lead.token),
+        )
+        .await;
     assert_eq!(res.status(), 201);
     // The invited buyers hear of the process by email too; the supplier's invitation is the one.
     let mut invitation = None;
     for n in 1..=6 {
         let mail = smtp.wait_for(n, Duration::from_secs(15)).await;
-        invitation = mail.into_iter().find(|m| header(m, "To").is_some_and(|to| to.contains("salg@ferjeverft.no")));
+        invitation = mail
+            .into_iter()
+            .find(|m| header(m, "To").is_some_and(|to| to.contains("salg@ferjeverft.no")));
         if invitation.is_some() {
             break;
         }
     }
     let token = rsvp_token(&invitation.expect("the supplier's invitation arrives"));
-    for question in ["Kan vi levere hydrogenferjer?", "Ubesvart: hvem andre er invitert?"] {
-        let res = app.post_page_form(&format!("/rsvp/{token}"), &format!("/rsvp/{token}/questions"), &[("question", question)]).await;
+    for question in [
+        "Kan vi levere hydrogenferjer?",
+        "Ubesvart: hvem andre er invitert?",
+    ] {
+        let res = app
+            .post_page_form(
+                &format!("/rsvp/{token}"),
+                &format!("/rsvp/{token}/questions"),
+                &[("question", question)],
+            )
+            .await;
         assert_eq!(res.status(), 200);
     }
-    let questions: Value = app.get(&format!("/api/v1/dialogues/{did}/questions"), Some(&lead.token)).await.json().await.unwrap();
-    let qid = questions["items"].as_array().unwrap().iter().find(|q| q["question"] == "Kan vi levere hydrogenferjer?").unwrap()["id"].as_str().unwrap().to_owned();
-    let res = app.post(&format!("/api/v1/dialogues/{did}/questions/{qid}/answer"), &json!({"answer": "Ja, hydrogen er velkommen."}), Some(&lead.token)).await;
+    let questions: Value = app
+        .get(
+            &format!("/api/v1/dialogues/{did}/questions"),
+            Some(&lead.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let qid = questions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["question"] == "Kan vi levere hydrogenferjer?")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/questions/{qid}/answer"),
+            &json!({"answer": "Ja, hydrogen er velkommen."}),
+            Some(&lead.token),
+        )
+        .await;
     assert_eq!(res.status(), 200);
 
     let package = get(&app, "/api/v1/ocds/releases").await;
     validate("releases.json", &package);
     let releases = of_process(&package);
-    assert_eq!(releases.len(), 2, "one release per change seen: {package:#}");
+    assert_eq!(
+        releases.len(),
+        2,
+        "one release per change seen: {package:#}"
+    );
     assert_eq!(releases[1]["tag"], json!(["planningUpdate"]));
     let r = &releases[1];
     assert_eq!(r["tender"]["status"], "planning");
     let roles = |org: &str| -> Value {
         let id = format!("NO-BRC-{}", orgnr(org.parse().unwrap()).replace(' ', ""));
-        r["parties"].as_array().unwrap().iter().find(|p| p["id"] == id.as_str()).map(|p| p["roles"].clone()).unwrap_or(Value::Null)
+        r["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id.as_str())
+            .map(|p| p["roles"].clone())
+            .unwrap_or(Value::Null)
     };
     assert_eq!(roles("1500"), json!(["buyer", "procuringEntity"]), "{r:#}");
     assert_eq!(roles("1501"), json!(["buyer"]));
     assert_eq!(roles("1502"), json!(["interestedParty"]));
-    assert_eq!(r["buyer"]["id"], format!("NO-BRC-{}", orgnr(1500).replace(' ', "")));
+    assert_eq!(
+        r["buyer"]["id"],
+        format!("NO-BRC-{}", orgnr(1500).replace(' ', ""))
+    );
     let milestone = &r["planning"]["milestones"][0];
-    assert_eq!((milestone["type"].as_str(), milestone["id"].as_str()), (Some("engagement"), Some(did.as_str())));
+    assert_eq!(
+        (milestone["type"].as_str(), milestone["id"].as_str()),
+        (Some("engagement"), Some(did.as_str()))
+    );
     assert_eq!(milestone["dueDate"], "2027-03-01T08:00:00Z");
     let enquiries = r["tender"]["enquiries"].as_array().unwrap();
-    assert_eq!(enquiries.len(), 1, "only the answered question: {enquiries:?}");
+    assert_eq!(
+        enquiries.len(),
+        1,
+        "only the answered question: {enquiries:?}"
+    );
     assert_eq!(enquiries[0]["answer"], "Ja, hydrogen er velkommen.");
-    assert!(r["tender"]["items"].as_array().unwrap().iter().all(|i| i["classification"]["scheme"] == "CPV"));
+    assert!(r["tender"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["classification"]["scheme"] == "CPV"));
     let text = package.to_string();
-    for private in ["Hemmelig utkast", "Ubesvart", "salg@ferjeverft.no", &orgnr(1503).replace(' ', ""), "b@kommune.no", "partner@kommune.no"] {
-        assert!(!text.contains(private), "{private} leaked into the open data");
+    for private in [
+        "Hemmelig utkast",
+        "Ubesvart",
+        "salg@ferjeverft.no",
+        &orgnr(1503).replace(' ', ""),
+        "b@kommune.no",
+        "partner@kommune.no",
+    ] {
+        assert!(
+            !text.contains(private),
+            "{private} leaked into the open data"
+        );
     }
 
     let record = get(&app, &format!("/api/v1/ocds/records/{ocid}")).await;
@@ -140,13 +243,30 @@ async fn a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_
     let rec = &record["records"][0];
     assert_eq!(rec["releases"].as_array().unwrap().len(), 2);
     assert_eq!(rec["compiledRelease"]["tag"], json!(["compiled"]));
-    assert_eq!(rec["compiledRelease"]["tender"]["enquiries"][0]["answer"], "Ja, hydrogen er velkommen.");
+    assert_eq!(
+        rec["compiledRelease"]["tender"]["enquiries"][0]["answer"],
+        "Ja, hydrogen er velkommen."
+    );
 
     // A draft's ocid is not published; nonsense filters are named.
     let draft_ocid = format!("ocds-innlft-need-{}", draft["id"].as_str().unwrap());
-    error_of(app.get(&format!("/api/v1/ocds/records/{draft_ocid}"), None).await, 404).await;
-    for (query, field) in [("updated_from=31.12.2026", "updated_from"), ("cursor=abc", "cursor"), ("cursor=1.", "cursor")] {
-        let (_, got) = error_of(app.get(&format!("/api/v1/ocds/releases?{query}"), None).await, 400).await;
+    error_of(
+        app.get(&format!("/api/v1/ocds/records/{draft_ocid}"), None)
+            .await,
+        404,
+    )
+    .await;
+    for (query, field) in [
+        ("updated_from=31.12.2026", "updated_from"),
+        ("cursor=abc", "cursor"),
+        ("cursor=1.", "cursor"),
+    ] {
+        let (_, got) = error_of(
+            app.get(&format!("/api/v1/ocds/releases?{query}"), None)
+                .await,
+            400,
+        )
+        .await;
         assert_eq!(got.as_deref(), Some(field), "{query}");
     }
     let later = get(&app, "/api/v1/ocds/releases?updated_from=2999-01-01").await;
@@ -155,10 +275,16 @@ async fn a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_
 
 #[actix_web::test]
 async fn sqlite() {
-    a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_anything_private(Backend::Sqlite).await;
+    a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_anything_private(
+        Backend::Sqlite,
+    )
+    .await;
 }
 
 #[actix_web::test]
 async fn postgres() {
-    a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_anything_private(Backend::Postgres).await;
+    a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_anything_private(
+        Backend::Postgres,
+    )
+    .await;
 }

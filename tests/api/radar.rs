@@ -154,20 +154,48 @@ async fn the_weekly_radar_email_tells_each_buyer_of_its_new_group_once(backend: 
     let a = supplier_kind(&app, "innkjop@bergen.kommune.no", 321).await;
     let b = supplier_kind(&app, "innkjop@voss.kommune.no", 322).await;
     let lonely = supplier_kind(&app, "innkjop@stord.kommune.no", 323).await;
-    create(&app, &a.token, &contract("Pasientjournal", "48311100", 6, true)).await;
-    create(&app, &b.token, &contract("Journalsystem", "48311000", 9, false)).await;
-    create(&app, &lonely.token, &contract("Renovasjon", "90500000", 8, true)).await;
+    create(
+        &app,
+        &a.token,
+        &contract("Pasientjournal", "48311100", 6, true),
+    )
+    .await;
+    create(
+        &app,
+        &b.token,
+        &contract("Journalsystem", "48311000", 9, false),
+    )
+    .await;
+    create(
+        &app,
+        &lonely.token,
+        &contract("Renovasjon", "90500000", 8, true),
+    )
+    .await;
     let queue = |settings: innolift::settings::Settings| {
         let mut conn = innolift::db::connect(&settings.database_url).unwrap();
         innolift::app::radar::weekly::queue(&mut conn, &settings).unwrap()
     };
-    assert_eq!(queue(app.settings.clone()), 2, "both buyers in the group, not the one alone");
+    assert_eq!(
+        queue(app.settings.clone()),
+        2,
+        "both buyers in the group, not the one alone"
+    );
     let mail = smtp.wait_for(2, Duration::from_secs(15)).await;
-    let to_a = mail.iter().find(|m| header(m, "To").is_some_and(|t| t.contains("bergen"))).expect("a's email");
+    let to_a = mail
+        .iter()
+        .find(|m| header(m, "To").is_some_and(|t| t.contains("bergen")))
+        .expect("a's email");
     let text = part(to_a, "text/plain").unwrap();
     assert!(text.contains("2 kjøpere har kontrakter"), "{text}");
-    assert!(text.contains("https://innolift.test/needs/new?cpv=48311000"), "{text}");
-    assert!(!text.contains("Journalsystem"), "b's private contract stays unnamed: {text}");
+    assert!(
+        text.contains("https://innolift.test/needs/new?cpv=48311000"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Journalsystem"),
+        "b's private contract stays unnamed: {text}"
+    );
     assert_eq!(queue(app.settings.clone()), 0, "told once");
     actix_web::rt::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(smtp.messages().len(), 2);
@@ -245,7 +273,11 @@ async fn a_buyer_reads_the_radar_in_the_browser_and_registers_a_need_on_the_them
         .arg(&app.data_dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     app.import_cpv();
     let Some(browser) = crate::browser::Browser::start().await else {
         return;
@@ -257,9 +289,14 @@ async fn a_buyer_reads_the_radar_in_the_browser_and_registers_a_need_on_the_them
     browser.click_button("Logg inn").await;
     browser.wait_for_text("Logg ut", wait).await;
     browser.click_link("Radar").await;
-    browser.wait_for_text("Radar for felles innkjøp", wait).await;
+    browser
+        .wait_for_text("Radar for felles innkjøp", wait)
+        .await;
     let text = browser.text().await;
-    assert!(text.contains("3 kjøpere har kontrakter på Programvare"), "the theme is named by its CPV label: {text}");
+    assert!(
+        text.contains("3 kjøpere har kontrakter på Programvare"),
+        "the theme is named by its CPV label: {text}"
+    );
     assert!(text.contains("i Oslo, Vestland, Trøndelag"), "{text}");
     assert!(text.contains("En annen kjøper (ikke delt)"), "{text}");
     browser.axe("radar").await;

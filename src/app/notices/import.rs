@@ -348,13 +348,15 @@ fn store(conn: &mut DbConn, source: &str, bytes: &[u8]) -> Result<(Outcome, Stri
             need: need_id.is_some(),
         })
     });
-    result.map(|o| (o, notice.notice_type.clone())).map_err(|e| match e {
-        AppError::Validation(problems) => {
-            let named: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            format!("cannot become a need: {}", named.join("; "))
-        }
-        other => format!("not stored: {other}"),
-    })
+    result
+        .map(|o| (o, notice.notice_type.clone()))
+        .map_err(|e| match e {
+            AppError::Validation(problems) => {
+                let named: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                format!("cannot become a need: {}", named.join("; "))
+            }
+            other => format!("not stored: {other}"),
+        })
 }
 
 /// The key an organisation made for a buyer without a Norwegian organisation number is stored

@@ -49,24 +49,29 @@ impl RadarQuery {
         cpv: Option<&str>,
         county: Option<&str>,
     ) -> Result<RadarQuery, Invalid> {
-        let number = |field: &'static str, value: Option<&str>, default: u32, max: u32| {
-            match value.map(str::trim).filter(|v| !v.is_empty()) {
-                None => Ok(default),
-                Some(v) => v
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=max).contains(n))
-                    .ok_or_else(|| {
-                        Invalid::new(field, format!("{field} must be a whole number from 1 to {max}"))
-                    }),
-            }
+        let number = |field: &'static str, value: Option<&str>, default: u32, max: u32| match value
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    Invalid::new(
+                        field,
+                        format!("{field} must be a whole number from 1 to {max}"),
+                    )
+                }),
         };
         let months = number("months", months, DEFAULT_MONTHS, 120)?;
         let window_months = number("window_months", window_months, DEFAULT_WINDOW, 60)?;
         let cpv = match cpv.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(c) => Some(CpvCode::parse(c).map_err(|_| {
-                Invalid::new("cpv", "cpv must be a CPV code such as 48000000")
-            })?),
+            Some(c) => Some(
+                CpvCode::parse(c)
+                    .map_err(|_| Invalid::new("cpv", "cpv must be a CPV code such as 48000000"))?,
+            ),
             None => None,
         };
         let county = county
@@ -361,12 +366,14 @@ fn group(
         hash.update(c.id.as_bytes());
     }
     let id = hex::encode(&hash.finalize()[..8]);
-    let what_nb = label
-        .as_ref()
-        .map_or_else(|| format!("CPV {cpv_code}"), |l| format!("{l} (CPV {cpv_code})"));
-    let what_en = label
-        .as_ref()
-        .map_or_else(|| format!("CPV {cpv_code}"), |l| format!("{l} (CPV {cpv_code})"));
+    let what_nb = label.as_ref().map_or_else(
+        || format!("CPV {cpv_code}"),
+        |l| format!("{l} (CPV {cpv_code})"),
+    );
+    let what_en = label.as_ref().map_or_else(
+        || format!("CPV {cpv_code}"),
+        |l| format!("{l} (CPV {cpv_code})"),
+    );
     let names: Vec<&str> = counties
         .iter()
         .map(|c| {
@@ -378,21 +385,33 @@ fn group(
         .collect();
     let months = |d: NaiveDate| {
         use chrono::Datelike;
-        format!("{} {}", crate::domain::language::MONTHS_NB[d.month0() as usize], d.year())
+        format!(
+            "{} {}",
+            crate::domain::language::MONTHS_NB[d.month0() as usize],
+            d.year()
+        )
     };
     let why = format!(
         "{} kjøpere har kontrakter på {what_nb} som løper ut mellom {} og {}{}.",
         buyers.len(),
         months(ends_from),
         months(ends_to),
-        if names.is_empty() { String::new() } else { format!(", i {}", names.join(", ")) },
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(", i {}", names.join(", "))
+        },
     );
     let why_en = format!(
         "{} buyers have contracts for {what_en} ending between {} and {}{}.",
         buyers.len(),
         ends_from.format("%Y-%m"),
         ends_to.format("%Y-%m"),
-        if names.is_empty() { String::new() } else { format!(", in {}", names.join(", ")) },
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(", in {}", names.join(", "))
+        },
     );
     let (needs, processes) = on_theme(conn, prefix)?;
     Ok(RadarGroup {
@@ -449,7 +468,11 @@ fn on_theme(conn: &mut DbConn, prefix: &str) -> AppResult<(Vec<OnTheme>, Vec<OnT
 
 /// The radar groups of the caller's organisation on a need's theme: those whose code is a branch
 /// of one of the need's CPV codes. Empty for anyone but a buyer.
-pub async fn for_need(ctx: &Context, caller: &Caller, cpv_codes: &[String]) -> AppResult<Vec<RadarGroup>> {
+pub async fn for_need(
+    ctx: &Context,
+    caller: &Caller,
+    cpv_codes: &[String],
+) -> AppResult<Vec<RadarGroup>> {
     let Some(org) = caller.organisation_id().map(str::to_owned) else {
         return Ok(Vec::new());
     };
@@ -468,7 +491,9 @@ pub async fn for_need(ctx: &Context, caller: &Caller, cpv_codes: &[String]) -> A
                         "category" => 5,
                         _ => 8,
                     };
-                    codes.iter().any(|c| c.get(..digits) == g.cpv_code.get(..digits))
+                    codes
+                        .iter()
+                        .any(|c| c.get(..digits) == g.cpv_code.get(..digits))
                 })
                 .collect())
         })

@@ -35,7 +35,10 @@ fn recipient(conn: &mut DbConn, organisation_id: &str) -> Result<Option<String>,
 fn lines(settings: &Settings, groups: &[&RadarGroup]) -> String {
     let mut out = Vec::new();
     for g in groups {
-        let mut line = format!("- {}\n  Se gruppen: {}/radar#g-{}", g.why, settings.public_url, g.id);
+        let mut line = format!(
+            "- {}\n  Se gruppen: {}/radar#g-{}",
+            g.why, settings.public_url, g.id
+        );
         line.push_str(&format!(
             "\n  Registrer et behov på temaet: {}/needs/new?cpv={}",
             settings.public_url, g.cpv_code
@@ -107,7 +110,15 @@ pub fn queue(conn: &mut DbConn, settings: &Settings) -> Result<usize, AppError> 
         db::write_tx(conn, |conn| {
             crate::db::dialogues::enqueue(
                 conn,
-                &OutboxRow::queued(id.clone(), "radar", None, None, &to, message_id.clone(), rendered.clone()),
+                &OutboxRow::queued(
+                    id.clone(),
+                    "radar",
+                    None,
+                    None,
+                    &to,
+                    message_id.clone(),
+                    rendered.clone(),
+                ),
             )?;
             q::mark_told(conn, &org_id, &ids, now)?;
             Ok::<_, AppError>(())

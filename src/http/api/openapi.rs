@@ -8,8 +8,9 @@ use utoipa::{Modify, OpenApi};
 
 use super::notifications;
 use super::{
-    admin, auth, capabilities, contracts, cpv, dialogues, documents, health, indicators, lifts, matching,
-    meetings, needs, notices, ocds, organisations, privacy, processes, radar, rsvp, solutions,
+    admin, auth, capabilities, contracts, cpv, dialogues, documents, health, indicators, lifts,
+    matching, meetings, needs, notices, ocds, organisations, privacy, processes, radar, rsvp,
+    solutions,
 };
 
 /// The API description. Every handler is listed here; a test checks none is missing.

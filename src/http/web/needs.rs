@@ -161,7 +161,11 @@ pub async fn new_form(
     let prefill = prefill.into_inner();
     let form = NeedForm {
         status: Some("open".into()),
-        cpv_codes: prefill.cpv.into_iter().filter(|c| !c.trim().is_empty()).collect(),
+        cpv_codes: prefill
+            .cpv
+            .into_iter()
+            .filter(|c| !c.trim().is_empty())
+            .collect(),
         title: prefill.title,
         ..NeedForm::default()
     };

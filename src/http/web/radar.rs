@@ -28,10 +28,16 @@ pub struct RadarForm {
 }
 
 fn short_month(lang: Lang, d: NaiveDate) -> String {
-    const EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let m = d.month0() as usize;
     match lang {
-        Lang::Nb => format!("{}. {}", &crate::domain::language::MONTHS_NB[m][..3], d.year()),
+        Lang::Nb => format!(
+            "{}. {}",
+            &crate::domain::language::MONTHS_NB[m][..3],
+            d.year()
+        ),
         Lang::En => format!("{} {}", EN[m], d.year()),
     }
 }
@@ -40,11 +46,16 @@ fn short_month(lang: Lang, d: NaiveDate) -> String {
 fn month_year(lang: Lang, d: NaiveDate) -> String {
     let written = format::date(lang, d);
     // The date written out without its day: "1. mars 2028" → "mars 2028".
-    written.split_once(' ').map_or(written.clone(), |(_, rest)| rest.to_owned())
+    written
+        .split_once(' ')
+        .map_or(written.clone(), |(_, rest)| rest.to_owned())
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Each group a row: a band over its end dates and a dot per contract, under a month axis. The
@@ -55,7 +66,9 @@ fn timeline_svg(lang: Lang, radar: &Radar, names: &[String]) -> String {
     let width = label_w + plot_w + 10.0;
     let height = top + row_h * radar.groups.len() as f64 + 8.0;
     let span = (radar.to - radar.from).num_days().max(1) as f64;
-    let x = |d: NaiveDate| label_w + plot_w * ((d - radar.from).num_days() as f64 / span).clamp(0.0, 1.0);
+    let x = |d: NaiveDate| {
+        label_w + plot_w * ((d - radar.from).num_days() as f64 / span).clamp(0.0, 1.0)
+    };
     let title = match lang {
         Lang::Nb => "Tidslinje: når kontraktene i hver gruppe løper ut",
         Lang::En => "Timeline: when the contracts in each group end",
@@ -64,7 +77,9 @@ fn timeline_svg(lang: Lang, radar: &Radar, names: &[String]) -> String {
         "<svg class=\"chart radar\" width=\"100%\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{title}\">"
     );
     // A tick every six months, from the first month after today.
-    let mut tick = NaiveDate::from_ymd_opt(radar.from.year(), radar.from.month(), 1).unwrap_or(radar.from) + Months::new(1);
+    let mut tick = NaiveDate::from_ymd_opt(radar.from.year(), radar.from.month(), 1)
+        .unwrap_or(radar.from)
+        + Months::new(1);
     while tick <= radar.to {
         let tx = x(tick);
         out.push_str(&format!(
@@ -86,7 +101,8 @@ fn timeline_svg(lang: Lang, radar: &Radar, names: &[String]) -> String {
         ));
         for m in &g.members {
             let day = m.ends_at.unwrap_or_else(|| {
-                NaiveDate::parse_from_str(&format!("{}-15", m.ends_month), "%Y-%m-%d").unwrap_or(g.ends_from)
+                NaiveDate::parse_from_str(&format!("{}-15", m.ends_month), "%Y-%m-%d")
+                    .unwrap_or(g.ends_from)
             });
             let fill = if m.yours { GREEN } else { BLUE };
             let who = m.buyer_name.clone().unwrap_or_else(|| match lang {
@@ -121,7 +137,10 @@ fn group_view(lang: Lang, g: &RadarGroup, own_org: Option<&str>) -> Value {
             }
         })
         .collect();
-    let own_need = g.needs.iter().find(|n| Some(n.organisation_id.as_str()) == own_org);
+    let own_need = g
+        .needs
+        .iter()
+        .find(|n| Some(n.organisation_id.as_str()) == own_org);
     context! {
         id => g.id.clone(),
         label => g.cpv_label.clone().unwrap_or_else(|| g.cpv_code.clone()),
@@ -143,8 +162,13 @@ pub async fn page(
 ) -> Result<HttpResponse, WebError> {
     let user = v.require_user()?.clone();
     let f = form.into_inner();
-    let query = RadarQuery::parse(f.months.as_deref(), None, f.cpv.as_deref(), f.county.as_deref())
-        .map_err(crate::error::AppError::from)?;
+    let query = RadarQuery::parse(
+        f.months.as_deref(),
+        None,
+        f.cpv.as_deref(),
+        f.county.as_deref(),
+    )
+    .map_err(crate::error::AppError::from)?;
     let radar = crate::app::radar::view(&state, &user.caller, query).await?;
     let names: Vec<String> = radar
         .groups
@@ -152,7 +176,11 @@ pub async fn page(
         .map(|g| g.cpv_label.clone().unwrap_or_else(|| g.cpv_code.clone()))
         .collect();
     let own = user.caller.organisation_id().map(str::to_owned);
-    let groups: Vec<Value> = radar.groups.iter().map(|g| group_view(v.lang, g, own.as_deref())).collect();
+    let groups: Vec<Value> = radar
+        .groups
+        .iter()
+        .map(|g| group_view(v.lang, g, own.as_deref()))
+        .collect();
     let months: Vec<Value> = [12, 24, 36, 60]
         .iter()
         .map(|m| context! { value => m.to_string(), label => m.to_string() })

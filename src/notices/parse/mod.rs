@@ -387,9 +387,12 @@ fn read_notice(root: Node) -> Result<Notice, Rejection> {
 /// The contract period over the lots and parts: BT-536 start, BT-537 end, or the BT-36
 /// duration counted from the start, else from the BT-145 conclusion date.
 fn contract_period(root: Node) -> Result<Option<ContractPeriod>, Rejection> {
-    let concluded = first_text(root, "EXT/efac:NoticeResult/efac:SettledContract/cbc:IssueDate")
-        .and_then(|d| parse_date(&d))
-        .map(|(day, _)| day);
+    let concluded = first_text(
+        root,
+        "EXT/efac:NoticeResult/efac:SettledContract/cbc:IssueDate",
+    )
+    .and_then(|d| parse_date(&d))
+    .map(|(day, _)| day);
     let mut period: Option<ContractPeriod> = None;
     for lot in select(root, LOT) {
         let Some(planned) = select(lot, "cac:ProcurementProject/cac:PlannedPeriod")

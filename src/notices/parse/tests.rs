@@ -228,7 +228,10 @@ fn a_buyer_is_kept_whatever_its_identifier_and_linked_only_by_a_norwegian_number
     );
     let na = buyer(&consultation_with("942110464</cbc:CompanyID>", "N/A</cbc:CompanyID>").unwrap());
     assert_eq!((na.identifier.as_deref(), na.orgnr()), (Some("N/A"), None));
-    let vat = consultation_with("942110464</cbc:CompanyID>", "NO 942 110 464 MVA</cbc:CompanyID>");
+    let vat = consultation_with(
+        "942110464</cbc:CompanyID>",
+        "NO 942 110 464 MVA</cbc:CompanyID>",
+    );
     assert_eq!(buyer(&vat.unwrap()).orgnr().as_deref(), Some("942110464"));
     // Nine digits of another country's scheme are not a Norwegian number.
     let swedish = consultation_with(
@@ -239,7 +242,10 @@ fn a_buyer_is_kept_whatever_its_identifier_and_linked_only_by_a_norwegian_number
     let none = consultation_with("<cbc:CompanyID>942110464</cbc:CompanyID>", "").unwrap();
     let none = buyer(&none);
     assert_eq!(none.identifier, None);
-    assert!(!none.name.is_empty(), "a buyer without an identifier keeps its name");
+    assert!(
+        !none.name.is_empty(),
+        "a buyer without an identifier keeps its name"
+    );
 }
 
 #[test]
@@ -302,7 +308,11 @@ fn notices_from_anywhere_parse_with_their_buyers_counties_and_contract_periods()
             name.to_string_lossy().ends_with(".xml")
         })
         .count();
-    assert_eq!(entries.len(), xml_files, "every world fixture has its entry");
+    assert_eq!(
+        entries.len(),
+        xml_files,
+        "every world fixture has its entry"
+    );
     for entry in entries {
         let file = format!("world/{}", entry["file"].as_str().unwrap());
         let n = parse(&read(&file)).unwrap_or_else(|rejection| panic!("{file}: {rejection}"));
