@@ -498,6 +498,7 @@ mod tests {
             "document_version",
             "consultation_summary",
             "minutes",
+            "radar",
         ] {
             for lang in [Lang::Nb, Lang::En] {
                 let parts = render_parts(name, lang, &values_of(name))
