@@ -540,6 +540,14 @@ pub struct SmtpSettings {
 }
 
 impl Settings {
+    /// The host of the public address, for the `Message-ID`s of the emails sent.
+    pub fn mail_host(&self) -> String {
+        url::Url::parse(&self.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "innolift".into())
+    }
+
     /// Defaults for a data directory, as used by tests and embedders.
     pub fn for_data_dir(data_dir: &Path) -> Settings {
         SettingsArgs {

@@ -145,10 +145,7 @@ fn wants_email(
 }
 
 fn host(settings: &Settings) -> String {
-    url::Url::parse(&settings.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "innolift".into())
+    settings.mail_host()
 }
 
 /// The email about a notification. Accounts keep no language, so it is in Bokmål, the

@@ -218,13 +218,7 @@ async fn supplier_kind(app: &TestApp, email: &str, seed: u32) -> crate::helpers:
 
 on_both_databases! {
     async fn in_the_demo_data_the_radar_shows_a_group_explained_on_its_page(app: TestApp) {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_innolift"))
-            .args(["demo", "--database-url", &app.settings.database_url])
-            .arg("--data-dir")
-            .arg(&app.data_dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        crate::dialogues::load_demo(&app);
         let login: Value = app.login("kjoper@demo.innolift.no", innolift::demo::DEMO_PASSWORD).await.json().await.unwrap();
         let token = login["token"].as_str().unwrap();
         let seen = radar(&app, token, "").await;
@@ -267,17 +261,7 @@ async fn a_buyer_reads_the_radar_in_the_browser_and_registers_a_need_on_the_them
     let Some(app) = crate::helpers::spawn_app(Backend::Sqlite).await else {
         return;
     };
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_innolift"))
-        .args(["demo", "--database-url", &app.settings.database_url])
-        .arg("--data-dir")
-        .arg(&app.data_dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::dialogues::load_demo(&app);
     app.import_cpv();
     let Some(browser) = crate::browser::Browser::start().await else {
         return;

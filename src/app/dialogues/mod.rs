@@ -321,10 +321,7 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<DialogueRow, AppError> {
 
 /// The host of the public address, for the `Message-ID`s of the emails it sends.
 pub(crate) fn host(settings: &Settings) -> String {
-    url::Url::parse(&settings.public_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "innolift".into())
+    settings.mail_host()
 }
 
 /// The SHA-256 of a token, as stored.

@@ -83,9 +83,12 @@ pub struct DigestRun {
     pub matches: usize,
 }
 
-/// Where an organisation's digest goes: its contact address, else its first account's; never an
-/// address that an account holds unconfirmed.
-fn recipient(conn: &mut DbConn, org: &OrganisationRow) -> Result<Option<String>, AppError> {
+/// Where an organisation's digest (or radar email) goes: its contact address, else its first
+/// account's; never an address that an account holds unconfirmed.
+pub(crate) fn recipient(
+    conn: &mut DbConn,
+    org: &OrganisationRow,
+) -> Result<Option<String>, AppError> {
     if let Some(e) = &org.contact_email {
         if crate::db::accounts::is_unconfirmed_address(conn, e)? {
             return Ok(None);
@@ -155,11 +158,7 @@ pub fn run(
                 })
                 .collect();
             let id = db::new_id();
-            let host = url::Url::parse(&settings.public_url)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned))
-                .unwrap_or_else(|| "innolift".into());
-            let message_id = format!("<digest-{id}@{host}>");
+            let message_id = format!("<digest-{id}@{}>", settings.mail_host());
             let rendered = mail::render_template(
                 "digest",
                 Lang::Nb,

@@ -16,21 +16,6 @@ use crate::settings::Settings;
 /// At most one radar email a week per buyer.
 const EVERY: TimeDelta = TimeDelta::days(7);
 
-/// The address a buyer's radar email goes to: its contact address, else its first confirmed
-/// account's; never an address an account holds unconfirmed.
-fn recipient(conn: &mut DbConn, organisation_id: &str) -> Result<Option<String>, AppError> {
-    let org = crate::app::organisations::get(conn, organisation_id)?;
-    if let Some(e) = &org.contact_email {
-        if !crate::db::accounts::is_unconfirmed_address(conn, e)? {
-            return Ok(Some(e.clone()));
-        }
-    }
-    Ok(crate::db::accounts::in_organisation(conn, organisation_id)?
-        .into_iter()
-        .find(|a| a.email_confirmed_at.is_some())
-        .map(|a| a.email))
-}
-
 /// How a group reads in the email, with where to act on it.
 fn lines(settings: &Settings, groups: &[&RadarGroup]) -> String {
     let mut out = Vec::new();
@@ -79,19 +64,15 @@ pub fn queue(conn: &mut DbConn, settings: &Settings) -> Result<usize, AppError> 
         if new.is_empty() {
             continue;
         }
-        let Some(to) = recipient(conn, &org_id)? else {
+        let org = crate::app::organisations::get(conn, &org_id)?;
+        let Some(to) = crate::app::notices::digest::recipient(conn, &org)? else {
             continue;
         };
         if crate::db::dialogues::is_unsubscribed(conn, &to)? {
             continue;
         }
-        let org = crate::app::organisations::get(conn, &org_id)?;
         let id = db::new_id();
-        let host = url::Url::parse(&settings.public_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_else(|| "innolift".into());
-        let message_id = format!("<radar-{id}@{host}>");
+        let message_id = format!("<radar-{id}@{}>", settings.mail_host());
         let rendered = mail::render_template(
             "radar",
             Lang::Nb,
