@@ -476,7 +476,8 @@ pub struct Settings {
     pub outbox_worker: bool,
     /// The programme's targets for the indicators.
     pub targets: Targets,
-    /// Whether this process sends the daily digest (tests turn it off).
+    /// Whether this process sends the daily digest and the weekly radar email (tests turn it
+    /// off).
     pub digest_worker: bool,
     /// Whether a database without a CPV vocabulary gets the shipped one at start (tests that do
     /// not need it turn this off, to start faster).

@@ -73,10 +73,13 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
                 }
                 crate::app::limits::purge(conn).map_err(|e| anyhow::anyhow!("{e}"))?;
                 // The radar email keeps to a week per buyer itself; an hourly look finds it due.
-                let radar = crate::app::radar::weekly::queue(conn, &for_reminders)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
-                if radar > 0 {
-                    tracing::info!(emails = radar, "queued the weekly radar emails");
+                // It is scheduled mail like the digest, and goes with it.
+                if for_reminders.digest_worker {
+                    let radar = crate::app::radar::weekly::queue(conn, &for_reminders)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    if radar > 0 {
+                        tracing::info!(emails = radar, "queued the weekly radar emails");
+                    }
                 }
             }
             dialogues::invitations::queue_reminders(
