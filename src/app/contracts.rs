@@ -86,7 +86,7 @@ fn date(field: &'static str, value: &str) -> Result<NaiveDate, Invalid> {
         Invalid::because(
             field,
             Problem::BadFormat,
-            format!("{field} must be a date written YYYY-MM-DD"),
+            format!("{field} must be a date written YYYY-MM-DD; leave it out if it is not known"),
         )
     })
 }
@@ -126,10 +126,10 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult
             counties.push(county);
         }
     }
+    // A blank date is refused like any other that is not one: leave it out when unknown.
     let starts_at = new
         .starts_at
         .as_deref()
-        .filter(|s| !s.trim().is_empty())
         .map(|s| date("starts_at", s))
         .transpose()?;
     let ends_at = date("ends_at", &new.ends_at)?;
@@ -148,7 +148,6 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult
     let renewal_options = new
         .renewal_options
         .as_deref()
-        .filter(|s| !s.trim().is_empty())
         .map(|s| date("renewal_options", s))
         .transpose()?;
     if let Some(last) = renewal_options {

@@ -53,6 +53,7 @@ on_both_databases! {
             (json!({"renewal_options": in_months(6)}), "renewal_options"),
             (json!({"renewal_options": in_months(12 * 40)}), "renewal_options"),
             (json!({"starts_at": "2024-02-30"}), "starts_at"),
+            (json!({"starts_at": ""}), "starts_at"),
             (json!({"value": -1}), "value"),
             (json!({"cpv_codes": []}), "cpv_codes"),
             (json!({"counties": ["99"]}), "counties"),
@@ -133,8 +134,9 @@ on_both_databases! {
         assert_eq!(radar(&app, &staff, "?months=72&cpv=90000000").await["groups"], json!([]));
         assert_eq!(radar(&app, &staff, "?months=72&cpv=48000000").await["groups"].as_array().unwrap().len(), 1);
         assert_eq!(radar(&app, &staff, "?months=72&county=03").await["groups"], json!([]));
+        assert_eq!(radar(&app, &staff, "?months=72&cpv=&county=").await["groups"].as_array().unwrap().len(), 1, "blank filters are left out");
         assert_eq!(radar(&app, &staff, "?months=9").await["groups"], json!([]), "only one ends within 9 months");
-        for (query, field) in [("?months=0", "months"), ("?months=abc", "months"), ("?cpv=12", "cpv"), ("?county=99", "county"), ("?window_months=100", "window_months")] {
+        for (query, field) in [("?months=0", "months"), ("?months=abc", "months"), ("?cpv=12", "cpv"), ("?county=99", "county"), ("?window_months=100", "window_months"), ("?cpv=4831", "cpv")] {
             let (_, got) = error_of(app.get(&format!("/api/v1/radar{query}"), Some(&staff)).await, 400).await;
             assert_eq!(got.as_deref(), Some(field), "{query}");
         }

@@ -7,7 +7,6 @@ use super::error::ErrorBody;
 use crate::app::radar::{self as service, Radar, RadarQuery};
 use crate::app::Context;
 use crate::caller::Caller;
-use crate::domain::{County, CpvCode};
 use crate::error::AppError;
 
 /// What the radar looks at.
@@ -20,12 +19,20 @@ pub struct RadarParams {
     /// End dates in one group lie within this many months of each other (default 12).
     #[param(minimum = 1, maximum = 60, value_type = Option<i64>)]
     pub window_months: Option<String>,
-    /// Only groups on this CPV code's branch.
-    #[param(value_type = Option<CpvCode>, inline)]
+    /// Only groups on this CPV code's branch; blank for all.
+    #[param(pattern = r"^\s*(?:[0-9]{8}(?:-[0-9])?)?\s*$")]
     pub cpv: Option<String>,
-    /// Only contracts in this county (county number), or national ones.
-    #[param(value_type = Option<County>, inline)]
+    /// Only contracts in this county (county number), or national ones; blank for all.
+    #[param(schema_with = county_schema)]
     pub county: Option<String>,
+}
+
+fn county_schema() -> utoipa::openapi::schema::Schema {
+    let codes: Vec<&str> = crate::domain::organisation::COUNTIES
+        .iter()
+        .map(|(code, _)| *code)
+        .collect();
+    crate::domain::optional_choice_schema(&codes, "a county number, or blank for all")
 }
 
 /// The joint-buying radar. Programme staff see every group; a buyer sees the groups it is in,
