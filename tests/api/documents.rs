@@ -16,7 +16,7 @@ use crate::helpers::{error_of, Backend, TestApp};
 use crate::meetings::invited;
 
 /// A PDF of about `mb` megabytes whose bytes differ from position to position.
-fn pdf(mb: usize) -> Vec<u8> {
+pub(crate) fn pdf(mb: usize) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut x: u32 = 2463534242;
     while out.len() < mb * 1_000_000 {

@@ -177,6 +177,28 @@ async fn a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_
         .await;
     assert_eq!(res.status(), 200);
 
+    // One public document goes out; one for the invitees only does not.
+    for (title, visibility) in [
+        ("Behovsbeskrivelse for ferjene", "public"),
+        ("Internt utkast til konkurransegrunnlag", "invitees"),
+    ] {
+        let fields = [
+            ("title", title),
+            ("visibility", visibility),
+            ("dialogue_id", did.as_str()),
+        ];
+        let res = crate::documents::upload(
+            &app,
+            &lead.token,
+            &pid,
+            &fields,
+            "dok.pdf",
+            crate::documents::pdf(1),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+
     let package = get(&app, "/api/v1/ocds/releases").await;
     validate("releases.json", &package);
     let releases = of_process(&package);
