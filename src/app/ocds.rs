@@ -145,8 +145,11 @@ fn need_content(conn: &mut DbConn, settings: &Settings, need: &NeedRow) -> AppRe
         "title": need.title,
         "description": need.description,
         "status": "planning",
-        "items": items(conn, needs)?,
     });
+    let items = items(conn, needs)?;
+    if !items.is_empty() {
+        tender["items"] = json!(items);
+    }
     let mut planning = json!({"rationale": need.description});
     if let Some(v) = value(needs) {
         tender["value"] = v.clone();
@@ -289,8 +292,12 @@ fn process_content(
         "title": process.title,
         "description": process.description,
         "status": "planning",
-        "items": items(conn, &needs)?,
     });
+    // An empty list is left out, as OCDS asks.
+    let items = items(conn, &needs)?;
+    if !items.is_empty() {
+        tender["items"] = json!(items);
+    }
     if let Some(v) = value(&needs) {
         tender["value"] = v.clone();
         planning["budget"] = json!({"amount": v});

@@ -87,6 +87,19 @@ async fn a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_
         )
         .await;
     assert_eq!(res.status(), 200);
+    // The process's need gets CPV codes and a value, which go out as items and budget.
+    let process: Value = app
+        .get(&format!("/api/v1/processes/{pid}"), Some(&lead.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let need_id = process["need_ids"][0].as_str().unwrap().to_owned();
+    let change = json!({"cpv_codes": ["34512000", "71311200"], "estimated_value_nok": 40_000_000});
+    let res = app
+        .patch(&format!("/api/v1/needs/{need_id}"), &change, &lead.token)
+        .await;
+    assert_eq!(res.status(), 200);
     let mut draft = need_body(
         "Hemmelig utkast om droner",
         "Et utkast som ingen andre skal se.",
@@ -240,13 +253,28 @@ async fn a_process_with_two_buyers_an_event_and_an_answer_is_valid_ocds_without_
         "only the answered question: {enquiries:?}"
     );
     assert_eq!(enquiries[0]["answer"], "Ja, hydrogen er velkommen.");
-    assert!(r["tender"]["items"]
-        .as_array()
-        .unwrap()
+    let items = r["tender"]["items"].as_array().unwrap();
+    let codes: Vec<&str> = items
         .iter()
-        .all(|i| i["classification"]["scheme"] == "CPV"));
+        .map(|i| i["classification"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["34512000", "71311200"], "{items:?}");
+    assert!(items.iter().all(|i| i["classification"]["scheme"] == "CPV"));
+    assert_eq!(
+        r["tender"]["value"],
+        json!({"amount": 40_000_000, "currency": "NOK"})
+    );
+    assert_eq!(r["planning"]["budget"]["amount"]["amount"], 40_000_000);
+    let documents = r["planning"]["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1, "{documents:?}");
+    assert_eq!(documents[0]["title"], "Behovsbeskrivelse for ferjene");
+    assert!(documents[0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://innolift.test/api/v1/documents/"));
     let text = package.to_string();
     for private in [
+        "Internt utkast",
         "Hemmelig utkast",
         "Ubesvart",
         "salg@ferjeverft.no",
