@@ -11,7 +11,7 @@ use crate::dialogues::{app_with_mail, SmtpServer};
 use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_databases;
 
-fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notices")
 }
 
@@ -21,7 +21,7 @@ fn expected() -> Value {
 }
 
 /// Runs `innolift notices import` on `paths`; returns (stdout, stderr).
-fn import(app: &TestApp, paths: &[&Path]) -> (String, String) {
+pub(crate) fn import(app: &TestApp, paths: &[&Path]) -> (String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_innolift"))
         .args(["notices", "import"])
         .args(paths)

@@ -338,3 +338,71 @@ async fn postgres() {
     )
     .await;
 }
+
+/// A joint process made from a need that an imported prior information notice announced names
+/// that notice among its related processes, and the record still validates.
+async fn a_process_from_an_imported_notice_names_it_as_a_related_process(backend: Backend) {
+    let Some(app) = crate::helpers::spawn_app(backend).await else {
+        return;
+    };
+    let pin = crate::notices::fixtures().join("good/pin-01-velferdsteknologi-bergen.xml");
+    crate::notices::import(&app, &[&pin]);
+    // Bergen registers with the notice's organisation number and takes over its need.
+    let body = json!({"email": "innkjop@bergen.kommune.no", "password": "et langt passord", "name": "Kari",
+        "organisation": {"orgnr": "964 338 531", "name": "Bergen kommune", "kind": "buyer", "sector": "municipality", "county": "46"}});
+    let registered: Value = app
+        .post("/api/v1/auth/register", &body, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = registered["token"].as_str().unwrap();
+    let needs: Value = app
+        .get("/api/v1/needs?source=notice", Some(token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let need_id = needs["items"][0]["id"].as_str().unwrap();
+    let res = app.post("/api/v1/processes", &json!({"title": "Felles velferdsteknologi", "description": "Vi kjøper sammen.", "need_ids": [need_id], "procedure": "innovation_partnership"}), Some(token)).await;
+    assert_eq!(res.status(), 201);
+    let process: Value = res.json().await.unwrap();
+    let ocid = format!("ocds-innlft-jp-{}", process["id"].as_str().unwrap());
+    let record = get(&app, &format!("/api/v1/ocds/records/{ocid}")).await;
+    validate("related.json", &record);
+    let related = &record["records"][0]["compiledRelease"]["relatedProcesses"];
+    let notice: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::notices::fixtures().join("expected.json")).unwrap(),
+    )
+    .unwrap();
+    let notice_id = notice["good"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"] == "good/pin-01-velferdsteknologi-bergen.xml")
+        .unwrap()["notice_id"]
+        .clone();
+    assert_eq!(related[0]["identifier"], notice_id, "{related}");
+    assert_eq!(related[0]["relationship"], json!(["planning"]));
+    // The need is published with the process now, not on its own.
+    let package = get(&app, "/api/v1/ocds/releases").await;
+    let own = format!("ocds-innlft-need-{need_id}");
+    assert!(
+        package["releases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["ocid"] != own.as_str()),
+        "{package:#}"
+    );
+}
+
+#[actix_web::test]
+async fn related_sqlite() {
+    a_process_from_an_imported_notice_names_it_as_a_related_process(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn related_postgres() {
+    a_process_from_an_imported_notice_names_it_as_a_related_process(Backend::Postgres).await;
+}
