@@ -14,7 +14,7 @@ use crate::db::contracts::{self as q, ContractRow};
 use crate::db::notices::NoticeBuyerRow;
 use crate::db::{self, DbConn};
 use crate::domain::{self, County, Invalid, OrgKind, Problem};
-use crate::error::{AppError, AppResult};
+use crate::error::{all_valid, AppError, AppResult};
 use crate::notices::parse::{ContractPeriod, Notice, NoticeKind};
 use crate::search::document::{json_array, json_list};
 
@@ -85,10 +85,87 @@ fn date(field: &'static str, value: &str) -> Result<NaiveDate, Invalid> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
         Invalid::because(
             field,
-            Problem::BadFormat,
+            Problem::NotADate,
             format!("{field} must be a date written YYYY-MM-DD; leave it out if it is not known"),
         )
     })
+}
+
+fn optional_date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDate>, Invalid> {
+    value.map(|v| date(field, v)).transpose()
+}
+
+fn cpv_codes_of(conn: &mut DbConn, codes: &[String]) -> AppResult<Vec<String>> {
+    if codes.is_empty() {
+        return Err(Invalid::because(
+            "cpv_codes",
+            Problem::Required,
+            "give at least one CPV code for what the contract buys",
+        )
+        .into());
+    }
+    crate::app::needs::checked_cpv_codes(conn, codes)
+}
+
+fn counties_of(counties: &[String]) -> Result<Vec<String>, Invalid> {
+    let mut out = Vec::new();
+    for c in counties {
+        let county = County::parse_for("counties", c)?.as_str().to_owned();
+        if !out.contains(&county) {
+            out.push(county);
+        }
+    }
+    Ok(out)
+}
+
+fn value_of(value: Option<i64>) -> Result<Option<i64>, Invalid> {
+    match value {
+        Some(v) if v < 0 => Err(Invalid::because(
+            "value",
+            Problem::NotANumber,
+            "value is a whole number of NOK and cannot be negative",
+        )),
+        other => Ok(other),
+    }
+}
+
+fn end_in_range(
+    starts_at: Option<NaiveDate>,
+    ends_at: NaiveDate,
+    horizon: NaiveDate,
+) -> Result<(), Invalid> {
+    if starts_at.is_some_and(|s| ends_at < s) {
+        return Err(Invalid::because(
+            "ends_at",
+            Problem::BeforeStartsAt,
+            "ends_at is before starts_at; give the end date",
+        ));
+    }
+    if ends_at > horizon {
+        return Err(Invalid::new(
+            "ends_at",
+            format!("ends_at is more than {MAX_YEARS_AHEAD} years ahead; check the year"),
+        ));
+    }
+    Ok(())
+}
+
+fn renewal_in_range(
+    renewal: Option<NaiveDate>,
+    ends_at: NaiveDate,
+    horizon: NaiveDate,
+) -> Result<(), Invalid> {
+    match renewal {
+        Some(last) if last < ends_at => Err(Invalid::new(
+            "renewal_options",
+            "renewal_options is the last possible end date, so it cannot be before ends_at",
+        )),
+        Some(last) if last > horizon => Err(Invalid::new(
+            "renewal_options",
+            format!("renewal_options is more than {MAX_YEARS_AHEAD} years ahead; check the year"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The caller's buyer organisation, or 403.
@@ -109,67 +186,19 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult
     let org_id = buyer_of(conn, caller)?;
     let today = db::now().date();
     let horizon = today + Months::new(12 * MAX_YEARS_AHEAD);
-    let title = domain::line("title", &new.title, 200)?;
-    if new.cpv_codes.is_empty() {
-        return Err(Invalid::because(
-            "cpv_codes",
-            Problem::Required,
-            "give at least one CPV code for what the contract buys",
-        )
-        .into());
+    all_valid! {
+        let title = domain::line("title", &new.title, 200);
+        let cpv_codes = cpv_codes_of(conn, &new.cpv_codes);
+        let counties = counties_of(&new.counties);
+        // A blank date is refused like any other that is not one: leave it out when unknown.
+        let starts_at = optional_date("starts_at", new.starts_at.as_deref());
+        let ends_at = date("ends_at", &new.ends_at);
+        let renewal_options = optional_date("renewal_options", new.renewal_options.as_deref());
+        let value = value_of(new.value);
     }
-    let cpv_codes = crate::app::needs::checked_cpv_codes(conn, &new.cpv_codes)?;
-    let mut counties = Vec::new();
-    for c in &new.counties {
-        let county = County::parse_for("counties", c)?.as_str().to_owned();
-        if !counties.contains(&county) {
-            counties.push(county);
-        }
-    }
-    // A blank date is refused like any other that is not one: leave it out when unknown.
-    let starts_at = new
-        .starts_at
-        .as_deref()
-        .map(|s| date("starts_at", s))
-        .transpose()?;
-    let ends_at = date("ends_at", &new.ends_at)?;
-    if starts_at.is_some_and(|s| ends_at < s) {
-        return Err(
-            Invalid::new("ends_at", "ends_at is before starts_at; give the end date").into(),
-        );
-    }
-    if ends_at > horizon {
-        return Err(Invalid::new(
-            "ends_at",
-            format!("ends_at is more than {MAX_YEARS_AHEAD} years ahead; check the year"),
-        )
-        .into());
-    }
-    let renewal_options = new
-        .renewal_options
-        .as_deref()
-        .map(|s| date("renewal_options", s))
-        .transpose()?;
-    if let Some(last) = renewal_options {
-        if last < ends_at {
-            return Err(Invalid::new(
-                "renewal_options",
-                "renewal_options is the last possible end date, so it cannot be before ends_at",
-            )
-            .into());
-        }
-        if last > horizon {
-            return Err(Invalid::new(
-                "renewal_options",
-                format!(
-                    "renewal_options is more than {MAX_YEARS_AHEAD} years ahead; check the year"
-                ),
-            )
-            .into());
-        }
-    }
-    if new.value.is_some_and(|v| v < 0) {
-        return Err(Invalid::new("value", "value is in NOK and cannot be negative").into());
+    all_valid! {
+        let _end = end_in_range(starts_at, ends_at, horizon);
+        let _renewal = renewal_in_range(renewal_options, ends_at, horizon);
     }
     let org = crate::app::organisations::get(conn, &org_id)?;
     let now = db::now();
@@ -184,7 +213,7 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult
         starts_at,
         ends_at,
         renewal_options,
-        value_nok: new.value,
+        value_nok: value,
         shared: new.shared,
         source: "registered".into(),
         notice_id: None,

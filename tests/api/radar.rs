@@ -292,3 +292,42 @@ async fn a_buyer_reads_the_radar_in_the_browser_and_registers_a_need_on_the_them
     browser.screenshot("radar-new-need").await;
     browser.close().await;
 }
+
+on_both_databases! {
+    async fn a_buyer_registers_and_removes_a_contract_on_the_page_with_every_problem_in_bokmal(app: TestApp) {
+        let buyer = app.register("innkjop@bergen.kommune.no", 331, "buyer").await;
+        let web = crate::web_helpers::WebClient::signed_in(&app, &buyer.email, &buyer.password).await;
+        let (status, page) = web.get("/contracts").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Registrer en kontrakt") && page.contains("Ingen kontrakter registrert ennå."), "{page}");
+
+        // An empty form: every problem beside its field, nothing stored.
+        let empty = web.submit("/contracts", "/contracts", &[("title", ""), ("cpv_codes", ""), ("ends_at", "")]).await;
+        assert_eq!(empty.status, 400);
+        for wanted in ["Skjemaet har feil", "id=\"e-title\"", "id=\"e-cpv_codes\"", "id=\"e-ends_at\""] {
+            assert!(empty.body.contains(wanted), "{wanted}: {}", empty.body);
+        }
+        let backwards = web.submit("/contracts", "/contracts", &[("title", "Journalsystem"), ("cpv_codes", "48311000"), ("starts_at", "2027-01-01"), ("ends_at", "2026-01-01")]).await;
+        assert_eq!(backwards.status, 400);
+        assert!(backwards.body.contains("Slutten må være etter starten."), "{}", backwards.body);
+        assert!(backwards.body.contains("value=\"Journalsystem\""), "what was typed is kept");
+        let money = web.submit("/contracts", "/contracts", &[("title", "Journalsystem"), ("cpv_codes", "48311000"), ("ends_at", &in_months(12)), ("value", "tolv")]).await;
+        assert_eq!(money.status, 400);
+        assert!(money.body.contains("Skriv et helt tall"), "{}", money.body);
+        let mine: Value = app.get("/api/v1/contracts", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(mine["total"], 0);
+
+        let saved = web.submit("/contracts", "/contracts", &[("title", "Journalsystem for helse"), ("cpv_codes", "48311000 48814000"), ("counties", "46"), ("ends_at", &in_months(12)), ("value", "12 500 000"), ("shared", "on")]).await;
+        assert_eq!((saved.status, saved.location.as_deref()), (303, Some("/contracts")), "{}", saved.body);
+        let (_, list) = web.get("/contracts").await;
+        assert!(list.contains("Kontrakten er lagret.") && list.contains("Journalsystem for helse") && list.contains("Vestland"), "{list}");
+        let mine: Value = app.get("/api/v1/contracts", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!((mine["total"].as_i64(), mine["items"][0]["value"].as_i64(), mine["items"][0]["shared"].as_bool()), (Some(1), Some(12_500_000), Some(true)), "{mine}");
+        assert_eq!(mine["items"][0]["cpv_codes"], json!(["48311000", "48814000"]));
+        let id = mine["items"][0]["id"].as_str().unwrap();
+        let removed = web.submit("/contracts", &format!("/contracts/{id}/delete"), &[]).await;
+        assert_eq!(removed.status, 303);
+        let mine: Value = app.get("/api/v1/contracts", Some(&buyer.token)).await.json().await.unwrap();
+        assert_eq!(mine["total"], 0);
+    }
+}

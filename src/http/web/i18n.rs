@@ -31,6 +31,7 @@ i18n_files!(
     "admin.toml",
     "indicators.toml",
     "radar.toml",
+    "contracts.toml",
     "self_service.toml",
     "notifications.toml",
 );

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod browse;
 pub mod capabilities;
 pub mod cluster;
+pub mod contracts;
 pub mod documents;
 pub mod error;
 pub mod events;
@@ -65,6 +66,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(public::routes)
         .configure(indicators::routes)
         .configure(radar::routes)
+        .configure(contracts::routes)
         .configure(admin::routes)
         .configure(cluster::routes)
         .configure(profile::routes)

@@ -56,6 +56,7 @@ page_templates!(
     "unsubscribe.html",
     "indicators.html",
     "radar.html",
+    "contracts.html",
     "password_forgot.html",
     "password_reset.html",
     "confirm_email.html",
