@@ -340,6 +340,7 @@ impl SettingsArgs {
             ),
             outbox_worker: true,
             digest_worker: true,
+            publish_worker: true,
             load_cpv: true,
             targets: self.targets.unwrap_or_default(),
             bind,
@@ -476,6 +477,9 @@ pub struct Settings {
     pub outbox_worker: bool,
     /// The programme's targets for the indicators.
     pub targets: Targets,
+    /// Whether this process publishes the OCDS releases of what changed, every minute (tests
+    /// turn it off, to see releases made only by their own requests).
+    pub publish_worker: bool,
     /// Whether this process sends the daily digest and the weekly radar email (tests turn it
     /// off).
     pub digest_worker: bool,

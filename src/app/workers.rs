@@ -55,7 +55,25 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         let (for_reminders, keys) = (settings.clone(), tokens.clone());
         // The retention sweep needs no more than an hourly look; any node may run it.
         let last_sweep = std::sync::Mutex::new(None::<std::time::Instant>);
+        // Open data follows changes within a minute, not only when someone asks for it.
+        let last_publish = std::sync::Mutex::new(None::<std::time::Instant>);
         let before_round = move |conn: &mut crate::db::DbConn| {
+            let publish_due = for_reminders.publish_worker && {
+                let mut last = last_publish.lock().unwrap_or_else(|p| p.into_inner());
+                let due = last.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(60));
+                if due {
+                    *last = Some(std::time::Instant::now());
+                }
+                due
+            };
+            // A failed publication waits for the next minute; it must not hold up the mail.
+            if publish_due {
+                match crate::app::ocds::publish(conn, &for_reminders) {
+                    Ok(0) => {}
+                    Ok(stored) => tracing::info!(releases = stored, "published OCDS releases"),
+                    Err(e) => tracing::warn!(error = %e, "cannot publish the OCDS releases"),
+                }
+            }
             let due = {
                 let mut last = last_sweep.lock().unwrap_or_else(|p| p.into_inner());
                 let due = last.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(3600));

@@ -128,6 +128,7 @@ pub async fn spawn_app_with(
     settings.db_pool_size = 4;
     // The daily digest runs on demand in tests (POST /api/v1/admin/digest), not by the clock.
     settings.digest_worker = false;
+    settings.publish_worker = false;
     // Most tests make up their CPV codes; those that need the vocabulary load it themselves or
     // turn this back on.
     settings.load_cpv = false;

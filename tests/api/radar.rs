@@ -290,6 +290,16 @@ async fn a_buyer_reads_the_radar_in_the_browser_and_registers_a_need_on_the_them
     browser.click_link("Registrer et behov på temaet").await;
     browser.wait_for_path("/needs/new", wait).await;
     browser.screenshot("radar-new-need").await;
+    browser.click_link("Kontrakter").await;
+    browser.wait_for_text("Løpende kontrakter", wait).await;
+    browser
+        .fill("Hva kontrakten gjelder", "Renhold av skoler")
+        .await;
+    browser.fill("CPV-koder", "90919200").await;
+    browser.click_button("Lagre kontrakten").await;
+    browser.wait_for_text("Skjemaet har feil", wait).await;
+    browser.axe("contracts with an error").await;
+    browser.screenshot("contracts-error").await;
     browser.close().await;
 }
 
