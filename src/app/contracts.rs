@@ -12,6 +12,7 @@ use crate::app::audit;
 use crate::caller::Caller;
 use crate::db::contracts::{self as q, ContractRow};
 use crate::db::notices::NoticeBuyerRow;
+use crate::db::organisations::OrganisationRow;
 use crate::db::{self, DbConn};
 use crate::domain::{self, County, Invalid, OrgKind, Problem};
 use crate::error::{all_valid, AppError, AppResult};
@@ -169,21 +170,21 @@ fn renewal_in_range(
 }
 
 /// The caller's buyer organisation, or 403.
-fn buyer_of(conn: &mut DbConn, caller: &Caller) -> AppResult<String> {
+fn buyer_of(conn: &mut DbConn, caller: &Caller) -> AppResult<OrganisationRow> {
     let org_id = caller
         .organisation_id()
-        .ok_or_else(|| AppError::forbidden("only buyers register contracts"))?
-        .to_owned();
-    let org = crate::app::organisations::get(conn, &org_id)?;
+        .ok_or_else(|| AppError::forbidden("only buyers register contracts"))?;
+    let org = crate::app::organisations::get(conn, org_id)?;
     if crate::app::organisations::kind_of(&org)? != OrgKind::Buyer {
         return Err(AppError::forbidden("only buyers register contracts"));
     }
-    Ok(org_id)
+    Ok(org)
 }
 
 /// Registers a buyer's running contract.
 pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult<ContractRow> {
-    let org_id = buyer_of(conn, caller)?;
+    let org = buyer_of(conn, caller)?;
+    let org_id = org.id.clone();
     let today = db::now().date();
     let horizon = today + Months::new(12 * MAX_YEARS_AHEAD);
     all_valid! {
@@ -200,7 +201,6 @@ pub fn create(conn: &mut DbConn, caller: &Caller, new: NewContract) -> AppResult
         let _end = end_in_range(starts_at, ends_at, horizon);
         let _renewal = renewal_in_range(renewal_options, ends_at, horizon);
     }
-    let org = crate::app::organisations::get(conn, &org_id)?;
     let now = db::now();
     let row = ContractRow {
         id: db::new_id(),
@@ -303,7 +303,13 @@ pub fn from_notice(
     };
     let now = db::now();
     let mut added = 0;
+    let mut named: Vec<&str> = Vec::new();
     for b in buyers {
+        // One contract per buyer name: the notice's contracts are keyed by it.
+        if named.contains(&b.name.as_str()) {
+            continue;
+        }
+        named.push(&b.name);
         let row = ContractRow {
             id: db::new_id(),
             organisation_id: b.organisation_id.clone(),
@@ -361,7 +367,7 @@ pub async fn page(ctx: &Context, caller: &Caller, spec: PageSpec) -> AppResult<P
             let org = if caller.is_admin() {
                 None
             } else {
-                Some(buyer_of(conn, &caller)?)
+                Some(buyer_of(conn, &caller)?.id)
             };
             let rows = q::list(conn, org.as_deref(), spec.offset(), spec.per_page)?;
             let total = q::count(conn, org.as_deref())?;

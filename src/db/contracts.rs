@@ -91,19 +91,16 @@ pub fn count(conn: &mut DbConn, organisation_id: Option<&str>) -> QueryResult<i6
     query.get_result(conn)
 }
 
-/// Contracts that end (at their last possible end) within `from..=to`, by end date.
+/// Contracts whose end date (without renewal options, which may not be used) lies within
+/// `from..=to`, by end date.
 pub fn ending_between(
     conn: &mut DbConn,
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<ContractRow>> {
     contracts::table
+        .filter(contracts::ends_at.ge(from))
         .filter(contracts::ends_at.le(to))
-        .filter(
-            contracts::ends_at
-                .ge(from)
-                .or(contracts::renewal_options.ge(from)),
-        )
         .order((contracts::ends_at.asc(), contracts::id.asc()))
         .select(ContractRow::as_select())
         .load(conn)

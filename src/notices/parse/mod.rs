@@ -86,13 +86,13 @@ pub struct Buyer {
 
 impl Buyer {
     /// The Norwegian organisation number, when the identifier is one (nine digits with a valid
-    /// check digit, optionally prefixed `NO` or suffixed `MVA`) and no other country's scheme is
-    /// named.
+    /// check digit, optionally prefixed `NO` or suffixed `MVA`) and the scheme, if any, is
+    /// Norway's (`NO…`, `ORGNR`).
     pub fn orgnr(&self) -> Option<String> {
         let id = self.identifier.as_deref()?;
         if let Some(scheme) = &self.scheme {
-            let s = scheme.to_ascii_uppercase();
-            if !(s.is_empty() || s.contains("NO") || s == "ORGNR" || s == "ORGANIZATION") {
+            let s = scheme.trim().to_ascii_uppercase();
+            if !(s.is_empty() || s.starts_with("NO") || s == "ORGNR") {
                 return None;
             }
         }
@@ -380,13 +380,13 @@ fn read_notice(root: Node) -> Result<Notice, Rejection> {
         ),
         references,
         consultation_deadline: deadlines.min(),
-        contract_period: contract_period(root)?,
+        contract_period: contract_period(root),
     })
 }
 
 /// The contract period over the lots and parts: BT-536 start, BT-537 end, or the BT-36
 /// duration counted from the start, else from the BT-145 conclusion date.
-fn contract_period(root: Node) -> Result<Option<ContractPeriod>, Rejection> {
+fn contract_period(root: Node) -> Option<ContractPeriod> {
     let concluded = first_text(
         root,
         "EXT/efac:NoticeResult/efac:SettledContract/cbc:IssueDate",
@@ -441,7 +441,7 @@ fn contract_period(root: Node) -> Result<Option<ContractPeriod>, Rejection> {
             p.duration = duration;
         }
     }
-    Ok(period)
+    period
 }
 
 /// OPP-012 when the notice has been published (TED), else the BT-05 issue date (Doffin E1).
