@@ -26,6 +26,8 @@ pub struct Context {
     pub mailer: Arc<Mailer>,
     /// The totals of numbered list pages.
     pub counts: Arc<super::page::CountCache>,
+    /// Publishes open data (OCDS) when it is asked for and in the outbox's rounds.
+    pub ocds: Arc<super::ocds::Publisher>,
     /// The OpenID Connect provider to sign in with, when configured.
     pub oidc: Option<Arc<crate::auth::oidc::Provider>>,
 }

@@ -251,7 +251,12 @@ fn sync_organisations(conn: &mut DbConn, rows: &[RegistryRow]) -> Result<u64, Ap
             continue;
         };
         let was_ended = org.ended.clone();
+        let before = org.clone();
         apply_to(&mut org, entity);
+        // What shows an organisation (its open data among it) looks for changes by this time.
+        if org != before {
+            org.updated_at = crate::db::now();
+        }
         orgs::update(conn, &org)?;
         if org.ended != was_ended {
             for need in crate::db::needs::ids_of_organisation(conn, &org.id)? {

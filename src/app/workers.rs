@@ -49,10 +49,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
     let index = SearchIndex::new(&settings.data_dir);
     indexer::start(&index, db.clone());
     let mailer = Arc::new(Mailer::default());
+    let ocds = Arc::new(super::ocds::Publisher::default());
     if settings.outbox_worker {
         // Reminders and lottery results are queued by the dialogue services before each round
         // of sending, so the mail worker needs to know nothing of dialogues.
         let (for_reminders, keys) = (settings.clone(), tokens.clone());
+        let publisher = ocds.clone();
         // The retention sweep needs no more than an hourly look; any node may run it.
         let last_sweep = std::sync::Mutex::new(None::<std::time::Instant>);
         // Open data follows changes within a minute, not only when someone asks for it.
@@ -68,7 +70,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
             };
             // A failed publication waits for the next minute; it must not hold up the mail.
             if publish_due {
-                match crate::app::ocds::publish(conn, &for_reminders) {
+                match publisher.publish(conn, &for_reminders) {
                     Ok(0) => {}
                     Ok(stored) => tracing::info!(releases = stored, "published OCDS releases"),
                     Err(e) => tracing::warn!(error = %e, "cannot publish the OCDS releases"),
@@ -136,6 +138,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<Context> {
         index,
         cpv: Arc::new(CatalogCache::default()),
         counts: Arc::default(),
+        ocds,
         mailer,
     })
 }

@@ -6,7 +6,7 @@ use super::schema::{cluster_members, organisations};
 use super::DbConn;
 
 /// An organisation as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organisations, treat_none_as_null = true)]
 pub struct OrganisationRow {
     pub id: String,

@@ -406,3 +406,155 @@ async fn related_sqlite() {
 async fn related_postgres() {
     a_process_from_an_imported_notice_names_it_as_a_related_process(Backend::Postgres).await;
 }
+
+/// The releases of one need, oldest first.
+fn releases_of(package: &Value, need_id: &str) -> Vec<Value> {
+    let ocid = format!("ocds-innlft-need-{need_id}");
+    package["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ocid"] == ocid.as_str())
+        .cloned()
+        .collect()
+}
+
+/// A need's releases follow its changes and nothing else: an edit, a buyer joining and leaving,
+/// and a node started later publishes what changed before it started.
+async fn a_needs_releases_follow_its_changes_on_every_node(backend: Backend) {
+    let Some(app) = crate::helpers::spawn_app(backend).await else {
+        return;
+    };
+    let buyer = app.register("ferje@kommune.no", 1600, "buyer").await;
+    let other = app.register("naboen@kommune.no", 1601, "buyer").await;
+    let a = app
+        .need(
+            &buyer.token,
+            need_body("Ferjekai", "Ny ferjekai med lading av elferjer."),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let b = app
+        .need(
+            &buyer.token,
+            need_body("Skolemåltid", "Varm lunsj til elevene hver dag."),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first = get(&app, "/api/v1/ocds/releases").await;
+    assert_eq!(releases_of(&first, &a).len(), 1, "{first:#}");
+    assert_eq!(releases_of(&first, &b).len(), 1, "{first:#}");
+    assert_eq!(releases_of(&first, &a)[0]["tag"], json!(["planning"]));
+    let again = get(&app, "/api/v1/ocds/releases").await;
+    assert_eq!(
+        again["releases"], first["releases"],
+        "nothing changed, nothing new"
+    );
+
+    let res = app
+        .patch(
+            &format!("/api/v1/needs/{a}"),
+            &json!({"title": "Ferjekai med landstrøm"}),
+            &buyer.token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let edited = get(&app, "/api/v1/ocds/releases").await;
+    let of_a = releases_of(&edited, &a);
+    assert_eq!(of_a.len(), 2, "{edited:#}");
+    assert_eq!(of_a[1]["tag"], json!(["planningUpdate"]));
+    assert_eq!(of_a[1]["tender"]["title"], "Ferjekai med landstrøm");
+    assert_eq!(
+        releases_of(&edited, &b).len(),
+        1,
+        "the other need did not change"
+    );
+
+    let roles_of = |release: &Value, orgnr: &str| -> Vec<Value> {
+        release["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["id"] == format!("NO-BRC-{orgnr}").as_str())
+            .flat_map(|p| p["roles"].as_array().unwrap().clone())
+            .collect()
+    };
+    let res = app
+        .post(
+            &format!("/api/v1/needs/{a}/participants"),
+            &json!({}),
+            Some(&other.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let joined = get(&app, "/api/v1/ocds/releases").await;
+    let of_a = releases_of(&joined, &a);
+    assert_eq!(of_a.len(), 3, "{joined:#}");
+    assert_eq!(
+        roles_of(&of_a[2], &orgnr(1601)),
+        vec![json!("interestedParty")]
+    );
+    let res = app
+        .delete(
+            &format!("/api/v1/needs/{a}/participants/{}", other.organisation_id),
+            &other.token,
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let left = get(&app, "/api/v1/ocds/releases").await;
+    let of_a = releases_of(&left, &a);
+    assert_eq!(of_a.len(), 4, "{left:#}");
+    assert!(roles_of(&of_a[3], &orgnr(1601)).is_empty(), "{:#}", of_a[3]);
+
+    // A change made through this node before another node starts is published by that node.
+    let res = app
+        .patch(
+            &format!("/api/v1/needs/{b}"),
+            &json!({"description": "Varm og sunn lunsj til elevene hver skoledag."}),
+            &buyer.token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let index_dir = tempfile::tempdir().unwrap();
+    let mut settings = app.settings.clone();
+    settings.data_dir = index_dir.path().to_owned();
+    let node = innolift::http::server::Application::build_with_workers(settings, 1)
+        .await
+        .unwrap();
+    let second = TestApp::at(
+        &format!("http://127.0.0.1:{}", node.port()),
+        &app.settings.database_url,
+    );
+    actix_web::rt::spawn(node.run_until_stopped());
+    let there = get(&second, "/api/v1/ocds/releases").await;
+    let of_b = releases_of(&there, &b);
+    assert_eq!(of_b.len(), 2, "{there:#}");
+    assert_eq!(
+        of_b[1]["tender"]["description"],
+        "Varm og sunn lunsj til elevene hver skoledag."
+    );
+    assert_eq!(
+        releases_of(&there, &a).len(),
+        4,
+        "nothing else is published again"
+    );
+    let here = get(&app, "/api/v1/ocds/releases").await;
+    assert_eq!(
+        here["releases"], there["releases"],
+        "both nodes show the same releases"
+    );
+}
+
+#[actix_web::test]
+async fn needs_sqlite() {
+    a_needs_releases_follow_its_changes_on_every_node(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn needs_postgres() {
+    a_needs_releases_follow_its_changes_on_every_node(Backend::Postgres).await;
+}
