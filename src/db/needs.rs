@@ -405,15 +405,22 @@ pub fn add_participant(conn: &mut DbConn, row: &ParticipantRow) -> QueryResult<b
     Ok(true)
 }
 
-/// Removes a participant.
+/// Removes a participant, and stamps the need as changed: a row that is gone leaves no time
+/// behind, and what shows a need (its open data among it) finds changes by that stamp.
 pub fn remove_participant(
     conn: &mut DbConn,
     need_id: &str,
     organisation_id: &str,
 ) -> QueryResult<bool> {
-    diesel::delete(need_participants::table.find((need_id, organisation_id)))
-        .execute(conn)
-        .map(|n| n > 0)
+    let removed = diesel::delete(need_participants::table.find((need_id, organisation_id)))
+        .execute(conn)?
+        > 0;
+    if removed {
+        diesel::update(needs::table.find(need_id))
+            .set(needs::updated_at.eq(super::now()))
+            .execute(conn)?;
+    }
+    Ok(removed)
 }
 
 /// The participants of a need with their organisations' names, oldest first.

@@ -7,7 +7,8 @@
 //! this node's last round, no need is looked at. Otherwise it rebuilds the releases of the needs
 //! that changed since then, with a margin for transactions that committed late, and of those
 //! that joined or left a process. A node's first round starts from the last release any node
-//! stored. A removal (a count that fell) and, once a day, a full check compare every need.
+//! stored. The removal of an organisation, a notice or a CPV label (a count that fell) and, once
+//! a day, a full check compare every need.
 //! Joint processes are rebuilt every round.
 
 use std::collections::HashSet;
@@ -72,7 +73,10 @@ impl Publisher {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let check = match &seen {
             Some(s) if s.full_at.elapsed() > FULL_CHECK => Check::Every,
-            Some(s) if s.marks.iter().zip(&marks).any(|(a, b)| b.0 < a.0) => Check::Every,
+            // A need that is gone has nothing more to publish, and a buyer leaving a need
+            // stamps the need; what else is removed (an organisation, a notice, a CPV label)
+            // leaves no trace of which needs it was part of.
+            Some(s) if s.marks[2..].iter().zip(&marks[2..]).any(|(a, b)| b.0 < a.0) => Check::Every,
             Some(s) if s.marks == marks && s.in_process == in_process => Check::Nothing,
             Some(s) => {
                 let mut ids = q::changed_needs(conn, s.at - MARGIN)?;

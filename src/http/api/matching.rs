@@ -156,8 +156,9 @@ pub async fn need_matches(
         ..Filters::default()
     };
     let grouping = grouping(q.group.as_deref())?;
-    let need = service::need_item(&state, Some(&caller), &id.into_inner().to_string()).await?;
-    let result = service::matches(&state, need, filters, limit, grouping).await?;
+    let id = id.into_inner().to_string();
+    let result =
+        service::need_matches(&state, Some(&caller), &id, filters, limit, grouping).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
