@@ -356,6 +356,60 @@ pub fn mark_attempt_failed(
         .map(|_| ())
 }
 
+/// Withdraws the event's invitation emails that no mailer holds yet: each goes to `withdrawn`
+/// with `reason`, and so does its invitation. Returns the invitations withdrawn. A message a
+/// mailer has claimed is left alone, since it may be on the wire already; the claim and this
+/// update both require `queued` and no live claim, so exactly one of them wins each message.
+pub fn withdraw_unsent_invitations(
+    conn: &mut DbConn,
+    dialogue_id: &str,
+    now: chrono::NaiveDateTime,
+    reason: &str,
+) -> QueryResult<Vec<String>> {
+    let unclaimed = || {
+        outbox::claimed_until
+            .is_null()
+            .or(outbox::claimed_until.lt(now))
+    };
+    let waiting: Vec<(String, Option<String>)> = outbox::table
+        .filter(outbox::dialogue_id.eq(dialogue_id))
+        .filter(outbox::kind.eq("invitation"))
+        .filter(outbox::status.eq("queued"))
+        .filter(unclaimed())
+        .select((outbox::id, outbox::invitation_id))
+        .load(conn)?;
+    let mut withdrawn = Vec::new();
+    for (id, invitation) in waiting {
+        let taken = diesel::update(
+            outbox::table
+                .find(&id)
+                .filter(outbox::status.eq("queued"))
+                .filter(unclaimed()),
+        )
+        .set((
+            outbox::status.eq("withdrawn"),
+            outbox::last_error.eq(Some(reason)),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        if let (1, Some(invitation)) = (taken, invitation) {
+            diesel::update(
+                invitations::table
+                    .find(&invitation)
+                    .filter(invitations::status.eq("queued")),
+            )
+            .set((
+                invitations::status.eq("withdrawn"),
+                invitations::failure.eq(Some(reason)),
+                invitations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+            withdrawn.push(invitation);
+        }
+    }
+    Ok(withdrawn)
+}
+
 /// The emails of an event, oldest first.
 pub fn outbox_of_dialogue(conn: &mut DbConn, dialogue_id: &str) -> QueryResult<Vec<OutboxRow>> {
     outbox::table

@@ -63,6 +63,12 @@ pub fn client_address(req: &HttpRequest) -> String {
     .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The language a client of the API asks for with `Accept-Language`: English when it prefers
+/// English, else Bokmål. The emails an API call sends go out in it.
+pub fn accept_language(req: &HttpRequest) -> crate::domain::Lang {
+    crate::http::web::i18n::negotiate(&header_text(req, "accept-language").unwrap_or_default())
+}
+
 /// True when a trusted proxy says the client came over HTTPS.
 pub fn forwarded_https(req: &HttpRequest) -> bool {
     let trusted = trusted_proxies(req);

@@ -27,6 +27,8 @@ pub const FOLLOW_UPS: &[&str] = &["answer_published", "reminder", "update", "can
 /// Why a follow-up was not sent; resending the invitation queues it again.
 pub const WITHHELD: &str =
     "withheld: the invitation to this address was not delivered; resending the invitation sends this too";
+/// Why an invitation email was not sent: its event was cancelled while it waited in the queue.
+pub const WITHDRAWN: &str = "withdrawn: the event was cancelled before this invitation was sent";
 /// How long a follow-up waits for its invitation to be delivered before it looks again.
 const WAIT_FOR_INVITATION: chrono::TimeDelta = chrono::TimeDelta::seconds(1);
 /// How long the worker sleeps when nobody wakes it.
@@ -245,7 +247,8 @@ fn send_one(
                 None => None,
             };
             match invitation.as_ref().map(|i| i.status.as_str()) {
-                Some("failed") => {
+                // A withdrawn invitation never went, so nothing may follow it either.
+                Some("failed" | "withdrawn") => {
                     q::mark_attempt_failed(&mut conn, &message.id, WITHHELD, None)?;
                     return Ok(true);
                 }
@@ -360,7 +363,7 @@ fn fail_invitation(
 
 /// The kind of a recorded failure, so that pages can say it in the reader's words beside the
 /// mail server's own reply: `refused`, `gave_up`, `bad_address`, `retrying`, `unsubscribed`,
-/// `withheld` or `other`.
+/// `withheld`, `withdrawn` or `other`.
 pub fn failure_kind(reason: &str) -> &'static str {
     if reason.starts_with("the mail server refused it") {
         "refused"
@@ -374,6 +377,8 @@ pub fn failure_kind(reason: &str) -> &'static str {
         "unsubscribed"
     } else if reason.starts_with("withheld") {
         "withheld"
+    } else if reason.starts_with("withdrawn") {
+        "withdrawn"
     } else {
         "other"
     }
@@ -404,6 +409,7 @@ mod tests {
         assert_eq!(failure_kind("retrying: connection refused"), "retrying");
         assert_eq!(failure_kind("the address has unsubscribed"), "unsubscribed");
         assert_eq!(failure_kind(WITHHELD), "withheld");
+        assert_eq!(failure_kind(WITHDRAWN), "withdrawn");
         assert_eq!(failure_kind("the message body is missing"), "other");
     }
 }

@@ -382,3 +382,113 @@ mod a_buyer_changes_and_cancels_an_event_on_the_process_page {
         a_buyer_changes_and_cancels_an_event_on_the_process_page(Backend::Postgres).await
     }
 }
+
+/// The attempts of the invitation email to `email` so far, from the event's record.
+async fn invitation_attempts(app: &TestApp, buyer: &TestUser, did: &str, email: &str) -> i64 {
+    record(app, buyer, did)
+        .await
+        .iter()
+        .find(|e| e["kind"] == "invitation" && e["recipient"] == email)
+        .and_then(|e| e["attempts"].as_i64())
+        .unwrap_or(0)
+}
+
+/// An invitation still waiting in the queue when its event is cancelled is withdrawn: its invitee
+/// hears of neither the event nor the cancellation, even once its mail server would take mail,
+/// while the delivered invitee gets the cancellation. The buyer's response, the record and the
+/// process page say so. A real SMTP server that defers one address with 451.
+async fn a_cancellation_withdraws_the_invitations_still_waiting(backend: Backend) {
+    let mut smtp = SmtpServer::refusing();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail(backend, &smtp).await else {
+        return;
+    };
+    let (buyer, pid, did) = event(&app, 1510).await;
+    let delivered = supplier_with_email(&app, "salg@ferjeverft.no", 1511).await;
+    let waiting = supplier_with_email(&app, "later@gratt.no", 1512).await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [delivered.organisation_id, waiting.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(wait_for_kind(&smtp, "<invitation-", 1).await.len(), 1);
+    // After three deferrals the next retry is 4 s away (the delays double from 1 s), so the
+    // mailer is not holding the message when the buyer cancels; a message it holds may be on the
+    // wire already, and is left to go.
+    let started = std::time::Instant::now();
+    while invitation_attempts(&app, &buyer, &did, "later@gratt.no").await < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the deferred invitation was not retried: {:#?}",
+            record(&app, &buyer, &did).await
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/cancel"),
+            &json!({"reason": "Behovet dekkes av en rammeavtale."}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let cancelled: Value = res.json().await.unwrap();
+    assert_eq!(cancelled["notified"], 1, "{cancelled}");
+    assert_eq!(cancelled["withdrawn"], 1, "{cancelled}");
+    let cancellations = wait_for_kind(&smtp, "<cancellation-", 1).await;
+    assert_eq!(cancellations.len(), 1);
+    assert!(header(&cancellations[0], "To")
+        .unwrap()
+        .contains("ferjeverft.no"));
+
+    // The record keeps the withdrawn invitation with why, and holds no letter to its invitee;
+    // the mailer does not retry it.
+    let entries = record(&app, &buyer, &did).await;
+    let to_waiting: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["recipient"] == "later@gratt.no")
+        .collect();
+    assert_eq!(to_waiting.len(), 1, "{entries:#?}");
+    assert_eq!(to_waiting[0]["kind"], "invitation");
+    assert_eq!(to_waiting[0]["status"], "withdrawn");
+    assert!(to_waiting[0]["sent_at"].is_null());
+    let attempts = to_waiting[0]["attempts"].as_i64().unwrap();
+    // Past the time of the retry that was due.
+    actix_web::rt::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        invitation_attempts(&app, &buyer, &did, "later@gratt.no").await,
+        attempts,
+        "a withdrawn invitation is not tried again"
+    );
+    assert!(smtp
+        .messages()
+        .iter()
+        .all(|m| !header(m, "To").unwrap().contains("gratt.no")));
+
+    // The process page says the invitation was not sent, without calling it a server's reply.
+    let web = WebClient::signed_in(&app, &buyer.email, &buyer.password).await;
+    let (status, page) = web.get(&format!("/processes/{pid}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("trukket tilbake"), "{page}");
+    assert!(page.contains("arrangementet ble avlyst mens invitasjonen ventet i køen"));
+}
+
+mod a_cancellation_withdraws_the_invitations_still_waiting {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        a_cancellation_withdraws_the_invitations_still_waiting(Backend::Sqlite).await
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        a_cancellation_withdraws_the_invitations_still_waiting(Backend::Postgres).await
+    }
+}

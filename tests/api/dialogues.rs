@@ -60,7 +60,8 @@ impl SmtpServer {
     }
 
     /// A server not yet started that refuses every recipient whose address starts with
-    /// `bounce` with 550, as a real server refuses an unknown mailbox (`tests/smtp/refusing.py`).
+    /// `bounce` with 550, as a real server refuses an unknown mailbox, and defers every one that
+    /// starts with `later` with 451 (`tests/smtp/refusing.py`).
     pub fn refusing() -> SmtpServer {
         let mut server = SmtpServer::unstarted();
         server.handler = "refusing.Refusing";

@@ -236,3 +236,94 @@ async fn the_account_page_says_the_address_is_unconfirmed_and_sends_a_new_link()
     );
     browser.screenshot("account-confirmed").await;
 }
+
+/// The subjects of the messages to `to`, once `n` have arrived or 15 s have passed.
+async fn subjects_to(smtp: &SmtpServer, to: &str, n: usize) -> Vec<String> {
+    let started = std::time::Instant::now();
+    loop {
+        let found: Vec<String> = smtp
+            .messages()
+            .iter()
+            .filter(|m| header(m, "To").as_deref() == Some(to))
+            .filter_map(|m| header(m, "Subject"))
+            .collect();
+        if found.len() >= n || started.elapsed() > Duration::from_secs(15) {
+            return found;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The emails an API call sends speak the language of its `Accept-Language`: English when the
+/// client prefers English, Bokmål when it asks for Norwegian or says nothing.
+async fn api_emails_follow_accept_language(backend: Backend) {
+    let mut smtp = SmtpServer::unstarted();
+    if !smtp.start() {
+        return;
+    }
+    let Some(app) = app_with_mail_and(backend, &smtp, |s| s.confirm_email = true).await else {
+        return;
+    };
+    let register =
+        |email: &'static str, seed: u32, lang: Option<&'static str>| {
+            let mut req = app.client.post(app.url("/api/v1/auth/register")).json(
+                &crate::helpers::registration(email, &crate::helpers::orgnr(seed), "supplier"),
+            );
+            if let Some(lang) = lang {
+                req = req.header("Accept-Language", lang);
+            }
+            req.send()
+        };
+    let res = register("en@verft.no", 9410, Some("en-GB,en;q=0.9,nb;q=0.5"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = register("nb@verft.no", 9411, Some("nb-NO,nb;q=0.9,en;q=0.8"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let res = register("ingen@verft.no", 9412, None).await.unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(
+        subjects_to(&smtp, "en@verft.no", 1).await,
+        ["Confirm your email address in innolift"]
+    );
+    assert_eq!(
+        subjects_to(&smtp, "nb@verft.no", 1).await,
+        ["Bekreft e-postadressen din i innolift"]
+    );
+    assert_eq!(
+        subjects_to(&smtp, "ingen@verft.no", 1).await,
+        ["Bekreft e-postadressen din i innolift"]
+    );
+
+    // A password reset asked for in English comes in English.
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/password-reset"))
+        .header("Accept-Language", "en")
+        .json(&json!({"email": "nb@verft.no"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let subjects = subjects_to(&smtp, "nb@verft.no", 2).await;
+    assert!(
+        subjects.contains(&"Choose a new password for innolift".to_owned()),
+        "{subjects:?}"
+    );
+}
+
+mod api_emails_follow_accept_language {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        api_emails_follow_accept_language(Backend::Sqlite).await
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        api_emails_follow_accept_language(Backend::Postgres).await
+    }
+}

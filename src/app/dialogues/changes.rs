@@ -36,6 +36,8 @@ pub struct DialogueChange {
 pub struct Changed {
     pub dialogue: DialogueRow,
     pub notified: usize,
+    /// Invitations still waiting in the queue when the event was cancelled, withdrawn unsent.
+    pub withdrawn: usize,
 }
 
 fn rfc3339(t: chrono::NaiveDateTime) -> String {
@@ -91,6 +93,7 @@ pub fn change(
         return Ok(Changed {
             dialogue: d,
             notified: 0,
+            withdrawn: 0,
         });
     }
     let moved = d.starts_at != after.starts_at
@@ -108,10 +111,11 @@ pub fn change(
             Letter::Update(&changes.join("\n")),
         )?;
     }
-    save(conn, caller, &d, &after, "changed", &letters, &[])?;
+    save(conn, caller, &d, &after, "changed", &letters, &[], false)?;
     Ok(Changed {
         dialogue: after,
         notified: letters.len(),
+        withdrawn: 0,
     })
 }
 
@@ -144,12 +148,12 @@ pub fn cancel(
         ..d.clone()
     };
     let mut letters = letters_to_all(conn, settings, keys, &after, Letter::Cancel(&reason))?;
-    let notified = letters.len();
+    let to_invitees = letters.len();
     // Each booked one-to-one meeting has its own calendar entry, which goes with the event.
     let meetings = crate::app::meetings::agenda::cancel_all(conn, settings, keys, &after)?;
     let meeting_ids: Vec<String> = meetings.iter().map(|(id, _)| id.clone()).collect();
     letters.extend(meetings.into_iter().map(|(_, letter)| letter));
-    save(
+    let withdrawn = save(
         conn,
         caller,
         &d,
@@ -157,10 +161,16 @@ pub fn cancel(
         "cancelled",
         &letters,
         &meeting_ids,
+        true,
     )?;
+    let notified = letters[..to_invitees]
+        .iter()
+        .filter(|m| !is_withdrawn(m, &withdrawn))
+        .count();
     Ok(Changed {
         dialogue: after,
         notified,
+        withdrawn: withdrawn.len(),
     })
 }
 
@@ -185,7 +195,11 @@ fn letters_to_all(
 }
 
 /// Writes the change, its letters, the meetings it cancels and its audit entry together, unless
-/// someone changed the event since it was read.
+/// someone changed the event since it was read. With `withdraw` (a cancellation), invitations
+/// still waiting in the queue are withdrawn in the same transaction, and their invitees get no
+/// letter: nobody should hear first of an event and then of its cancellation. Returns the
+/// invitations withdrawn.
+#[allow(clippy::too_many_arguments)]
 fn save(
     conn: &mut DbConn,
     caller: &Caller,
@@ -194,7 +208,8 @@ fn save(
     action: &str,
     letters: &[OutboxRow],
     cancelled_meetings: &[String],
-) -> Result<(), AppError> {
+    withdraw: bool,
+) -> Result<Vec<String>, AppError> {
     db::write_tx(conn, |conn| {
         if !q::update(conn, after, before.updated_at)? {
             return Err(AppError::clash(
@@ -203,8 +218,20 @@ fn save(
                 "someone changed the event meanwhile; load it again and repeat the change",
             ));
         }
+        let withdrawn = if withdraw {
+            q::withdraw_unsent_invitations(
+                conn,
+                &after.id,
+                db::now(),
+                crate::mail::outbox::WITHDRAWN,
+            )?
+        } else {
+            Vec::new()
+        };
         for m in letters {
-            q::enqueue(conn, m)?;
+            if !is_withdrawn(m, &withdrawn) {
+                q::enqueue(conn, m)?;
+            }
         }
         for id in cancelled_meetings {
             crate::db::meetings::cancel_meeting(conn, id, "buyer", after.updated_at)?;
@@ -219,8 +246,15 @@ fn save(
             Some(before),
             Some(after),
         )?;
-        Ok(())
+        Ok(withdrawn)
     })
+}
+
+fn is_withdrawn(letter: &OutboxRow, withdrawn: &[String]) -> bool {
+    letter
+        .invitation_id
+        .as_ref()
+        .is_some_and(|i| withdrawn.contains(i))
 }
 
 /// What changed, one line per field, in the event's language: the old value and the new.

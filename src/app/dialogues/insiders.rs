@@ -66,15 +66,16 @@ pub async fn change_event(
     Ok((DialogueView::from(&changed.dialogue), changed.notified))
 }
 
-/// Cancels an event (the process's buyers): every invitee is told, with the reason. Wakes the
-/// mailer. Returns the event and how many invitees were told.
+/// Cancels an event (the process's buyers): every invitee is told, with the reason, and
+/// invitations still waiting to be sent are withdrawn. Wakes the mailer. Returns the event, how
+/// many invitees were told and how many invitations were withdrawn.
 pub async fn cancel_event(
     ctx: &Context,
     caller: &Caller,
     process_id: Option<&str>,
     id: &str,
     reason: String,
-) -> AppResult<(DialogueView, usize)> {
+) -> AppResult<(DialogueView, usize, usize)> {
     let (caller, process_id, id) = (caller.clone(), process_id.map(str::to_owned), id.to_owned());
     let (settings, tokens) = (ctx.settings.clone(), ctx.tokens.clone());
     let changed = ctx
@@ -85,7 +86,11 @@ pub async fn cancel_event(
         })
         .await?;
     ctx.mailer.notify();
-    Ok((DialogueView::from(&changed.dialogue), changed.notified))
+    Ok((
+        DialogueView::from(&changed.dialogue),
+        changed.notified,
+        changed.withdrawn,
+    ))
 }
 
 /// An event; public.

@@ -76,7 +76,8 @@ pub struct InvitationView {
     pub source: String,
     pub supplier_name: Option<String>,
     pub email: String,
-    /// `queued`, `sent`, `failed`, `answered` or `unsubscribed`.
+    /// `queued`, `sent`, `failed`, `answered`, `unsubscribed` or `withdrawn` (the event was
+    /// cancelled before it was sent).
     pub status: String,
     /// Why it failed or was not sent.
     pub failure: Option<String>,
@@ -118,7 +119,8 @@ pub struct RecordEntry {
     pub message_id: String,
     /// SHA-256 of the exact message sent.
     pub sha256: String,
-    /// `queued`, `sent` or `failed`.
+    /// `queued`, `sent`, `failed` or `withdrawn` (an invitation its event's cancellation
+    /// stopped before it was sent).
     pub status: String,
     pub attempts: i64,
     pub last_error: Option<String>,

@@ -88,12 +88,14 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// Register an account (and found an organisation, when its orgnr is new).
+/// Register an account (and found an organisation, when its orgnr is new). Its emails go out in
+/// English when `Accept-Language` prefers it, else in Bokmål.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = RegisterResponse), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 pub async fn register(
     state: web::Data<Context>,
+    req: HttpRequest,
     body: ApiJson<RegisterRequest>,
 ) -> Result<HttpResponse, AppError> {
     require_password_login(&state)?;
@@ -114,10 +116,8 @@ pub async fn register(
         invite_token: body.invite_token.clone(),
         email_verified: false,
     };
-    // The API has no language of its own; the emails of the API go out in Bokmål, as the
-    // password reset's do.
-    let (account, organisation) =
-        accounts::sign_up(&state, registration, crate::domain::Lang::Nb).await?;
+    let lang = crate::http::extract::accept_language(&req);
+    let (account, organisation) = accounts::sign_up(&state, registration, lang).await?;
     let (token, expires_at) = state.tokens.issue(&account)?;
     let response = RegisterResponse {
         user: UserView::from(&account),
@@ -204,7 +204,8 @@ pub struct PasswordResetConfirm {
 }
 
 /// Ask for a password reset link by email. Always 202: the answer does not say whether the
-/// address has an account. At most 3 links per account per hour are sent.
+/// address has an account. At most 3 links per account per hour are sent, in English when
+/// `Accept-Language` prefers it, else in Bokmål.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
     responses((status = 202, description = "a link is on its way if the address has an account"), (status = 400, body = ErrorBody),
         (status = 429, description = "too many requests from this address; see Retry-After", body = ErrorBody)))]
@@ -216,8 +217,8 @@ pub async fn password_reset(
     let address = crate::http::extract::client_address(&req);
     // A malformed address cannot have an account; it answers as an unknown one would.
     if let Ok(email) = Email::parse(&body.0.email) {
-        crate::app::password_reset::request(&state, email, crate::domain::Lang::Nb, &address)
-            .await?;
+        let lang = crate::http::extract::accept_language(&req);
+        crate::app::password_reset::request(&state, email, lang, &address).await?;
     }
     Ok(HttpResponse::Accepted().json(serde_json::json!({
         "message": "if this address has an account, an email with a link is on its way"
@@ -260,16 +261,19 @@ pub async fn confirm_email(
     Ok(HttpResponse::Ok().json(UserView::from(&account)))
 }
 
-/// Send a new confirmation link to the signed-in person's address; it voids the one before.
+/// Send a new confirmation link to the signed-in person's address; it voids the one before. It
+/// goes out in English when `Accept-Language` prefers it, else in Bokmål.
 #[utoipa::path(post, path = "/api/v1/me/email-confirmation", tag = "auth", security(("bearer" = [])),
     responses((status = 202, description = "a new link is on its way"), (status = 401, body = ErrorBody),
         (status = 409, description = "the address is confirmed already", body = ErrorBody),
         (status = 429, description = "a link was sent less than a minute ago; see Retry-After", body = ErrorBody)))]
 pub async fn resend_confirmation(
     state: web::Data<Context>,
+    req: HttpRequest,
     caller: Caller,
 ) -> Result<HttpResponse, AppError> {
-    crate::app::email_confirmation::resend(&state, &caller, crate::domain::Lang::Nb).await?;
+    let lang = crate::http::extract::accept_language(&req);
+    crate::app::email_confirmation::resend(&state, &caller, lang).await?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({
         "message": format!("a new confirmation link is on its way to {}", caller.email)
     })))

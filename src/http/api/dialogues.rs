@@ -110,6 +110,9 @@ pub struct DialogueChanged {
     pub dialogue: DialogueView,
     /// Invitees sent an update or a cancellation (0 when nothing they see changed).
     pub notified: usize,
+    /// Invitations still waiting to be sent when the event was cancelled, withdrawn unsent; their
+    /// invitees hear of neither the event nor its cancellation. Always 0 for a change.
+    pub withdrawn: usize,
 }
 
 /// Whom to invite: exactly one of the three.
@@ -204,7 +207,8 @@ pub async fn update(
 }
 
 /// Cancel an event (the process's buyers): every invitee gets `METHOD:CANCEL` with the reason,
-/// and the event takes no more invitations, answers, questions or bookings.
+/// invitations still waiting in the queue are withdrawn unsent, and the event takes no more
+/// invitations, answers, questions or bookings.
 #[utoipa::path(post, path = "/api/v1/dialogues/{id}/cancel", tag = "dialogues", security(("bearer" = [])), request_body = DialogueCancel,
     responses((status = 200, body = DialogueChanged), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 415, body = ErrorBody)))]
 pub async fn cancel(
@@ -214,9 +218,13 @@ pub async fn cancel(
     body: ApiJson<DialogueCancel>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    let (dialogue, notified) =
+    let (dialogue, notified, withdrawn) =
         service::cancel_event(&state, &caller, None, &id, body.0.reason).await?;
-    Ok(HttpResponse::Ok().json(DialogueChanged { dialogue, notified }))
+    Ok(HttpResponse::Ok().json(DialogueChanged {
+        dialogue,
+        notified,
+        withdrawn,
+    }))
 }
 
 /// Invite suppliers by email (the process's buyers).

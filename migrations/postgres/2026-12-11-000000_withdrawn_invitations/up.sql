@@ -1,0 +1,8 @@
+-- An invitation still waiting in the outbox when its event is cancelled is withdrawn unsent:
+-- both the invitation and its email take the status `withdrawn`.
+ALTER TABLE invitations DROP CONSTRAINT invitations_status_check;
+ALTER TABLE invitations ADD CONSTRAINT invitations_status_check
+    CHECK (status IN ('queued', 'sent', 'failed', 'answered', 'unsubscribed', 'withdrawn'));
+ALTER TABLE outbox DROP CONSTRAINT outbox_status_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_status_check
+    CHECK (status IN ('queued', 'sent', 'failed', 'withdrawn'));
