@@ -33,7 +33,7 @@ const MUNICIPALITIES: &[(&str, &str)] = &[
 /// A valid organisation number from a counter: eight digits and the MOD11 check digit.
 fn orgnr(seed: u32) -> String {
     let weights = [3, 2, 7, 6, 5, 4, 3, 2];
-    let mut n = 810_000_00 + seed * 3;
+    let mut n = 81_000_000 + seed * 3;
     loop {
         let digits: Vec<u32> = format!("{n:08}")
             .bytes()

@@ -66,6 +66,8 @@ impl From<OidcError> for SignInError {
 }
 
 /// How a completed sign-in goes on.
+// One is made per sign-in and never held in bulk, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     /// The person has an account: sign in and go to `next`.
     SignedIn(AccountRow, Option<String>),

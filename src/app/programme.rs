@@ -181,10 +181,7 @@ pub async fn index_report(ctx: &Context, caller: &Caller) -> AppResult<IndexRepo
 /// Why this node cannot serve yet: `None` when the database answers, its migrations are
 /// current and the search index is built and no further behind than the setting allows.
 pub async fn not_ready(ctx: &Context) -> Option<String> {
-    let check = ctx
-        .db
-        .run(|conn| Ok::<_, anyhow::Error>(crate::db::migrations_current(conn)?))
-        .await;
+    let check = ctx.db.run(crate::db::migrations_current).await;
     match check {
         Ok(true) => super::metrics::index_not_ready(ctx).await,
         Ok(false) => Some("database migrations are pending; run `innolift migrate`".to_owned()),

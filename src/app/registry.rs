@@ -140,8 +140,9 @@ fn write_entities(
     let existing = q::find_many(conn, &keys)?;
     let mut rows = Vec::with_capacity(latest.len());
     for (orgnr, entity) in &latest {
+        let text = entity.data.to_string();
         match existing.get(*orgnr) {
-            Some(old) if old.data == entity.data.to_string() => report.unchanged += 1,
+            Some(old) if old.data == text => report.unchanged += 1,
             Some(old) => {
                 report.changed += 1;
                 rows.push(row_of(entity, old.last_update_id));

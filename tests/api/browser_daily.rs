@@ -113,7 +113,7 @@ async fn a_failed_phase_move_keeps_the_page(backend: Backend) {
         text.contains("Logg ut") && !text.contains("Logg inn"),
         "the header is the signed-in one: {text}"
     );
-    assert!(text.contains("Til forsiden") == false, "no bare error page");
+    assert!(!text.contains("Til forsiden"), "no bare error page");
     let note: Value = browser
         .script("return document.getElementById('f-note').value;", vec![])
         .await;

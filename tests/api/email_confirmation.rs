@@ -15,8 +15,7 @@ async fn confirmation_token(smtp: &SmtpServer, to: &str) -> String {
         let found = smtp
             .messages()
             .into_iter()
-            .filter(|m| header(m, "To").as_deref() == Some(to) && m.contains("email-confirmation-"))
-            .last();
+            .rfind(|m| header(m, "To").as_deref() == Some(to) && m.contains("email-confirmation-"));
         if let Some(m) = found {
             let text = part(&m, "text/plain").expect("a text part");
             let after = text

@@ -96,7 +96,7 @@ on_both_databases! {
         assert!(out.contains("0 stored, 13 unchanged, 1 older versions skipped, 7 refused"), "{out}");
         let dir = tempfile::tempdir().unwrap();
         let tgz = dir.path().join("notices.tar.gz");
-        assert!(Command::new("tar").arg("czf").arg(&tgz).arg("-C").arg(&fixtures()).arg("good").status().unwrap().success());
+        assert!(Command::new("tar").arg("czf").arg(&tgz).arg("-C").arg(fixtures()).arg("good").status().unwrap().success());
         let zip = dir.path().join("notices.zip");
         let script = "import sys, zipfile, pathlib\nz = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)\nfor p in sorted(pathlib.Path(sys.argv[2]).glob('*.xml')): z.write(p, 'good/' + p.name)\nz.close()";
         assert!(Command::new("python3").args(["-c", script]).arg(&zip).arg(&good).status().unwrap().success());

@@ -139,7 +139,7 @@ async fn sigterm_answers_the_request_in_flight_and_finishes_the_emails_being_sen
         0
     );
     actix_web::rt::time::sleep(Duration::from_millis(300)).await;
-    slow.write_all(body[10..].as_bytes()).unwrap();
+    slow.write_all(&body.as_bytes()[10..]).unwrap();
     let mut answer = String::new();
     slow.set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();

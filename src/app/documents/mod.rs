@@ -45,6 +45,8 @@ string_enum!(
 pub const DELIVERED: &[&str] = &["sent", "answered"];
 
 /// Who is reading, as far as documents go.
+// One is made per request and never held in bulk, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Reader {
     /// The process's buyers and programme staff: every document.

@@ -339,7 +339,9 @@ pub async fn detail(ctx: &Context, caller: Option<&Caller>, id: &str) -> AppResu
             let row = visible(conn, caller.as_ref(), &id)?;
             let need = NeedView::full(conn, &row)?;
             let mut processes = Vec::new();
-            for (_, pid) in crate::db::processes::processes_of_needs(conn, &[row.id.clone()])? {
+            for (_, pid) in
+                crate::db::processes::processes_of_needs(conn, std::slice::from_ref(&row.id))?
+            {
                 if let Some(p) = crate::db::processes::find(conn, &pid)? {
                     processes.push(ProcessRef {
                         id: p.id,

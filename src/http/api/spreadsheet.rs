@@ -85,6 +85,16 @@ impl Csv {
     }
 }
 
+/// A text a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`, TAB or CR gets
+/// a `'` before it.
+pub fn text_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,15 +116,5 @@ mod tests {
         assert_eq!(plain.finish().unwrap(), b"\xC3\x85lesund,0.25\n");
         assert!(is_excel(Some("excel")).unwrap());
         assert!(is_excel(Some("lotus")).is_err());
-    }
-}
-
-/// A text a spreadsheet will not run as a formula: a leading `=`, `+`, `-`, `@`, TAB or CR gets
-/// a `'` before it.
-pub fn text_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
     }
 }

@@ -336,6 +336,41 @@ pub fn error_page(
     })
 }
 
+/// Turns every error response outside the API into a page in the visitor's language. Runs as
+/// the app's error handler, so extractor failures and unknown paths get pages too.
+pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let path = res.request().path();
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || is_html {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let lang = super::session::request_lang(res.request());
+    let detail = res.response().extensions().get::<ErrorDetail>().cloned();
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let session = res
+        .request()
+        .cookie(super::session::SESSION_COOKIE)
+        .is_some();
+    let page = error_page(lang, status, detail.as_ref(), session);
+    let mut new = HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_LANGUAGE, i18n::code(lang)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page);
+    if let Some(v) = retry_after {
+        new.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    let (req, _) = res.into_parts();
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, new).map_into_right_body::<B>(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,39 +481,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Turns every error response outside the API into a page in the visitor's language. Runs as
-/// the app's error handler, so extractor failures and unknown paths get pages too.
-pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let path = res.request().path();
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" || is_html {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let lang = super::session::request_lang(res.request());
-    let detail = res.response().extensions().get::<ErrorDetail>().cloned();
-    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
-    let session = res
-        .request()
-        .cookie(super::session::SESSION_COOKIE)
-        .is_some();
-    let page = error_page(lang, status, detail.as_ref(), session);
-    let mut new = HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CONTENT_LANGUAGE, i18n::code(lang)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(page);
-    if let Some(v) = retry_after {
-        new.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    let (req, _) = res.into_parts();
-    Ok(ErrorHandlerResponse::Response(
-        ServiceResponse::new(req, new).map_into_right_body::<B>(),
-    ))
 }

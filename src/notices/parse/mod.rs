@@ -414,7 +414,7 @@ fn contract_period(root: Node) -> Option<ContractPeriod> {
             .and_then(|n| {
                 let value = text(n)?.trim().parse::<f64>().ok()?;
                 let unit = n.attribute("unitCode")?.to_ascii_uppercase();
-                (value.is_finite() && value >= 0.0 && value < 10_000.0)
+                (value.is_finite() && (0.0..10_000.0).contains(&value))
                     .then(|| (value.round() as u32, unit))
             });
         // A duration ends on the day before the same date after it (36 months from 2020-05-01
