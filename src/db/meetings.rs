@@ -229,6 +229,27 @@ pub fn meetings_of_invitation(
         .load(conn)
 }
 
+/// The booked meetings of the supplier with `orgnr` at other events than `dialogue_id` that
+/// overlap `starts_at`..`ends_at`: one company cannot sit at two tables at once.
+pub fn booked_clashes_elsewhere(
+    conn: &mut DbConn,
+    orgnr: &str,
+    dialogue_id: &str,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+) -> QueryResult<Vec<MeetingRow>> {
+    meetings::table
+        .inner_join(invitations::table.on(invitations::id.eq(meetings::invitation_id)))
+        .inner_join(slots::table.on(slots::id.eq(meetings::slot_id)))
+        .filter(invitations::orgnr.eq(orgnr))
+        .filter(meetings::dialogue_id.ne(dialogue_id))
+        .filter(meetings::status.eq("booked"))
+        .filter(slots::starts_at.lt(ends_at))
+        .filter(slots::ends_at.gt(starts_at))
+        .select(MeetingRow::as_select())
+        .load(conn)
+}
+
 /// Moves a booked meeting to another slot and raises its `SEQUENCE`; false when it is no
 /// longer booked. A taken slot is a unique violation.
 pub fn move_meeting(

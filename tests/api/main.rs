@@ -29,6 +29,7 @@ mod limits;
 mod matching;
 mod matching_languages;
 mod meetings;
+mod meetings_clash;
 mod meetings_demo;
 mod meetings_supplier;
 mod metrics;

@@ -225,7 +225,7 @@ pub fn change(
                 .into_iter()
                 .filter(|o| o.id != m.id)
                 .collect();
-            refuse_clash(conn, &to, &others)?;
+            refuse_clash(conn, &to, &inv.orgnr, &others)?;
             match q::move_meeting(conn, &m.id, &to.id, now) {
                 Err(e) if db::is_unique_violation(&e) => return Err(slot_taken()),
                 Ok(false) => {

@@ -198,12 +198,23 @@ pub(crate) fn live_slot(
     Ok(slot)
 }
 
-/// Refuses a slot that overlaps one of `others` (the supplier's booked meetings).
+/// Refuses a slot that overlaps one of `others` (the supplier's booked meetings at this event)
+/// or a meeting the same supplier (by organisation number) has booked at another event.
 pub(crate) fn refuse_clash(
     conn: &mut DbConn,
     slot: &q::SlotRow,
+    orgnr: &str,
     others: &[MeetingRow],
 ) -> Result<(), AppError> {
+    if !q::booked_clashes_elsewhere(conn, orgnr, &slot.dialogue_id, slot.starts_at, slot.ends_at)?
+        .is_empty()
+    {
+        return Err(AppError::clash(
+            Some("slot_id"),
+            Clash::TimeClash,
+            "the supplier already has a meeting at this time at another event",
+        ));
+    }
     for m in others.iter().filter(|m| m.status == "booked") {
         if let Some(o) = q::find_slot(conn, &m.slot_id)? {
             if o.starts_at < slot.ends_at && slot.starts_at < o.ends_at {
@@ -262,7 +273,7 @@ pub fn book(
                 ),
             ));
         }
-        refuse_clash(conn, &slot, &mine)?;
+        refuse_clash(conn, &slot, &inv.orgnr, &mine)?;
         // A slot someone else has is refused by the database's unique index, on both
         // backends and across nodes, so there is no separate check to race with.
         let meeting = MeetingRow {
