@@ -206,7 +206,18 @@ async fn consultation_in_the_browser(backend: Backend) {
         .await;
     browser.click_button("Publiser referat").await;
     browser.wait_for_text("Referatet er publisert", WAIT).await;
+    // The process page shows the minutes as published, with their hash.
+    let text = browser.text().await;
+    assert!(
+        text.contains("Tolv leverandører deltok. Hovedpunktene var drift og pris."),
+        "{text}"
+    );
+    let minutes_hash = hex::encode(Sha256::digest(
+        "Tolv leverandører deltok. Hovedpunktene var drift og pris.".as_bytes(),
+    ));
+    assert!(text.contains(&minutes_hash), "{text}");
     browser.axe("process page after publishing").await;
+    browser.screenshot("process-minutes").await;
     assert_eq!(
         wait_for_kind(&smtp, "<consultation_summary-", 1)
             .await
@@ -224,9 +235,6 @@ async fn consultation_in_the_browser(backend: Backend) {
         "{text}"
     );
     assert!(text.contains("Tolv leverandører deltok."), "{text}");
-    let minutes_hash = hex::encode(Sha256::digest(
-        "Tolv leverandører deltok. Hovedpunktene var drift og pris.".as_bytes(),
-    ));
     assert!(text.contains(&minutes_hash), "{text}");
     browser.axe("public event page with publications").await;
     browser.screenshot("event-publications").await;

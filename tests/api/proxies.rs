@@ -139,6 +139,40 @@ async fn a_body_that_trickles_gets_408_and_its_connection_closed_within_the_time
     );
 }
 
+/// A sign-in form whose body trickles gets the 408 page in Norwegian, not a 400 that blames what
+/// the visitor typed, and its connection is closed within the timeout.
+#[actix_web::test]
+async fn a_form_that_trickles_gets_the_408_page_and_its_connection_closed() {
+    let Some(app) = spawn_app_with(Backend::Sqlite, |s| {
+        s.body_timeout = std::time::Duration::from_secs(1)
+    })
+    .await
+    else {
+        return;
+    };
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let (text, closed, took) = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        stream
+            .write_all(b"POST /login HTTP/1.1\r\nHost: innolift.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=")
+            .unwrap();
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        let closed = stream.read_to_end(&mut answer).is_ok();
+        (String::from_utf8_lossy(&answer).into_owned(), closed, started.elapsed())
+    })
+    .await
+    .unwrap();
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("Skjemaet kom ikke fram i tide"), "{text}");
+    assert!(
+        closed && took < std::time::Duration::from_secs(4),
+        "closed: {closed}, after {took:?}"
+    );
+}
+
 /// A request that outlasts `request_timeout` is answered 503, whatever it waits for.
 async fn a_request_that_outlasts_the_request_timeout_gets_503(backend: Backend) {
     let Some(app) = spawn_app_with(backend, |s| {

@@ -334,6 +334,9 @@ pub struct EventDetail {
     pub capacity: Option<i64>,
     /// The one-to-one meetings: slots, rules and agenda; none for written input.
     pub meetings: Option<crate::app::meetings::agenda::Panel>,
+    /// The minutes published to the invitees, oldest first. (A consultation summary shows
+    /// beside its document.)
+    pub minutes: Vec<crate::app::documents::PublishedText>,
 }
 
 /// The events of a process with their invitations, answers, questions and meetings. The caller
@@ -365,6 +368,11 @@ pub fn events_of_process(
             .collect();
         let questions = crate::db::dialogues::questions(conn, &d.id)?;
         let meetings = crate::app::meetings::agenda::panel(conn, &d, buyer)?;
+        let minutes = crate::db::documents::publications(conn, &d.id)?
+            .iter()
+            .filter(|p| p.kind == "minutes")
+            .map(crate::app::documents::PublishedText::from)
+            .collect();
         let local = |t: chrono::NaiveDateTime| {
             use chrono::TimeZone;
             chrono_tz::Europe::Oslo
@@ -392,6 +400,7 @@ pub fn events_of_process(
             invitations,
             questions,
             meetings,
+            minutes,
         });
     }
     Ok(events)

@@ -27,6 +27,9 @@ pub enum WebError {
     /// 409, with a message.
     #[error("{0}")]
     Conflict(String),
+    /// 408: the form's body did not arrive within the body timeout.
+    #[error("the form did not arrive in time")]
+    TimedOut,
     /// 413.
     #[error("too large")]
     TooLarge,
@@ -86,6 +89,7 @@ impl ResponseError for WebError {
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,

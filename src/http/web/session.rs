@@ -324,7 +324,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             let state = state.ok_or_else(|| WebError::Internal(anyhow::anyhow!("no state")))?;
             let body = body.await.map_err(|e| {
                 if e.to_string().contains(crate::http::deadline::TIMED_OUT) {
-                    WebError::BadRequest(crate::http::deadline::TIMED_OUT.to_owned())
+                    WebError::TimedOut
                 } else {
                     WebError::TooLarge
                 }
