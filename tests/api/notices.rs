@@ -118,6 +118,10 @@ on_both_databases! {
         assert_eq!(needs["total"], 3, "the EU PIN and both E1 notices: {needs}");
         let vestfold = needs["items"].as_array().unwrap().iter().find(|n| n["counties"] == json!(["39"]));
         assert!(vestfold.is_some(), "the E1 of a buyer without an identifier, in NO093, is Vestfold's: {needs}");
+        // Its buyer's profile does not show the key it is kept under as an organisation number.
+        let org = vestfold.unwrap()["organisation_id"].as_str().unwrap();
+        let page = app.get(&format!("/organisations/{org}"), None).await.text().await.unwrap();
+        assert!(page.contains("ingen norsk") && !page.contains("navn:"), "{page}");
         let troms = needs["items"].as_array().unwrap().iter().find(|n| n["counties"] == json!(["55"]));
         assert!(troms.is_some(), "NO072 is Troms: {needs}");
         // The competition notice of a Swedish buyer counts in the indicators.

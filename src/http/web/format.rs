@@ -113,6 +113,23 @@ pub fn plural_key(key: &str, n: i64) -> String {
     }
 }
 
+/// An organisation's key where a page says "organisation number": a Norwegian number as it is,
+/// and the key of a buyer from a notice without one (`scheme:identifier`, or `navn:…` for one
+/// with no identifier at all) as what it is, never as if it were a number.
+pub fn organisation_number(lang: Lang, key: &str) -> String {
+    let none = match lang {
+        Lang::Nb => "ingen norsk",
+        Lang::En => "no Norwegian number",
+    };
+    if key.starts_with("navn:") {
+        none.to_owned()
+    } else if let Some((scheme, id)) = key.split_once(':') {
+        format!("{none} ({scheme} {id})")
+    } else {
+        key.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +167,18 @@ mod tests {
         assert_eq!(plural_key("x", 1), "x.one");
         assert_eq!(plural_key("x", 0), "x.other");
         assert_eq!(plural_key("x", 2), "x.other");
+    }
+
+    #[test]
+    fn a_foreign_buyers_key_is_not_shown_as_an_organisation_number() {
+        assert_eq!(organisation_number(Lang::Nb, "910005049"), "910005049");
+        assert_eq!(
+            organisation_number(Lang::Nb, "EU-DIGIT:ec-digit-42"),
+            "ingen norsk (EU-DIGIT ec-digit-42)"
+        );
+        assert_eq!(
+            organisation_number(Lang::En, "navn:european commission"),
+            "no Norwegian number"
+        );
     }
 }

@@ -178,6 +178,11 @@ fn county(code: String) -> String {
         .map_or(code.clone(), |(_, name)| (*name).to_owned())
 }
 
+/// `key|orgnr`: see [`format::organisation_number`].
+fn orgnr(state: &State, key: String) -> String {
+    format::organisation_number(lang_of(state), &key)
+}
+
 /// `value|pct`: a score in [0, 1] as a whole percent.
 fn pct(state: &State, value: f64) -> String {
     format::percent(lang_of(state), value.clamp(0.0, 1.0), 0)
@@ -201,6 +206,7 @@ fn environment() -> &'static Environment<'static> {
         env.add_function("tn", translate_count);
         env.add_filter("pct", pct);
         env.add_filter("county", county);
+        env.add_filter("orgnr", orgnr);
         env
     })
 }
