@@ -51,7 +51,7 @@ pub async fn snapshot(ctx: &Context) -> AppResult<Snapshot> {
     // Every status is reported, 0 included, so that a graph does not start when the first
     // message fails.
     let mut outbox = outbox;
-    for status in ["queued", "sent", "failed"] {
+    for status in ["queued", "sent", "failed", "withdrawn"] {
         if !outbox.iter().any(|(s, _)| s == status) {
             outbox.push((status.to_owned(), 0));
         }

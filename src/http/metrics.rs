@@ -135,7 +135,7 @@ pub async fn metrics(
     gauge(
         &mut out,
         "innolift_outbox_messages",
-        "Emails in the shared outbox by status: queued, sent, failed.",
+        "Emails in the shared outbox by status: queued, sent, failed, withdrawn.",
         &snap
             .outbox
             .iter()

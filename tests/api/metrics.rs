@@ -57,6 +57,7 @@ async fn metrics_need_their_token_and_count_requests_by_route(backend: Backend) 
         "innolift_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/needs/{id}\",status=\"200\",le=\"+Inf\"} 1",
         "innolift_outbox_oldest_queued_seconds ",
         "innolift_outbox_messages{status=\"failed\"} 0",
+        "innolift_outbox_messages{status=\"withdrawn\"} 0",
         "innolift_index_queue_depth ",
         "innolift_index_lag_seconds ",
         "innolift_index_ready 1",
