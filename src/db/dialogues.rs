@@ -344,22 +344,32 @@ pub fn mark_attempt_failed(
     } else {
         "failed"
     };
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::status.eq(status),
-            outbox::last_error.eq(Some(error)),
-            outbox::next_attempt_at.eq(retry_at.unwrap_or_else(super::now)),
-            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
-            outbox::attempts.eq(outbox::attempts + 1),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    // A withdrawn email stays withdrawn: a mailer whose claim ran out must not queue it again.
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.ne("withdrawn")),
+    )
+    .set((
+        outbox::status.eq(status),
+        outbox::last_error.eq(Some(error)),
+        outbox::next_attempt_at.eq(retry_at.unwrap_or_else(super::now)),
+        outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        outbox::attempts.eq(outbox::attempts + 1),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
-/// Withdraws the event's invitation emails that no mailer holds yet: each goes to `withdrawn`
-/// with `reason`, and so does its invitation. Returns the invitations withdrawn. A message a
-/// mailer has claimed is left alone, since it may be on the wire already; the claim and this
-/// update both require `queued` and no live claim, so exactly one of them wins each message.
+/// Withdraws the event's invitation emails that no mailer holds yet, with `reason`: each email
+/// goes to `withdrawn`, and so do its invitation (when it is still `queued`) and the invitation's
+/// queued follow-ups. Returns the invitations withdrawn.
+///
+/// An email a mailer has claimed is left alone, since it may be on the wire already; the claim
+/// and this update both require `queued` and no live claim, so exactly one of them wins each
+/// email. An invitation that has been answered (through the dashboard, before its email went)
+/// or that the supplier registered for itself is left alone too: its supplier knows of the
+/// event and is told of the cancellation.
 pub fn withdraw_unsent_invitations(
     conn: &mut DbConn,
     dialogue_id: &str,
@@ -371,16 +381,34 @@ pub fn withdraw_unsent_invitations(
             .is_null()
             .or(outbox::claimed_until.lt(now))
     };
-    let waiting: Vec<(String, Option<String>)> = outbox::table
+    let waiting: Vec<(String, String, Option<String>)> = outbox::table
+        .inner_join(invitations::table.on(invitations::id.nullable().eq(outbox::invitation_id)))
         .filter(outbox::dialogue_id.eq(dialogue_id))
         .filter(outbox::kind.eq("invitation"))
         .filter(outbox::status.eq("queued"))
         .filter(unclaimed())
-        .select((outbox::id, outbox::invitation_id))
+        .filter(invitations::status.eq("queued"))
+        .filter(invitations::source.eq("invited"))
+        .select((outbox::id, invitations::id, invitations::failure))
         .load(conn)?;
     let mut withdrawn = Vec::new();
-    for (id, invitation) in waiting {
-        let taken = diesel::update(
+    for (id, invitation, failure) in waiting {
+        // The invitation first: one answered meanwhile stays as it is, and so does its email.
+        let invitation_taken = diesel::update(
+            invitations::table
+                .find(&invitation)
+                .filter(invitations::status.eq("queued")),
+        )
+        .set((
+            invitations::status.eq("withdrawn"),
+            invitations::failure.eq(Some(reason)),
+            invitations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        if invitation_taken == 0 {
+            continue;
+        }
+        let email_taken = diesel::update(
             outbox::table
                 .find(&id)
                 .filter(outbox::status.eq("queued"))
@@ -392,22 +420,43 @@ pub fn withdraw_unsent_invitations(
             outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
         ))
         .execute(conn)?;
-        if let (1, Some(invitation)) = (taken, invitation) {
-            diesel::update(
-                invitations::table
-                    .find(&invitation)
-                    .filter(invitations::status.eq("queued")),
-            )
-            .set((
-                invitations::status.eq("withdrawn"),
-                invitations::failure.eq(Some(reason)),
-                invitations::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-            withdrawn.push(invitation);
+        if email_taken == 0 {
+            // A mailer claimed it meanwhile: the invitation goes on as queued, and its
+            // cancellation follows it.
+            diesel::update(invitations::table.find(&invitation))
+                .set((
+                    invitations::status.eq("queued"),
+                    invitations::failure.eq(failure),
+                ))
+                .execute(conn)?;
+            continue;
         }
+        diesel::update(
+            outbox::table
+                .filter(outbox::invitation_id.eq(&invitation))
+                .filter(outbox::status.eq("queued"))
+                .filter(unclaimed()),
+        )
+        .set((
+            outbox::status.eq("withdrawn"),
+            outbox::last_error.eq(Some(reason)),
+        ))
+        .execute(conn)?;
+        withdrawn.push(invitation);
     }
     Ok(withdrawn)
+}
+
+/// Marks a follow-up of a withdrawn invitation withdrawn too, with `reason`.
+pub fn mark_withdrawn(conn: &mut DbConn, id: &str, reason: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq("queued")))
+        .set((
+            outbox::status.eq("withdrawn"),
+            outbox::last_error.eq(Some(reason)),
+            outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The emails of an event, oldest first.
@@ -574,12 +623,14 @@ pub fn invitations_of_supplier(
     invitations::table
         .inner_join(dialogues::table.on(dialogues::id.eq(invitations::dialogue_id)))
         .filter(invitations::supplier_id.eq(supplier_id))
+        // A withdrawn invitation was never sent: its supplier is not to hear of the event.
+        .filter(invitations::status.ne("withdrawn"))
         .order(dialogues::starts_at.desc())
         .select((InvitationRow::as_select(), DialogueRow::as_select()))
         .load(conn)
 }
 
-/// The newest emails with this status (`queued`, `failed` or `sent`), newest first, for the
+/// The newest emails with this status (`queued`, `failed`, `sent` or `withdrawn`), newest first, for the
 /// administrators' view of the outbox.
 pub fn outbox_latest(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<OutboxRow>> {
     outbox::table
@@ -623,7 +674,7 @@ pub fn messages_of_invitation(
 
 /// Gives a claimed message back to the queue until `until`, without counting an attempt.
 pub fn postpone(conn: &mut DbConn, id: &str, until: chrono::NaiveDateTime) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq("queued")))
         .set((
             outbox::next_attempt_at.eq(until),
             outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),

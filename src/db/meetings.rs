@@ -337,6 +337,18 @@ pub fn preferences(conn: &mut DbConn, dialogue_id: &str) -> QueryResult<Vec<Pref
         .load(conn)
 }
 
+/// Makes the bookings of one supplier (by organisation number) take turns across events until
+/// the transaction ends, so two at once cannot both miss each other's clash. SQLite's write
+/// transactions take turns already (`BEGIN IMMEDIATE`).
+pub fn lock_supplier(conn: &mut DbConn, orgnr: &str) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7171002, hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(orgnr)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Writes to an invitation's row inside a transaction, so that two bookings by one supplier
 /// at once take turns (PostgreSQL holds the row lock until commit; SQLite has one writer).
 pub fn lock_invitation(

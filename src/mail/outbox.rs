@@ -247,9 +247,13 @@ fn send_one(
                 None => None,
             };
             match invitation.as_ref().map(|i| i.status.as_str()) {
-                // A withdrawn invitation never went, so nothing may follow it either.
-                Some("failed" | "withdrawn") => {
+                Some("failed") => {
                     q::mark_attempt_failed(&mut conn, &message.id, WITHHELD, None)?;
+                    return Ok(true);
+                }
+                // A withdrawn invitation never went, so nothing may follow it either.
+                Some("withdrawn") => {
+                    q::mark_withdrawn(&mut conn, &message.id, WITHDRAWN)?;
                     return Ok(true);
                 }
                 Some("queued") => {
@@ -307,7 +311,7 @@ fn send_one(
                         inv,
                         "queued",
                         Some(&format!("retrying: {reason}")),
-                        &["answered", "unsubscribed", "sent"],
+                        &["answered", "unsubscribed", "sent", "withdrawn"],
                     )?;
                 }
             }
@@ -355,7 +359,7 @@ fn fail_invitation(
             id,
             "failed",
             Some(reason),
-            &["answered", "unsubscribed"],
+            &["answered", "unsubscribed", "withdrawn"],
         ),
         _ => Ok(()),
     }

@@ -471,6 +471,26 @@ async fn a_cancellation_withdraws_the_invitations_still_waiting(backend: Backend
         .iter()
         .all(|m| !header(m, "To").unwrap().contains("gratt.no")));
 
+    // Nor does the supplier's own list show it an event it was never told of.
+    let mine: Value = app
+        .get("/api/v1/me/invitations", Some(&waiting.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(0), "{mine}");
+    let theirs: Value = app
+        .get("/api/v1/me/invitations", Some(&delivered.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs["items"].as_array().map(Vec::len),
+        Some(1),
+        "{theirs}"
+    );
+
     // The process page says the invitation was not sent, without calling it a server's reply.
     let web = WebClient::signed_in(&app, &buyer.email, &buyer.password).await;
     let (status, page) = web.get(&format!("/processes/{pid}")).await;

@@ -1,3 +1,4 @@
+DROP INDEX invitations_orgnr;
 UPDATE invitations SET status = 'failed' WHERE status = 'withdrawn';
 UPDATE outbox SET status = 'failed' WHERE status = 'withdrawn';
 ALTER TABLE invitations DROP CONSTRAINT invitations_status_check;

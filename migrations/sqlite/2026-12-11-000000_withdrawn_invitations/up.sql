@@ -33,6 +33,8 @@ SELECT id, dialogue_id, supplier_id, orgnr, source, email, token_hash, status, f
 FROM invitations;
 DROP TABLE invitations;
 ALTER TABLE invitations_new RENAME TO invitations;
+-- A booking looks for the same supplier's meetings at other events by organisation number.
+CREATE INDEX invitations_orgnr ON invitations (orgnr);
 
 CREATE TABLE outbox_new (
     id TEXT PRIMARY KEY NOT NULL,

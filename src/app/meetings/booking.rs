@@ -206,6 +206,7 @@ pub(crate) fn refuse_clash(
     orgnr: &str,
     others: &[MeetingRow],
 ) -> Result<(), AppError> {
+    q::lock_supplier(conn, orgnr)?;
     if !q::booked_clashes_elsewhere(conn, orgnr, &slot.dialogue_id, slot.starts_at, slot.ends_at)?
         .is_empty()
     {

@@ -117,6 +117,10 @@ impl ResponseError for WebError {
             WebError::TooMany(s) | WebError::Unavailable(s) => {
                 response.insert_header((header::RETRY_AFTER, s.to_string()));
             }
+            // The rest of a late body may still come; the connection is not to be read again.
+            WebError::TimedOut => {
+                response.insert_header((header::CONNECTION, "close"));
+            }
             _ => {}
         }
         let mut response = response.finish();

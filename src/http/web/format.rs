@@ -121,12 +121,14 @@ pub fn organisation_number(lang: Lang, key: &str) -> String {
         Lang::Nb => "ingen norsk",
         Lang::En => "no Norwegian number",
     };
-    if key.starts_with("navn:") {
+    if key.len() == 9 && key.bytes().all(|b| b.is_ascii_digit()) {
+        key.to_owned()
+    } else if key.starts_with("navn:") {
         none.to_owned()
     } else if let Some((scheme, id)) = key.split_once(':') {
         format!("{none} ({scheme} {id})")
     } else {
-        key.to_owned()
+        format!("{none} ({key})")
     }
 }
 
@@ -179,6 +181,11 @@ mod tests {
         assert_eq!(
             organisation_number(Lang::En, "navn:european commission"),
             "no Norwegian number"
+        );
+        assert_eq!(
+            organisation_number(Lang::Nb, "ABE"),
+            "ingen norsk (ABE)",
+            "an identifier without a scheme"
         );
     }
 }

@@ -358,6 +358,7 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     let lang = super::session::request_lang(res.request());
     let detail = res.response().extensions().get::<ErrorDetail>().cloned();
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let connection = res.headers().get(header::CONNECTION).cloned();
     let session = res
         .request()
         .cookie(super::session::SESSION_COOKIE)
@@ -370,6 +371,9 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
         .body(page);
     if let Some(v) = retry_after {
         new.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    if let Some(v) = connection {
+        new.headers_mut().insert(header::CONNECTION, v);
     }
     let (req, _) = res.into_parts();
     Ok(ErrorHandlerResponse::Response(
