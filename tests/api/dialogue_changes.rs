@@ -512,3 +512,76 @@ mod a_cancellation_withdraws_the_invitations_still_waiting {
         a_cancellation_withdraws_the_invitations_still_waiting(Backend::Postgres).await
     }
 }
+
+/// An invitee that answered through its own list before its invitation email went knows of the
+/// event: the cancellation leaves its invitation alone and tells it. The mailer is off here, so
+/// the email is still waiting when the buyer cancels.
+async fn an_invitee_that_answered_before_its_email_went_is_told_of_the_cancellation(
+    backend: Backend,
+) {
+    let Some(app) = crate::helpers::spawn_app_with(backend, |s| s.outbox_worker = false).await
+    else {
+        return;
+    };
+    let (buyer, _pid, did) = event(&app, 1520).await;
+    let early = supplier_with_email(&app, "salg@tidlig.no", 1521).await;
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/invitations"),
+            &json!({"supplier_ids": [early.organisation_id]}),
+            Some(&buyer.token),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let mine: Value = app
+        .get("/api/v1/me/invitations", Some(&early.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = mine["items"][0]["token"].as_str().unwrap().to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/rsvp/{token}"),
+            &json!({"answer": "attending", "attendees": 1}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    let res = app
+        .post(
+            &format!("/api/v1/dialogues/{did}/cancel"),
+            &json!({"reason": "Behovet er dekket."}),
+            Some(&buyer.token),
+        )
+        .await;
+    let cancelled: Value = res.json().await.unwrap();
+    assert_eq!(cancelled["withdrawn"], 0, "{cancelled}");
+    assert_eq!(cancelled["notified"], 1, "{cancelled}");
+    let entries = record(&app, &buyer, &did).await;
+    let kinds: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["status"].as_str().unwrap()))
+        .collect();
+    assert!(kinds.contains(&("invitation", "queued")), "{kinds:?}");
+    assert!(kinds.contains(&("cancellation", "queued")), "{kinds:?}");
+}
+
+mod an_invitee_that_answered_before_its_email_went_is_told_of_the_cancellation {
+    use super::*;
+
+    #[actix_web::test]
+    async fn sqlite() {
+        an_invitee_that_answered_before_its_email_went_is_told_of_the_cancellation(Backend::Sqlite)
+            .await
+    }
+
+    #[actix_web::test]
+    async fn postgres() {
+        an_invitee_that_answered_before_its_email_went_is_told_of_the_cancellation(
+            Backend::Postgres,
+        )
+        .await
+    }
+}
