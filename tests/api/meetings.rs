@@ -75,7 +75,7 @@ pub(crate) fn set_booking_window(app: &TestApp, did: &str, set: &str) {
     assert_eq!(n, 1);
 }
 
-async fn json_of(res: reqwest::Response, status: u16) -> Value {
+pub(crate) async fn json_of(res: reqwest::Response, status: u16) -> Value {
     let actual = res.status().as_u16();
     let body: Value = res.json().await.unwrap();
     assert_eq!(actual, status, "{body}");
@@ -83,7 +83,7 @@ async fn json_of(res: reqwest::Response, status: u16) -> Value {
 }
 
 /// The `reason` of a 409.
-async fn reason_of(res: reqwest::Response) -> String {
+pub(crate) async fn reason_of(res: reqwest::Response) -> String {
     let body = json_of(res, 409).await;
     body["error"]["reason"].as_str().unwrap_or("").to_owned()
 }
@@ -102,7 +102,7 @@ async fn slots(app: &TestApp, buyer: &TestUser, did: &str, grid: Value) -> Vec<V
     body["items"].as_array().unwrap().clone()
 }
 
-async fn book(app: &TestApp, token: &str, slot_id: &str) -> reqwest::Response {
+pub(crate) async fn book(app: &TestApp, token: &str, slot_id: &str) -> reqwest::Response {
     app.post(
         &format!("/api/v1/rsvp/{token}/bookings"),
         &json!({ "slot_id": slot_id }),

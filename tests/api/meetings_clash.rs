@@ -7,13 +7,7 @@ use serde_json::{json, Value};
 use crate::dialogue_changes::wait_for_kind;
 use crate::dialogues::{app_with_mail, event, insert_suppliers, rsvp_token, SmtpServer};
 use crate::helpers::{Backend, TestApp, TestUser};
-
-async fn body_of(res: reqwest::Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(actual, status, "{body}");
-    body
-}
+use crate::meetings::{book, json_of as body_of, reason_of};
 
 /// The slot ids of a grid on one table from `from` to `to` on 1 March 2027, 30-minute meetings.
 async fn grid(app: &TestApp, buyer: &TestUser, did: &str, from: &str, to: &str) -> Vec<String> {
@@ -33,20 +27,6 @@ async fn grid(app: &TestApp, buyer: &TestUser, did: &str, from: &str, to: &str) 
         .iter()
         .map(|s| s["id"].as_str().unwrap().to_owned())
         .collect()
-}
-
-async fn book(app: &TestApp, token: &str, slot_id: &str) -> reqwest::Response {
-    app.post(
-        &format!("/api/v1/rsvp/{token}/bookings"),
-        &json!({ "slot_id": slot_id }),
-        None,
-    )
-    .await
-}
-
-async fn reason_of(res: reqwest::Response) -> String {
-    let body = body_of(res, 409).await;
-    body["error"]["reason"].as_str().unwrap_or("").to_owned()
 }
 
 async fn a_supplier_cannot_book_two_events_at_the_same_time(backend: Backend) {

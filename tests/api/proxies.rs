@@ -105,6 +105,34 @@ async fn an_https_deployment_sends_hsts_and_every_html_answer_has_a_csp() {
     }
 }
 
+/// Sends `head` (a request whose body is shorter than its `Content-Length`) and waits for the
+/// server to answer and close: the answer, whether it closed, and after how long.
+async fn trickle(
+    app: &crate::helpers::TestApp,
+    head: &'static [u8],
+) -> (String, bool, std::time::Duration) {
+    let address = app.address.trim_start_matches("http://").to_owned();
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(head).unwrap();
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        // Reads to the end: it comes only once the server closes the connection.
+        let closed = stream.read_to_end(&mut answer).is_ok();
+        (
+            String::from_utf8_lossy(&answer).into_owned(),
+            closed,
+            started.elapsed(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
 #[actix_web::test]
 async fn a_body_that_trickles_gets_408_and_its_connection_closed_within_the_timeout() {
     let Some(app) = spawn_app_with(Backend::Sqlite, |s| {
@@ -114,23 +142,7 @@ async fn a_body_that_trickles_gets_408_and_its_connection_closed_within_the_time
     else {
         return;
     };
-    let address = app.address.trim_start_matches("http://").to_owned();
-    let answer = tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-        stream
-            .write_all(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: innolift.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":")
-            .unwrap();
-        let started = std::time::Instant::now();
-        let mut answer = Vec::new();
-        // Reads to the end: it comes only once the server closes the connection.
-        let closed = stream.read_to_end(&mut answer).is_ok();
-        (String::from_utf8_lossy(&answer).into_owned(), closed, started.elapsed())
-    })
-    .await
-    .unwrap();
-    let (text, closed, took) = answer;
+    let (text, closed, took) = trickle(&app, b"POST /api/v1/auth/login HTTP/1.1\r\nHost: innolift.test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":").await;
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("request_timeout"), "{text}");
     assert!(
@@ -150,21 +162,7 @@ async fn a_form_that_trickles_gets_the_408_page_and_its_connection_closed() {
     else {
         return;
     };
-    let address = app.address.trim_start_matches("http://").to_owned();
-    let (text, closed, took) = tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-        stream
-            .write_all(b"POST /login HTTP/1.1\r\nHost: innolift.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=")
-            .unwrap();
-        let started = std::time::Instant::now();
-        let mut answer = Vec::new();
-        let closed = stream.read_to_end(&mut answer).is_ok();
-        (String::from_utf8_lossy(&answer).into_owned(), closed, started.elapsed())
-    })
-    .await
-    .unwrap();
+    let (text, closed, took) = trickle(&app, b"POST /login HTTP/1.1\r\nHost: innolift.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=").await;
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("Skjemaet kom ikke fram i tide"), "{text}");
     assert!(
