@@ -2,7 +2,7 @@
 //! the same supplier has at another event is refused with `time_clash`, and one that does not
 //! overlap goes through. Both databases, a real SMTP server.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::dialogue_changes::wait_for_kind;
 use crate::dialogues::{app_with_mail, event, insert_suppliers, rsvp_token, SmtpServer};
